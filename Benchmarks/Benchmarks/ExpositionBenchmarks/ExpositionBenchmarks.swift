@@ -1,0 +1,112 @@
+// Tollgate — exposition parser benchmarks: throughput and allocations per sample.
+//
+// One iteration parses a whole body. Samples per second = iterations per second ×
+// the sample count printed at start-up; allocations per sample = mallocCountTotal
+// per iteration ÷ that count. docs/performance.md records the figures.
+
+import Benchmark
+import Exposition
+import Foundation
+import Gzip
+
+/// A realistic 10,000-series text exposition: request counters, latency
+/// histograms and gauges across instances, with HELP/TYPE lines.
+func syntheticExposition(series target: Int) -> [UInt8] {
+    var text = ""
+    var count = 0
+    let methods = ["GET", "POST", "PUT", "DELETE"], codes = ["200", "201", "400", "404", "500"]
+    let buckets = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"]
+    var handler = 0
+    while count < target {
+        handler += 1
+        text += "# HELP http_requests_total Total HTTP requests.\n# TYPE http_requests_total counter\n"
+        for method in methods {
+            for code in codes where count < target {
+                text += "http_requests_total{handler=\"/api/v1/resource/\(handler)\",method=\"\(method)\",code=\"\(code)\"} \(count * 7919 % 1_000_003)\n"
+                count += 1
+            }
+        }
+        text += "# HELP http_request_duration_seconds Request latency.\n# TYPE http_request_duration_seconds histogram\n"
+        var cumulative = 0
+        for le in buckets where count < target {
+            cumulative += count % 17 + 1
+            text += "http_request_duration_seconds_bucket{handler=\"/api/v1/resource/\(handler)\",le=\"\(le)\"} \(cumulative)\n"
+            count += 1
+        }
+        text += "http_request_duration_seconds_sum{handler=\"/api/v1/resource/\(handler)\"} \(Double(cumulative) * 0.0173)\n"
+        text += "http_request_duration_seconds_count{handler=\"/api/v1/resource/\(handler)\"} \(cumulative)\n"
+        count += 2
+        text += "# TYPE process_open_connections gauge\nprocess_open_connections{pool=\"p\(handler)\"} \(Double(handler) * 1.5e-3)\n"
+        count += 1
+    }
+    return Array(text.utf8)
+}
+
+/// Parses a body; series already in `cache` cost no allocation, new ones build labels once.
+@inline(__always)
+func parse(_ body: [UInt8], format: ExpositionFormat, cache: inout SeriesKeyTable) throws -> Int {
+    var parser = ExpositionParser(bytes: body, format: format)
+    var samples = 0
+    while let entry = try parser.next() {
+        guard entry == .sample else { continue }
+        samples += 1
+        if cache.find(parser.seriesBytes) == nil {
+            blackHole(try parser.labels())
+            cache.insert(parser.seriesBytes, id: cache.count)
+        }
+        blackHole(parser.value)
+    }
+    return samples
+}
+
+func sharedCorpus() -> [UInt8]? {
+    let here = URL(fileURLWithPath: #filePath)
+    var root = here
+    for _ in 0..<5 { root.deleteLastPathComponent() }
+    let path = root.appendingPathComponent("shared/corpus/node_exporter_1s_600.openmetrics.gz")
+    guard let packed = try? Data(contentsOf: path) else { return nil }
+    return try? Gzip.decompress(Array(packed))
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .throughput, .instructions, .mallocCountTotal],
+        maxDuration: .seconds(5),
+        maxIterations: 1000
+    )
+
+    let text = syntheticExposition(series: 10_000)
+    var warmed = SeriesKeyTable(capacity: 10_000)
+    let textSamples = (try? parse(text, format: .text, cache: &warmed)) ?? 0
+    let warm = warmed
+    print("text 10k: \(textSamples) samples, \(text.count) bytes per iteration")
+
+    Benchmark("Text 10k series, series seen") { benchmark in
+        var cache = warm
+        for _ in benchmark.scaledIterations {
+            blackHole(try parse(text, format: .text, cache: &cache))
+        }
+    }
+
+    Benchmark("Text 10k series, first scrape") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var cache = SeriesKeyTable(capacity: 10_000)
+            blackHole(try parse(text, format: .text, cache: &cache))
+        }
+    }
+
+    if let corpus = sharedCorpus() {
+        var corpusWarmed = SeriesKeyTable(capacity: 1024)
+        let corpusSamples = (try? parse(corpus, format: .openMetrics, cache: &corpusWarmed)) ?? 0
+        let corpusCache = corpusWarmed
+        print("node_exporter corpus: \(corpusSamples) samples, \(corpus.count) bytes per iteration")
+        Benchmark("OpenMetrics node_exporter corpus, series seen") { benchmark in
+            var cache = corpusCache
+            for _ in benchmark.scaledIterations {
+                blackHole(try parse(corpus, format: .openMetrics, cache: &cache))
+            }
+        }
+    } else {
+        print("../shared is absent: the node_exporter corpus benchmark is skipped")
+    }
+}

@@ -1,0 +1,28 @@
+// swift-tools-version: 6.1
+//
+// Tollgate benchmarks: a package of its own so the main build never pulls in
+// package-benchmark. Run with `make bench` (or `swift package benchmark` here).
+
+import PackageDescription
+
+let package = Package(
+    name: "TollgateBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: "../"),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ExpositionBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Exposition", package: "tollgate"),
+                .product(name: "Gzip", package: "tollgate"),
+            ],
+            path: "Benchmarks/ExpositionBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        )
+    ]
+)

@@ -1,0 +1,95 @@
+// swift-tools-version: 6.1
+//
+// Tollgate: a metrics gateway and alerting engine.
+// Module map and dependency rules: docs/architecture.md.
+
+import PackageDescription
+
+/// Settings every Swift target shares: Swift 6 mode plus strict import hygiene.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "tollgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tollgate", targets: ["tollgate"]),
+        .library(name: "Exposition", targets: ["Exposition"]),
+        .library(name: "Gzip", targets: ["Gzip"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries from Debian, one module each.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Pure data: label sets and samples.
+        .target(name: "Model", swiftSettings: swiftSettings),
+        // Prometheus text 0.0.4 / OpenMetrics 1.0 parser and text writer, over bytes.
+        .target(name: "Exposition", dependencies: ["Model"], swiftSettings: swiftSettings),
+        // gzip / deflate over zlib; the only importer of CZlib.
+        .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field.
+        .target(
+            name: "TollgateConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Commands and wiring: arguments, configuration, the one ServiceGroup.
+        .target(
+            name: "TollgateCLI",
+            dependencies: [
+                "Exposition", "Gzip", "HTTPAPI", "Model", "TollgateConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tollgate",
+            dependencies: ["TollgateCLI"],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExpositionTests",
+            dependencies: ["Exposition", "Model"],
+            exclude: ["Oracle"],  // recorded Prometheus scrapes, read by path
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TollgateConfigTests", dependencies: ["TollgateConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TollgateCLITests", dependencies: ["Exposition", "Model", "tollgate"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,50 @@
+// Tollgate — Exposition: turning the current sample's bytes into a label set.
+
+public import Model
+
+extension ExpositionParser {
+    /// The current sample's label set, as a Prometheus 3.x scrape stores it.
+    ///
+    /// Names and values are unescaped (`\\`, `\"`, `\n`); `le` under a histogram
+    /// type and `quantile` under a summary type are rewritten to the OpenMetrics
+    /// float form (`1` → `1.0`); labels with an empty value are removed (every
+    /// label of that name); then the set must have a metric name, names must be
+    /// non-empty valid UTF-8, and no name may repeat.
+    ///
+    /// Call it once per series not seen before; ``seriesBytes`` identifies the rest.
+    /// - Returns: the sorted label set, `__name__` included.
+    /// - Throws: ``ExpositionError`` at the sample's line when the set is invalid.
+    public func labels() throws(ExpositionError) -> Labels {
+        let body = bytes
+        return try body.withUnsafeBufferPointer { (b) throws(ExpositionError) -> Labels in
+            guard nameStart >= 0 else { throw failure(b, at: entryStart, "metric name not set") }
+            guard UTF8Check.isValid(b, nameStart, nameEnd) else { throw failure(b, at: nameStart, "metric name is not valid UTF-8") }
+            var list: [Label] = []
+            list.reserveCapacity(spans.count + 1)
+            list.append(Label(metricNameLabel, unescaped(nameStart, nameEnd, newlineOnlyAndBackslash: false)))
+            for span in spans {
+                guard span.nameEnd > span.nameStart else { throw failure(b, at: span.nameStart, "empty label name") }
+                guard UTF8Check.isValid(b, span.nameStart, span.nameEnd) else {
+                    throw failure(b, at: span.nameStart, "label name is not valid UTF-8")
+                }
+                let name = unescaped(span.nameStart, span.nameEnd, newlineOnlyAndBackslash: false)
+                let value = unescaped(span.valueStart, span.valueEnd, newlineOnlyAndBackslash: false)
+                list.append(Label(name, normalizesLabelValues ? Self.normalized(value, name: name, type: metricType) : value))
+            }
+            let labels = Labels(sorting: list).removingEmptyValues()
+            guard labels.metricName != nil else { throw failure(b, at: entryStart, "metric name missing or empty") }
+            if let duplicate = labels.duplicateName {
+                throw failure(b, at: entryStart, "label name \"\(duplicate)\" is not unique")
+            }
+            return labels
+        }
+    }
+
+    /// Prometheus 3.x's `le`/`quantile` rewrite: under a histogram (`le`) or summary
+    /// (`quantile`) type, a value that Go parses as a float becomes its OpenMetrics form.
+    static func normalized(_ value: String, name: String, type: MetricType) -> String {
+        guard (type == .histogram && name == "le") || (type == .summary && name == "quantile") else { return value }
+        guard let number = GoFloat.parse(value) else { return value }
+        return GoFloat.formatOpenMetrics(number)
+    }
+}

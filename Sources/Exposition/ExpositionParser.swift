@@ -1,0 +1,191 @@
+// Tollgate — Exposition: the pull parser over one scrape body.
+
+public import Model
+
+/// A pull parser for one exposition body, in the text format or OpenMetrics.
+///
+/// It accepts exactly what a Prometheus 3.x scrape accepts: call ``next()`` until
+/// it returns nil; any thrown ``ExpositionError`` fails the whole body.
+///
+/// ```swift
+/// var parser = ExpositionParser(bytes: body, format: .text)
+/// while let entry = try parser.next() {
+///     guard entry == .sample else { continue }
+///     let key = parser.seriesBytes            // raw bytes: a cache key, no allocation
+///     let labels = try parser.labels()        // only for a series not seen before
+///     print(labels, parser.value, parser.timestamp as Any)
+/// }
+/// ```
+/// The hot path (``next()`` on sample lines) allocates nothing: label positions go
+/// into a buffer the parser reuses, and ``labels()`` builds strings only on demand.
+public struct ExpositionParser {
+    /// One kind of line.
+    public enum Entry: Sendable, Hashable {
+        /// `# HELP`: see ``metadataName`` and ``helpText``.
+        case help
+        /// `# TYPE`: see ``metadataName`` and ``metricType``.
+        case type
+        /// `# UNIT` (OpenMetrics): see ``metadataName`` and ``unitText``.
+        case unit
+        /// A comment (text format only): see ``commentText``.
+        case comment
+        /// A sample: see ``seriesBytes``, ``labels()``, ``value``, ``timestamp``, ``exemplar()``.
+        case sample
+    }
+
+    /// Byte positions of one label in the body: name, then value (quotes excluded).
+    struct LabelSpan {
+        var nameStart: Int, nameEnd: Int, valueStart: Int, valueEnd: Int
+    }
+
+    /// The format being parsed.
+    public let format: ExpositionFormat
+    /// The body; the text format gets one LF appended, as Prometheus does.
+    let bytes: [UInt8]
+    var pos = 0
+    var finished: Bool
+
+    // The current entry.
+    var entryStart = 0
+    var nameStart = -1
+    var nameEnd = -1
+    var seriesEnd = 0
+    var spans: [LabelSpan] = []
+    var textStart = 0
+    var textEnd = 0
+    var exemplarStart = -1
+    var exemplarSpans: [LabelSpan] = []
+    var exemplarValue = 0.0
+    var exemplarTimestamp: Int64?
+
+    /// The value of the current sample; NaN always has the bits `0x7ff8000000000001`.
+    public internal(set) var value = 0.0
+    /// The current sample's own timestamp in milliseconds, if the line had one.
+    /// OpenMetrics seconds are converted as Prometheus does: `trunc(seconds * 1000)`.
+    public internal(set) var timestamp: Int64?
+    /// The type named by the most recent `# TYPE` line (Prometheus's "current type",
+    /// which also decides `le`/`quantile` normalization), `.unknown` before any.
+    public internal(set) var metricType = MetricType.unknown
+    /// Whether `le`/`quantile` values are rewritten to the OpenMetrics float form, as
+    /// Prometheus 3.x does; off reproduces 2.x (used to compare with a 2.42 oracle).
+    package var normalizesLabelValues = true
+
+    /// Creates a parser over a body.
+    /// - Parameters:
+    ///   - bytes: the body as received (after any gzip decoding).
+    ///   - format: which grammar to apply; see ``ExpositionFormat/negotiate(contentType:fallback:)``.
+    ///
+    /// A 0-byte body is an empty, successful scrape in either format (Prometheus 3.x).
+    public init(bytes: [UInt8], format: ExpositionFormat) {
+        self.format = format
+        self.finished = bytes.isEmpty
+        var body = bytes
+        if format == .text && !bytes.isEmpty { body.append(UInt8(ascii: "\n")) }
+        self.bytes = body
+        spans.reserveCapacity(16)
+    }
+
+    /// Advances to the next entry.
+    /// - Returns: the kind of entry, or nil at the end of the body.
+    /// - Throws: ``ExpositionError`` with line and column; the body is then invalid as a whole.
+    public mutating func next() throws(ExpositionError) -> Entry? {
+        if finished { return nil }
+        let body = bytes
+        return try body.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> Entry? in
+            switch format {
+            case .text: try nextText(buffer)
+            case .openMetrics: try nextOpenMetrics(buffer)
+            }
+        }
+    }
+
+    /// The raw bytes of the current sample's series (name and labels, as written).
+    ///
+    /// Two lines with the same bytes are the same series, so this is the key for
+    /// a cache of series already seen; slicing allocates nothing.
+    public var seriesBytes: ArraySlice<UInt8> { bytes[entryStart..<seriesEnd] }
+
+    /// The metric name of the current HELP, TYPE or UNIT line, unescaped.
+    public var metadataName: String { unescaped(nameStart, nameEnd, newlineOnlyAndBackslash: false) }
+
+    /// The text of the current HELP line, unescaped (text format: `\\` and `\n`;
+    /// OpenMetrics: also `\"`).
+    public var helpText: String { unescaped(textStart, textEnd, newlineOnlyAndBackslash: format == .text) }
+
+    /// The unit of the current UNIT line (may be empty).
+    public var unitText: String { string(textStart, textEnd) }
+
+    /// The text of the current comment line, from `#` to the end of the line.
+    public var commentText: String { string(textStart, textEnd) }
+
+    /// The current sample's exemplar (OpenMetrics), or nil.
+    public func exemplar() -> Exemplar? {
+        guard exemplarStart >= 0 else { return nil }
+        let labels = exemplarSpans.map {
+            Label(unescaped($0.nameStart, $0.nameEnd, newlineOnlyAndBackslash: false), unescaped($0.valueStart, $0.valueEnd, newlineOnlyAndBackslash: false))
+        }
+        return Exemplar(labels: Labels(sorting: labels), value: exemplarValue, timestamp: exemplarTimestamp)
+    }
+
+    func string(_ start: Int, _ end: Int) -> String {
+        String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// Replaces `\\`, `\"` (unless `newlineOnlyAndBackslash`) and `\n`, left to
+    /// right; every other backslash sequence stays as written.
+    func unescaped(_ start: Int, _ end: Int, newlineOnlyAndBackslash: Bool) -> String {
+        let slice = bytes[start..<end]
+        guard slice.contains(UInt8(ascii: "\\")) else { return String(decoding: slice, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(slice.count)
+        var i = start
+        while i < end {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\\") && i + 1 < end {
+                let n = bytes[i + 1]
+                if n == UInt8(ascii: "\\") || n == UInt8(ascii: "n") || (n == UInt8(ascii: "\"") && !newlineOnlyAndBackslash) {
+                    out.append(n == UInt8(ascii: "n") ? UInt8(ascii: "\n") : n)
+                    i += 2
+                    continue
+                }
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Builds the error for a position in the body.
+    func failure(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int, _ message: String) -> ExpositionError {
+        ExpositionError.at(offset, in: buffer, message)
+    }
+
+    /// Resets the per-entry state at the start of a line.
+    mutating func beginEntry() {
+        entryStart = pos
+        nameStart = -1
+        nameEnd = -1
+        spans.removeAll(keepingCapacity: true)
+        timestamp = nil
+        exemplarStart = -1
+    }
+}
+
+/// An OpenMetrics exemplar: `# {trace_id="abc"} 0.5 1700000000.123`.
+public struct Exemplar: Sendable, Hashable {
+    /// The exemplar's labels.
+    public var labels: Labels
+    /// The exemplar's value (any float, NaN included).
+    public var value: Double
+    /// Its timestamp in milliseconds, if given.
+    public var timestamp: Int64?
+}
+
+@inline(__always) func isBlank(_ c: UInt8) -> Bool { c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
+@inline(__always) func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
+/// `[a-zA-Z_]`
+@inline(__always) func isLabelNameStart(_ c: UInt8) -> Bool {
+    (c | 0x20) &- UInt8(ascii: "a") < 26 || c == UInt8(ascii: "_")
+}
+/// `[a-zA-Z_:]`
+@inline(__always) func isMetricNameStart(_ c: UInt8) -> Bool { isLabelNameStart(c) || c == UInt8(ascii: ":") }

@@ -1,0 +1,96 @@
+// Tollgate — Gzip: gzip and deflate over zlib.
+
+import CZlib
+
+/// gzip / zlib / raw-deflate compression over Debian's zlib.
+///
+/// ```swift
+/// let packed = try Gzip.compress(Array("hello".utf8))
+/// let plain = try Gzip.decompress(packed)
+/// ```
+public enum Gzip {
+    /// Whether bytes start with the gzip magic number.
+    public static func isGzip(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    /// Inflates a gzip or zlib stream (detected from its header), concatenated gzip members included.
+    /// - Parameters:
+    ///   - bytes: the compressed bytes.
+    ///   - limit: the most output bytes to accept; more is an error.
+    /// - Returns: the inflated bytes.
+    /// - Throws: ``GzipError`` on corrupt or truncated input, or past `limit`.
+    public static func decompress(_ bytes: [UInt8], limit: Int = .max) throws(GzipError) -> [UInt8] {
+        var stream = z_stream()
+        // 15 + 32: a zlib or gzip header, detected automatically.
+        guard tollgate_inflateInit2(&stream, 15 + 32) == Z_OK else { throw GzipError("inflateInit2 failed") }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        output.reserveCapacity(min(limit, max(bytes.count * 4, 4096)))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var consumed = 0
+        while true {
+            let result: Int32 = bytes.withUnsafeBufferPointer { input in
+                chunk.withUnsafeMutableBufferPointer { out in
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + consumed })
+                    stream.avail_in = UInt32(input.count - consumed)
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = UInt32(out.count)
+                    let code = inflate(&stream, Z_NO_FLUSH)
+                    consumed = input.count - Int(stream.avail_in)
+                    return code
+                }
+            }
+            let produced = chunk.count - Int(stream.avail_out)
+            guard output.count + produced <= limit else { throw GzipError("decompressed size exceeds the limit of \(limit) bytes") }
+            output.append(contentsOf: chunk[0..<produced])
+            switch result {
+            case Z_STREAM_END:
+                // Another gzip member may follow (as `cat a.gz b.gz` makes).
+                guard consumed < bytes.count, isGzip(Array(bytes[consumed..<min(consumed + 2, bytes.count)])) else { return output }
+                guard inflateReset(&stream) == Z_OK else { throw GzipError("inflateReset failed") }
+            case Z_OK:
+                continue
+            case Z_BUF_ERROR where consumed == bytes.count:
+                throw GzipError("truncated compressed data after \(output.count) bytes of output")
+            case Z_BUF_ERROR:
+                continue
+            default:
+                let detail = stream.msg.map { String(cString: $0) } ?? "code \(result)"
+                throw GzipError("corrupt compressed data at input byte \(consumed): \(detail)")
+            }
+        }
+    }
+
+    /// Compresses bytes into the gzip format.
+    /// - Parameters:
+    ///   - bytes: the data.
+    ///   - level: 0 (none) to 9 (smallest); 6 by default, as gzip(1).
+    /// - Returns: a gzip stream.
+    public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws(GzipError) -> [UInt8] {
+        var stream = z_stream()
+        // 15 + 16: a gzip header and trailer.
+        guard tollgate_deflateInit2(&stream, level, 15 + 16) == Z_OK else { throw GzipError("deflateInit2 failed") }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
+        let result: Int32 = bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = UInt32(input.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = UInt32(out.count)
+                return deflate(&stream, Z_FINISH)
+            }
+        }
+        guard result == Z_STREAM_END else { throw GzipError("deflate failed with code \(result)") }
+        output.removeSubrange(Int(stream.total_out)...)
+        return output
+    }
+}
+
+/// Why zlib could not inflate or deflate.
+public struct GzipError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

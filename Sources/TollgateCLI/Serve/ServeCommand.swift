@@ -1,0 +1,101 @@
+// Tollgate — `tollgate serve`.
+
+import ArgumentParser
+import CoreMetrics
+import HTTPAPI
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+import TollgateConfig
+import UnixSignals
+
+/// Runs the server: every long-lived part is a service in one `ServiceGroup`,
+/// shut down gracefully on SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Tollgate server.",
+        discussion: """
+            Without --config, Tollgate runs its embedded default: data under ./data, \
+            listening on 127.0.0.1:9090. Endpoints: /metrics (Tollgate's own metrics), \
+            /-/healthy, /-/ready. SIGTERM or SIGINT shuts down gracefully.
+            """
+    )
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("The configuration file (tollgate.yml, prometheus.yml form).", valueName: "FILE"))
+    var config: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where Tollgate keeps its data; created if missing, locked while running.", valueName: "DIR"))
+    var dataDir = "./data"
+
+    @Option(
+        name: .customLong("web.listen-address"),
+        help: ArgumentHelp("Address to listen on for the API, /metrics and health checks; port 0 picks a free port.", valueName: "HOST:PORT")
+    )
+    var listenAddress = "127.0.0.1:9090"
+
+    @Option(name: .customLong("log.level"), help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
+    var logLevel = "info"
+
+    func validate() throws {
+        do {
+            _ = try ListenAddress(parsing: listenAddress)
+        } catch {
+            throw ValidationError("--web.listen-address: \(error)")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log.level: unknown level \"\(logLevel)\"") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tollgate")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let address = try ListenAddress(parsing: listenAddress)
+        let settings: TollgateConfig
+        let dataLock: DataDirectoryLock
+        do {
+            settings = try ServerSettings.load(path: config)
+            dataLock = try DataDirectoryLock(path: dataDir)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        defer { dataLock.release() }
+        logger.info(
+            "starting Tollgate",
+            metadata: [
+                "version": "\(BuildInfo.version)", "config": "\(settings.source)", "data_dir": "\(dataDir)",
+            ])
+
+        let readiness = ReadinessState()
+        let metrics = SelfMetrics(registry: registry)
+        let app = Application(
+            router: APIRouter.build(metrics: metrics, readiness: readiness),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Tollgate"),
+            onServerRunning: { channel in
+                readiness.set(true)
+                let bound = channel.localAddress.map { "\($0)" } ?? address.description
+                logger.info("listening", metadata: ["address": "\(bound)", "port": "\(channel.localAddress?.port ?? address.port)"])
+            },
+            logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        readiness.set(false)
+        logger.info("stopped")
+    }
+}

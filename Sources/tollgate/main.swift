@@ -1,0 +1,5 @@
+// Tollgate — entry point: everything lives in TollgateCLI.
+
+import TollgateCLI
+
+await TollgateCommand.runAsMain()

@@ -1,0 +1,56 @@
+// Tollgate — the HTTP endpoints, in process.
+
+import HTTPAPI
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A metrics source that renders a counter of how often it was asked.
+actor CountingSource: SelfMetricsSource {
+    private var calls = 0
+
+    func exposition() async -> [UInt8] {
+        calls += 1
+        return Array("# TYPE scrapes_total counter\nscrapes_total \(calls)\n".utf8)
+    }
+}
+
+struct APIRouterTests {
+    @Test func metricsAreServedInTheTextFormat() async throws {
+        let app = Application(router: APIRouter.build(metrics: CountingSource(), readiness: ReadinessState()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
+                #expect(String(buffer: response.body) == "# TYPE scrapes_total counter\nscrapes_total 1\n")
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(String(buffer: response.body).hasSuffix("scrapes_total 2\n"))
+            }
+        }
+    }
+
+    @Test func healthAndReadiness() async throws {
+        let readiness = ReadinessState()
+        let app = Application(router: APIRouter.build(metrics: CountingSource(), readiness: readiness))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/-/healthy", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/-/healthy", method: .head) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/-/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+            }
+            readiness.set(true)
+            try await client.execute(uri: "/-/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "Tollgate is Ready.\n")
+            }
+            try await client.execute(uri: "/no/such/path", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+// Tollgate — `tollgate serve`: endpoints, data-directory lock, graceful shutdown.
+
+import Exposition
+import Foundation
+import Model
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A running `tollgate serve` on a free loopback port.
+final class RunningServer {
+    let process = Process()
+    let port: Int
+    private let errors = Pipe()
+
+    init(dataDir: URL, extra: [String] = []) throws {
+        process.executableURL = Binary.url
+        process.arguments = ["serve", "--web.listen-address", "127.0.0.1:0", "--data-dir", dataDir.path] + extra
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var log = ""
+        let deadline = Date().addingTimeInterval(30)
+        var found: Int?
+        while found == nil && Date() < deadline && process.isRunning {
+            let chunk = errors.fileHandleForReading.availableData
+            log += String(decoding: chunk, as: UTF8.self)
+            if let range = log.range(of: #"port=(\d+)"#, options: .regularExpression) {
+                found = Int(log[range].dropFirst(5))
+            }
+        }
+        guard let found else {
+            process.terminate()
+            throw ServerError(log: log)
+        }
+        port = found
+    }
+
+    struct ServerError: Error, CustomStringConvertible {
+        var log: String
+        var description: String { "server did not start:\n\(log)" }
+    }
+
+    func get(_ path: String) async throws -> (Int, String, String?) {
+        let url = URL(string: "http://127.0.0.1:\(port)\(path)")!  // Safe to force unwrap: a fixed, valid URL.
+        let (data, response) = try await URLSession.shared.data(from: url)
+        let http = response as? HTTPURLResponse
+        return (http?.statusCode ?? 0, String(decoding: data, as: UTF8.self), http?.value(forHTTPHeaderField: "Content-Type"))
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    func stop() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
+
+struct ServeTests {
+    @Test func servesMetricsHealthAndReadinessThenStopsOnSIGTERM() async throws {
+        let dir = try Binary.temporaryDirectory()
+        let server = try RunningServer(dataDir: dir.appendingPathComponent("data"))
+        let (healthStatus, _, _) = try await server.get("/-/healthy")
+        #expect(healthStatus == 200)
+        let (readyStatus, readyBody, _) = try await server.get("/-/ready")
+        #expect(readyStatus == 200)
+        #expect(readyBody == "Tollgate is Ready.\n")
+
+        _ = try await server.get("/-/healthy")
+        let (status, body, contentType) = try await server.get("/metrics")
+        #expect(status == 200)
+        #expect(contentType == "text/plain; version=0.0.4; charset=utf-8")
+        // Tollgate's own parser accepts its own /metrics, as a scrape would.
+        let samples = try ExpositionParser.samples(in: Array(body.utf8), format: .text)
+        let names = Set(samples.compactMap { $0.labels.metricName })
+        #expect(names.contains("process_cpu_seconds_total"))
+        #expect(names.contains("process_resident_memory_bytes"))
+        #expect(names.contains("tollgate_build_info"))
+        #expect(names.contains("hb_requests"), "request metrics from swift-metrics: \(names.sorted())")
+        let rss = try #require(samples.first { $0.labels.metricName == "process_resident_memory_bytes" })
+        #expect(rss.value > 1_000_000)
+        #expect(server.stop() == 0)
+    }
+
+    @Test func aSecondServerCannotShareTheDataDirectory() throws {
+        let dir = try Binary.temporaryDirectory().appendingPathComponent("data")
+        let first = try RunningServer(dataDir: dir)
+        let second = try Binary.run(["serve", "--web.listen-address", "127.0.0.1:0", "--data-dir", dir.path])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("is in use by another process"))
+        #expect(first.stop() == 0)
+    }
+
+    @Test func badFlagsAndConfigAreReported() throws {
+        let address = try Binary.run(["serve", "--web.listen-address", "nonsense"])
+        #expect(address.status != 0)
+        #expect(address.stderr.contains("--web.listen-address"))
+        let dir = try Binary.temporaryDirectory()
+        let config = dir.appendingPathComponent("tollgate.yml")
+        try Data("global:\n  scrape_interval: soon\n".utf8).write(to: config)
+        let check = try Binary.run(["check", "config", config.path])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("tollgate.yml:2: global.scrape_interval: invalid duration"))
+        let serve = try Binary.run(["serve", "--config", config.path, "--data-dir", dir.appendingPathComponent("d").path, "--web.listen-address", "127.0.0.1:0"])
+        #expect(serve.status == 1)
+        #expect(serve.stderr.contains("global.scrape_interval"))
+    }
+}

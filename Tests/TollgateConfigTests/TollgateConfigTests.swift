@@ -1,0 +1,67 @@
+// Tollgate — loading tollgate.yml.
+
+import Testing
+
+@testable import TollgateConfig
+
+struct TollgateConfigTests {
+    @Test func readsGlobal() throws {
+        let config = try TollgateConfig(
+            yaml: """
+                global:
+                  scrape_interval: 15s
+                  evaluation_interval: 1m30s
+                  external_labels:
+                    region: eu-west-1
+                """, file: "t.yml")
+        #expect(config.global.scrapeInterval == PromDuration(milliseconds: 15_000))
+        #expect(config.global.scrapeTimeout == PromDuration(milliseconds: 10_000))
+        #expect(config.global.evaluationInterval == PromDuration(milliseconds: 90_000))
+        #expect(config.global.externalLabels == ["region": "eu-west-1"])
+    }
+
+    @Test func emptyFileIsTheDefault() throws {
+        #expect(try TollgateConfig(yaml: "", file: "e.yml").global == GlobalConfig())
+    }
+
+    @Test(arguments: [
+        ("global:\n  scrape_interval: 15s\n  bogus: 1\n", 3, "global.bogus", "unknown field"),
+        ("global:\n  scrape_interval: fast\n", 2, "global.scrape_interval", "invalid duration \"fast\"; expected e.g. 15s, 1m, 1h30m"),
+        ("global:\n  scrape_interval: 5s\n  scrape_timeout: 10s\n", 2, "global.scrape_timeout", "scrape timeout 10s is greater than the scrape interval 5s"),
+        ("scrape_configs: []\n", 1, "scrape_configs", "not supported by this version of Tollgate yet"),
+        ("nonsense: 1\n", 1, "nonsense", "unknown field"),
+    ] as [(String, Int, String, String)])
+    func errorsNameFileLineAndField(_ yaml: String, _ line: Int, _ field: String, _ message: String) {
+        #expect(throws: ConfigError(file: "bad.yml", line: line, field: field, message: message)) {
+            try TollgateConfig(yaml: yaml, file: "bad.yml")
+        }
+    }
+
+    @Test func yamlSyntaxErrorsHaveALine() {
+        do {
+            _ = try TollgateConfig(yaml: "global:\n  scrape_interval: [1\n", file: "s.yml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.file == "s.yml")
+            #expect(error.line != nil)
+            #expect(error.message.hasPrefix("invalid YAML"))
+        }
+    }
+
+    @Test(arguments: [("15s", 15_000), ("1h30m", 5_400_000), ("500ms", 500), ("0", 0), ("2w", 1_209_600_000), ("1y", 31_536_000_000)] as [(String, Int64)])
+    func durations(_ text: String, _ ms: Int64) {
+        #expect(PromDuration(parsing: text)?.milliseconds == ms)
+    }
+
+    @Test(arguments: ["", "1", "s", "1m1h", "1.5s", "-1s", "1x", "1s1s"])
+    func badDurations(_ text: String) {
+        #expect(PromDuration(parsing: text) == nil)
+    }
+
+    @Test func durationsPrintCanonically() {
+        #expect(PromDuration(milliseconds: 5_400_000).description == "1h30m")
+        #expect(PromDuration(milliseconds: 0).description == "0s")
+        #expect(PromDuration(milliseconds: 1_209_600_000).description == "2w")
+        #expect(PromDuration(milliseconds: 1500).description == "1s500ms")
+    }
+}
