@@ -3,7 +3,11 @@
 // Tollgate benchmarks: a package of its own so the main build never pulls in
 // package-benchmark. Run with `make bench` (or `swift package benchmark` here).
 
+import Foundation
 import PackageDescription
+
+/// The main package's identity is its folder's name, which differs between clones.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
 let package = Package(
     name: "TollgateBenchmarks",
@@ -17,8 +21,8 @@ let package = Package(
             name: "ExpositionBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "Exposition", package: "tollgate"),
-                .product(name: "Gzip", package: "tollgate"),
+                .product(name: "Exposition", package: root),
+                .product(name: "Gzip", package: root),
             ],
             path: "Benchmarks/ExpositionBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

@@ -20,12 +20,17 @@ extension ExpositionParser {
             guard nameStart >= 0 else { throw failure(b, at: entryStart, "metric name not set") }
             guard UTF8Check.isValid(b, nameStart, nameEnd) else { throw failure(b, at: nameStart, "metric name is not valid UTF-8") }
             var list: [Label] = []
-            list.reserveCapacity(spans.count + 1)
+            list.reserveCapacity(spanCount + 1)
             list.append(Label(metricNameLabel, unescaped(nameStart, nameEnd, newlineOnlyAndBackslash: false)))
-            for span in spans {
+            // Label values are checked for UTF-8 here rather than on every line: a series
+            // already in a cache has bytes that passed this check when it was first seen.
+            for span in spans[0..<spanCount] {
                 guard span.nameEnd > span.nameStart else { throw failure(b, at: span.nameStart, "empty label name") }
                 guard UTF8Check.isValid(b, span.nameStart, span.nameEnd) else {
                     throw failure(b, at: span.nameStart, "label name is not valid UTF-8")
+                }
+                guard UTF8Check.isValid(b, span.valueStart, span.valueEnd) else {
+                    throw failure(b, at: span.valueStart - 1, "invalid UTF-8 in label value")
                 }
                 let name = unescaped(span.nameStart, span.nameEnd, newlineOnlyAndBackslash: false)
                 let value = unescaped(span.valueStart, span.valueEnd, newlineOnlyAndBackslash: false)

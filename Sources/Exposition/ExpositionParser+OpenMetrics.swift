@@ -47,7 +47,7 @@ extension ExpositionParser {
             throw failure(b, at: i, "expected a metric name, '{' or '#', got \(quoted(b, i..<i + 1))")
         }
         guard nameStart >= 0 else { throw failure(b, at: entryStart, "metric name not set") }
-        value = try omValue(b, what: "metric")
+        value = try omValue(b, what: "value after metric")
         try omSampleTail(b)
         return .sample
     }
@@ -99,6 +99,8 @@ extension ExpositionParser {
                 throw failure(b, at: textStart, "invalid metric type \(quoted(b, textStart..<textEnd)); expected counter, gauge, histogram, gaugehistogram, summary, info, stateset or unknown")
             }
             metricType = type
+            familyStart = nameStart
+            familyEnd = nameEnd
         default:
             let unitLength = textEnd - textStart
             if unitLength > 0 {
@@ -157,11 +159,13 @@ extension ExpositionParser {
             guard i < end, b[i] == UInt8(ascii: "\""), let close = scanQuoted(b, i, allowLineFeed: false, allowNUL: !exemplar) else {
                 throw failure(b, at: i, "expected quoted label value, got \(quoted(b, i..<i + 1))")
             }
-            guard UTF8Check.isValid(b, i + 1, close - 1) else { throw failure(b, at: i, "invalid UTF-8 in label value") }
+            if exemplar {
+                guard UTF8Check.isValid(b, i + 1, close - 1) else { throw failure(b, at: i, "invalid UTF-8 in label value") }
+            }
             let span = LabelSpan(
                 nameStart: isQuoted ? tokenStart + 1 : tokenStart, nameEnd: isQuoted ? tokenEnd - 1 : tokenEnd,
                 valueStart: i + 1, valueEnd: close - 1)
-            if exemplar { exemplarSpans.append(span) } else { spans.append(span) }
+            if exemplar { exemplarSpans.append(span) } else { appendSpan(span) }
             i = close
             guard i < end else { throw failure(b, at: i, "data does not end with # EOF") }
             if b[i] == UInt8(ascii: ",") {
@@ -173,8 +177,8 @@ extension ExpositionParser {
     }
 
     /// ` VALUE`: one space, then the token up to the next space or LF.
-    private mutating func omValue(_ b: UnsafeBufferPointer<UInt8>, what: String) throws(ExpositionError) -> Double {
-        let (start, end) = try omToken(b, what: "value after \(what)")
+    private mutating func omValue(_ b: UnsafeBufferPointer<UInt8>, what: StaticString) throws(ExpositionError) -> Double {
+        let (start, end) = try omToken(b, what: what)
         guard let parsed = SampleValue.parse(b, start, end) else {
             throw failure(b, at: start, "invalid value \(quoted(b, start..<end))")
         }
@@ -183,7 +187,7 @@ extension ExpositionParser {
     }
 
     /// The bounds of a ` TOKEN` at `pos`.
-    private func omToken(_ b: UnsafeBufferPointer<UInt8>, what: String) throws(ExpositionError) -> (Int, Int) {
+    private func omToken(_ b: UnsafeBufferPointer<UInt8>, what: StaticString) throws(ExpositionError) -> (Int, Int) {
         let i = pos
         guard i + 1 < b.count, b[i] == UInt8(ascii: " "), b[i + 1] != UInt8(ascii: " "), b[i + 1] != UInt8(ascii: "\n") else {
             throw failure(b, at: i, "expected a single space and \(what), got \(quoted(b, i..<i + 2))")
@@ -233,7 +237,7 @@ extension ExpositionParser {
         exemplarStart = pos
         exemplarSpans.removeAll(keepingCapacity: true)
         try omLabels(b, exemplar: true)
-        exemplarValue = try omValue(b, what: "exemplar labels")
+        exemplarValue = try omValue(b, what: "value after exemplar labels")
         exemplarTimestamp = nil
         if try omLineEnd(b) { return }
         exemplarTimestamp = try omTimestamp(b, exemplar: true)

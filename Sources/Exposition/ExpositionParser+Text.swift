@@ -139,6 +139,8 @@ extension ExpositionParser {
             throw failure(b, at: textStart, "invalid metric type \(quoted(b, textStart..<textEnd)); expected counter, gauge, histogram, summary or untyped")
         }
         metricType = type
+        familyStart = nameStart
+        familyEnd = nameEnd
         return .type
     }
 
@@ -194,8 +196,7 @@ extension ExpositionParser {
             guard b[i] == UInt8(ascii: "\""), let close = scanQuoted(b, i, allowLineFeed: true, allowNUL: true) else {
                 throw failure(b, at: i, "expected quoted label value, got \(quoted(b, i..<i + 1))")
             }
-            guard UTF8Check.isValid(b, i + 1, close - 1) else { throw failure(b, at: i, "invalid UTF-8 in label value") }
-            spans.append(LabelSpan(
+            appendSpan(LabelSpan(
                 nameStart: isQuoted ? tokenStart + 1 : tokenStart, nameEnd: isQuoted ? tokenEnd - 1 : tokenEnd,
                 valueStart: i + 1, valueEnd: close - 1))
             i = close

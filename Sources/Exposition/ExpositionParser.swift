@@ -50,13 +50,18 @@ public struct ExpositionParser {
     var nameStart = -1
     var nameEnd = -1
     var seriesEnd = 0
+    /// Label positions of the current sample: the first `spanCount` elements (reused, never shrunk).
     var spans: [LabelSpan] = []
+    var spanCount = 0
     var textStart = 0
     var textEnd = 0
     var exemplarStart = -1
     var exemplarSpans: [LabelSpan] = []
     var exemplarValue = 0.0
     var exemplarTimestamp: Int64?
+    /// The family named by the last TYPE line (raw bytes, quotes stripped).
+    var familyStart = 0
+    var familyEnd = 0
 
     /// The value of the current sample; NaN always has the bits `0x7ff8000000000001`.
     public internal(set) var value = 0.0
@@ -118,6 +123,24 @@ public struct ExpositionParser {
     /// The text of the current comment line, from `#` to the end of the line.
     public var commentText: String { string(textStart, textEnd) }
 
+    /// For an OpenMetrics `<family>_created` sample of a counter, histogram or summary
+    /// family: the created (start) timestamp it states, in milliseconds; otherwise nil.
+    ///
+    /// Prometheus stores such lines as ordinary series too, unless asked to consume
+    /// them as start timestamps (`created-timestamp-zero-ingestion`).
+    public var createdTimestamp: Int64? {
+        guard format == .openMetrics, nameStart >= 0, [.counter, .histogram, .summary].contains(metricType) else { return nil }
+        let suffix = Array("_created".utf8)
+        let family = familyEnd - familyStart
+        guard nameEnd - nameStart == family + suffix.count,
+            bytes[nameStart..<nameStart + family].elementsEqual(bytes[familyStart..<familyEnd]),
+            bytes[(nameEnd - suffix.count)..<nameEnd].elementsEqual(suffix),
+            value.isFinite
+        else { return nil }
+        let ms = value * 1000
+        return ms >= -9.223_372_036_854_775_808e18 && ms < 9.223_372_036_854_775_808e18 ? Int64(ms) : nil
+    }
+
     /// The current sample's exemplar (OpenMetrics), or nil.
     public func exemplar() -> Exemplar? {
         guard exemplarStart >= 0 else { return nil }
@@ -155,6 +178,17 @@ public struct ExpositionParser {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Records one label's position, reusing the buffer's storage.
+    @inline(__always)
+    mutating func appendSpan(_ span: LabelSpan) {
+        if spanCount < spans.count {
+            spans[spanCount] = span
+        } else {
+            spans.append(span)
+        }
+        spanCount += 1
+    }
+
     /// Builds the error for a position in the body.
     func failure(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int, _ message: String) -> ExpositionError {
         ExpositionError.at(offset, in: buffer, message)
@@ -165,7 +199,7 @@ public struct ExpositionParser {
         entryStart = pos
         nameStart = -1
         nameEnd = -1
-        spans.removeAll(keepingCapacity: true)
+        spanCount = 0
         timestamp = nil
         exemplarStart = -1
     }

@@ -1,5 +1,11 @@
 // Tollgate — Exposition: a series cache keyed by raw exposition bytes.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Maps the raw bytes of a series (``ExpositionParser/seriesBytes``) to a small
 /// integer, without allocating on a hit.
 ///
@@ -34,19 +40,8 @@ public struct SeriesKeyTable: Sendable {
     /// The id stored for these bytes, or nil.
     /// - Complexity: O(key length) expected; no allocation.
     public func find(_ key: ArraySlice<UInt8>) -> Int? {
-        let hash = Self.hash(key)
-        let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slot = slots[index]
-            if slot.id < 0 { return nil }
-            if slot.hash == hash && Int(slot.length) == key.count
-                && arena[Int(slot.offset)..<Int(slot.offset) + Int(slot.length)].elementsEqual(key)
-            {
-                return Int(slot.id)
-            }
-            index = (index + 1) & mask
-        }
+        let (index, found) = probe(key, hash: Self.hash(key))
+        return found ? Int(slots[index].id) : nil
     }
 
     /// Stores an id for these bytes (replacing any earlier one).
@@ -56,21 +51,35 @@ public struct SeriesKeyTable: Sendable {
     public mutating func insert(_ key: ArraySlice<UInt8>, id: Int) {
         if (count + 1) * 2 > slots.count { grow() }
         let hash = Self.hash(key)
-        let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: hash) & mask
-        while slots[index].id >= 0 {
-            let slot = slots[index]
-            if slot.hash == hash && Int(slot.length) == key.count
-                && arena[Int(slot.offset)..<Int(slot.offset) + Int(slot.length)].elementsEqual(key)
-            {
-                slots[index].id = Int32(truncatingIfNeeded: id)
-                return
-            }
-            index = (index + 1) & mask
+        let (index, found) = probe(key, hash: hash)
+        if found {
+            slots[index].id = Int32(truncatingIfNeeded: id)
+            return
         }
         slots[index] = Slot(hash: hash, offset: Int32(truncatingIfNeeded: arena.count), length: Int32(truncatingIfNeeded: key.count), id: Int32(truncatingIfNeeded: id))
         arena.append(contentsOf: key)
         count += 1
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    private func probe(_ key: ArraySlice<UInt8>, hash: UInt64) -> (index: Int, found: Bool) {
+        key.withUnsafeBytes { k in
+            arena.withUnsafeBytes { a in
+                slots.withUnsafeBufferPointer { s in
+                    let mask = s.count - 1
+                    var index = Int(truncatingIfNeeded: hash) & mask
+                    while true {
+                        let slot = s[index]
+                        if slot.id < 0 { return (index, false) }
+                        if slot.hash == hash && Int(slot.length) == k.count {
+                            guard let keyBase = k.baseAddress, let arenaBase = a.baseAddress else { return (index, true) }  // both empty
+                            if memcmp(arenaBase + Int(slot.offset), keyBase, k.count) == 0 { return (index, true) }
+                        }
+                        index = (index + 1) & mask
+                    }
+                }
+            }
+        }
     }
 
     private mutating func grow() {

@@ -102,3 +102,35 @@ struct OpenMetricsTests {
         #expect(!outcome("a_total 1 # {a=\"b\"} 1\n# EOF\n", .text).isAccepted)
     }
 }
+
+struct MetadataAndCreatedTests {
+    @Test func collectsMetadataAndCreatedTimestamps() throws {
+        let body = """
+            # TYPE req counter
+            # HELP req Requests \\"served\\".
+            # UNIT req_seconds seconds
+            req_total 5
+            req_created 1700000000.25
+            # TYPE g gauge
+            g_created 12
+            # TYPE lat histogram
+            lat_bucket{le="+Inf"} 1
+            lat_created{a="b"} 1.5
+            other_created 3
+            # EOF
+
+            """
+        var parser = ExpositionParser(bytes: Array(body.utf8), format: .openMetrics)
+        var metadata = ExpositionMetadata()
+        var created: [String: Int64] = [:]
+        while let entry = try parser.next() {
+            metadata.record(entry, from: parser)
+            if entry == .sample, let ms = parser.createdTimestamp { created[SeriesText.format(try parser.labels())] = ms }
+        }
+        #expect(metadata["req"] == .init(type: .counter, help: "Requests \"served\".", unit: ""))
+        #expect(metadata["req_seconds"]?.unit == "seconds")
+        #expect(metadata["g"]?.type == .gauge)
+        #expect(metadata["lat"]?.type == .histogram)
+        #expect(created == ["req_created": 1_700_000_000_250, "lat_created{a=\"b\"}": 1500])
+    }
+}
