@@ -17,9 +17,21 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport", swiftSettings: [.swiftLanguageMode(.v6)]),
+        .executableTarget(
+            name: "ParseInstructions",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Exposition", package: root),
+                .product(name: "Gzip", package: root),
+            ],
+            path: "Benchmarks/ParseInstructions",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .executableTarget(
             name: "ExpositionBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Exposition", package: root),
                 .product(name: "Gzip", package: root),

@@ -34,7 +34,7 @@ extension ExpositionParser {
             seriesEnd = pos
         } else if isMetricNameStart(c) {
             var j = i + 1
-            while j < end && (isMetricNameStart(b[j]) || isDigit(b[j])) { j += 1 }
+            while j < end && (isMetricNameByte(b[j])) { j += 1 }
             nameStart = i
             nameEnd = j
             pos = j
@@ -75,7 +75,7 @@ extension ExpositionParser {
             after = close
         } else if start < end && isMetricNameStart(b[start]) {
             after = start + 1
-            while after < end && (isMetricNameStart(b[after]) || isDigit(b[after])) { after += 1 }
+            while after < end && (isMetricNameByte(b[after])) { after += 1 }
             nameStart = start
             nameEnd = after
         } else {
@@ -138,7 +138,7 @@ extension ExpositionParser {
                 i = close
             } else if isLabelNameStart(c) {
                 i += 1
-                while i < end && (isLabelNameStart(b[i]) || isDigit(b[i])) { i += 1 }
+                while i < end && (isLabelNameByte(b[i])) { i += 1 }
             } else {
                 throw failure(b, at: i, "expected label name or '}', got \(quoted(b, i..<i + 1))")
             }

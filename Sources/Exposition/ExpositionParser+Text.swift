@@ -37,7 +37,7 @@ extension ExpositionParser {
                 throw failure(b, at: i, "expected a metric name, '{', '#' or a line break, got \(quoted(b, i..<i + 1))")
             }
             var j = i + 1
-            while isMetricNameStart(b[j]) || isDigit(b[j]) { j += 1 }
+            while isMetricNameByte(b[j]) { j += 1 }
             // Prometheus 3.x takes the name from the start of the line, leading blanks included.
             nameStart = entryStart
             nameEnd = j
@@ -114,7 +114,7 @@ extension ExpositionParser {
             after = close
         } else if isMetricNameStart(b[start]) {
             after = start + 1
-            while isMetricNameStart(b[after]) || isDigit(b[after]) { after += 1 }
+            while isMetricNameByte(b[after]) { after += 1 }
             nameStart = start
             nameEnd = after
         } else {
@@ -175,7 +175,7 @@ extension ExpositionParser {
                 i = close
             } else if isLabelNameStart(c) {
                 i += 1
-                while isLabelNameStart(b[i]) || isDigit(b[i]) { i += 1 }
+                while isLabelNameByte(b[i]) { i += 1 }
             } else {
                 throw failure(b, at: i, "expected label name or '}', got \(quoted(b, i..<i + 1))")
             }
@@ -241,12 +241,38 @@ extension ExpositionParser {
         pos = i + 1
     }
 
+    /// The first index at or after `start` holding NUL, LF, `"` or `\`, or `b.count`.
+    ///
+    /// Eight bytes at a time (SWAR): a byte equal to a stop byte becomes zero after the
+    /// XOR, and `(v - 0x01…) & ~v & 0x80…` flags the first zero byte exactly.
+    @inline(__always)
+    func skipQuotedText(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        let end = b.count
+        if let base = UnsafeRawPointer(b.baseAddress) {
+            while i + 8 <= end {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let hits = zeroBytes(word) | zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
+                    | zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
+                if hits != 0 { return i + hits.trailingZeroBitCount / 8 }
+                i += 8
+            }
+        }
+        while i < end && !ByteClass.test(b[i], low: ByteClass.quotedStopLow, high: ByteClass.quotedStopHigh) { i += 1 }
+        return i
+    }
+
+    @inline(__always)
+    private func zeroBytes(_ v: UInt64) -> UInt64 { (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080 }
+
     /// Scans `"…"` from the opening quote: a backslash escapes any one byte but LF.
     /// - Returns: the index after the closing quote, or nil when it does not close.
     func scanQuoted(_ b: UnsafeBufferPointer<UInt8>, _ open: Int, allowLineFeed: Bool, allowNUL: Bool) -> Int? {
         var i = open + 1
         let end = b.count
         while i < end {
+            i = skipQuotedText(b, from: i)
+            guard i < end else { return nil }
             switch b[i] {
             case UInt8(ascii: "\""): return i + 1
             case UInt8(ascii: "\\"):

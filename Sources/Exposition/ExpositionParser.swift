@@ -40,7 +40,7 @@ public struct ExpositionParser {
 
     /// The format being parsed.
     public let format: ExpositionFormat
-    /// The body; the text format gets one LF appended, as Prometheus does.
+    /// The body; in the text format it always ends with LF (one is appended if missing).
     let bytes: [UInt8]
     var pos = 0
     var finished: Bool
@@ -84,9 +84,13 @@ public struct ExpositionParser {
     public init(bytes: [UInt8], format: ExpositionFormat) {
         self.format = format
         self.finished = bytes.isEmpty
-        var body = bytes
-        if format == .text && !bytes.isEmpty { body.append(UInt8(ascii: "\n")) }
-        self.bytes = body
+        // The text grammar needs a final LF (Prometheus appends one). Most bodies
+        // already end with one, and then the caller's storage is shared, not copied.
+        if format == .text, let last = bytes.last, last != UInt8(ascii: "\n") {
+            self.bytes = bytes + [UInt8(ascii: "\n")]
+        } else {
+            self.bytes = bytes
+        }
         spans.reserveCapacity(16)
     }
 
@@ -217,9 +221,40 @@ public struct Exemplar: Sendable, Hashable {
 
 @inline(__always) func isBlank(_ c: UInt8) -> Bool { c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
 @inline(__always) func isDigit(_ c: UInt8) -> Bool { c &- UInt8(ascii: "0") < 10 }
+
+/// Byte classes as 128-bit masks (bit n set: byte n is in the class); one shift and test per byte.
+@usableFromInline enum ByteClass {
+    /// `[a-zA-Z_]` in the upper half (64...127); nothing in the lower half.
+    static let letterHigh: UInt64 = 0x07FF_FFFE_87FF_FFFE
+    /// `[0-9]` in the lower half.
+    static let digitLow: UInt64 = 0x03FF_0000_0000_0000
+    /// `:` in the lower half.
+    static let colonLow: UInt64 = 0x0400_0000_0000_0000
+    /// Bytes a quoted string scan must stop at: NUL, LF, `"` (lower half) and `\` (upper half).
+    static let quotedStopLow: UInt64 = 1 << 0 | 1 << 10 | 1 << 34
+    static let quotedStopHigh: UInt64 = 1 << (92 - 64)
+
+    @inline(__always) static func test(_ c: UInt8, low: UInt64, high: UInt64) -> Bool {
+        c < 64 ? (low >> UInt64(c)) & 1 != 0 : c < 128 ? (high >> UInt64(c &- 64)) & 1 != 0 : false
+    }
+}
+
+// Names are mostly lowercase letters and `_`: those take one subtraction and one comparison.
+
 /// `[a-zA-Z_]`
 @inline(__always) func isLabelNameStart(_ c: UInt8) -> Bool {
-    (c | 0x20) &- UInt8(ascii: "a") < 26 || c == UInt8(ascii: "_")
+    c &- UInt8(ascii: "a") < 26 || c == UInt8(ascii: "_") || ByteClass.test(c, low: 0, high: ByteClass.letterHigh)
+}
+/// `[a-zA-Z_0-9]`
+@inline(__always) func isLabelNameByte(_ c: UInt8) -> Bool {
+    c &- UInt8(ascii: "a") < 26 || c == UInt8(ascii: "_") || ByteClass.test(c, low: ByteClass.digitLow, high: ByteClass.letterHigh)
 }
 /// `[a-zA-Z_:]`
-@inline(__always) func isMetricNameStart(_ c: UInt8) -> Bool { isLabelNameStart(c) || c == UInt8(ascii: ":") }
+@inline(__always) func isMetricNameStart(_ c: UInt8) -> Bool {
+    c &- UInt8(ascii: "a") < 26 || c == UInt8(ascii: "_") || ByteClass.test(c, low: ByteClass.colonLow, high: ByteClass.letterHigh)
+}
+/// `[a-zA-Z_:0-9]`
+@inline(__always) func isMetricNameByte(_ c: UInt8) -> Bool {
+    c &- UInt8(ascii: "a") < 26 || c == UInt8(ascii: "_")
+        || ByteClass.test(c, low: ByteClass.colonLow | ByteClass.digitLow, high: ByteClass.letterHigh)
+}
