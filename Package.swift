@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "Model", swiftSettings: swiftSettings),
         // Prometheus text 0.0.4 / OpenMetrics 1.0 parser and text writer, over bytes.
         .target(name: "Exposition", dependencies: ["Model"], swiftSettings: swiftSettings),
+        // Sample encodings: Gorilla XOR chunks and compact sealed blocks.
+        .target(name: "Chunks", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         // gzip / deflate over zlib; the only importer of CZlib.
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field.
@@ -84,6 +86,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["TollgateConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChunksTests", dependencies: ["Chunks"], swiftSettings: swiftSettings),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPAPITests",

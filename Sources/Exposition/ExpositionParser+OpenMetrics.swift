@@ -130,25 +130,12 @@ extension ExpositionParser {
                 return
             }
             let tokenStart = i
-            let isQuoted = c == UInt8(ascii: "\"")
-            if isQuoted {
-                guard let close = scanQuoted(b, i, allowLineFeed: !exemplar, allowNUL: false) else {
-                    throw failure(b, at: i, "unterminated quoted label name")
-                }
-                i = close
-            } else if isLabelNameStart(c) {
-                i += 1
-                while i < end && (isLabelNameByte(b[i])) { i += 1 }
-            } else {
-                throw failure(b, at: i, "expected label name or '}', got \(quoted(b, i..<i + 1))")
-            }
-            let tokenEnd = i
+            let (tokenEnd, isQuoted) = try labelNameToken(b, at: i, allowLineFeed: !exemplar)
+            i = tokenEnd
             guard i < end else { throw failure(b, at: i, "data does not end with # EOF") }
             if isQuoted && (b[i] == UInt8(ascii: ",") || b[i] == UInt8(ascii: "}")) {
                 guard !exemplar else { throw failure(b, at: tokenStart, "expected label name, got a quoted metric name in an exemplar") }
-                guard nameStart == -1 else { throw failure(b, at: tokenStart, "metric name already set") }
-                nameStart = tokenStart + 1
-                nameEnd = tokenEnd - 1
+                try setQuotedMetricName(b, tokenStart, tokenEnd)
                 if b[i] == UInt8(ascii: ",") { i += 1 }
                 continue
             }
@@ -162,9 +149,7 @@ extension ExpositionParser {
             if exemplar {
                 guard UTF8Check.isValid(b, i + 1, close - 1) else { throw failure(b, at: i, "invalid UTF-8 in label value") }
             }
-            let span = LabelSpan(
-                nameStart: isQuoted ? tokenStart + 1 : tokenStart, nameEnd: isQuoted ? tokenEnd - 1 : tokenEnd,
-                valueStart: i + 1, valueEnd: close - 1)
+            let span = LabelSpan(name: tokenStart..<tokenEnd, quoted: isQuoted, valueOpen: i, valueClose: close)
             if exemplar { exemplarSpans.append(span) } else { appendSpan(span) }
             i = close
             guard i < end else { throw failure(b, at: i, "data does not end with # EOF") }

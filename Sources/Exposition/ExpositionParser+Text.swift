@@ -161,30 +161,16 @@ extension ExpositionParser {
         var i = pos
         while true {
             while isBlank(b[i]) { i += 1 }
-            let c = b[i]
-            if c == UInt8(ascii: "}") {
+            if b[i] == UInt8(ascii: "}") {
                 pos = i + 1
                 return
             }
             let tokenStart = i
-            let isQuoted = c == UInt8(ascii: "\"")
-            if isQuoted {
-                guard let close = scanQuoted(b, i, allowLineFeed: true, allowNUL: false) else {
-                    throw failure(b, at: i, "unterminated quoted label name")
-                }
-                i = close
-            } else if isLabelNameStart(c) {
-                i += 1
-                while isLabelNameByte(b[i]) { i += 1 }
-            } else {
-                throw failure(b, at: i, "expected label name or '}', got \(quoted(b, i..<i + 1))")
-            }
-            let tokenEnd = i
+            let (tokenEnd, isQuoted) = try labelNameToken(b, at: i, allowLineFeed: true)
+            i = tokenEnd
             while isBlank(b[i]) { i += 1 }
             if isQuoted && (b[i] == UInt8(ascii: ",") || b[i] == UInt8(ascii: "}")) {
-                guard nameStart == -1 else { throw failure(b, at: tokenStart, "metric name already set") }
-                nameStart = tokenStart + 1
-                nameEnd = tokenEnd - 1
+                try setQuotedMetricName(b, tokenStart, tokenEnd)
                 if b[i] == UInt8(ascii: ",") { i += 1 }
                 continue
             }
@@ -196,9 +182,7 @@ extension ExpositionParser {
             guard b[i] == UInt8(ascii: "\""), let close = scanQuoted(b, i, allowLineFeed: true, allowNUL: true) else {
                 throw failure(b, at: i, "expected quoted label value, got \(quoted(b, i..<i + 1))")
             }
-            appendSpan(LabelSpan(
-                nameStart: isQuoted ? tokenStart + 1 : tokenStart, nameEnd: isQuoted ? tokenEnd - 1 : tokenEnd,
-                valueStart: i + 1, valueEnd: close - 1))
+            appendSpan(LabelSpan(name: tokenStart..<tokenEnd, quoted: isQuoted, valueOpen: i, valueClose: close))
             i = close
             while isBlank(b[i]) { i += 1 }
             if b[i] == UInt8(ascii: ",") { i += 1 }

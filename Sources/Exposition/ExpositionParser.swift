@@ -36,6 +36,15 @@ public struct ExpositionParser {
     /// Byte positions of one label in the body: name, then value (quotes excluded).
     struct LabelSpan {
         var nameStart: Int, nameEnd: Int, valueStart: Int, valueEnd: Int
+
+        /// A label from its name token (quotes stripped when quoted) and the quotes around its value.
+        @inline(__always)
+        init(name: Range<Int>, quoted: Bool, valueOpen: Int, valueClose: Int) {
+            nameStart = quoted ? name.lowerBound + 1 : name.lowerBound
+            nameEnd = quoted ? name.upperBound - 1 : name.upperBound
+            valueStart = valueOpen + 1
+            valueEnd = valueClose - 1
+        }
     }
 
     /// The format being parsed.
@@ -191,6 +200,29 @@ public struct ExpositionParser {
             spans.append(span)
         }
         spanCount += 1
+    }
+
+    /// A label-name token at `i` (both formats): bare `[a-zA-Z_][a-zA-Z0-9_]*` or a quoted string.
+    /// - Returns: the index after the token, and whether it was quoted.
+    func labelNameToken(_ b: UnsafeBufferPointer<UInt8>, at i: Int, allowLineFeed: Bool) throws(ExpositionError) -> (Int, Bool) {
+        let c = i < b.count ? b[i] : 0
+        if c == UInt8(ascii: "\"") {
+            guard let close = scanQuoted(b, i, allowLineFeed: allowLineFeed, allowNUL: false) else {
+                throw failure(b, at: i, "unterminated quoted label name")
+            }
+            return (close, true)
+        }
+        guard isLabelNameStart(c) else { throw failure(b, at: i, "expected label name or '}', got \(quoted(b, i..<i + 1))") }
+        var j = i + 1
+        while j < b.count && isLabelNameByte(b[j]) { j += 1 }
+        return (j, false)
+    }
+
+    /// Takes a quoted string followed by `,` or `}` inside the braces as the metric name.
+    mutating func setQuotedMetricName(_ b: UnsafeBufferPointer<UInt8>, _ tokenStart: Int, _ tokenEnd: Int) throws(ExpositionError) {
+        guard nameStart == -1 else { throw failure(b, at: tokenStart, "metric name already set") }
+        nameStart = tokenStart + 1
+        nameEnd = tokenEnd - 1
     }
 
     /// Builds the error for a position in the body.

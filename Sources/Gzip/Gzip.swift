@@ -68,23 +68,8 @@ public enum Gzip {
     ///   - level: 0 (none) to 9 (smallest); 6 by default, as gzip(1).
     /// - Returns: a gzip stream.
     public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws(GzipError) -> [UInt8] {
-        var stream = z_stream()
         // 15 + 16: a gzip header and trailer.
-        guard tollgate_deflateInit2(&stream, level, 15 + 16) == Z_OK else { throw GzipError("deflateInit2 failed") }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
-        let result: Int32 = bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = UInt32(input.count)
-                stream.next_out = out.baseAddress
-                stream.avail_out = UInt32(out.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard result == Z_STREAM_END else { throw GzipError("deflate failed with code \(result)") }
-        output.removeSubrange(Int(stream.total_out)...)
-        return output
+        try deflate(bytes, level: level, windowBits: 15 + 16)
     }
 }
 
@@ -93,4 +78,75 @@ public struct GzipError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Gzip {
+    /// Compresses bytes as a raw deflate stream (no header or trailer), for small blocks.
+    public static func deflateRaw(_ bytes: [UInt8], level: Int32 = 9) throws(GzipError) -> [UInt8] {
+        try deflate(bytes, level: level, windowBits: -15)
+    }
+
+    /// Inflates a raw deflate stream.
+    /// - Parameters:
+    ///   - bytes: the stream.
+    ///   - limit: the most output bytes to accept.
+    public static func inflateRaw(_ bytes: [UInt8], limit: Int = .max) throws(GzipError) -> [UInt8] {
+        var stream = z_stream()
+        guard tollgate_inflateInit2(&stream, -15) == Z_OK else { throw GzipError("inflateInit2 failed") }
+        defer { inflateEnd(&stream) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        var consumed = 0
+        while true {
+            let result: Int32 = bytes.withUnsafeBufferPointer { input in
+                chunk.withUnsafeMutableBufferPointer { out in
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + consumed })
+                    stream.avail_in = UInt32(input.count - consumed)
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = UInt32(out.count)
+                    let code = inflate(&stream, Z_NO_FLUSH)
+                    consumed = input.count - Int(stream.avail_in)
+                    return code
+                }
+            }
+            let produced = chunk.count - Int(stream.avail_out)
+            guard output.count + produced <= limit else { throw GzipError("decompressed size exceeds the limit of \(limit) bytes") }
+            output.append(contentsOf: chunk[0..<produced])
+            switch result {
+            case Z_STREAM_END: return output
+            case Z_OK: continue
+            case Z_BUF_ERROR where consumed == bytes.count: throw GzipError("truncated deflate stream")
+            case Z_BUF_ERROR: continue
+            default: throw GzipError("corrupt deflate stream (code \(result))")
+            }
+        }
+    }
+
+    static func deflate(_ bytes: [UInt8], level: Int32, windowBits: Int32) throws(GzipError) -> [UInt8] {
+        var stream = z_stream()
+        guard tollgate_deflateInit2(&stream, level, windowBits) == Z_OK else { throw GzipError("deflateInit2 failed") }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
+        let result: Int32 = bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.avail_in = UInt32(input.count)
+                stream.next_out = out.baseAddress
+                stream.avail_out = UInt32(out.count)
+                return CZlib.deflate(&stream, Z_FINISH)
+            }
+        }
+        guard result == Z_STREAM_END else { throw GzipError("deflate failed with code \(result)") }
+        output.removeSubrange(Int(stream.total_out)...)
+        return output
+    }
+}
+
+extension Gzip {
+    /// zlib's CRC-32 of the bytes (the checksum gzip uses).
+    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { buffer in
+            UInt32(truncatingIfNeeded: CZlib.crc32(0, buffer.baseAddress, UInt32(buffer.count)))
+        }
+    }
 }

@@ -48,3 +48,38 @@ struct LabelsTests {
         #expect(SeriesText.formatValue(-0.0) == "-0.0")
     }
 }
+
+struct LabelMatcherTests {
+    @Test(arguments: [
+        (LabelMatcher.Kind.equal, "a", "a", true), (.equal, "a", "b", false), (.equal, "", "", true),
+        (.notEqual, "a", "b", true), (.notEqual, "a", "a", false),
+        (.regex, "a|b", "b", true), (.regex, "a|b", "ab", false), (.regex, "a.*", "abc", true), (.regex, "b", "abc", false),
+        (.regex, ".*", "", true), (.regex, ".+", "", false), (.regex, "a.c", "a\nc", true), (.regex, "x(y|z)+", "xyzy", true),
+        (.regex, "é.", "éa", true), (.regex, "(?i)ABC", "abc", true), (.regex, "[0-9]{2,3}", "1234", false),
+        (.notRegex, "a|b", "c", true), (.notRegex, "a|b", "a", false), (.notRegex, ".*", "", false), (.notRegex, "a", "", true),
+    ] as [(LabelMatcher.Kind, String, String, Bool)])
+    func semantics(_ kind: LabelMatcher.Kind, _ pattern: String, _ value: String, _ expected: Bool) throws {
+        #expect(try LabelMatcher(kind, "l", pattern).matches(value) == expected)
+    }
+
+    @Test func emptyMatchingSelectsSeriesWithoutTheLabel() throws {
+        let withLabel = Labels(["__name__": "up", "env": "prod"]), without = Labels(["__name__": "up"])
+        let noEnv = try LabelMatcher(.equal, "env", "")
+        #expect(noEnv.matchesEmpty)
+        #expect(without.matches([noEnv]))
+        #expect(!withLabel.matches([noEnv]))
+        let maybeProd = try LabelMatcher(.regex, "env", "prod|")
+        #expect(without.matches([maybeProd]) && withLabel.matches([maybeProd]))
+        let notProd = try LabelMatcher(.notEqual, "env", "prod")
+        #expect(without.matches([notProd]) && !withLabel.matches([notProd]))
+    }
+
+    @Test func badRegexIsAnError() {
+        #expect(throws: LabelMatcherError.self) { try LabelMatcher(.regex, "l", "a(") }
+    }
+
+    @Test func printsAsPromQL() throws {
+        #expect(try LabelMatcher(.notRegex, "job", "a\"b").description == "job!~\"a\\\"b\"")
+        #expect(try LabelMatcher(.equal, "odd.name", "x").description == "\"odd.name\"=\"x\"")
+    }
+}

@@ -1,0 +1,92 @@
+// Tollgate — Chunks: bit-level writing and reading.
+
+/// Appends bits, most significant first, to a byte array.
+public struct BitWriter: Sendable, Equatable {
+    /// The bytes written; the last one may be partly filled.
+    public private(set) var bytes: [UInt8] = []
+    /// How many bits of the last byte are still free (0...7; 0 means a new byte is needed).
+    private var free = 0
+
+    /// Creates an empty writer.
+    public init() {}
+
+    /// Creates a writer that continues after existing bytes.
+    /// - Parameters:
+    ///   - bytes: bytes already written.
+    ///   - freeBits: how many low bits of the last byte are unused.
+    public init(bytes: [UInt8], freeBits: Int) {
+        self.bytes = bytes
+        self.free = freeBits
+    }
+
+    /// Unused low bits in the last byte.
+    public var freeBits: Int { free }
+
+    /// The number of bits written.
+    public var bitCount: Int { bytes.count * 8 - free }
+
+    /// Writes one bit.
+    @inlinable
+    public mutating func writeBit(_ bit: Bool) {
+        writeBits(bit ? 1 : 0, count: 1)
+    }
+
+    /// Writes the low `count` bits of `value` (0...64), most significant first.
+    public mutating func writeBits(_ value: UInt64, count: Int) {
+        var remaining = count
+        while remaining > 0 {
+            if free == 0 {
+                bytes.append(0)
+                free = 8
+            }
+            let take = min(free, remaining)
+            let shifted = (value >> UInt64(remaining - take)) & ((1 << UInt64(take)) - 1)
+            bytes[bytes.count - 1] |= UInt8(shifted) << UInt8(free - take)
+            free -= take
+            remaining -= take
+        }
+    }
+}
+
+/// Reads bits, most significant first, from bytes; returns nil past the end.
+public struct BitReader: Sendable {
+    private let bytes: [UInt8]
+    private var position = 0  // in bits
+    private let limit: Int
+
+    /// Creates a reader over `bytes` starting at byte `offset`, reading at most `bitLimit` bits.
+    public init(_ bytes: [UInt8], offset: Int = 0, bitLimit: Int? = nil) {
+        self.bytes = bytes
+        position = offset * 8
+        limit = bitLimit.map { offset * 8 + $0 } ?? bytes.count * 8
+    }
+
+    /// Bits left to read.
+    public var remaining: Int { limit - position }
+
+    /// Reads one bit.
+    public mutating func readBit() -> Bool? {
+        guard position < limit else { return nil }
+        let bit = (bytes[position >> 3] >> UInt8(7 - position & 7)) & 1
+        position += 1
+        return bit == 1
+    }
+
+    /// Reads `count` bits (0...64) as an unsigned integer.
+    public mutating func readBits(_ count: Int) -> UInt64? {
+        guard count <= limit - position else { return nil }
+        var value: UInt64 = 0
+        var remaining = count
+        while remaining > 0 {
+            let byte = bytes[position >> 3]
+            let used = position & 7
+            let available = 8 - used
+            let take = min(available, remaining)
+            let bits = (UInt64(byte) >> UInt64(available - take)) & ((1 << UInt64(take)) - 1)
+            value = take == 64 ? bits : (value << UInt64(take)) | bits
+            position += take
+            remaining -= take
+        }
+        return value
+    }
+}

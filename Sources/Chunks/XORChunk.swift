@@ -1,0 +1,229 @@
+// Tollgate — Chunks: Gorilla-style chunks (delta-of-delta timestamps, XOR values).
+//
+// The layout follows Prometheus's XOR chunk (tsdb/chunkenc/xor.go, after Facebook's
+// Gorilla paper): the first timestamp as a signed varint and the first value as 64 raw
+// bits; then the first delta as an unsigned varint; then delta-of-deltas in 1, 16, 20,
+// 24 or 68 bits, and each value XORed with the previous one in 1 bit (same value) or a
+// leading-zero/meaningful-bits window. Every bit pattern is kept, NaN payloads and the
+// stale marker 0x7ff0000000000002 included.
+
+/// An append-only chunk of samples in time order.
+public struct XORChunk: Sendable, Equatable {
+    private var writer = BitWriter()
+    /// The number of samples.
+    public private(set) var count = 0
+    /// The first and last timestamps (undefined when empty).
+    public private(set) var minTime: Int64 = 0
+    public private(set) var maxTime: Int64 = 0
+    private var lastValue: UInt64 = 0
+    private var lastDelta: Int64 = 0
+    private var leading: Int = 0xFF
+    private var trailing: Int = 0
+
+    /// An empty chunk.
+    public init() {}
+
+    /// The encoded bits (the sample count is kept apart, in ``count``).
+    public var bytes: [UInt8] { writer.bytes }
+
+    /// Appends a sample; the caller keeps timestamps strictly increasing.
+    public mutating func append(_ t: Int64, _ v: Double) {
+        let bits = v.bitPattern
+        switch count {
+        case 0:
+            writeVarint(t)
+            writer.writeBits(bits, count: 64)
+            minTime = t
+        case 1:
+            lastDelta = t &- maxTime
+            writeUvarint(UInt64(bitPattern: lastDelta))
+            writeXOR(bits)
+        default:
+            let delta = t &- maxTime
+            let dod = delta &- lastDelta
+            switch dod {
+            case 0: writer.writeBit(false)
+            case -8191...8192: writer.writeBits(0b10, count: 2); writer.writeBits(UInt64(bitPattern: dod) & 0x3FFF, count: 14)
+            case -65535...65536: writer.writeBits(0b110, count: 3); writer.writeBits(UInt64(bitPattern: dod) & 0x1FFFF, count: 17)
+            case -524_287...524_288: writer.writeBits(0b1110, count: 4); writer.writeBits(UInt64(bitPattern: dod) & 0xFFFFF, count: 20)
+            default: writer.writeBits(0b1111, count: 4); writer.writeBits(UInt64(bitPattern: dod), count: 64)
+            }
+            lastDelta = delta
+            writeXOR(bits)
+        }
+        maxTime = t
+        lastValue = bits
+        count += 1
+    }
+
+    private mutating func writeXOR(_ bits: UInt64) {
+        let x = bits ^ lastValue
+        if x == 0 {
+            writer.writeBit(false)
+            return
+        }
+        writer.writeBit(true)
+        var lead = x.leadingZeroBitCount
+        let trail = x.trailingZeroBitCount
+        if lead >= 32 { lead = 31 }  // 5 bits hold the leading count
+        if leading != 0xFF && lead >= leading && trail >= trailing {
+            writer.writeBit(false)
+            writer.writeBits(x >> UInt64(trailing), count: 64 - leading - trailing)
+            return
+        }
+        leading = lead
+        trailing = trail
+        writer.writeBit(true)
+        writer.writeBits(UInt64(lead), count: 5)
+        let significant = 64 - lead - trail
+        writer.writeBits(UInt64(significant & 63), count: 6)  // 64 is written as 0
+        writer.writeBits(x >> UInt64(trail), count: significant)
+    }
+
+    private mutating func writeVarint(_ v: Int64) {
+        writeUvarint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
+    }
+
+    private mutating func writeUvarint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            writer.writeBits(UInt64(v & 0x7F) | 0x80, count: 8)
+            v >>= 7
+        }
+        writer.writeBits(v, count: 8)
+    }
+
+    /// An iterator over the samples.
+    public func makeIterator() -> XORIterator { XORIterator(bytes: writer.bytes, count: count) }
+
+    /// Rebuilds a chunk from its bytes and sample count (e.g. after a restart) so that
+    /// appending can continue.
+    /// - Returns: nil when the bytes do not decode to `count` samples.
+    public static func restore(bytes: [UInt8], count: Int) -> XORChunk? {
+        var chunk = XORChunk()
+        var iterator = XORIterator(bytes: bytes, count: count)
+        var samples: [(Int64, Double)] = []
+        samples.reserveCapacity(count)
+        while iterator.next() { samples.append(iterator.at) }
+        guard samples.count == count, !iterator.failed else { return nil }
+        for (t, v) in samples { chunk.append(t, v) }
+        return chunk.bytes == bytes ? chunk : nil
+    }
+}
+
+/// Decodes an ``XORChunk``: `next()` moves to the next sample, `seek(_:)` to the first
+/// at or after a time; `at` is the current sample.
+public struct XORIterator: SampleIterator {
+    private var reader: BitReader
+    private let total: Int
+    private var read = 0
+    private var t: Int64 = 0
+    private var bits: UInt64 = 0
+    private var delta: Int64 = 0
+    private var leading = 0
+    private var trailing = 0
+    /// Whether the bytes ended early or were malformed.
+    public private(set) var failed = false
+
+    init(bytes: [UInt8], count: Int) {
+        reader = BitReader(bytes)
+        total = count
+    }
+
+    public var at: (t: Int64, v: Double) { (t, Double(bitPattern: bits)) }
+
+    public mutating func next() -> Bool {
+        guard read < total, !failed else { return false }
+        guard decode() else {
+            failed = true
+            return false
+        }
+        read += 1
+        return true
+    }
+
+    private mutating func decode() -> Bool {
+        switch read {
+        case 0:
+            guard let zig = readUvarint(), let v = reader.readBits(64) else { return false }
+            t = Int64(bitPattern: (zig >> 1)) ^ -Int64(bitPattern: zig & 1)
+            bits = v
+            return true
+        case 1:
+            guard let d = readUvarint() else { return false }
+            delta = Int64(bitPattern: d)
+            t &+= delta
+            return readXOR()
+        default:
+            var prefix = 0
+            while prefix < 4 {
+                guard let bit = reader.readBit() else { return false }
+                if !bit { break }
+                prefix += 1
+            }
+            var dod: Int64 = 0
+            let width = [0, 14, 17, 20, 64][prefix]
+            if width == 64 {
+                guard let raw = reader.readBits(64) else { return false }
+                dod = Int64(bitPattern: raw)
+            } else if width > 0 {
+                guard let raw = reader.readBits(width) else { return false }
+                // The ranges are -(2^(w-1)-1)...2^(w-1), so 2^(w-1) itself is positive.
+                dod = Int64(raw)
+                if dod > 1 << Int64(width - 1) { dod -= 1 << Int64(width) }
+            }
+            delta &+= dod
+            t &+= delta
+            return readXOR()
+        }
+    }
+
+    private mutating func readXOR() -> Bool {
+        guard let changed = reader.readBit() else { return false }
+        if !changed { return true }
+        guard let newWindow = reader.readBit() else { return false }
+        if newWindow {
+            guard let lead = reader.readBits(5), let sig = reader.readBits(6) else { return false }
+            leading = Int(lead)
+            let significant = sig == 0 ? 64 : Int(sig)
+            trailing = 64 - leading - significant
+            guard trailing >= 0 else { return false }
+        }
+        let significant = 64 - leading - trailing
+        guard let x = reader.readBits(significant) else { return false }
+        bits ^= trailing == 64 ? 0 : x << UInt64(trailing)
+        return true
+    }
+
+    private mutating func readUvarint() -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while shift < 70 {
+            guard let byte = reader.readBits(8) else { return nil }
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+}
+
+/// A synchronous iterator over samples in time order, as Prometheus's `chunkenc.Iterator`.
+public protocol SampleIterator {
+    /// Moves to the next sample; false at the end.
+    mutating func next() -> Bool
+    /// The current sample; valid after `next()` or `seek(_:)` returned true.
+    var at: (t: Int64, v: Double) { get }
+}
+
+extension SampleIterator {
+    /// Moves to the first sample at or after `t` (staying put when already there).
+    /// - Returns: false when no such sample exists.
+    public mutating func seek(_ t: Int64, started: Bool) -> Bool {
+        if started && at.t >= t { return true }
+        while next() {
+            if at.t >= t { return true }
+        }
+        return false
+    }
+}

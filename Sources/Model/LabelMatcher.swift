@@ -1,0 +1,110 @@
+// Tollgate — Model: label matchers with Prometheus's semantics.
+
+/// One label matcher: `name="v"`, `name!="v"`, `name=~"re"`, `name!~"re"`.
+///
+/// Regular expressions are fully anchored and `.` matches a newline, as Prometheus
+/// compiles them (`^(?s:re)$`). A missing label has the value "", so a matcher that
+/// matches the empty string also selects series that lack the label.
+///
+/// ```swift
+/// let m = try LabelMatcher(.regex, "job", "api|web")
+/// m.matches("api")   // true
+/// m.matches("apix")  // false: anchored
+/// ```
+public struct LabelMatcher: Sendable, CustomStringConvertible {
+    /// The four matching operators.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case equal = "="
+        case notEqual = "!="
+        case regex = "=~"
+        case notRegex = "!~"
+    }
+
+    /// The operator.
+    public let kind: Kind
+    /// The label name.
+    public let name: String
+    /// The value or the regular expression, as written.
+    public let value: String
+    private let pattern: Pattern
+
+    /// Creates a matcher.
+    /// - Throws: ``LabelMatcherError`` when a regular expression does not compile.
+    public init(_ kind: Kind, _ name: String, _ value: String) throws(LabelMatcherError) {
+        self.kind = kind
+        self.name = name
+        self.value = value
+        switch kind {
+        case .equal, .notEqual: pattern = .literal(value)
+        case .regex, .notRegex: pattern = try Pattern.compile(value)
+        }
+    }
+
+    /// Whether a label value (or "" for a missing label) is selected.
+    public func matches(_ labelValue: String) -> Bool {
+        let hit = pattern.matches(labelValue)
+        return kind == .equal || kind == .regex ? hit : !hit
+    }
+
+    /// Whether series lacking the label are selected (the matcher matches "").
+    public var matchesEmpty: Bool { matches("") }
+
+    public var description: String {
+        var out: [UInt8] = []
+        if SeriesText.isLegacyLabelName(name) { out.append(contentsOf: name.utf8) } else { SeriesText.appendQuoted(name, to: &out) }
+        out.append(contentsOf: kind.rawValue.utf8)
+        SeriesText.appendQuoted(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// What a matcher compares against, with fast paths for common regexes.
+    private enum Pattern: @unchecked Sendable {
+        // @unchecked: `Regex` is immutable once compiled; it is only read, from any thread.
+        case literal(String)
+        case anything  // `.*`
+        case nonEmpty  // `.+`
+        case alternatives(Set<[UInt8]>)  // `a|b|c` of plain literals
+        case regex(Regex<AnyRegexOutput>)
+
+        static func compile(_ source: String) throws(LabelMatcherError) -> Pattern {
+            if source == ".*" { return .anything }
+            if source == ".+" { return .nonEmpty }
+            let meta = Set("\\^$.|?*+()[]{}".utf8)
+            if !source.utf8.contains(where: { meta.contains($0) }) { return .literal(source) }
+            let parts = source.split(separator: "|", omittingEmptySubsequences: false)
+            if parts.count > 1, parts.allSatisfy({ part in !part.utf8.contains(where: { meta.contains($0) && $0 != UInt8(ascii: "|") }) }) {
+                return .alternatives(Set(parts.map { Array($0.utf8) }))
+            }
+            do {
+                // RE2, which Prometheus uses, matches code points, not grapheme clusters.
+                return .regex(try Regex("^(?s:" + source + ")$").matchingSemantics(.unicodeScalar))
+            } catch {
+                throw LabelMatcherError("invalid regular expression \"\(source)\": \(error)")
+            }
+        }
+
+        func matches(_ value: String) -> Bool {
+            switch self {
+            case .literal(let literal): literal.utf8.elementsEqual(value.utf8)
+            case .anything: true
+            case .nonEmpty: !value.isEmpty
+            case .alternatives(let set): set.contains(Array(value.utf8))
+            case .regex(let regex): (try? regex.wholeMatch(in: value)) != nil
+            }
+        }
+    }
+}
+
+/// Why a matcher could not be built.
+public struct LabelMatcherError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What was wrong.
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Labels {
+    /// Whether this series is selected by every matcher (a missing label counts as "").
+    public func matches(_ matchers: [LabelMatcher]) -> Bool {
+        matchers.allSatisfy { $0.matches(self[$0.name] ?? "") }
+    }
+}
