@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries from Debian, one module each.
@@ -41,6 +42,16 @@ let package = Package(
         .target(name: "Exposition", dependencies: ["Model"], swiftSettings: swiftSettings),
         // Sample encodings: Gorilla XOR chunks and compact sealed blocks.
         .target(name: "Chunks", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        // The time-series store: head, log, sealed chunks and blocks in one SQLite file (via GRDB).
+        .target(
+            name: "TSDB",
+            dependencies: [
+                "Chunks", "Model",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // gzip / deflate over zlib; the only importer of CZlib.
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field.
@@ -62,7 +73,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "Exposition", "Gzip", "HTTPAPI", "Model", "TollgateConfig",
+                "Exposition", "Gzip", "HTTPAPI", "Model", "TollgateConfig", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -87,6 +98,11 @@ let package = Package(
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["TollgateConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "ChunksTests", dependencies: ["Chunks"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TSDBTests",
+            dependencies: ["TSDB", "Model", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPAPITests",

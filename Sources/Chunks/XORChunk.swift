@@ -96,6 +96,9 @@ public struct XORChunk: Sendable, Equatable {
     /// An iterator over the samples.
     public func makeIterator() -> XORIterator { XORIterator(bytes: writer.bytes, count: count) }
 
+    /// An iterator over stored chunk bytes holding `count` samples.
+    public static func iterator(bytes: [UInt8], count: Int) -> XORIterator { XORIterator(bytes: bytes, count: count) }
+
     /// Rebuilds a chunk from its bytes and sample count (e.g. after a restart) so that
     /// appending can continue.
     /// - Returns: nil when the bytes do not decode to `count` samples.

@@ -117,6 +117,9 @@ public struct ExpositionParser {
         }
     }
 
+    /// How much of the body has been read, from 0 to 1.
+    public var progress: Double { bytes.isEmpty ? 1 : Double(pos) / Double(bytes.count) }
+
     /// The raw bytes of the current sample's series (name and labels, as written).
     ///
     /// Two lines with the same bytes are the same series, so this is the key for

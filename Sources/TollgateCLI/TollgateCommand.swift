@@ -1,6 +1,7 @@
 // Tollgate — the root command.
 
 public import ArgumentParser
+import Logging
 
 /// `tollgate`: the root of every subcommand.
 public struct TollgateCommand: AsyncParsableCommand {
@@ -13,7 +14,7 @@ public struct TollgateCommand: AsyncParsableCommand {
             inputs the way the server would read them.
             """,
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, ImportCommand.self, TSDBCommand.self]
     )
 
     public init() {}
@@ -33,6 +34,13 @@ extension TollgateCommand {
     public static func runAsMain() async {
         do {
             var command = try parseAsRoot()
+            // Logs go to standard error, so command output on standard output stays clean.
+            let level = (command as? ServeCommand).flatMap { Logger.Level(rawValue: $0.logLevel) } ?? .warning
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -1,0 +1,55 @@
+// Tollgate — TSDB: the stored form of a label set.
+
+import Foundation
+import Model
+
+/// Label sets as bytes: for each label (in order) a varint length and the name, then
+/// a varint length and the value. Equal label sets give equal bytes, so the bytes are
+/// the series' unique key in SQLite.
+enum LabelsCodec {
+    static func encode(_ labels: Labels) -> Data {
+        var out = Data()
+        for label in labels {
+            append(label.name, to: &out)
+            append(label.value, to: &out)
+        }
+        return out
+    }
+
+    static func decode(_ data: Data) -> Labels? {
+        let bytes = [UInt8](data)
+        var i = 0
+        var labels: [Label] = []
+        while i < bytes.count {
+            guard let name = string(bytes, &i), let value = string(bytes, &i) else { return nil }
+            labels.append(Label(name, value))
+        }
+        return Labels(sorting: labels)
+    }
+
+    private static func append(_ text: String, to out: inout Data) {
+        var length = UInt64(text.utf8.count)
+        while length >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: length) | 0x80)
+            length >>= 7
+        }
+        out.append(UInt8(length))
+        out.append(contentsOf: Array(text.utf8))
+    }
+
+    private static func string(_ bytes: [UInt8], _ i: inout Int) -> String? {
+        var length = 0
+        var shift = 0
+        while true {
+            guard i < bytes.count, shift < 35 else { return nil }
+            let byte = bytes[i]
+            i += 1
+            length |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { break }
+            shift += 7
+        }
+        guard i + length <= bytes.count else { return nil }
+        defer { i += length }
+        return String(decoding: bytes[i..<i + length], as: UTF8.self)
+    }
+}

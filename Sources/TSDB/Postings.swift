@@ -1,0 +1,101 @@
+// Tollgate — TSDB: the in-memory inverted index.
+
+import Model
+
+/// Label name → value → sorted series ids. Answers matcher sets by intersecting
+/// postings lists, subtracting for negative matchers, and scanning values (not series)
+/// for regular expressions.
+struct Postings {
+    private(set) var index: [String: [String: [UInt32]]] = [:]
+    private(set) var all: [UInt32] = []
+
+    /// Adds a series; ids must arrive in increasing order.
+    mutating func add(_ id: UInt32, _ labels: Labels) {
+        all.append(id)
+        for label in labels { index[label.name, default: [:]][label.value, default: []].append(id) }
+    }
+
+    /// The ids of series selected by every matcher, sorted.
+    /// - Complexity: proportional to the postings touched, plus the distinct values of regex-matched names.
+    func select(_ matchers: [LabelMatcher]) -> [UInt32] {
+        // Positive matchers that cannot match "" narrow the set; start from those.
+        var result: [UInt32]?
+        var deferred: [LabelMatcher] = []
+        for matcher in matchers where !matcher.matchesEmpty {
+            let ids = union(of: matcher)
+            result = result.map { intersect($0, ids) } ?? ids
+        }
+        for matcher in matchers where matcher.matchesEmpty { deferred.append(matcher) }
+        var ids = result ?? all
+        for matcher in deferred {
+            // A matcher that matches "": drop the series whose value for the name fails it.
+            let values = index[matcher.name] ?? [:]
+            var excluded: [UInt32] = []
+            for (value, list) in values where !matcher.matches(value) { excluded = merge(excluded, list) }
+            ids = subtract(ids, excluded)
+        }
+        return ids
+    }
+
+    /// Label names (sorted), optionally only those of the given series.
+    func labelNames() -> [String] { index.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+
+    /// The values of a label name (sorted).
+    func labelValues(_ name: String) -> [String] {
+        (index[name]?.keys).map { $0.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } } ?? []
+    }
+
+    private func union(of matcher: LabelMatcher) -> [UInt32] {
+        guard let values = index[matcher.name] else { return [] }
+        if matcher.kind == .equal { return values[matcher.value] ?? [] }
+        var ids: [UInt32] = []
+        for (value, list) in values where matcher.matches(value) { ids = merge(ids, list) }
+        return ids
+    }
+
+    private func intersect(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var out: [UInt32] = []
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                out.append(a[i])
+                i += 1
+                j += 1
+            } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return out
+    }
+
+    private func merge(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        if a.isEmpty { return b }
+        var out: [UInt32] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                out.append(a[i])
+                i += 1
+            } else if i == a.count || b[j] < a[i] {
+                out.append(b[j])
+                j += 1
+            } else {
+                out.append(a[i])
+                i += 1
+                j += 1
+            }
+        }
+        return out
+    }
+
+    private func subtract(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        guard !b.isEmpty else { return a }
+        var out: [UInt32] = []
+        var j = 0
+        for id in a {
+            while j < b.count && b[j] < id { j += 1 }
+            if j < b.count && b[j] == id { continue }
+            out.append(id)
+        }
+        return out
+    }
+}

@@ -1,0 +1,31 @@
+// Tollgate — TSDB: the SQLite schema and its migrations.
+
+import GRDB
+
+/// Ordered, named migrations of `tollgate.db`.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One row per series; the label bytes are the unique key.
+            try db.execute(sql: "CREATE TABLE series (id INTEGER PRIMARY KEY, labels BLOB NOT NULL UNIQUE)")
+            // Sealed samples: encoding 1 = XOR chunk, 2 = block (values; timestamps in a shared set).
+            // A rowid table packs the payloads densely; the unique index finds a series' chunks.
+            try db.execute(sql: """
+                CREATE TABLE chunks (
+                    id INTEGER PRIMARY KEY, series_id INTEGER NOT NULL, min_time INTEGER NOT NULL,
+                    max_time INTEGER NOT NULL, count INTEGER NOT NULL, encoding INTEGER NOT NULL,
+                    timestamps_id INTEGER, data BLOB NOT NULL)
+                """)
+            try db.execute(sql: "CREATE UNIQUE INDEX chunks_series ON chunks (series_id, min_time)")
+            // Timestamp columns shared by the blocks of series scraped together.
+            try db.execute(sql: "CREATE TABLE timestamp_sets (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL)")
+            try db.execute(sql: "CREATE INDEX timestamp_sets_hash ON timestamp_sets (hash)")
+            // The head log: committed batches since the last checkpoint.
+            try db.execute(sql: "CREATE TABLE head_log (seq INTEGER PRIMARY KEY, data BLOB NOT NULL)")
+            // Open head chunks as of the last checkpoint.
+            try db.execute(sql: "CREATE TABLE head_chunks (series_id INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL)")
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,106 @@
+// Tollgate — TSDB: committing a batch durably.
+
+import Chunks
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+import Model
+
+extension TSDB {
+    /// Validates and stores one batch in one SQLite transaction: new series, the log
+    /// record and any chunks the batch sealed. The head changes only once it is durable.
+    func commitNow(_ batch: [(Labels, Int64, Double)]) throws -> CommitResult {
+        try state.withLock { s in
+            var result = CommitResult()
+            var record = LogRecord()
+            var touched: [UInt32: HeadSeries] = [:]
+            var created: [(UInt32, Labels)] = []
+            var pending: [Labels: UInt32] = [:]
+            var sealed: [(UInt32, XORChunk)] = []
+            var nextID = s.nextID
+            for (labels, t, v) in batch {
+                let id: UInt32
+                if let known = s.ids[labels] ?? pending[labels] {
+                    id = known
+                } else {
+                    id = nextID
+                    nextID += 1
+                    pending[labels] = id
+                    created.append((id, labels))
+                    record.newSeries.append((id, LabelsCodec.encode(labels)))
+                    touched[id] = HeadSeries(labels: labels)
+                }
+                guard var series = touched[id] ?? s.series[id] else { continue }
+                if series.hasSamples && t < series.maxTime {
+                    result.outOfOrder += 1
+                    continue
+                }
+                if series.hasSamples && t == series.maxTime {
+                    // The same sample again is ignored; another value at that time is a duplicate.
+                    if series.lastValue?.bitPattern != v.bitPattern { result.duplicate += 1 }
+                    continue
+                }
+                series.append(t, v, chunkSize: options.chunkSize) { sealed.append((id, $0)) }
+                touched[id] = series
+                record.samples.append((id, t, v))
+                result.appended += 1
+            }
+            guard !created.isEmpty || !record.samples.isEmpty else { return result }
+            let encoded = record.encoded()
+            try pool.write { db in
+                for (id, labels) in created {
+                    try db.execute(sql: "INSERT INTO series (id, labels) VALUES (?, ?)", arguments: [Int64(id), LabelsCodec.encode(labels)])
+                }
+                try db.execute(sql: "INSERT INTO head_log (data) VALUES (?)", arguments: [encoded])
+                for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
+            }
+            s.nextID = nextID
+            for (id, labels) in created {
+                s.ids[labels] = id
+                s.postings.add(id, labels)
+            }
+            for (id, series) in touched { s.series[id] = series }
+            s.logRecords += 1
+            result.newSeries = created.count
+            if s.logRecords >= options.checkpointInterval { try checkpoint(&s) }
+            return result
+        }
+    }
+
+    static func insert(_ chunk: XORChunk, of id: UInt32, into db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 1, NULL, ?)",
+            arguments: [Int64(id), chunk.minTime, chunk.maxTime, chunk.count, Data(chunk.bytes)])
+    }
+
+    /// Saves every open chunk and empties the log, in one transaction.
+    func checkpoint(_ s: inout State) throws {
+        let open = s.series.filter { $0.value.chunk.count > 0 }
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM head_chunks")
+            for (id, series) in open {
+                try db.execute(
+                    sql: "INSERT INTO head_chunks (series_id, count, data) VALUES (?, ?, ?)",
+                    arguments: [Int64(id), series.chunk.count, Data(series.chunk.bytes)])
+            }
+            try db.execute(sql: "DELETE FROM head_log")
+        }
+        s.logRecords = 0
+    }
+
+    /// Seals every open chunk and checkpoints: afterwards all samples are in sealed
+    /// chunks and the log is empty (used after an import and before compaction).
+    public func flush() async throws {
+        try await run {
+            try self.state.withLock { s in
+                let open = s.series.filter { $0.value.chunk.count > 0 }
+                try self.pool.write { db in
+                    for (id, series) in open { try Self.insert(series.chunk, of: id, into: db) }
+                }
+                for id in open.keys { s.series[id]?.chunk = XORChunk() }
+                try self.checkpoint(&s)
+            }
+        }
+    }
+}

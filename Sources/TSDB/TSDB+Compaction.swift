@@ -1,0 +1,162 @@
+// Tollgate — TSDB: merging sealed chunks into compact blocks, and retention.
+
+import Chunks
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+extension TSDB {
+    /// What a compaction did.
+    public struct CompactionResult: Sendable, Equatable {
+        /// Sealed rows merged away.
+        public var mergedRows = 0
+        /// Blocks written.
+        public var blocks = 0
+    }
+
+    /// Merges the sealed chunks that end before `cutoff` into one block per series and
+    /// block range (2 h by default): values in ``SampleBlock`` form, timestamps in a set
+    /// shared with every series that has the same timestamps.
+    public func compact(before cutoff: Int64) async throws -> CompactionResult {
+        try await run {
+            try self.pool.write { db in try self.compact(db, before: cutoff) }
+        }
+    }
+
+    private func compact(_ db: Database, before cutoff: Int64) throws -> CompactionResult {
+        struct Row3 {
+            var minTime: Int64, count: Int, encoding: Int, timestampsID: Int64?, data: Data
+        }
+        var groups: [UInt32: [Int64: [Row3]]] = [:]
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT series_id, min_time, count, encoding, timestamps_id, data FROM chunks WHERE max_time < ? ORDER BY series_id, min_time",
+            arguments: [cutoff])
+        while let row = try rows.next() {
+            let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+            let minTime: Int64 = row[1]
+            let window = minTime >= 0 ? minTime / options.blockRange : (minTime - options.blockRange + 1) / options.blockRange
+            groups[id, default: [:]][window, default: []].append(Row3(minTime: minTime, count: row[2], encoding: row[3], timestampsID: row[4], data: row[5]))
+        }
+        var result = CompactionResult()
+        var sets = TimestampSets()
+        for (id, windows) in groups {
+            for (_, members) in windows where members.count > 1 || members.contains(where: { $0.encoding == 1 }) {
+                var timestamps: [Int64] = []
+                var values: [Double] = []
+                for member in members {
+                    if member.encoding == 1 {
+                        Self.decodeXOR([UInt8](member.data), count: member.count, .min, .max, &timestamps, &values)
+                    } else if let setID = member.timestampsID, let ts = try sets.load(setID, db),
+                        let vs = SampleBlock.decodeValues([UInt8](member.data), count: member.count)
+                    {
+                        timestamps += ts
+                        values += vs
+                    } else {
+                        throw TSDBError("a block of series \(id) is corrupt")
+                    }
+                }
+                guard let first = timestamps.first, let last = timestamps.last else { continue }
+                let setID = try sets.store(timestamps, db)
+                for member in members {
+                    try db.execute(sql: "DELETE FROM chunks WHERE series_id = ? AND min_time = ?", arguments: [Int64(id), member.minTime])
+                }
+                try db.execute(
+                    sql: "INSERT INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 2, ?, ?)",
+                    arguments: [Int64(id), first, last, timestamps.count, setID, Data(SampleBlock.encodeValues(values))])
+                result.mergedRows += members.count
+                result.blocks += 1
+            }
+        }
+        try Self.dropUnusedTimestampSets(db)
+        return result
+    }
+
+    /// Deletes sealed chunks and blocks that end before `cutoff` (time retention).
+    /// - Returns: the number of rows deleted.
+    public func deleteBefore(_ cutoff: Int64) async throws -> Int {
+        try await run {
+            try self.pool.write { db in
+                try db.execute(sql: "DELETE FROM chunks WHERE max_time < ?", arguments: [cutoff])
+                let deleted = db.changesCount
+                try Self.dropUnusedTimestampSets(db)
+                return deleted
+            }
+        }
+    }
+
+    /// Deletes the oldest sealed data until sample data takes at most `maxBytes` (size retention).
+    /// - Returns: the number of rows deleted.
+    public func shrink(toBytes maxBytes: Int) async throws -> Int {
+        try await run {
+            try self.pool.write { db in
+                var deleted = 0
+                while try (Int.fetchOne(db, sql: "SELECT COALESCE(SUM(LENGTH(data)), 0) FROM chunks") ?? 0) > maxBytes {
+                    guard let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(max_time) FROM chunks") else { break }
+                    try db.execute(sql: "DELETE FROM chunks WHERE max_time <= ?", arguments: [oldest])
+                    deleted += db.changesCount
+                }
+                try Self.dropUnusedTimestampSets(db)
+                return deleted
+            }
+        }
+    }
+
+    static func dropUnusedTimestampSets(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM timestamp_sets WHERE id NOT IN (SELECT timestamps_id FROM chunks WHERE timestamps_id IS NOT NULL)")
+    }
+
+    /// Rewrites the database file to its minimal size and empties SQLite's WAL file.
+    public func vacuum() async throws {
+        try await run {
+            try self.pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM")
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        }
+    }
+
+    /// Copies the whole database to `path` with SQLite's online backup; a restore is a file copy.
+    public func backup(to path: String) async throws {
+        try await run {
+            let destination = try DatabaseQueue(path: path)
+            try self.pool.backup(to: destination)
+        }
+    }
+}
+
+/// Timestamp columns stored once and shared by every block with the same timestamps.
+struct TimestampSets {
+    private var byHash: [Int64: [(Int64, [UInt8])]] = [:]
+    private var decoded: [Int64: [Int64]] = [:]
+
+    mutating func store(_ timestamps: [Int64], _ db: Database) throws -> Int64 {
+        let encoded = SampleBlock.encodeTimestamps(timestamps)
+        let hash = Self.hash(encoded)
+        if byHash[hash] == nil {
+            byHash[hash] = try Row.fetchAll(db, sql: "SELECT id, data FROM timestamp_sets WHERE hash = ?", arguments: [hash]).map {
+                ($0[0], [UInt8]($0[1] as Data))
+            }
+        }
+        if let existing = byHash[hash]?.first(where: { $0.1 == encoded }) { return existing.0 }
+        try db.execute(sql: "INSERT INTO timestamp_sets (hash, count, data) VALUES (?, ?, ?)", arguments: [hash, timestamps.count, Data(encoded)])
+        let id = db.lastInsertedRowID
+        byHash[hash, default: []].append((id, encoded))
+        return id
+    }
+
+    mutating func load(_ id: Int64, _ db: Database) throws -> [Int64]? {
+        if let cached = decoded[id] { return cached }
+        guard let row = try Row.fetchOne(db, sql: "SELECT count, data FROM timestamp_sets WHERE id = ?", arguments: [id]),
+            let timestamps = SampleBlock.decodeTimestamps([UInt8](row[1] as Data), count: row[0])
+        else { return nil }
+        decoded[id] = timestamps
+        return timestamps
+    }
+
+    private static func hash(_ bytes: [UInt8]) -> Int64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return Int64(bitPattern: h)
+    }
+}

@@ -1,0 +1,80 @@
+// Tollgate — TSDB: reading series and samples.
+
+import Chunks
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+public import Model
+
+extension TSDB {
+    /// The series selected by every matcher, with their samples in `[minTime, maxTime]`,
+    /// sorted by label set. Series with no sample in the range are left out.
+    public func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples] {
+        try await run {
+            let targets = self.state.withLock { s in
+                s.postings.select(matchers).compactMap { id in s.series[id].map { (id, $0.labels, $0.chunk) } }
+            }
+            var result: [SeriesSamples] = []
+            try self.pool.read { db in
+                var timestampSets: [Int64: [Int64]] = [:]
+                let statement = try db.cachedStatement(
+                    sql: "SELECT count, encoding, timestamps_id, data FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ? ORDER BY min_time")
+                for (id, labels, head) in targets {
+                    var timestamps: [Int64] = []
+                    var values: [Double] = []
+                    let rows = try Row.fetchCursor(statement, arguments: [Int64(id), minTime, maxTime])
+                    while let row = try rows.next() {
+                        let count: Int = row[0], encoding: Int = row[1], data: Data = row[3]
+                        if encoding == 1 {
+                            Self.decodeXOR([UInt8](data), count: count, minTime, maxTime, &timestamps, &values)
+                        } else {
+                            let setID: Int64 = row[2]
+                            if timestampSets[setID] == nil {
+                                guard let stored = try Row.fetchOne(db, sql: "SELECT count, data FROM timestamp_sets WHERE id = ?", arguments: [setID]),
+                                    let decoded = SampleBlock.decodeTimestamps([UInt8](stored[1] as Data), count: stored[0])
+                                else { throw TSDBError("timestamp set \(setID) is missing or corrupt") }
+                                timestampSets[setID] = decoded
+                            }
+                            guard let ts = timestampSets[setID], let vs = SampleBlock.decodeValues([UInt8](data), count: count), ts.count == vs.count else {
+                                throw TSDBError("a block of series \(id) is corrupt")
+                            }
+                            for (t, v) in zip(ts, vs) where t >= minTime && t <= maxTime {
+                                timestamps.append(t)
+                                values.append(v)
+                            }
+                        }
+                    }
+                    Self.decodeXOR(head.bytes, count: head.count, minTime, maxTime, &timestamps, &values)
+                    if !timestamps.isEmpty { result.append(SeriesSamples(labels: labels, timestamps: timestamps, values: values)) }
+                }
+            }
+            return result.sorted { Self.precedes($0.labels, $1.labels) }
+        }
+    }
+
+    /// Every label name, sorted bytewise.
+    public func labelNames() -> [String] { state.withLock { $0.postings.labelNames() } }
+
+    /// The values of one label name, sorted bytewise.
+    public func labelValues(_ name: String) -> [String] { state.withLock { $0.postings.labelValues(name) } }
+
+    static func decodeXOR(_ bytes: [UInt8], count: Int, _ minTime: Int64, _ maxTime: Int64, _ timestamps: inout [Int64], _ values: inout [Double]) {
+        guard count > 0 else { return }
+        var iterator = XORChunk.iterator(bytes: bytes, count: count)
+        while iterator.next() {
+            let (t, v) = iterator.at
+            if t > maxTime { break }
+            if t >= minTime {
+                timestamps.append(t)
+                values.append(v)
+            }
+        }
+    }
+
+    /// Label sets in Prometheus's order: label by label, name then value, bytewise.
+    static func precedes(_ a: Labels, _ b: Labels) -> Bool {
+        for (x, y) in zip(a, b) where x != y { return x < y }
+        return a.count < b.count
+    }
+}

@@ -1,0 +1,95 @@
+// Tollgate — TSDB: rebuilding the head after a restart or a crash.
+
+import Chunks
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+import Model
+
+extension TSDB {
+    /// Loads the series, restores the open chunks of the last checkpoint, and replays
+    /// the log. A record whose checksum or encoding is bad ends the usable log: it and
+    /// everything after it are deleted with a warning.
+    func recover() throws {
+        let started = ContinuousClock.now
+        try state.withLock { s in
+            var sealedMax: [UInt32: Int64] = [:]
+            var checkpoint: [(UInt32, Int, Data)] = []
+            var log: [(Int64, Data)] = []
+            try pool.read { db in
+                let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
+                while let row = try series.next() {
+                    let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+                    guard let labels = LabelsCodec.decode(row[1]) else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
+                    s.series[id] = HeadSeries(labels: labels)
+                    s.ids[labels] = id
+                    s.postings.add(id, labels)
+                    s.nextID = max(s.nextID, id + 1)
+                }
+                let maxima = try Row.fetchCursor(db, sql: "SELECT series_id, MAX(max_time) FROM chunks GROUP BY series_id")
+                while let row = try maxima.next() { sealedMax[UInt32(truncatingIfNeeded: row[0] as Int64)] = row[1] }
+                checkpoint = try Row.fetchAll(db, sql: "SELECT series_id, count, data FROM head_chunks").map {
+                    (UInt32(truncatingIfNeeded: $0[0] as Int64), $0[1], $0[2])
+                }
+                log = try Row.fetchAll(db, sql: "SELECT seq, data FROM head_log ORDER BY seq").map { ($0[0], $0[1]) }
+            }
+            for (id, maxTime) in sealedMax {
+                s.series[id]?.hasSamples = true
+                s.series[id]?.maxTime = maxTime
+            }
+            for (id, count, data) in checkpoint {
+                guard var series = s.series[id], let chunk = XORChunk.restore(bytes: [UInt8](data), count: count) else {
+                    logger.warning("dropping an unreadable checkpointed head chunk", metadata: ["series": "\(id)"])
+                    continue
+                }
+                // A chunk sealed since the checkpoint already holds these samples.
+                if series.hasSamples && series.maxTime >= chunk.minTime { continue }
+                var iterator = chunk.makeIterator()
+                while iterator.next() { series.lastValue = iterator.at.v }
+                series.chunk = chunk
+                series.hasSamples = true
+                series.maxTime = chunk.maxTime
+                s.series[id] = series
+            }
+            var sealed: [(UInt32, XORChunk)] = []
+            var replayed = 0
+            for (seq, data) in log {
+                guard let record = LogRecord(data) else {
+                    logger.warning(
+                        "head log is corrupt or torn; truncating it",
+                        metadata: ["record": "\(seq)", "dropped_records": "\(log.count - replayed)", "path": "\(path)"])
+                    try pool.write { db in try db.execute(sql: "DELETE FROM head_log WHERE seq >= ?", arguments: [seq]) }
+                    break
+                }
+                replayed += 1
+                for (id, data) in record.newSeries where s.series[id] == nil {
+                    guard let labels = LabelsCodec.decode(data) else { continue }
+                    s.series[id] = HeadSeries(labels: labels)
+                    s.ids[labels] = id
+                    s.postings.add(id, labels)
+                    s.nextID = max(s.nextID, id + 1)
+                }
+                for (id, t, v) in record.samples {
+                    guard var series = s.series[id] else { continue }
+                    if series.hasSamples && t <= series.maxTime { continue }  // already sealed
+                    series.append(t, v, chunkSize: options.chunkSize) { sealed.append((id, $0)) }
+                    s.series[id] = series
+                }
+            }
+            if !sealed.isEmpty {
+                try pool.write { db in
+                    for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
+                }
+            }
+            s.logRecords = replayed
+            if replayed > 0 { try self.checkpoint(&s) }
+            logger.info(
+                "storage opened",
+                metadata: [
+                    "path": "\(path)", "series": "\(s.series.count)", "replayed_batches": "\(replayed)",
+                    "duration": "\(ContinuousClock.now - started)",
+                ])
+        }
+    }
+}

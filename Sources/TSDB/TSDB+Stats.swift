@@ -1,0 +1,56 @@
+// Tollgate — TSDB: what the store holds.
+
+import Chunks
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+extension TSDB {
+    /// Counts series, samples, chunks and bytes.
+    public func stats() async throws -> TSDBStats {
+        try await run {
+            var stats = TSDBStats()
+            let head = self.state.withLock { s -> (Int, Int, Int, Int) in
+                let open = s.series.values.filter { $0.chunk.count > 0 }
+                return (s.series.count, open.count, open.reduce(0) { $0 + $1.chunk.count }, s.logRecords)
+            }
+            (stats.series, stats.headChunks, stats.headSamples, stats.logRecords) = head
+            var headRange: (Int64, Int64)?
+            self.state.withLock { s in
+                for series in s.series.values where series.chunk.count > 0 {
+                    let range = (series.chunk.minTime, series.chunk.maxTime)
+                    headRange = headRange.map { (min($0.0, range.0), max($0.1, range.1)) } ?? range
+                }
+            }
+            try self.pool.read { db in
+                if let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COALESCE(SUM(count), 0), COALESCE(SUM(encoding = 1), 0), COALESCE(SUM(encoding = 2), 0),
+                               COALESCE(SUM(LENGTH(data)), 0), MIN(min_time), MAX(max_time) FROM chunks
+                        """)
+                {
+                    stats.samples = row[0]
+                    stats.chunks = row[1]
+                    stats.blocks = row[2]
+                    stats.dataBytes = row[3]
+                    stats.minTime = row[4]
+                    stats.maxTime = row[5]
+                }
+                stats.dataBytes += try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(LENGTH(data)), 0) FROM timestamp_sets") ?? 0
+                stats.indexBytes = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(LENGTH(labels)) + 8 * COUNT(*), 0) FROM series") ?? 0
+            }
+            stats.samples += stats.headSamples
+            if let (low, high) = headRange {
+                stats.minTime = min(stats.minTime ?? low, low)
+                stats.maxTime = max(stats.maxTime ?? high, high)
+            }
+            for suffix in ["", "-wal"] {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: self.path + suffix)
+                stats.fileBytes += (attributes?[.size] as? Int) ?? 0
+            }
+            return stats
+        }
+    }
+}

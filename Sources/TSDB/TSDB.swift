@@ -1,0 +1,122 @@
+// Tollgate — TSDB: compressed, crash-safe time series in one SQLite file.
+
+import Chunks
+import Dispatch
+import Foundation
+import GRDB
+public import Logging
+import Model
+import Synchronization
+
+/// The time-series store: a head of open chunks in memory, a log of committed
+/// batches, and sealed chunks and merged blocks, all in one SQLite file in WAL mode.
+///
+/// Every operation runs on one serial dispatch queue of its own, so SQLite's blocking
+/// calls never occupy Swift's cooperative pool and commits never interleave.
+///
+/// ```swift
+/// let tsdb = try await TSDB.open(directory: "data", logger: logger)
+/// var appender = tsdb.appender()
+/// appender.append(labels, t: now, v: 1)
+/// _ = try await appender.commit()
+/// let series = try await tsdb.select([try LabelMatcher(.equal, "__name__", "up")], minTime: 0, maxTime: now)
+/// ```
+public final class TSDB: Sendable {
+    /// Tuning knobs.
+    public struct Options: Sendable {
+        /// Samples per head chunk before it is sealed (Prometheus: 120).
+        public var chunkSize = 120
+        /// Log records between checkpoints of the head.
+        public var checkpointInterval = 512
+        /// Time range of a merged block, in milliseconds (2 h).
+        public var blockRange: Int64 = 2 * 3_600_000
+
+        /// The defaults.
+        public init() {}
+    }
+
+    struct State: Sendable {
+        var series: [UInt32: HeadSeries] = [:]
+        var ids: [Labels: UInt32] = [:]
+        var postings = Postings()
+        var nextID: UInt32 = 1
+        var logRecords = 0
+    }
+
+    let pool: DatabasePool
+    let logger: Logger
+    let options: Options
+    /// The database file.
+    public let path: String
+    private let queue = DispatchQueue(label: "tollgate.tsdb")
+    let state = Mutex(State())
+
+    private init(pool: DatabasePool, path: String, logger: Logger, options: Options) {
+        self.pool = pool
+        self.path = path
+        self.logger = logger
+        self.options = options
+    }
+
+    /// Opens (creating if needed) `DIR/tollgate.db` and recovers the head: series, the
+    /// last checkpoint of open chunks, then every committed batch logged since.
+    /// - Throws: ``TSDBError`` when the file cannot be opened as a Tollgate database;
+    ///   the file is then left as it was.
+    public static func open(directory: String, logger: Logger, options: Options = Options()) async throws -> TSDB {
+        let path = (directory as NSString).appendingPathComponent("tollgate.db")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return try await onQueue(DispatchQueue(label: "tollgate.tsdb.open")) {
+            try checkReadable(path)
+            var configuration = Configuration()
+            configuration.label = "tollgate.tsdb"
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL: durable against process crashes
+            }
+            let pool: DatabasePool
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration)
+                try Schema.migrator.migrate(pool)
+            } catch {
+                throw TSDBError("cannot open \(path): \(error)")
+            }
+            let tsdb = TSDB(pool: pool, path: path, logger: logger, options: options)
+            try tsdb.recover()
+            return tsdb
+        }
+    }
+
+    /// A fresh appender for one batch.
+    public func appender() -> Appender { Appender(tsdb: self) }
+
+    func commit(_ batch: [(Labels, Int64, Double)]) async throws -> CommitResult {
+        try await run { try self.commitNow(batch) }
+    }
+
+    /// Runs blocking work on the store's queue.
+    func run<R: Sendable>(_ work: @escaping @Sendable () throws -> R) async throws -> R {
+        try await Self.onQueue(queue, work)
+    }
+
+    private static func onQueue<R: Sendable>(_ queue: DispatchQueue, _ work: @escaping @Sendable () throws -> R) async throws -> R {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    /// Refuses files that exist but are not SQLite databases, before SQLite touches them.
+    private static func checkReadable(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if !header.isEmpty && header != Data("SQLite format 3\0".utf8) {
+            throw TSDBError("cannot open \(path): not a SQLite database (the file was left untouched)")
+        }
+    }
+}
+
+/// A storage failure with its cause.
+public struct TSDBError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
