@@ -202,3 +202,33 @@ struct TSDBTests {
         #expect(try await copy.select([try LabelMatcher(.equal, "__name__", "b")], minTime: .min, maxTime: .max).first?.values == [2])
     }
 }
+
+struct HousekeepingTests {
+    @Test func compactsAndAppliesBothRetentionsWithAnInjectedClock() async throws {
+        let logs = LogCapture()
+        var options = TSDB.Options()
+        options.chunkSize = 10
+        options.blockRange = 60_000
+        let db = try await TSDB.open(directory: try temporaryDirectory(), logger: logs.logger, options: options)
+        for step in 0..<300 {
+            var appender = db.appender()
+            appender.append(series("h"), t: Int64(step) * 1000, v: Double(step))
+            _ = try await appender.commit()
+        }
+        // At t = 300 s with a 100 s retention: blocks end before 240 s, and whole blocks
+        // ending before 200 s go (retention deletes blocks, never parts of one).
+        let service = Housekeeping(
+            tsdb: db, settings: .init(retentionTime: 100_000, retentionSize: 0), logger: logs.logger, now: { 300_000 })
+        await service.runOnce()
+        let stats = try await db.stats()
+        #expect(stats.blocks > 0)
+        let left = try await db.select([try LabelMatcher(.equal, "__name__", "h")], minTime: .min, maxTime: .max)
+        let first = try #require(left.first?.timestamps.first)
+        #expect(first > 200_000 - options.blockRange && first <= 200_000, "first sample left: \(first)")
+        #expect(left.first?.timestamps.last == 299_000)
+        #expect(logs.messages.withLock { $0.contains { $0.hasPrefix("info compacted") } })
+        let sized = Housekeeping(tsdb: db, settings: .init(retentionTime: 0, retentionSize: 64), logger: logs.logger, now: { 300_000 })
+        await sized.runOnce()
+        #expect(try await db.stats().dataBytes <= 64)
+    }
+}

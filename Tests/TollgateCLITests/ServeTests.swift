@@ -84,6 +84,7 @@ struct ServeTests {
         let rss = try #require(samples.first { $0.labels.metricName == "process_resident_memory_bytes" })
         #expect(rss.value > 1_000_000)
         #expect(server.stop() == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("data/tollgate.db").path))
     }
 
     @Test func aSecondServerCannotShareTheDataDirectory() throws {
@@ -96,6 +97,12 @@ struct ServeTests {
     }
 
     @Test func badFlagsAndConfigAreReported() throws {
+        let retention = try Binary.run(["serve", "--storage.retention.time", "forever"])
+        #expect(retention.status != 0)
+        #expect(retention.stderr.contains("--storage.retention.time"))
+        let size = try Binary.run(["serve", "--storage.retention.size", "lots"])
+        #expect(size.status != 0)
+        #expect(size.stderr.contains("--storage.retention.size"))
         let address = try Binary.run(["serve", "--web.listen-address", "nonsense"])
         #expect(address.status != 0)
         #expect(address.stderr.contains("--web.listen-address"))

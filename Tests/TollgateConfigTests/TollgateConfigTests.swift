@@ -65,3 +65,20 @@ struct TollgateConfigTests {
         #expect(PromDuration(milliseconds: 1500).description == "1s500ms")
     }
 }
+
+struct ByteSizeTests {
+    @Test(arguments: [("0", 0), ("100B", 100), ("512MB", 536_870_912), ("1GB", 1_073_741_824), ("2kb", 2048), ("7", 7)] as [(String, Int64)])
+    func parses(_ text: String, _ bytes: Int64) {
+        #expect(ByteSize(parsing: text)?.bytes == bytes)
+    }
+
+    @Test(arguments: ["", "MB", "1.5GB", "-1MB", "10XB", "99999999999EB"])
+    func rejects(_ text: String) {
+        #expect(ByteSize(parsing: text) == nil)
+    }
+
+    @Test func prints() {
+        #expect(ByteSize(bytes: 536_870_912).description == "512MB")
+        #expect(ByteSize(bytes: 1000).description == "1000B")
+    }
+}

@@ -7,6 +7,8 @@ import Hummingbird
 import Logging
 import Prometheus
 import ServiceLifecycle
+import TSDB
+import Foundation
 import TollgateConfig
 import UnixSignals
 
@@ -18,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the Tollgate server.",
         discussion: """
             Without --config, Tollgate runs its embedded default: data under ./data, \
-            listening on 127.0.0.1:9090. Endpoints: /metrics (Tollgate's own metrics), \
+            listening on 127.0.0.1:9090. Samples live in DIR/tollgate.db (SQLite); a \
+            background task compacts them and applies the retention limits every minute. Endpoints: /metrics (Tollgate's own metrics), \
             /-/healthy, /-/ready. SIGTERM or SIGINT shuts down gracefully.
             """
     )
@@ -35,6 +38,18 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var listenAddress = "127.0.0.1:9090"
 
+    @Option(
+        name: .customLong("storage.retention.time"),
+        help: ArgumentHelp("How long to keep samples (a Prometheus duration, e.g. 15d, 12h); 0 keeps them all.", valueName: "DURATION")
+    )
+    var retentionTime = "15d"
+
+    @Option(
+        name: .customLong("storage.retention.size"),
+        help: ArgumentHelp("The most sample data to keep (e.g. 512MB, 10GB); the oldest goes first; 0 means no limit.", valueName: "SIZE")
+    )
+    var retentionSize = "0"
+
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
 
@@ -43,6 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
             _ = try ListenAddress(parsing: listenAddress)
         } catch {
             throw ValidationError("--web.listen-address: \(error)")
+        }
+        guard PromDuration(parsing: retentionTime) != nil else {
+            throw ValidationError("--storage.retention.time: invalid duration \"\(retentionTime)\"; expected e.g. 15d, 12h")
+        }
+        guard ByteSize(parsing: retentionSize) != nil else {
+            throw ValidationError("--storage.retention.size: invalid size \"\(retentionSize)\"; expected e.g. 512MB, 10GB")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log.level: unknown level \"\(logLevel)\"") }
     }
@@ -63,6 +84,21 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { dataLock.release() }
+        let tsdb: TSDB
+        do {
+            tsdb = try await TSDB.open(directory: dataDir, logger: Logger(label: "tollgate.tsdb"))
+        } catch {
+            logger.critical("cannot open storage", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        let housekeeping = Housekeeping(
+            tsdb: tsdb,
+            settings: .init(
+                retentionTime: PromDuration(parsing: retentionTime)?.milliseconds ?? 0,
+                retentionSize: ByteSize(parsing: retentionSize)?.bytes ?? 0),
+            logger: Logger(label: "tollgate.tsdb"),
+            now: { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+        )
         logger.info(
             "starting Tollgate",
             metadata: [
@@ -83,7 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app)],
+                services: [.init(service: housekeeping), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -1,0 +1,92 @@
+// Tollgate — TSDB: the background service that compacts and enforces retention.
+
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Periodically merges sealed chunks older than one block range into blocks, deletes
+/// data older than the time retention, and trims the oldest data beyond the size
+/// retention. On graceful shutdown it checkpoints the head so the next start is quick.
+public struct Housekeeping: Service {
+    /// Retention and timing.
+    public struct Settings: Sendable {
+        /// Keep samples this long (milliseconds); 0 keeps everything.
+        public var retentionTime: Int64
+        /// Keep at most this many bytes of sample data; 0 means no limit.
+        public var retentionSize: Int64
+        /// How often to run.
+        public var interval: Duration
+
+        /// Creates settings.
+        public init(retentionTime: Int64, retentionSize: Int64, interval: Duration = .seconds(60)) {
+            self.retentionTime = retentionTime
+            self.retentionSize = retentionSize
+            self.interval = interval
+        }
+    }
+
+    let tsdb: TSDB
+    let settings: Settings
+    let logger: Logger
+    let now: @Sendable () -> Int64
+
+    /// Creates the service.
+    /// - Parameters:
+    ///   - tsdb: the store.
+    ///   - settings: retention and timing.
+    ///   - logger: where results and failures are logged.
+    ///   - now: the clock, in milliseconds since the epoch.
+    public init(tsdb: TSDB, settings: Settings, logger: Logger, now: @escaping @Sendable () -> Int64) {
+        self.tsdb = tsdb
+        self.settings = settings
+        self.logger = logger
+        self.now = now
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: settings.interval)
+                } catch {
+                    break
+                }
+                await runOnce()
+            }
+        }
+        do {
+            try await tsdb.checkpointHead()
+            logger.info("storage checkpointed for shutdown")
+        } catch {
+            logger.error("checkpoint at shutdown failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One round: compaction, then time retention, then size retention.
+    public func runOnce() async {
+        let current = now()
+        do {
+            let compacted = try await tsdb.compact(before: current - tsdb.options.blockRange)
+            if compacted.blocks > 0 {
+                logger.info("compacted", metadata: ["blocks": "\(compacted.blocks)", "merged_rows": "\(compacted.mergedRows)"])
+            }
+            if settings.retentionTime > 0 {
+                let deleted = try await tsdb.deleteBefore(current - settings.retentionTime)
+                if deleted > 0 { logger.info("time retention deleted old data", metadata: ["rows": "\(deleted)"]) }
+            }
+            if settings.retentionSize > 0 {
+                let deleted = try await tsdb.shrink(toBytes: Int(clamping: settings.retentionSize))
+                if deleted > 0 { logger.info("size retention deleted old data", metadata: ["rows": "\(deleted)"]) }
+            }
+        } catch {
+            logger.error("housekeeping failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension TSDB {
+    /// Saves the open head chunks and empties the log.
+    public func checkpointHead() async throws {
+        try await run { try self.state.withLock { try self.checkpoint(&$0) } }
+    }
+}
