@@ -20,6 +20,8 @@ let package = Package(
         .executable(name: "tollgate", targets: ["tollgate"]),
         .library(name: "Exposition", targets: ["Exposition"]),
         .library(name: "Gzip", targets: ["Gzip"]),
+        .library(name: "Model", targets: ["Model"]),
+        .library(name: "TSDB", targets: ["TSDB"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

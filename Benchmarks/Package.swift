@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport", swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -27,6 +28,28 @@ let package = Package(
             ],
             path: "Benchmarks/ParseInstructions",
             swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "StorageProbe",
+            dependencies: [
+                .product(name: "TSDB", package: root),
+                .product(name: "Model", package: root),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/StorageProbe",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
+            name: "StorageBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "TSDB", package: root),
+                .product(name: "Model", package: root),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/StorageBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
         .executableTarget(
             name: "ExpositionBenchmarks",

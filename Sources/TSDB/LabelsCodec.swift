@@ -8,12 +8,13 @@ import Model
 /// the series' unique key in SQLite.
 enum LabelsCodec {
     static func encode(_ labels: Labels) -> Data {
-        var out = Data()
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
         for label in labels {
             append(label.name, to: &out)
             append(label.value, to: &out)
         }
-        return out
+        return Data(out)
     }
 
     static func decode(_ data: Data) -> Labels? {
@@ -27,14 +28,14 @@ enum LabelsCodec {
         return Labels(sorting: labels)
     }
 
-    private static func append(_ text: String, to out: inout Data) {
+    private static func append(_ text: String, to out: inout [UInt8]) {
         var length = UInt64(text.utf8.count)
         while length >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: length) | 0x80)
             length >>= 7
         }
         out.append(UInt8(length))
-        out.append(contentsOf: Array(text.utf8))
+        out.append(contentsOf: text.utf8)
     }
 
     private static func string(_ bytes: [UInt8], _ i: inout Int) -> String? {

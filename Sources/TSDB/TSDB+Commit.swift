@@ -49,8 +49,9 @@ extension TSDB {
             guard !created.isEmpty || !record.samples.isEmpty else { return result }
             let encoded = record.encoded()
             try pool.write { db in
-                for (id, labels) in created {
-                    try db.execute(sql: "INSERT INTO series (id, labels) VALUES (?, ?)", arguments: [Int64(id), LabelsCodec.encode(labels)])
+                if !created.isEmpty {
+                    let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
+                    for (id, data) in record.newSeries { try insert.execute(arguments: [Int64(id), data]) }
                 }
                 try db.execute(sql: "INSERT INTO head_log (data) VALUES (?)", arguments: [encoded])
                 for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
@@ -69,9 +70,9 @@ extension TSDB {
     }
 
     static func insert(_ chunk: XORChunk, of id: UInt32, into db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 1, NULL, ?)",
-            arguments: [Int64(id), chunk.minTime, chunk.maxTime, chunk.count, Data(chunk.bytes)])
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 1, NULL, ?)")
+        try statement.execute(arguments: [Int64(id), chunk.minTime, chunk.maxTime, chunk.count, Data(chunk.bytes)])
     }
 
     /// Saves every open chunk and empties the log, in one transaction.

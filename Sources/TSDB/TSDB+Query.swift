@@ -53,11 +53,25 @@ extension TSDB {
         }
     }
 
-    /// Every label name, sorted bytewise.
-    public func labelNames() -> [String] { state.withLock { $0.postings.labelNames() } }
+    /// Label names, sorted bytewise: of every series, or only of those the matchers select.
+    public func labelNames(matching matchers: [LabelMatcher] = []) -> [String] {
+        state.withLock { s in
+            guard !matchers.isEmpty else { return s.postings.labelNames() }
+            var names = Set<String>()
+            for id in s.postings.select(matchers) { s.series[id]?.labels.forEach { names.insert($0.name) } }
+            return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+    }
 
-    /// The values of one label name, sorted bytewise.
-    public func labelValues(_ name: String) -> [String] { state.withLock { $0.postings.labelValues(name) } }
+    /// The values of one label name, sorted bytewise: over every series, or only those the matchers select.
+    public func labelValues(_ name: String, matching matchers: [LabelMatcher] = []) -> [String] {
+        state.withLock { s in
+            guard !matchers.isEmpty else { return s.postings.labelValues(name) }
+            var values = Set<String>()
+            for id in s.postings.select(matchers) { if let value = s.series[id]?.labels[name] { values.insert(value) } }
+            return values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+    }
 
     static func decodeXOR(_ bytes: [UInt8], count: Int, _ minTime: Int64, _ maxTime: Int64, _ timestamps: inout [Int64], _ values: inout [Double]) {
         guard count > 0 else { return }

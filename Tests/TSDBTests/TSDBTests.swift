@@ -74,6 +74,14 @@ struct TSDBTests {
         #expect(window.first?.timestamps == [1000, 2000])
         #expect(db.labelValues("job") == ["a", "b"])
         #expect(db.labelNames() == ["__name__", "job"])
+        try await {
+            var more = db.appender()
+            more.append(series("other", ["zone": "z1"]), t: 1, v: 1)
+            _ = try await more.commit()
+        }()
+        #expect(db.labelNames(matching: [try LabelMatcher(.equal, "__name__", "up")]) == ["__name__", "job"])
+        #expect(db.labelValues("zone", matching: [try LabelMatcher(.equal, "__name__", "up")]) == [])
+        #expect(db.labelValues("__name__") == ["other", "up"])
     }
 
     @Test func rollbackStoresNothing() async throws {
