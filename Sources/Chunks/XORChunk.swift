@@ -93,6 +93,34 @@ public struct XORChunk: Sendable, Equatable {
         writer.writeBits(v, count: 8)
     }
 
+    /// The state of a chunk at one moment, to undo the appends made after it.
+    public struct Mark: Sendable {
+        fileprivate let count: Int, minTime: Int64, maxTime: Int64, lastValue: UInt64, lastDelta: Int64
+        fileprivate let leading: Int, trailing: Int, byteCount: Int, freeBits: Int, lastByte: UInt8
+    }
+
+    /// A mark for ``rollback(to:)``.
+    public var mark: Mark {
+        Mark(count: count, minTime: minTime, maxTime: maxTime, lastValue: lastValue, lastDelta: lastDelta,
+             leading: leading, trailing: trailing, byteCount: writer.bytes.count, freeBits: writer.freeBits,
+             lastByte: writer.bytes.last ?? 0)
+    }
+
+    /// Undoes every append made since `mark` was taken.
+    public mutating func rollback(to mark: Mark) {
+        var bytes = writer.bytes
+        bytes.removeSubrange(mark.byteCount...)
+        if mark.byteCount > 0 { bytes[mark.byteCount - 1] = mark.lastByte }
+        writer = BitWriter(bytes: bytes, freeBits: mark.freeBits)
+        count = mark.count
+        minTime = mark.minTime
+        maxTime = mark.maxTime
+        lastValue = mark.lastValue
+        lastDelta = mark.lastDelta
+        leading = mark.leading
+        trailing = mark.trailing
+    }
+
     /// An iterator over the samples.
     public func makeIterator() -> XORIterator { XORIterator(bytes: writer.bytes, count: count) }
 

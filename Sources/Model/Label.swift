@@ -1,5 +1,11 @@
 // Tollgate — Model: one label, compared and hashed bytewise.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One name/value pair of a series' label set.
 ///
 /// Names and values compare and hash by their UTF-8 bytes, as Prometheus does;
@@ -21,7 +27,7 @@ public struct Label: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public static func == (lhs: Label, rhs: Label) -> Bool {
-        lhs.name.utf8.elementsEqual(rhs.name.utf8) && lhs.value.utf8.elementsEqual(rhs.value.utf8)
+        bytesEqual(lhs.name, rhs.name) && bytesEqual(lhs.value, rhs.value)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -38,6 +44,18 @@ public struct Label: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public var description: String { "\(name)=\(value)" }
+}
+
+/// Whether two strings have the same UTF-8 bytes (not Swift's canonical equivalence).
+func bytesEqual(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    var a = a, b = b
+    return a.withUTF8 { pa in
+        b.withUTF8 { pb in
+            guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }  // both empty
+            return memcmp(x, y, pa.count) == 0
+        }
+    }
 }
 
 extension Hasher {

@@ -15,16 +15,39 @@ public let metricNameLabel = "__name__"
 /// the latter, as a Prometheus scrape does before storing.
 public struct Labels: Sendable, Hashable, RandomAccessCollection, CustomStringConvertible {
     /// The labels, sorted by name (bytewise), ties kept in input order.
-    public private(set) var elements: [Label]
+    public private(set) var elements: [Label] {
+        didSet { hashCache = Self.hash(elements) }
+    }
+    /// The hash of `elements`, computed once: label sets are built once and looked up often.
+    private var hashCache: Int
 
     /// The empty label set.
-    public init() { elements = [] }
+    public init() {
+        elements = []
+        hashCache = Self.hash([])
+    }
 
     /// Creates a label set from labels in any order.
     /// - Parameter labels: the labels; they are sorted bytewise by name.
     public init(sorting labels: [Label]) {
-        elements = labels
-        if !elements.isSortedByName { elements.sortByName() }
+        var sorted = labels
+        if !sorted.isSortedByName { sorted.sortByName() }
+        elements = sorted
+        hashCache = Self.hash(sorted)
+    }
+
+    public static func == (lhs: Labels, rhs: Labels) -> Bool {
+        lhs.hashCache == rhs.hashCache && lhs.elements == rhs.elements
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hashCache)
+    }
+
+    private static func hash(_ elements: [Label]) -> Int {
+        var hasher = Hasher()
+        for label in elements { hasher.combine(label) }
+        return hasher.finalize()
     }
 
     /// Creates a label set from a dictionary literal or dictionary.

@@ -15,6 +15,25 @@ struct HeadSeries: Sendable {
 
     init(labels: Labels) { self.labels = labels }
 
+    /// What to restore if the batch that is about to change this series fails to commit.
+    struct Undo {
+        let chunk: XORChunk.Mark
+        let hasSamples: Bool
+        let maxTime: Int64
+        let lastValue: Double?
+    }
+
+    var undo: Undo { Undo(chunk: chunk.mark, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue) }
+
+    /// Restores the state of `undo`; `firstSealed` is the chunk this batch sealed first, if any.
+    mutating func restore(_ undo: Undo, firstSealed: XORChunk?) {
+        if let firstSealed { chunk = firstSealed }
+        chunk.rollback(to: undo.chunk)
+        hasSamples = undo.hasSamples
+        maxTime = undo.maxTime
+        lastValue = undo.lastValue
+    }
+
     /// Appends a sample; a full chunk is handed to `sealed` first.
     mutating func append(_ t: Int64, _ v: Double, chunkSize: Int, sealed: (XORChunk) -> Void) {
         if chunk.count >= chunkSize {

@@ -9,16 +9,19 @@ import Model
 
 extension TSDB {
     /// Validates and stores one batch in one SQLite transaction: new series, the log
-    /// record and any chunks the batch sealed. The head changes only once it is durable.
+    /// record and any chunks the batch sealed. The head is changed in place and put back
+    /// as it was if the transaction fails, so a failed commit leaves no trace.
     func commitNow(_ batch: [(Labels, Int64, Double)]) throws -> CommitResult {
         try state.withLock { s in
             var result = CommitResult()
             var record = LogRecord()
-            var touched: [UInt32: HeadSeries] = [:]
+            record.samples.reserveCapacity(batch.count)
+            var undo: [UInt32: HeadSeries.Undo] = [:]
             var created: [(UInt32, Labels)] = []
             var pending: [Labels: UInt32] = [:]
             var sealed: [(UInt32, XORChunk)] = []
             var nextID = s.nextID
+            let chunkSize = options.chunkSize
             for (labels, t, v) in batch {
                 let id: UInt32
                 if let known = s.ids[labels] ?? pending[labels] {
@@ -29,9 +32,9 @@ extension TSDB {
                     pending[labels] = id
                     created.append((id, labels))
                     record.newSeries.append((id, LabelsCodec.encode(labels)))
-                    touched[id] = HeadSeries(labels: labels)
+                    s.series[id] = HeadSeries(labels: labels)
                 }
-                guard var series = touched[id] ?? s.series[id] else { continue }
+                guard let series = s.series[id] else { continue }
                 if series.hasSamples && t < series.maxTime {
                     result.outOfOrder += 1
                     continue
@@ -41,27 +44,34 @@ extension TSDB {
                     if series.lastValue?.bitPattern != v.bitPattern { result.duplicate += 1 }
                     continue
                 }
-                series.append(t, v, chunkSize: options.chunkSize) { sealed.append((id, $0)) }
-                touched[id] = series
+                if undo[id] == nil { undo[id] = series.undo }
+                s.series[id]?.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 record.samples.append((id, t, v))
                 result.appended += 1
             }
             guard !created.isEmpty || !record.samples.isEmpty else { return result }
-            let encoded = record.encoded()
-            try pool.write { db in
-                if !created.isEmpty {
-                    let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
-                    for (id, data) in record.newSeries { try insert.execute(arguments: [Int64(id), data]) }
+            do {
+                let encoded = record.encoded()
+                try pool.write { db in
+                    if !created.isEmpty {
+                        let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
+                        for (id, data) in record.newSeries { try insert.execute(arguments: [Int64(id), data]) }
+                    }
+                    try db.execute(sql: "INSERT INTO head_log (data) VALUES (?)", arguments: [encoded])
+                    for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
                 }
-                try db.execute(sql: "INSERT INTO head_log (data) VALUES (?)", arguments: [encoded])
-                for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
+            } catch {
+                for (id, _) in created { s.series[id] = nil }
+                for (id, previous) in undo where s.series[id] != nil {
+                    s.series[id]?.restore(previous, firstSealed: sealed.first { $0.0 == id }?.1)
+                }
+                throw error
             }
             s.nextID = nextID
             for (id, labels) in created {
                 s.ids[labels] = id
                 s.postings.add(id, labels)
             }
-            for (id, series) in touched { s.series[id] = series }
             s.logRecords += 1
             result.newSeries = created.count
             if s.logRecords >= options.checkpointInterval { try checkpoint(&s) }

@@ -111,3 +111,22 @@ struct SampleBlockTests {
         #expect(SampleBlock.decodeValues([7, 1, 2], count: 1) == nil)
     }
 }
+
+struct XORChunkRollbackTests {
+    @Test func rollbackUndoesAppendsExactly() {
+        var generator = SystemRandomNumberGenerator()
+        for split in [0, 1, 2, 7, 50] {
+            var chunk = XORChunk()
+            for i in 0..<split { chunk.append(Int64(i) * 1000 + Int64.random(in: 0...9, using: &generator), Double(bitPattern: generator.next())) }
+            let before = chunk
+            let mark = chunk.mark
+            for i in split..<(split + 20) { chunk.append(Int64(i) * 1000 + 500, Double(i)) }
+            chunk.rollback(to: mark)
+            #expect(chunk == before)
+            chunk.append(Int64(split) * 1000 + 700, 1.5)
+            var reference = before
+            reference.append(Int64(split) * 1000 + 700, 1.5)
+            #expect(chunk == reference)
+        }
+    }
+}

@@ -84,6 +84,34 @@ struct TSDBTests {
         #expect(db.labelValues("__name__") == ["other", "up"])
     }
 
+    @Test func aFailedCommitLeavesNoTrace() async throws {
+        let dir = try temporaryDirectory()
+        let db = try await open(dir, chunkSize: 3)
+        var first = db.appender()
+        for t in 0..<5 { first.append(series("f"), t: Int64(t), v: Double(t)) }
+        _ = try await first.commit()
+        // Another connection holds the write lock, so the next commit fails.
+        var unsafe = Configuration()
+        unsafe.allowsUnsafeTransactions = true
+        let blocker = try DatabaseQueue(path: dir + "/tollgate.db", configuration: unsafe)
+        try blocker.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        var failing = db.appender()
+        for t in 5..<12 { failing.append(series("f"), t: Int64(t), v: -1) }
+        failing.append(series("g"), t: 1, v: 1)
+        await #expect(throws: (any Error).self) { _ = try await failing.commit() }
+        try blocker.inDatabase { try $0.execute(sql: "ROLLBACK") }
+        var retry = db.appender()
+        retry.append(series("f"), t: 5, v: 5)
+        #expect(try await retry.commit() == CommitResult(appended: 1, newSeries: 0, outOfOrder: 0, duplicate: 0))
+        let got = try await db.select([try LabelMatcher(.regex, "__name__", "f|g")], minTime: .min, maxTime: .max)
+        #expect(got.map(\.labels) == [series("f")])
+        #expect(got.first?.timestamps == [0, 1, 2, 3, 4, 5])
+        #expect(got.first?.values == [0, 1, 2, 3, 4, 5])
+        // And the same holds after a restart.
+        let reopened = try await open(dir, chunkSize: 3)
+        #expect(try await reopened.select([try LabelMatcher(.regex, "__name__", "f|g")], minTime: .min, maxTime: .max) == got)
+    }
+
     @Test func rollbackStoresNothing() async throws {
         let db = try await open(try temporaryDirectory())
         var appender = db.appender()
