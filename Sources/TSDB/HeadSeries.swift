@@ -4,8 +4,13 @@ import Chunks
 public import Model
 
 /// A series' in-memory state: its labels, its open chunk, and its newest sample.
-struct HeadSeries: Sendable {
+///
+/// A class, so the append path reaches it through one reference and grows its chunk in
+/// place; it is only touched under the store's lock.
+final class HeadSeries {
     let labels: Labels
+    /// The commit that last changed this series (to take one undo record per batch).
+    var batch: UInt64 = 0
     var chunk = XORChunk()
     /// Whether any sample (head or sealed) is known; `maxTime` is meaningful only then.
     var hasSamples = false
@@ -26,7 +31,7 @@ struct HeadSeries: Sendable {
     var undo: Undo { Undo(chunk: chunk.mark, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue) }
 
     /// Restores the state of `undo`; `firstSealed` is the chunk this batch sealed first, if any.
-    mutating func restore(_ undo: Undo, firstSealed: XORChunk?) {
+    func restore(_ undo: Undo, firstSealed: XORChunk?) {
         if let firstSealed { chunk = firstSealed }
         chunk.rollback(to: undo.chunk)
         hasSamples = undo.hasSamples
@@ -35,7 +40,7 @@ struct HeadSeries: Sendable {
     }
 
     /// Appends a sample; a full chunk is handed to `sealed` first.
-    mutating func append(_ t: Int64, _ v: Double, chunkSize: Int, sealed: (XORChunk) -> Void) {
+    func append(_ t: Int64, _ v: Double, chunkSize: Int, sealed: (XORChunk) -> Void) {
         if chunk.count >= chunkSize {
             sealed(chunk)
             chunk = XORChunk()

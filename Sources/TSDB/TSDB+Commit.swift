@@ -16,7 +16,9 @@ extension TSDB {
             var result = CommitResult()
             var record = LogRecord()
             record.samples.reserveCapacity(batch.count)
-            var undo: [UInt32: HeadSeries.Undo] = [:]
+            var undo: [(HeadSeries, HeadSeries.Undo)] = []
+            s.batch += 1
+            let stamp = s.batch
             var created: [(UInt32, Labels)] = []
             var pending: [Labels: UInt32] = [:]
             var sealed: [(UInt32, XORChunk)] = []
@@ -44,8 +46,11 @@ extension TSDB {
                     if series.lastValue?.bitPattern != v.bitPattern { result.duplicate += 1 }
                     continue
                 }
-                if undo[id] == nil { undo[id] = series.undo }
-                s.series[id]?.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
+                if series.batch != stamp {
+                    series.batch = stamp
+                    undo.append((series, series.undo))
+                }
+                series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 record.samples.append((id, t, v))
                 result.appended += 1
             }
@@ -62,8 +67,9 @@ extension TSDB {
                 }
             } catch {
                 for (id, _) in created { s.series[id] = nil }
-                for (id, previous) in undo where s.series[id] != nil {
-                    s.series[id]?.restore(previous, firstSealed: sealed.first { $0.0 == id }?.1)
+                for (series, previous) in undo {
+                    let id = s.ids[series.labels]
+                    series.restore(previous, firstSealed: sealed.first { $0.0 == id }?.1)
                 }
                 throw error
             }
@@ -87,7 +93,7 @@ extension TSDB {
 
     /// Saves every open chunk and empties the log, in one transaction.
     func checkpoint(_ s: inout State) throws {
-        let open = s.series.filter { $0.value.chunk.count > 0 }
+        let open = s.series.all.filter { $0.1.chunk.count > 0 }
         try pool.write { db in
             try db.execute(sql: "DELETE FROM head_chunks")
             for (id, series) in open {
@@ -105,11 +111,11 @@ extension TSDB {
     public func flush() async throws {
         try await run {
             try self.state.withLock { s in
-                let open = s.series.filter { $0.value.chunk.count > 0 }
+                let open = s.series.all.filter { $0.1.chunk.count > 0 }
                 try self.pool.write { db in
                     for (id, series) in open { try Self.insert(series.chunk, of: id, into: db) }
                 }
-                for id in open.keys { s.series[id]?.chunk = XORChunk() }
+                for (id, _) in open { s.series[id]?.chunk = XORChunk() }
                 try self.checkpoint(&s)
             }
         }

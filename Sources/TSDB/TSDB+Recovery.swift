@@ -39,7 +39,7 @@ extension TSDB {
                 s.series[id]?.maxTime = maxTime
             }
             for (id, count, data) in checkpoint {
-                guard var series = s.series[id], let chunk = XORChunk.restore(bytes: [UInt8](data), count: count) else {
+                guard let series = s.series[id], let chunk = XORChunk.restore(bytes: [UInt8](data), count: count) else {
                     logger.warning("dropping an unreadable checkpointed head chunk", metadata: ["series": "\(id)"])
                     continue
                 }
@@ -50,7 +50,6 @@ extension TSDB {
                 series.chunk = chunk
                 series.hasSamples = true
                 series.maxTime = chunk.maxTime
-                s.series[id] = series
             }
             var sealed: [(UInt32, XORChunk)] = []
             var replayed = 0
@@ -71,10 +70,9 @@ extension TSDB {
                     s.nextID = max(s.nextID, id + 1)
                 }
                 for (id, t, v) in record.samples {
-                    guard var series = s.series[id] else { continue }
+                    guard let series = s.series[id] else { continue }
                     if series.hasSamples && t <= series.maxTime { continue }  // already sealed
                     series.append(t, v, chunkSize: options.chunkSize) { sealed.append((id, $0)) }
-                    s.series[id] = series
                 }
             }
             if !sealed.isEmpty {

@@ -12,13 +12,13 @@ extension TSDB {
         try await run {
             var stats = TSDBStats()
             let head = self.state.withLock { s -> (Int, Int, Int, Int) in
-                let open = s.series.values.filter { $0.chunk.count > 0 }
+                let open = s.series.all.map(\.1).filter { $0.chunk.count > 0 }
                 return (s.series.count, open.count, open.reduce(0) { $0 + $1.chunk.count }, s.logRecords)
             }
             (stats.series, stats.headChunks, stats.headSamples, stats.logRecords) = head
             var headRange: (Int64, Int64)?
             self.state.withLock { s in
-                for series in s.series.values where series.chunk.count > 0 {
+                for (_, series) in s.series.all where series.chunk.count > 0 {
                     let range = (series.chunk.minTime, series.chunk.maxTime)
                     headRange = headRange.map { (min($0.0, range.0), max($0.1, range.1)) } ?? range
                 }

@@ -35,12 +35,14 @@ public final class TSDB: Sendable {
         public init() {}
     }
 
-    struct State: Sendable {
-        var series: [UInt32: HeadSeries] = [:]
+    struct State {
+        var series = SeriesTable()
         var ids: [Labels: UInt32] = [:]
         var postings = Postings()
         var nextID: UInt32 = 1
         var logRecords = 0
+        /// Counts commits, to stamp the series each one changes.
+        var batch: UInt64 = 0
     }
 
     let pool: DatabasePool

@@ -1,0 +1,26 @@
+// Tollgate — TSDB: the head's series, indexed by id.
+
+/// Head series in an array indexed by id (ids are dense, from 1), so the append path
+/// reaches a series without hashing.
+struct SeriesTable {
+    private var slots: [HeadSeries?] = []
+
+    /// The number of series.
+    private(set) var count = 0
+
+    subscript(id: UInt32) -> HeadSeries? {
+        get { Int(id) >= 1 && Int(id) <= slots.count ? slots[Int(id) - 1] : nil }
+        set {
+            let index = Int(id) - 1
+            guard index >= 0 else { return }
+            if index >= slots.count { slots.append(contentsOf: repeatElement(nil, count: index - slots.count + 1)) }
+            count += (newValue != nil ? 1 : 0) - (slots[index] != nil ? 1 : 0)
+            slots[index] = newValue
+        }
+    }
+
+    /// Every series with its id.
+    var all: some Sequence<(UInt32, HeadSeries)> {
+        slots.enumerated().lazy.compactMap { index, series in series.map { (UInt32(index + 1), $0) } }
+    }
+}
