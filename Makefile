@@ -23,9 +23,9 @@ test: deps-test
 build: deps
 	$(SWIFT) build -c release --product tollgate
 
-## bench: the parser benchmarks (Benchmarks/, package-benchmark)
+## bench: every benchmark in Benchmarks/ (package-benchmark): parser and storage
 bench: deps
-	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target ExpositionBenchmarks
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark
 
 deps:
 	@scripts/apt-install.sh $(APT_BUILD)

@@ -21,9 +21,14 @@ public enum Gzip {
     /// - Returns: the inflated bytes.
     /// - Throws: ``GzipError`` on corrupt or truncated input, or past `limit`.
     public static func decompress(_ bytes: [UInt8], limit: Int = .max) throws(GzipError) -> [UInt8] {
-        var stream = z_stream()
         // 15 + 32: a zlib or gzip header, detected automatically.
-        guard tollgate_inflateInit2(&stream, 15 + 32) == Z_OK else { throw GzipError("inflateInit2 failed") }
+        try inflate(bytes, windowBits: 15 + 32, limit: limit, members: true)
+    }
+
+    /// Inflates a stream; with `members`, further gzip members that follow are inflated too.
+    static func inflate(_ bytes: [UInt8], windowBits: Int32, limit: Int, members: Bool) throws(GzipError) -> [UInt8] {
+        var stream = z_stream()
+        guard tollgate_inflateInit2(&stream, windowBits) == Z_OK else { throw GzipError("inflateInit2 failed") }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         output.reserveCapacity(min(limit, max(bytes.count * 4, 4096)))
@@ -36,7 +41,7 @@ public enum Gzip {
                     stream.avail_in = UInt32(input.count - consumed)
                     stream.next_out = out.baseAddress
                     stream.avail_out = UInt32(out.count)
-                    let code = inflate(&stream, Z_NO_FLUSH)
+                    let code = CZlib.inflate(&stream, Z_NO_FLUSH)
                     consumed = input.count - Int(stream.avail_in)
                     return code
                 }
@@ -47,7 +52,7 @@ public enum Gzip {
             switch result {
             case Z_STREAM_END:
                 // Another gzip member may follow (as `cat a.gz b.gz` makes).
-                guard consumed < bytes.count, isGzip(Array(bytes[consumed..<min(consumed + 2, bytes.count)])) else { return output }
+                guard members, consumed < bytes.count, isGzip(Array(bytes[consumed..<min(consumed + 2, bytes.count)])) else { return output }
                 guard inflateReset(&stream) == Z_OK else { throw GzipError("inflateReset failed") }
             case Z_OK:
                 continue
@@ -91,35 +96,7 @@ extension Gzip {
     ///   - bytes: the stream.
     ///   - limit: the most output bytes to accept.
     public static func inflateRaw(_ bytes: [UInt8], limit: Int = .max) throws(GzipError) -> [UInt8] {
-        var stream = z_stream()
-        guard tollgate_inflateInit2(&stream, -15) == Z_OK else { throw GzipError("inflateInit2 failed") }
-        defer { inflateEnd(&stream) }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        var consumed = 0
-        while true {
-            let result: Int32 = bytes.withUnsafeBufferPointer { input in
-                chunk.withUnsafeMutableBufferPointer { out in
-                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + consumed })
-                    stream.avail_in = UInt32(input.count - consumed)
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = UInt32(out.count)
-                    let code = inflate(&stream, Z_NO_FLUSH)
-                    consumed = input.count - Int(stream.avail_in)
-                    return code
-                }
-            }
-            let produced = chunk.count - Int(stream.avail_out)
-            guard output.count + produced <= limit else { throw GzipError("decompressed size exceeds the limit of \(limit) bytes") }
-            output.append(contentsOf: chunk[0..<produced])
-            switch result {
-            case Z_STREAM_END: return output
-            case Z_OK: continue
-            case Z_BUF_ERROR where consumed == bytes.count: throw GzipError("truncated deflate stream")
-            case Z_BUF_ERROR: continue
-            default: throw GzipError("corrupt deflate stream (code \(result))")
-            }
-        }
+        try inflate(bytes, windowBits: -15, limit: limit, members: false)
     }
 
     static func deflate(_ bytes: [UInt8], level: Int32, windowBits: Int32) throws(GzipError) -> [UInt8] {

@@ -1,0 +1,23 @@
+// Tollgate — TSDB: the narrow seams other parts depend on.
+
+public import Model
+
+/// Hands out appenders, one per batch (Prometheus's `storage.Appendable`).
+/// Scrape loops and rule evaluation depend on this, not on the store.
+public protocol Appendable: Sendable {
+    /// A fresh appender for one batch.
+    func appender() -> Appender
+}
+
+/// Answers series selections and label queries (Prometheus's `storage.Queryable`).
+/// The query engine and the HTTP API depend on this, not on the store.
+public protocol Queryable: Sendable {
+    /// Series selected by every matcher, with their samples in `[minTime, maxTime]`, in label order.
+    func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples]
+    /// Label names, optionally only of the selected series.
+    func labelNames(matching matchers: [LabelMatcher]) -> [String]
+    /// Values of one label, optionally only over the selected series.
+    func labelValues(_ name: String, matching matchers: [LabelMatcher]) -> [String]
+}
+
+extension TSDB: Appendable, Queryable {}
