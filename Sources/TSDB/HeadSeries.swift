@@ -1,7 +1,7 @@
 // Tollgate — TSDB: one series in the head.
 
 import Chunks
-public import Model
+import Model
 
 /// A series' in-memory state: its labels, its open chunk, and its newest sample.
 ///
@@ -50,43 +50,4 @@ final class HeadSeries {
         maxTime = t
         lastValue = v
     }
-}
-
-/// Samples of one series over a time range.
-public struct SeriesSamples: Sendable, Equatable {
-    /// The series.
-    public let labels: Labels
-    /// Timestamps (milliseconds) in increasing order.
-    public let timestamps: [Int64]
-    /// Values, one per timestamp, with their exact bit patterns.
-    public let values: [Double]
-
-    public static func == (a: SeriesSamples, b: SeriesSamples) -> Bool {
-        a.labels == b.labels && a.timestamps == b.timestamps && a.values.map(\.bitPattern) == b.values.map(\.bitPattern)
-    }
-}
-
-/// What the store holds, for `tollgate tsdb stats`.
-public struct TSDBStats: Sendable {
-    /// Series known.
-    public var series = 0
-    /// Samples stored (sealed and in the head).
-    public var samples = 0
-    /// Sealed rows: XOR chunks and merged blocks.
-    public var chunks = 0
-    public var blocks = 0
-    /// Open head chunks and their samples.
-    public var headChunks = 0
-    public var headSamples = 0
-    /// Bytes of sample data (chunk and block payloads, shared timestamp sets).
-    public var dataBytes = 0
-    /// Bytes of the series index (stored label sets).
-    public var indexBytes = 0
-    /// Bytes on disk: the database file and its WAL.
-    public var fileBytes = 0
-    /// Head log records since the last checkpoint.
-    public var logRecords = 0
-    /// Oldest and newest sample times, if any.
-    public var minTime: Int64?
-    public var maxTime: Int64?
 }

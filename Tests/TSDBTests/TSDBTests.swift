@@ -112,6 +112,27 @@ struct TSDBTests {
         #expect(try await reopened.select([try LabelMatcher(.regex, "__name__", "f|g")], minTime: .min, maxTime: .max) == got)
     }
 
+    @Test func selectedSeriesIterateAndSeek() async throws {
+        let db = try await open(try temporaryDirectory(), chunkSize: 4)
+        var appender = db.appender()
+        for t in stride(from: Int64(0), to: 100, by: 10) { appender.append(series("it"), t: t, v: Double(t) / 10) }
+        _ = try await appender.commit()
+        let selected = try await db.select([try LabelMatcher(.equal, "__name__", "it")], minTime: .min, maxTime: .max)
+        var iterator = try #require(selected.first).makeIterator()
+        var seen: [Int64] = []
+        while iterator.next() { seen.append(iterator.at.t) }
+        #expect(seen == Array(stride(from: 0, to: 100, by: 10)))
+        var seeking = try #require(selected.first).makeIterator()
+        let found = seeking.seek(35)
+        #expect(found && seeking.at.t == 40 && seeking.at.v == 4)
+        let again = seeking.seek(20)  // never backwards
+        #expect(again && seeking.at.t == 40)
+        let stepped = seeking.next()
+        #expect(stepped && seeking.at.t == 50)
+        let beyond = seeking.seek(91)
+        #expect(!beyond)
+    }
+
     @Test func rollbackStoresNothing() async throws {
         let db = try await open(try temporaryDirectory())
         var appender = db.appender()

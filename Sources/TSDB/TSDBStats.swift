@@ -1,0 +1,26 @@
+// Tollgate — TSDB: what the store holds.
+
+/// What the store holds, for `tollgate tsdb stats`.
+public struct TSDBStats: Sendable {
+    /// Series known.
+    public var series = 0
+    /// Samples stored (sealed and in the head).
+    public var samples = 0
+    /// Sealed rows: XOR chunks and merged blocks.
+    public var chunks = 0
+    public var blocks = 0
+    /// Open head chunks and their samples.
+    public var headChunks = 0
+    public var headSamples = 0
+    /// Bytes of sample data (chunk and block payloads, shared timestamp sets).
+    public var dataBytes = 0
+    /// Bytes of the series index (stored label sets).
+    public var indexBytes = 0
+    /// Bytes on disk: the database file and its WAL.
+    public var fileBytes = 0
+    /// Head log records since the last checkpoint.
+    public var logRecords = 0
+    /// Oldest and newest sample times, if any.
+    public var minTime: Int64?
+    public var maxTime: Int64?
+}
