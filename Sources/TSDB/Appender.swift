@@ -13,6 +13,7 @@ public import Model
 public struct Appender: Sendable {
     let tsdb: TSDB
     var samples: [(Labels, Int64, Double)] = []
+    var referenced: [(SeriesRef, Int64, Double)] = []
 
     /// Adds a sample to the batch.
     /// - Parameters:
@@ -23,19 +24,35 @@ public struct Appender: Sendable {
         samples.append((labels, t, v))
     }
 
+    /// Adds a sample of a series already stored, by the reference ``TSDB/ref(for:)``
+    /// gave; no label set is looked up. Callers cache references, as Prometheus's scrape
+    /// loop caches `SeriesRef`s.
+    public mutating func append(_ ref: SeriesRef, t: Int64, v: Double) {
+        referenced.append((ref, t, v))
+    }
+
     /// The number of samples waiting.
-    public var count: Int { samples.count }
+    public var count: Int { samples.count + referenced.count }
 
     /// Makes the batch durable: when this returns, a process crash loses none of it.
     /// Out-of-order and duplicate samples are dropped one by one and counted.
     public mutating func commit() async throws -> CommitResult {
-        let batch = samples
+        let batch = samples, byRef = referenced
         samples = []
-        return try await tsdb.commit(batch)
+        referenced = []
+        return try await tsdb.commit(batch, byRef)
     }
 
     /// Drops the batch.
-    public mutating func rollback() { samples = [] }
+    public mutating func rollback() {
+        samples = []
+        referenced = []
+    }
+}
+
+/// A stored series' stable reference: appends by reference skip the label lookup.
+public struct SeriesRef: Sendable, Hashable {
+    let id: UInt32
 }
 
 /// What a commit stored and what it dropped, by reason (as Prometheus counts them).

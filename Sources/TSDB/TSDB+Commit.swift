@@ -11,11 +11,11 @@ extension TSDB {
     /// Validates and stores one batch in one SQLite transaction: new series, the log
     /// record and any chunks the batch sealed. The head is changed in place and put back
     /// as it was if the transaction fails, so a failed commit leaves no trace.
-    func commitNow(_ batch: [(Labels, Int64, Double)]) throws -> CommitResult {
+    func commitNow(_ batch: [(Labels, Int64, Double)], _ byRef: [(SeriesRef, Int64, Double)] = []) throws -> CommitResult {
         try state.withLock { s in
             var result = CommitResult()
             var record = LogRecord()
-            record.samples.reserveCapacity(batch.count)
+            record.samples.reserveCapacity(batch.count + byRef.count)
             var undo: [(HeadSeries, HeadSeries.Undo)] = []
             s.batch += 1
             let stamp = s.batch
@@ -24,6 +24,27 @@ extension TSDB {
             var sealed: [(UInt32, XORChunk)] = []
             var nextID = s.nextID
             let chunkSize = options.chunkSize
+            /// Validates one sample and appends it to its series in place.
+            func accept(_ id: UInt32, _ t: Int64, _ v: Double) {
+                guard let series = s.series[id] else { return }
+                if series.hasSamples && t < series.maxTime {
+                    result.outOfOrder += 1
+                    return
+                }
+                if series.hasSamples && t == series.maxTime {
+                    // The same sample again is ignored; another value at that time is a duplicate.
+                    if series.lastValue?.bitPattern != v.bitPattern { result.duplicate += 1 }
+                    return
+                }
+                if series.batch != stamp {
+                    series.batch = stamp
+                    undo.append((series, series.undo))
+                }
+                series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
+                record.samples.append((id, t, v))
+                result.appended += 1
+            }
+            for (ref, t, v) in byRef { accept(ref.id, t, v) }
             for (labels, t, v) in batch {
                 let id: UInt32
                 if let known = s.ids[labels] ?? pending[labels] {
@@ -36,23 +57,7 @@ extension TSDB {
                     record.newSeries.append((id, LabelsCodec.encode(labels)))
                     s.series[id] = HeadSeries(labels: labels)
                 }
-                guard let series = s.series[id] else { continue }
-                if series.hasSamples && t < series.maxTime {
-                    result.outOfOrder += 1
-                    continue
-                }
-                if series.hasSamples && t == series.maxTime {
-                    // The same sample again is ignored; another value at that time is a duplicate.
-                    if series.lastValue?.bitPattern != v.bitPattern { result.duplicate += 1 }
-                    continue
-                }
-                if series.batch != stamp {
-                    series.batch = stamp
-                    undo.append((series, series.undo))
-                }
-                series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
-                record.samples.append((id, t, v))
-                result.appended += 1
+                accept(id, t, v)
             }
             guard !created.isEmpty || !record.samples.isEmpty else { return result }
             do {

@@ -5,7 +5,7 @@ import Dispatch
 import Foundation
 import GRDB
 public import Logging
-import Model
+public import Model
 import Synchronization
 
 /// The time-series store: a head of open chunks in memory, a log of committed
@@ -90,8 +90,14 @@ public final class TSDB: Sendable {
     /// A fresh appender for one batch.
     public func appender() -> Appender { Appender(tsdb: self) }
 
-    func commit(_ batch: [(Labels, Int64, Double)]) async throws -> CommitResult {
-        try await run { try self.commitNow(batch) }
+    func commit(_ batch: [(Labels, Int64, Double)], _ byRef: [(SeriesRef, Int64, Double)] = []) async throws -> CommitResult {
+        try await run { try self.commitNow(batch, byRef) }
+    }
+
+    /// The reference of a stored series, or nil when it does not exist yet (it does once
+    /// a batch with a sample of it has committed).
+    public func ref(for labels: Labels) -> SeriesRef? {
+        state.withLock { $0.ids[labels].map(SeriesRef.init) }
     }
 
     /// Runs blocking work on the store's queue.

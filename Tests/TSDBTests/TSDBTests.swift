@@ -133,6 +133,24 @@ struct TSDBTests {
         #expect(!beyond)
     }
 
+    @Test func appendsByReferenceSkipTheLabelLookup() async throws {
+        let db = try await open(try temporaryDirectory())
+        let labels = series("byref", ["k": "v"])
+        #expect(db.ref(for: labels) == nil)
+        var first = db.appender()
+        first.append(labels, t: 1, v: 1)
+        _ = try await first.commit()
+        let ref = try #require(db.ref(for: labels))
+        var next = db.appender()
+        next.append(ref, t: 2, v: 2)
+        next.append(ref, t: 2, v: 3)  // duplicate
+        next.append(ref, t: 0, v: 0)  // out of order
+        next.append(series("other"), t: 5, v: 5)
+        #expect(try await next.commit() == CommitResult(appended: 2, newSeries: 1, outOfOrder: 1, duplicate: 1))
+        let got = try await db.select([try LabelMatcher(.equal, "__name__", "byref")], minTime: .min, maxTime: .max)
+        #expect(got.first?.timestamps == [1, 2] && got.first?.values == [1, 2])
+    }
+
     @Test func rollbackStoresNothing() async throws {
         let db = try await open(try temporaryDirectory())
         var appender = db.appender()

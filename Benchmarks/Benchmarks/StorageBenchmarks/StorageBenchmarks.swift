@@ -60,6 +60,17 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark("Append 10k-sample batch by series reference, durable commit") { benchmark in
+        let (tsdb, _) = try await AppendTarget.shared.next(series)
+        let refs = series.compactMap { tsdb.ref(for: $0) }
+        for _ in benchmark.scaledIterations {
+            let (tsdb, t) = try await AppendTarget.shared.next(series)
+            var appender = tsdb.appender()
+            for (i, ref) in refs.enumerated() { appender.append(ref, t: t, v: Double(i) + Double(t % 1000)) }
+            blackHole(try await appender.commit())
+        }
+    }
+
     Benchmark("Select and decode 10k series over 1 h", configuration: .init(maxIterations: 20)) { benchmark in
         let tsdb = try await TSDB.open(directory: scratchDirectory(), logger: Logger(label: "bench"))
         let start: Int64 = 1_700_000_000_000
