@@ -121,9 +121,7 @@ extension Gzip {
 
 extension Gzip {
     /// zlib's CRC-32 of the bytes (the checksum gzip uses).
-    public static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBufferPointer { buffer in
-            UInt32(truncatingIfNeeded: CZlib.crc32(0, buffer.baseAddress, UInt32(buffer.count)))
-        }
+    public static func crc32(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        UInt32(truncatingIfNeeded: CZlib.crc32(0, bytes.baseAddress, UInt32(bytes.count)))
     }
 }

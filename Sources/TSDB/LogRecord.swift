@@ -19,7 +19,8 @@ struct LogRecord: Equatable {
     }
 
     func encoded() -> Data {
-        var body: [UInt8] = [1]
+        // Four bytes for the checksum, filled in at the end, then the version.
+        var body: [UInt8] = [0, 0, 0, 0, 1]
         body.reserveCapacity(16 + samples.count * 14)
         appendUvarint(UInt64(newSeries.count), &body)
         for series in newSeries {
@@ -38,8 +39,12 @@ struct LogRecord: Equatable {
             previousID = sample.id
             previousT = sample.t
         }
-        let crc = Gzip.crc32(body)
-        return Data([UInt8(crc >> 24), UInt8(truncatingIfNeeded: crc >> 16), UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc)] + body)
+        let crc = body.withUnsafeBufferPointer { Gzip.crc32(UnsafeBufferPointer(rebasing: $0[4...])) }
+        body[0] = UInt8(crc >> 24)
+        body[1] = UInt8(truncatingIfNeeded: crc >> 16)
+        body[2] = UInt8(truncatingIfNeeded: crc >> 8)
+        body[3] = UInt8(truncatingIfNeeded: crc)
+        return Data(body)
     }
 
     /// Decodes a record; nil when the checksum fails or the bytes are malformed.
@@ -48,7 +53,7 @@ struct LogRecord: Equatable {
         guard bytes.count >= 5 else { return nil }
         let crc = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
         let body = Array(bytes[4...])
-        guard Gzip.crc32(body) == crc, body[0] == 1 else { return nil }
+        guard body.withUnsafeBufferPointer({ Gzip.crc32($0) }) == crc, body[0] == 1 else { return nil }
         var i = 1
         guard let seriesCount = readUvarint(body, &i) else { return nil }
         for _ in 0..<seriesCount {

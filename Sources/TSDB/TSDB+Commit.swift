@@ -17,6 +17,7 @@ extension TSDB {
             var record = LogRecord()
             record.samples.reserveCapacity(batch.count + byRef.count)
             var undo: [(HeadSeries, HeadSeries.Undo)] = []
+            undo.reserveCapacity(min(batch.count + byRef.count, s.series.count))
             s.batch += 1
             let stamp = s.batch
             var created: [(UInt32, Labels)] = []
