@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C libraries from Debian, one module each.
@@ -42,6 +43,12 @@ let package = Package(
         .target(name: "Model", swiftSettings: swiftSettings),
         // Prometheus text 0.0.4 / OpenMetrics 1.0 parser and text writer, over bytes.
         .target(name: "Exposition", dependencies: ["Model"], swiftSettings: swiftSettings),
+        // relabel_configs with Prometheus's semantics (hashmod needs MD5, from swift-crypto).
+        .target(
+            name: "Relabel",
+            dependencies: ["Model", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // Sample encodings: Gorilla XOR chunks and compact sealed blocks.
         .target(name: "Chunks", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         // The time-series store: head, log, sealed chunks and blocks in one SQLite file (via GRDB).
@@ -100,6 +107,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["TollgateConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ChunksTests", dependencies: ["Chunks"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TSDBTests",
