@@ -186,7 +186,7 @@ public enum SampleBlock {
         return out
     }
 
-    static func appendVarint(_ value: Int64, to out: inout [UInt8]) {
+    package static func appendVarint(_ value: Int64, to out: inout [UInt8]) {
         var zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
         while zigzag >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: zigzag) | 0x80)
@@ -214,13 +214,18 @@ public enum SampleBlock {
 }
 
 /// Reads zigzag varints.
-struct VarintReader {
+package struct VarintReader {
     let bytes: [UInt8]
     var position: Int
 
-    var atEnd: Bool { position == bytes.count }
+    package init(bytes: [UInt8], position: Int) {
+        self.bytes = bytes
+        self.position = position
+    }
 
-    mutating func next() -> Int64? {
+    package var atEnd: Bool { position == bytes.count }
+
+    package mutating func next() -> Int64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while position < bytes.count && shift < 64 {

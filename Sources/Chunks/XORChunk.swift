@@ -106,6 +106,31 @@ public struct XORChunk: Sendable, Equatable {
              lastByte: writer.bytes.last ?? 0)
     }
 
+    /// The encoder state as integers, to save beside ``bytes`` so that
+    /// ``init(bytes:encoderState:)`` can continue the chunk without decoding it.
+    public var encoderState: [Int64] {
+        let m = mark
+        return [Int64(m.count), m.minTime, m.maxTime, Int64(bitPattern: m.lastValue), m.lastDelta, Int64(m.leading), Int64(m.trailing), Int64(m.freeBits)]
+    }
+
+    /// Rebuilds a chunk from its bytes and saved ``encoderState``; nil when they do not fit together.
+    public init?(bytes: [UInt8], encoderState state: [Int64]) {
+        guard state.count == 8, state[0] >= 0, (0...7).contains(state[7]), state[5] == 0xFF || (0...64).contains(state[5]), (0...64).contains(state[6]),
+            state[0] == 0 ? bytes.isEmpty : !bytes.isEmpty
+        else { return nil }
+        writer = BitWriter(bytes: bytes, freeBits: Int(state[7]))
+        count = Int(state[0])
+        minTime = state[1]
+        maxTime = state[2]
+        lastValue = UInt64(bitPattern: state[3])
+        lastDelta = state[4]
+        leading = Int(state[5])
+        trailing = Int(state[6])
+    }
+
+    /// The last sample's value (undefined when empty).
+    public var lastSampleValue: Double { Double(bitPattern: lastValue) }
+
     /// Undoes every append made since `mark` was taken.
     public mutating func rollback(to mark: Mark) {
         var bytes = writer.bytes

@@ -26,6 +26,11 @@ enum Schema {
             // Open head chunks as of the last checkpoint.
             try db.execute(sql: "CREATE TABLE head_chunks (series_id INTEGER PRIMARY KEY, count INTEGER NOT NULL, data BLOB NOT NULL)")
         }
+        migrator.registerMigration("v2: head chunk encoder state") { db in
+            // The encoder state saved with each checkpointed chunk lets recovery continue
+            // the chunk without decoding it (rows without it are decoded, as before).
+            try db.execute(sql: "ALTER TABLE head_chunks ADD COLUMN state BLOB")
+        }
         return migrator
     }
 }

@@ -102,10 +102,11 @@ extension TSDB {
         let open = s.series.all.filter { $0.1.chunk.count > 0 }
         try pool.write { db in
             try db.execute(sql: "DELETE FROM head_chunks")
+            let insert = try db.cachedStatement(sql: "INSERT INTO head_chunks (series_id, count, data, state) VALUES (?, ?, ?, ?)")
             for (id, series) in open {
-                try db.execute(
-                    sql: "INSERT INTO head_chunks (series_id, count, data) VALUES (?, ?, ?)",
-                    arguments: [Int64(id), series.chunk.count, Data(series.chunk.bytes)])
+                var state: [UInt8] = []
+                for value in series.chunk.encoderState { SampleBlock.appendVarint(value, to: &state) }
+                try insert.execute(arguments: [Int64(id), series.chunk.count, Data(series.chunk.bytes), Data(state)])
             }
             try db.execute(sql: "DELETE FROM head_log")
         }

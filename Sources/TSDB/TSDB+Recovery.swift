@@ -15,7 +15,7 @@ extension TSDB {
         let started = ContinuousClock.now
         try state.withLock { s in
             var sealedMax: [UInt32: Int64] = [:]
-            var checkpoint: [(UInt32, Int, Data)] = []
+            var checkpoint: [(UInt32, Int, Data, Data?)] = []
             var log: [(Int64, Data)] = []
             try pool.read { db in
                 let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
@@ -29,8 +29,8 @@ extension TSDB {
                 }
                 let maxima = try Row.fetchCursor(db, sql: "SELECT series_id, MAX(max_time) FROM chunks GROUP BY series_id")
                 while let row = try maxima.next() { sealedMax[UInt32(truncatingIfNeeded: row[0] as Int64)] = row[1] }
-                checkpoint = try Row.fetchAll(db, sql: "SELECT series_id, count, data FROM head_chunks").map {
-                    (UInt32(truncatingIfNeeded: $0[0] as Int64), $0[1], $0[2])
+                checkpoint = try Row.fetchAll(db, sql: "SELECT series_id, count, data, state FROM head_chunks").map {
+                    (UInt32(truncatingIfNeeded: $0[0] as Int64), $0[1], $0[2], $0[3])
                 }
                 log = try Row.fetchAll(db, sql: "SELECT seq, data FROM head_log ORDER BY seq").map { ($0[0], $0[1]) }
             }
@@ -38,15 +38,14 @@ extension TSDB {
                 s.series[id]?.hasSamples = true
                 s.series[id]?.maxTime = maxTime
             }
-            for (id, count, data) in checkpoint {
-                guard let series = s.series[id], let chunk = XORChunk.restore(bytes: [UInt8](data), count: count) else {
+            for (id, count, data, state) in checkpoint {
+                guard let series = s.series[id], let chunk = Self.restoreChunk([UInt8](data), count: count, state: state) else {
                     logger.warning("dropping an unreadable checkpointed head chunk", metadata: ["series": "\(id)"])
                     continue
                 }
                 // A chunk sealed since the checkpoint already holds these samples.
                 if series.hasSamples && series.maxTime >= chunk.minTime { continue }
-                var iterator = chunk.makeIterator()
-                while iterator.next() { series.lastValue = iterator.at.v }
+                series.lastValue = chunk.lastSampleValue
                 series.chunk = chunk
                 series.hasSamples = true
                 series.maxTime = chunk.maxTime
@@ -89,5 +88,17 @@ extension TSDB {
                     "duration": "\(ContinuousClock.now - started)",
                 ])
         }
+    }
+
+    /// A checkpointed chunk: continued from its saved encoder state when there is one
+    /// that fits, else decoded and re-encoded.
+    static func restoreChunk(_ bytes: [UInt8], count: Int, state: Data?) -> XORChunk? {
+        if let state {
+            var reader = VarintReader(bytes: [UInt8](state), position: 0)
+            var values: [Int64] = []
+            while let value = reader.next() { values.append(value) }
+            if reader.atEnd, let chunk = XORChunk(bytes: bytes, encoderState: values), chunk.count == count { return chunk }
+        }
+        return XORChunk.restore(bytes: bytes, count: count)
     }
 }

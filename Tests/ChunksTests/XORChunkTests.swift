@@ -130,3 +130,22 @@ struct XORChunkRollbackTests {
         }
     }
 }
+
+struct XORChunkStateTests {
+    @Test func savedEncoderStateContinuesTheChunkExactly() throws {
+        for count in [0, 1, 2, 3, 119] {
+            var chunk = XORChunk()
+            for i in 0..<count { chunk.append(Int64(i) * 15_000 + Int64(i % 3), Double(i) * 1.25) }
+            let restored = try #require(XORChunk(bytes: chunk.bytes, encoderState: chunk.encoderState))
+            #expect(restored == chunk)
+            var a = chunk, b = restored
+            a.append(Int64(count) * 15_000 + 9, 7.5)
+            b.append(Int64(count) * 15_000 + 9, 7.5)
+            #expect(a == b)
+        }
+        var chunk = XORChunk()
+        chunk.append(1, 1)
+        #expect(XORChunk(bytes: chunk.bytes, encoderState: [1, 2]) == nil)
+        #expect(XORChunk(bytes: [], encoderState: chunk.encoderState) == nil)
+    }
+}
