@@ -216,7 +216,8 @@ public enum SampleBlock {
 /// Reads zigzag varints.
 package struct VarintReader {
     let bytes: [UInt8]
-    var position: Int
+    /// The next byte to read.
+    package var position: Int
 
     package init(bytes: [UInt8], position: Int) {
         self.bytes = bytes

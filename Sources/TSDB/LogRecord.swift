@@ -1,5 +1,6 @@
 // Tollgate — TSDB: one committed batch in the head log.
 
+import Chunks
 import Foundation
 import Gzip
 
@@ -22,21 +23,21 @@ struct LogRecord: Equatable {
         // Four bytes for the checksum, filled in at the end, then the version.
         var body: [UInt8] = [0, 0, 0, 0, 1]
         body.reserveCapacity(16 + samples.count * 14)
-        appendUvarint(UInt64(newSeries.count), &body)
+        SampleBlock.appendVarint(Int64(newSeries.count), to: &body)
         for series in newSeries {
-            appendUvarint(UInt64(series.id), &body)
-            appendUvarint(UInt64(series.labels.count), &body)
+            SampleBlock.appendVarint(Int64(series.id), to: &body)
+            SampleBlock.appendVarint(Int64(series.labels.count), to: &body)
             body.append(contentsOf: series.labels)
         }
-        appendUvarint(UInt64(samples.count), &body)
-        var previousID: UInt32 = 0
+        SampleBlock.appendVarint(Int64(samples.count), to: &body)
+        var previousID: Int64 = 0
         var previousT: Int64 = 0
         for sample in samples {
-            appendUvarint(UInt64(bitPattern: Int64(sample.id) &- Int64(previousID)).zigzagged, &body)
-            appendUvarint(UInt64(bitPattern: sample.t &- previousT).zigzagged, &body)
+            SampleBlock.appendVarint(Int64(sample.id) &- previousID, to: &body)
+            SampleBlock.appendVarint(sample.t &- previousT, to: &body)
             let bits = sample.v.bitPattern
             for shift in stride(from: 56, through: 0, by: -8) { body.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-            previousID = sample.id
+            previousID = Int64(sample.id)
             previousT = sample.t
         }
         let crc = body.withUnsafeBufferPointer { Gzip.crc32(UnsafeBufferPointer(rebasing: $0[4...])) }
@@ -54,55 +55,27 @@ struct LogRecord: Equatable {
         let crc = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
         let body = Array(bytes[4...])
         guard body.withUnsafeBufferPointer({ Gzip.crc32($0) }) == crc, body[0] == 1 else { return nil }
-        var i = 1
-        guard let seriesCount = readUvarint(body, &i) else { return nil }
+        var reader = VarintReader(bytes: body, position: 1)
+        guard let seriesCount = reader.next(), seriesCount >= 0 else { return nil }
         for _ in 0..<seriesCount {
-            guard let id = readUvarint(body, &i), let length = readUvarint(body, &i), i + Int(length) <= body.count else { return nil }
-            newSeries.append((UInt32(truncatingIfNeeded: id), Data(body[i..<i + Int(length)])))
-            i += Int(length)
+            guard let id = reader.next(), let length = reader.next(), length >= 0, reader.position + Int(length) <= body.count else { return nil }
+            newSeries.append((UInt32(truncatingIfNeeded: id), Data(body[reader.position..<reader.position + Int(length)])))
+            reader.position += Int(length)
         }
-        guard let sampleCount = readUvarint(body, &i) else { return nil }
+        guard let sampleCount = reader.next(), sampleCount >= 0 else { return nil }
         var id: Int64 = 0, t: Int64 = 0
         samples.reserveCapacity(Int(min(sampleCount, 1 << 20)))
         for _ in 0..<sampleCount {
-            guard let dID = readUvarint(body, &i), let dT = readUvarint(body, &i), i + 8 <= body.count else { return nil }
-            id &+= Int64(bitPattern: dID.unzigzagged)
-            t &+= Int64(bitPattern: dT.unzigzagged)
+            guard let dID = reader.next(), let dT = reader.next(), reader.position + 8 <= body.count else { return nil }
+            id &+= dID
+            t &+= dT
             var bits: UInt64 = 0
-            for k in 0..<8 { bits = bits << 8 | UInt64(body[i + k]) }
-            i += 8
+            for k in 0..<8 { bits = bits << 8 | UInt64(body[reader.position + k]) }
+            reader.position += 8
             samples.append((UInt32(truncatingIfNeeded: id), t, Double(bitPattern: bits)))
         }
-        guard i == body.count else { return nil }
+        guard reader.atEnd else { return nil }
     }
 
     init() {}
-}
-
-private func appendUvarint(_ value: UInt64, _ out: inout [UInt8]) {
-    var v = value
-    while v >= 0x80 {
-        out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-        v >>= 7
-    }
-    out.append(UInt8(v))
-}
-
-private func readUvarint(_ bytes: [UInt8], _ i: inout Int) -> UInt64? {
-    var value: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < bytes.count && shift < 64 {
-        let byte = bytes[i]
-        i += 1
-        value |= UInt64(byte & 0x7F) << shift
-        if byte < 0x80 { return value }
-        shift += 7
-    }
-    return nil
-}
-
-extension UInt64 {
-    /// Zigzag form of a two's-complement bit pattern.
-    fileprivate var zigzagged: UInt64 { (self << 1) ^ UInt64(bitPattern: Int64(bitPattern: self) >> 63) }
-    fileprivate var unzigzagged: UInt64 { (self >> 1) ^ (0 &- (self & 1)) }
 }
