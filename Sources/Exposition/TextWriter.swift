@@ -62,11 +62,6 @@ public struct TextWriter: Sendable {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// Appends bytes that are already in the text format (another writer's output).
-    public mutating func append(raw: [UInt8]) {
-        bytes.append(contentsOf: raw)
-    }
-
     private mutating func appendMetadataName(_ name: String) {
         if SeriesText.isLegacyMetricName(name) {
             bytes.append(contentsOf: name.utf8)
