@@ -56,6 +56,7 @@ let package = Package(
             name: "TSDB",
             dependencies: [
                 "Chunks", "Model",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,13 +68,27 @@ let package = Package(
         // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field.
         .target(
             name: "TollgateConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["Relabel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP client over libcurl's multi interface; the only importer of CCurl.
+        .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        // Scraping: discovery, targets, scrape loops, staleness; one pool per job.
+        .target(
+            name: "Scrape",
+            dependencies: [
+                "CurlHTTP", "Exposition", "Model", "Relabel", "TSDB", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
         .target(
             name: "HTTPAPI",
             dependencies: [
+                "Model", "Scrape",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,7 +98,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "Exposition", "Gzip", "HTTPAPI", "Model", "TollgateConfig", "TSDB",
+                "Exposition", "Gzip", "HTTPAPI", "Model", "Scrape", "TollgateConfig", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -115,6 +130,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Gzip"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ScrapeTests",
+            dependencies: [
+                "Scrape", "CurlHTTP", "Model", "Relabel", "TSDB", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HTTPAPITests",
             dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")],

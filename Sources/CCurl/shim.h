@@ -42,6 +42,20 @@ static inline CURLcode tollgate_easy_getinfo_string(CURL *handle, CURLINFO info,
     return curl_easy_getinfo(handle, info, value);
 }
 
+static inline CURLcode tollgate_easy_setopt_blob(CURL *handle, CURLoption option, void *data, size_t length) {
+    struct curl_blob blob = { data, length, CURL_BLOB_COPY };
+    return curl_easy_setopt(handle, option, &blob);
+}
+
+static inline CURLcode tollgate_easy_getinfo_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+/// The result of a finished transfer (the anonymous union member of CURLMsg).
+static inline CURLcode tollgate_msg_result(const CURLMsg *message) {
+    return message->data.result;
+}
+
 static inline CURLMcode tollgate_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }

@@ -10,7 +10,7 @@ public import Model
 /// let rule = try RelabelConfig(sourceLabels: ["__address__"], regex: "(.*):\\d+", targetLabel: "host")
 /// let result = rule.apply(to: labels)   // nil: dropped
 /// ```
-public struct RelabelConfig: Sendable {
+public struct RelabelConfig: Sendable, Equatable {
     /// What a rule does.
     public enum Action: String, Sendable, CaseIterable {
         case replace, keep, drop, keepequal, dropequal, hashmod, labelmap, labeldrop, labelkeep, lowercase, uppercase
@@ -59,6 +59,12 @@ public struct RelabelConfig: Sendable {
         {
             throw RelabelError("\(action.rawValue) action requires only 'regex', and no other fields")
         }
+    }
+
+    /// Two rules are equal when they are written the same (the compiled regex follows from `regex`).
+    public static func == (a: RelabelConfig, b: RelabelConfig) -> Bool {
+        a.sourceLabels == b.sourceLabels && a.separator == b.separator && a.regex == b.regex && a.modulus == b.modulus
+            && a.targetLabel == b.targetLabel && a.replacement == b.replacement && a.action == b.action
     }
 
     /// Applies the rule; nil when the series (or target) is dropped.

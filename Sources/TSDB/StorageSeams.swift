@@ -7,6 +7,8 @@ public import Model
 public protocol Appendable: Sendable {
     /// A fresh appender for one batch.
     func appender() -> Appender
+    /// The reference of a stored series, for appends that skip the label lookup; nil when not stored.
+    func ref(for labels: Labels) -> SeriesRef?
 }
 
 /// Answers series selections and label queries (Prometheus's `storage.Queryable`).

@@ -1,6 +1,7 @@
 // Tollgate — TSDB: compressed, crash-safe time series in one SQLite file.
 
 import Chunks
+import CoreMetrics
 import Dispatch
 import Foundation
 import GRDB
@@ -83,6 +84,7 @@ public final class TSDB: Sendable {
             }
             let tsdb = TSDB(pool: pool, path: path, logger: logger, options: options)
             try tsdb.recover()
+            StorageMetrics.series.record(tsdb.state.withLock { $0.ids.count })
             return tsdb
         }
     }
@@ -91,7 +93,11 @@ public final class TSDB: Sendable {
     public func appender() -> Appender { Appender(tsdb: self) }
 
     func commit(_ batch: [(Labels, Int64, Double)], _ byRef: [(SeriesRef, Int64, Double)] = []) async throws -> CommitResult {
-        try await run { try self.commitNow(batch, byRef) }
+        let result = try await run { try self.commitNow(batch, byRef) }
+        StorageMetrics.appended.increment(by: result.appended)
+        StorageMetrics.rejected.increment(by: result.rejected)
+        if result.newSeries > 0 { StorageMetrics.series.record(state.withLock { $0.ids.count }) }
+        return result
     }
 
     /// The reference of a stored series, or nil when it does not exist yet (it does once
@@ -127,4 +133,14 @@ public struct TSDBError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The store's own metrics, named as Prometheus names its head's.
+enum StorageMetrics {
+    /// Samples stored by commits.
+    static let appended = Counter(label: "tollgate_tsdb_head_samples_appended_total")
+    /// Samples dropped as out of order or duplicate.
+    static let rejected = Counter(label: "tollgate_tsdb_samples_rejected_total")
+    /// Series in the store.
+    static let series = Gauge(label: "tollgate_tsdb_head_series")
 }

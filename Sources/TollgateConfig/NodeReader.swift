@@ -42,3 +42,60 @@ struct NodeReader {
         return duration
     }
 }
+
+extension NodeReader {
+    func bool(_ node: Node, field: String) throws(ConfigError) -> Bool {
+        switch try string(node, field: field) {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        case let text: throw error(node, field: field, "invalid boolean \"\(text)\"; expected true or false")
+        }
+    }
+
+    /// A non-negative integer (Prometheus's `uint` fields).
+    func count(_ node: Node, field: String) throws(ConfigError) -> Int {
+        let text = try string(node, field: field)
+        guard let value = Int(text), value >= 0 else { throw error(node, field: field, "invalid number \"\(text)\"; expected a whole number ≥ 0") }
+        return value
+    }
+
+    func byteSize(_ node: Node, field: String) throws(ConfigError) -> Int64 {
+        let text = try string(node, field: field)
+        guard let size = ByteSize(parsing: text) else { throw error(node, field: field, "invalid size \"\(text)\"; expected e.g. 10MB") }
+        return size.bytes
+    }
+
+    /// A sequence of strings; an empty value (`field:`) is an empty list.
+    func strings(_ node: Node, field: String) throws(ConfigError) -> [String] {
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" { return [] }
+        guard case .sequence(let sequence) = node else { throw error(node, field: field, "expected a list") }
+        var values: [String] = []
+        for (index, item) in sequence.enumerated() { values.append(try string(item, field: "\(field)[\(index)]")) }
+        return values
+    }
+
+    /// The items of a sequence; an empty value is an empty list.
+    func sequence(_ node: Node, field: String) throws(ConfigError) -> [Node] {
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~" { return [] }
+        guard case .sequence(let sequence) = node else { throw error(node, field: field, "expected a list") }
+        return Array(sequence)
+    }
+
+    /// A mapping of strings to strings (labels).
+    func stringMap(_ node: Node, field: String) throws(ConfigError) -> [String: String] {
+        if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "null" { return [:] }
+        var map: [String: String] = [:]
+        for (key, value) in try mapping(node, field: field) { map[key.name] = try string(value, field: "\(field).\(key.name)") }
+        return map
+    }
+
+    /// A path as written, resolved against the directory of the configuration file.
+    func path(_ node: Node, field: String) throws(ConfigError) -> String {
+        resolve(try string(node, field: field))
+    }
+
+    func resolve(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return path }
+        return String(file[...slash]) + path
+    }
+}

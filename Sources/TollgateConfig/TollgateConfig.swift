@@ -12,9 +12,19 @@ public struct TollgateConfig: Sendable, Equatable {
     public var source: String
     /// The `global` section.
     public var global = GlobalConfig()
+    /// The `scrape_configs` section: one entry per job, names unique.
+    public var scrapeConfigs: [ScrapeConfig] = []
 
     /// The configuration used when no file is given.
     public static let embeddedDefault = TollgateConfig(source: "<embedded default>")
+
+    /// The embedded default for a server listening on `address`: it scrapes itself every 15 s.
+    public static func embeddedDefault(selfAddress address: String) -> TollgateConfig {
+        var config = TollgateConfig(source: "<embedded default>")
+        config.global.scrapeInterval = PromDuration(milliseconds: 15_000)
+        config.scrapeConfigs = [ScrapeConfig(jobName: "tollgate", global: config.global, targets: [address])]
+        return config
+    }
 
     /// Parses a configuration file's text.
     /// - Parameters:
@@ -34,9 +44,20 @@ public struct TollgateConfig: Sendable, Equatable {
         guard let root else { return }  // An empty file is the default configuration.
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, field: nil)
+        // Jobs inherit from global, wherever in the file it is.
+        if let (_, value) = top.first(where: { $0.0.name == "global" }) { global = try GlobalConfig(value, reader: reader) }
         for (key, value) in top {
             switch key.name {
-            case "global": global = try GlobalConfig(value, reader: reader)
+            case "global": break
+            case "scrape_configs":
+                var seen: Set<String> = []
+                for (index, item) in try reader.sequence(value, field: "scrape_configs").enumerated() {
+                    let job = try ScrapeConfig(item, reader: reader, field: "scrape_configs[\(index)]", global: global)
+                    guard seen.insert(job.jobName).inserted else {
+                        throw reader.error(item, field: "scrape_configs[\(index)].job_name", "found multiple scrape configs with job name \"\(job.jobName)\"")
+                    }
+                    scrapeConfigs.append(job)
+                }
             case let name where Self.plannedSections.contains(name):
                 throw reader.error(key.node, field: name, "not supported by this version of Tollgate yet")
             default:
@@ -45,11 +66,12 @@ public struct TollgateConfig: Sendable, Equatable {
         }
     }
 
-    private init(source: String) { self.source = source }
+    /// An empty configuration (global defaults, no jobs) from `source`.
+    public init(source: String) { self.source = source }
 
     /// Sections of prometheus.yml (and Tollgate's own) that later versions read.
     static let plannedSections: Set<String> = [
-        "scrape_configs", "scrape_config_files", "rule_files", "alerting", "remote_write", "remote_read",
+        "scrape_config_files", "rule_files", "alerting", "remote_write", "remote_read",
         "storage", "tracing", "otlp", "runtime", "cloudwatch", "guards",
     ]
 
@@ -80,6 +102,8 @@ public struct GlobalConfig: Sendable, Equatable {
     public var evaluationInterval = PromDuration(milliseconds: 60_000)
     /// Labels added to every series and alert sent outside.
     public var externalLabels: [String: String] = [:]
+    /// Default limits for every job.
+    public var limits = ScrapeLimits()
 
     /// The defaults.
     public init() {}
@@ -98,9 +122,9 @@ public struct GlobalConfig: Sendable, Equatable {
                 for (name, labelValue) in try reader.mapping(value, field: field) {
                     externalLabels[name.name] = try reader.string(labelValue, field: "\(field).\(name.name)")
                 }
-            case "rule_query_offset", "query_log_file", "scrape_failure_log_file", "body_size_limit", "sample_limit",
-                "label_limit", "label_name_length_limit", "label_value_length_limit", "target_limit",
-                "keep_dropped_targets", "metric_name_validation_scheme", "metric_name_escaping_scheme",
+            case "sample_limit", "label_limit", "label_name_length_limit", "label_value_length_limit", "body_size_limit", "target_limit":
+                _ = try limits.read(key.name, value, reader: reader, field: field)
+            case "rule_query_offset", "query_log_file", "scrape_failure_log_file", "keep_dropped_targets", "metric_name_validation_scheme", "metric_name_escaping_scheme",
                 "scrape_protocols", "convert_classic_histograms_to_nhcb", "always_scrape_classic_histograms",
                 "scrape_native_histograms", "extra_scrape_metrics":
                 throw reader.error(key.node, field: field, "not supported by this version of Tollgate yet")

@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# scrape-compare.sh — side-by-side scrape benchmark: Tollgate vs Debian's Prometheus.
+#
+# What it does
+#   1. Starts ../shared/tools/fake_targets.py (ports mode, loopback): TARGETS targets ×
+#      SERIES series each (default 100 × 2,000), values changing every 2 s.
+#   2. Writes one prometheus.yml (temp dir): scrape_interval 2s, scrape_timeout 2s, one job
+#      `fake` listing every target. Both servers use the same file.
+#   3. Runs Tollgate, then Prometheus — one at a time, never together — each for DURATION
+#      seconds after it reports ready (/-/ready), each with a fresh temp data dir and its own
+#      free port.
+#   4. Measures, per server:
+#        - CPU: utime+stime of the server process (/proc/PID/stat, CLK_TCK ticks), taken at
+#          t = WARMUP and at t = DURATION; the first WARMUP seconds (first scrapes, which
+#          create every series) are left out of the per-sample figure. The CPU of the whole
+#          process life is shown too.
+#        - samples ingested in the same window, from the server's own /metrics:
+#          prometheus_tsdb_head_samples_appended_total (summed over its label sets) or
+#          tollgate_tsdb_head_samples_appended_total.
+#        - active series at the end: prometheus_tsdb_head_series / tollgate_tsdb_head_series.
+#        - peak RSS: VmHWM from /proc/PID/status, read just before stopping the server (whole
+#          run, warm-up included; it grows with DURATION as head chunks fill).
+#        - scrapes each server made: fake_targets' /stats metrics_requests before and after.
+#   5. Prints CPU-µs per ingested sample, peak RSS per active series (KiB), samples/s, and
+#      the ratios Tollgate / Prometheus. A metric the server does not expose shows "n/a".
+#
+#   Prometheus starts scraping ~5 s after it is ready (service discovery batches its first
+#   update), so keep WARMUP at 10 s or more: with less, series creation lands in the window.
+#   Background work inside the window counts: Tollgate compacts every minute; Prometheus
+#   does not compact its head within a run this short (its first block is cut after ~3 h).
+#
+# How to run (from the repo root; takes about 2 × DURATION + ~30 s):
+#   Benchmarks/scrape-compare.sh                 # 120 s per server, 100 × 2,000 series
+#   DURATION=60 Benchmarks/scrape-compare.sh     # or: Benchmarks/scrape-compare.sh --duration 60
+#   SERVERS=prometheus DURATION=40 Benchmarks/scrape-compare.sh   # one server only
+#
+# Environment (flags in parentheses):
+#   DURATION (-d, --duration)  seconds per server after ready, default 120
+#   WARMUP   (--warmup)        seconds left out at the start, default 10
+#   TARGETS, SERIES            targets and series per target, default 100 and 2000
+#   SERVERS  (--only NAME)     which servers, in order, default "tollgate prometheus"
+#   TOLLGATE                   binary, default .build/release/tollgate; if that default is
+#                              missing the script runs `swift build -c release --product tollgate`
+#   PROMETHEUS                 binary, default `prometheus` on PATH (Debian 2.42); if missing it
+#                              is installed with scripts/apt-install.sh prometheus
+#   BASE_PORT                  where the search for TARGETS free ports starts, default 29500
+#   KEEP_TMP=1                 keep the temp dir (config, logs, results) for inspection
+#
+# The machine has 2 cores: run nothing else heavy meanwhile. fake_targets itself uses a few
+# percent of one core (it reports its CPU at the end).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HELPER="$ROOT/Benchmarks/scrape_compare.py"
+FAKE_TARGETS=${FAKE_TARGETS:-$ROOT/../shared/tools/fake_targets.py}
+DEFAULT_TOLLGATE="$ROOT/.build/release/tollgate"
+
+DURATION=${DURATION:-120}
+WARMUP=${WARMUP:-10}
+TARGETS=${TARGETS:-100}
+SERIES=${SERIES:-2000}
+SERVERS=${SERVERS:-tollgate prometheus}
+TOLLGATE=${TOLLGATE:-$DEFAULT_TOLLGATE}
+PROMETHEUS=${PROMETHEUS:-prometheus}
+BASE_PORT=${BASE_PORT:-29500}
+KEEP_TMP=${KEEP_TMP:-0}
+SCRAPE_INTERVAL=2      # seconds; also fake_targets' --step
+READY_TIMEOUT=30       # seconds a server gets to answer /-/ready
+STOP_TIMEOUT=60        # seconds a server gets to exit after SIGTERM
+
+usage() {
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+}
+
+die() { echo "scrape-compare: error: $*" >&2; exit 1; }
+say() { echo "== $*"; }
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        -d|--duration) DURATION=${2:?--duration needs a value}; shift 2 ;;
+        --warmup) WARMUP=${2:?--warmup needs a value}; shift 2 ;;
+        --only) SERVERS=${2:?--only needs tollgate or prometheus}; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) die "unknown argument: $1 (try --help)" ;;
+    esac
+done
+
+for v in DURATION WARMUP TARGETS SERIES BASE_PORT; do
+    [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
+done
+(( DURATION > WARMUP )) || die "DURATION ($DURATION) must exceed WARMUP ($WARMUP)"
+(( TARGETS > 0 && SERIES > 0 )) || die "TARGETS and SERIES must be positive"
+for s in $SERVERS; do
+    [[ $s == tollgate || $s == prometheus ]] || die "unknown server '$s' (tollgate or prometheus)"
+done
+command -v python3 >/dev/null || die "python3 is required"
+[[ -f $FAKE_TARGETS ]] || die "fake_targets.py not found at $FAKE_TARGETS (../shared relative to the repo)"
+
+# ---------------------------------------------------------------- binaries
+if [[ " $SERVERS " == *" tollgate "* && ! -x $TOLLGATE ]]; then
+    [[ $TOLLGATE == "$DEFAULT_TOLLGATE" ]] || die "TOLLGATE=$TOLLGATE is not executable"
+    say "building Tollgate (release): swift build -c release --product tollgate"
+    (cd "$ROOT" && swift build -c release --product tollgate) || die "Tollgate build failed"
+fi
+if [[ " $SERVERS " == *" prometheus "* ]] && ! command -v "$PROMETHEUS" >/dev/null; then
+    [[ $PROMETHEUS == prometheus ]] || die "PROMETHEUS=$PROMETHEUS not found"
+    say "installing Debian's prometheus"
+    "$ROOT/scripts/apt-install.sh" prometheus || die "could not install prometheus"
+    command -v prometheus >/dev/null || die "prometheus still not on PATH after install"
+fi
+if pgrep -x prometheus >/dev/null 2>&1; then
+    echo "scrape-compare: warning: another prometheus process is running; it will disturb the figures" >&2
+fi
+
+# ---------------------------------------------------------------- cleanup
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/scrape-compare.XXXXXX")
+PIDS=()
+
+stop_pid() {  # stop_pid PID TIMEOUT: SIGTERM, wait, then SIGKILL; reaps it
+    local pid=$1 timeout=$2 i
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < timeout * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        echo "scrape-compare: warning: PID $pid ignored SIGTERM for ${timeout}s; killing it" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+    local keep=() p
+    for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
+    PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
+SLEEP_PID=""
+pause() {  # sleep that a trapped signal interrupts at once (bash defers traps during a foreground sleep)
+    sleep "$1" &
+    SLEEP_PID=$!
+    wait "$SLEEP_PID"
+    SLEEP_PID=""
+}
+
+cleanup() {
+    local p
+    if [[ -n $SLEEP_PID ]]; then kill "$SLEEP_PID" 2>/dev/null || true; fi
+    for p in "${PIDS[@]+"${PIDS[@]}"}"; do stop_pid "$p" 10; done
+    if [[ $KEEP_TMP == 1 ]]; then
+        echo "scrape-compare: kept $TMP" >&2
+    else
+        rm -rf "$TMP"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+show_log() {  # show_log FILE: the last lines of a server log, for error messages
+    echo "--- last lines of $1:" >&2
+    tail -n 20 "$1" >&2 || true
+    echo "---" >&2
+}
+
+# ---------------------------------------------------------------- fake targets
+FAKE_PORT=$(python3 "$HELPER" free-ports "$TARGETS" "$BASE_PORT") || die "no free port range for $TARGETS targets"
+NSERVERS=$(wc -w <<<"$SERVERS")
+FAKE_SECONDS=$(( NSERVERS * (DURATION + READY_TIMEOUT + STOP_TIMEOUT) + 120 ))
+(( FAKE_SECONDS <= 86400 )) || die "DURATION too long: fake_targets runs at most 86400 s"
+say "fake_targets: $TARGETS targets × $SERIES series on 127.0.0.1:$FAKE_PORT-$((FAKE_PORT + TARGETS - 1)), step ${SCRAPE_INTERVAL}s"
+python3 "$FAKE_TARGETS" --mode ports --host 127.0.0.1 --port "$FAKE_PORT" \
+    --targets "$TARGETS" --series-per-target "$SERIES" --step "$SCRAPE_INTERVAL" \
+    --seconds "$FAKE_SECONDS" --ready-file "$TMP/fake.ready" >"$TMP/fake.log" 2>&1 &
+FAKE_PID=$!
+PIDS+=("$FAKE_PID")
+for ((i = 0; i < 1200; i++)); do
+    [[ -s $TMP/fake.ready ]] && break
+    kill -0 "$FAKE_PID" 2>/dev/null || { show_log "$TMP/fake.log"; die "fake_targets exited before it was ready"; }
+    sleep 0.1
+done
+[[ -s $TMP/fake.ready ]] || { show_log "$TMP/fake.log"; die "fake_targets not ready after 120 s"; }
+ACTUAL_SERIES=$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    if l.startswith("{"):
+        d = json.loads(l)
+        if d.get("ready"): print(d["series_per_target"]); break' "$TMP/fake.log")
+STATS_URL="http://127.0.0.1:$FAKE_PORT/stats"
+
+# ---------------------------------------------------------------- config
+CONFIG="$TMP/prometheus.yml"
+{
+    echo "global:"
+    echo "  scrape_interval: ${SCRAPE_INTERVAL}s"
+    echo "  scrape_timeout: ${SCRAPE_INTERVAL}s"
+    echo "scrape_configs:"
+    echo "  - job_name: fake"
+    echo "    static_configs:"
+    echo "      - targets:"
+    for ((i = 0; i < TARGETS; i++)); do echo "          - 127.0.0.1:$((FAKE_PORT + i))"; done
+} >"$CONFIG"
+
+# ---------------------------------------------------------------- one run
+CLK_TCK=$(getconf CLK_TCK)
+
+cpu_ticks() {  # utime + stime of PID, in clock ticks
+    local s f
+    s=$(<"/proc/$1/stat") || return 1
+    s=${s##*) }            # the command name may contain spaces; fields resume after ") "
+    read -r -a f <<<"$s"   # f[0] is field 3 (state): utime is field 14, stime field 15
+    echo $(( f[11] + f[12] ))
+}
+
+alive_or_die() {  # alive_or_die PID NAME LOG
+    kill -0 "$1" 2>/dev/null || { show_log "$3"; die "$2 exited during the run"; }
+}
+
+run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
+    local name=$1 port=$2
+    local data="$TMP/data-$name" logf="$TMP/$name.log" res="$TMP/result.$name"
+    local samples_metric series_metric cmd
+    mkdir -p "$data"
+    case "$name" in
+        tollgate)
+            samples_metric=tollgate_tsdb_head_samples_appended_total
+            series_metric=tollgate_tsdb_head_series
+            cmd=("$TOLLGATE" serve --config "$CONFIG" --data-dir "$data"
+                 --web.listen-address "127.0.0.1:$port" --log.level warning) ;;
+        prometheus)
+            samples_metric=prometheus_tsdb_head_samples_appended_total
+            series_metric=prometheus_tsdb_head_series
+            cmd=("$PROMETHEUS" --config.file "$CONFIG" --storage.tsdb.path "$data"
+                 --web.listen-address "127.0.0.1:$port") ;;
+    esac
+    local base="http://127.0.0.1:$port"
+
+    kill -0 "$FAKE_PID" 2>/dev/null || { show_log "$TMP/fake.log"; die "fake_targets is no longer running"; }
+    python3 "$HELPER" stats "$STATS_URL" "$TMP/stats-before.$name" || die "cannot read fake_targets /stats"
+
+    say "$name: starting on 127.0.0.1:$port for ${DURATION}s (warm-up ${WARMUP}s)"
+    "${cmd[@]}" >"$logf" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    local rc=0
+    python3 "$HELPER" wait-ready "$base/-/ready" "$pid" "$READY_TIMEOUT" || rc=$?
+    if (( rc != 0 )); then
+        show_log "$logf"
+        local hint=""
+        [[ $SERVERS == *" "* ]] && hint=" (to benchmark the other server alone: SERVERS=... or --only NAME)"
+        (( rc == 2 )) && die "$name failed to start: it exited before answering /-/ready$hint
+  command: ${cmd[*]}"
+        die "$name did not answer $base/-/ready within ${READY_TIMEOUT}s$hint
+  command: ${cmd[*]}"
+    fi
+    local t_ready=$EPOCHREALTIME
+
+    pause "$WARMUP"
+    alive_or_die "$pid" "$name" "$logf"
+    local samples_a t_a cpu_a
+    samples_a=$(python3 "$HELPER" metrics "$base/metrics" "$samples_metric")
+    t_a=$EPOCHREALTIME
+    cpu_a=$(cpu_ticks "$pid") || { show_log "$logf"; die "$name exited during the run"; }
+
+    pause "$(( DURATION - WARMUP ))"
+    alive_or_die "$pid" "$name" "$logf"
+    local samples_b series t_b cpu_b hwm
+    read -r samples_b series < <(python3 "$HELPER" metrics "$base/metrics" "$samples_metric" "$series_metric")
+    t_b=$EPOCHREALTIME
+    cpu_b=$(cpu_ticks "$pid") || { show_log "$logf"; die "$name exited during the run"; }
+    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")   # kB (KiB)
+
+    say "$name: stopping"
+    stop_pid "$pid" "$STOP_TIMEOUT"
+    local t_stop=$EPOCHREALTIME
+    python3 "$HELPER" stats "$STATS_URL" "$TMP/stats-after.$name" || die "cannot read fake_targets /stats"
+    local scrapes scraped ntargets
+    read -r scrapes scraped ntargets < <(python3 "$HELPER" scrapes "$TMP/stats-before.$name" "$TMP/stats-after.$name")
+    rm -rf "$data"
+
+    [[ $samples_a == n/a || $samples_b == n/a ]] &&
+        echo "scrape-compare: note: $name does not expose $samples_metric; its per-sample figures are n/a" >&2
+    cat >"$res" <<EOF
+name=$name
+clk_tck=$CLK_TCK
+t_ready=$t_ready
+t_a=$t_a
+t_b=$t_b
+cpu_ticks_a=$cpu_a
+cpu_ticks_b=$cpu_b
+samples_a=$samples_a
+samples_b=$samples_b
+series=$series
+hwm_kib=$hwm
+scrapes=$scrapes
+targets_scraped=$scraped
+targets=$ntargets
+expected_scrapes=$(awk -v a="$t_ready" -v b="$t_stop" -v n="$TARGETS" -v i="$SCRAPE_INTERVAL" 'BEGIN { printf "%.0f", (b - a) / i * n }')
+EOF
+}
+
+# ---------------------------------------------------------------- main
+port=$(( FAKE_PORT + TARGETS ))
+results=()
+for s in $SERVERS; do
+    port=$(python3 "$HELPER" free-ports 1 "$port") || die "no free port for $s"
+    run_server "$s" "$port"
+    results+=("$TMP/result.$s")
+    port=$(( port + 1 ))
+done
+
+echo
+echo "Scrape benchmark: $TARGETS targets × $ACTUAL_SERIES series (fake_targets), interval ${SCRAPE_INTERVAL}s,"
+echo "${DURATION}s per server, per-sample CPU over t=${WARMUP}s..${DURATION}s, peak RSS over the whole run."
+for s in $SERVERS; do
+    case "$s" in
+        tollgate) echo "  tollgate:   $TOLLGATE ($("$TOLLGATE" --version 2>/dev/null | head -n 1 || true))" ;;
+        prometheus) echo "  prometheus: $(command -v "$PROMETHEUS") ($("$PROMETHEUS" --version 2>&1 | head -n 1 || true))" ;;
+    esac
+done
+echo
+python3 "$HELPER" report "${results[@]}"
+python3 - "$STATS_URL" <<'EOF' || true
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1], timeout=5))
+print("\nfake_targets: %.1f CPU s over %.0f s (%.1f%% of one core), %d /metrics bodies served, %d errors"
+      % (d["cpu_user_s"] + d["cpu_sys_s"], d["uptime_s"], 100 * d["cpu_frac_of_one_core"],
+         d["metrics_requests"], d["errors"]))
+EOF

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Helper for Benchmarks/scrape-compare.sh (Python 3 stdlib only).
+
+Subcommands:
+  free-ports COUNT START     first port >= START with COUNT consecutive free
+                             loopback ports, below the kernel's ephemeral range
+  wait-ready URL PID SECS    poll URL until HTTP 200; exit 1 on timeout,
+                             2 if process PID died first
+  metrics URL NAME...        one value per NAME, summed over all label sets;
+                             "n/a" if the fetch fails or the metric is absent
+  stats URL FILE             save fake_targets' /stats JSON to FILE
+  scrapes BEFORE AFTER       "TOTAL TARGETS_SCRAPED TARGETS" between two /stats files
+  report FILE...             print the comparison table from result files
+"""
+import json
+import math
+import os
+import socket
+import sys
+import time
+import urllib.request
+
+
+def ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def port_free(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # as the servers do: ignore TIME_WAIT leftovers, detect only live listeners
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def free_ports(count, start):
+    limit = ephemeral_low()
+    if start + count > limit:  # no room below the ephemeral range: use any range
+        limit = 65536
+    port = start
+    while port + count <= limit:
+        busy = next((p for p in range(port, port + count) if not port_free(p)), None)
+        if busy is None:
+            print(port)
+            return 0
+        port = busy + 1
+    print("no %d consecutive free ports in [%d, %d)" % (count, start, limit), file=sys.stderr)
+    return 1
+
+
+def fetch(url, timeout=10.0):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.status, r.read()
+
+
+def wait_ready(url, pid, secs):
+    deadline = time.monotonic() + secs
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return 2
+        try:
+            if fetch(url, timeout=2.0)[0] == 200:
+                return 0
+        except Exception:
+            pass
+        time.sleep(0.2)
+    return 1
+
+
+def parse_line(line):
+    """(name, value) of a text-format sample line, or None."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    brace = line.find("{")
+    space = line.find(" ")
+    if brace != -1 and (space == -1 or brace < space):
+        name = line[:brace]
+        i, quoted = brace + 1, False
+        while i < len(line):  # find the closing brace outside quoted values
+            c = line[i]
+            if quoted and c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                quoted = not quoted
+            elif c == "}" and not quoted:
+                break
+            i += 1
+        rest = line[i + 1:]
+    else:
+        if space == -1:
+            return None
+        name, rest = line[:space], line[space:]
+    fields = rest.split()
+    if not fields:
+        return None
+    try:
+        return name, float(fields[0])
+    except ValueError:
+        return None
+
+
+def metrics(url, names):
+    sums = {}
+    try:
+        status, body = fetch(url)
+        if status == 200:
+            for line in body.decode("utf-8", "replace").splitlines():
+                p = parse_line(line)
+                if p and p[0] in names:
+                    sums[p[0]] = sums.get(p[0], 0.0) + p[1]
+    except Exception:
+        pass
+    out = []
+    for n in names:
+        v = sums.get(n)
+        out.append("n/a" if v is None or math.isnan(v) else "%.0f" % v)
+    print(" ".join(out))
+    return 0
+
+
+def stats(url, path):
+    try:
+        _, body = fetch(url)
+        data = json.loads(body)
+    except Exception as e:
+        print("cannot read %s: %s" % (url, e), file=sys.stderr)
+        return 1
+    with open(path, "w") as f:
+        json.dump(data, f)
+    return 0
+
+
+def scrapes(before, after):
+    try:
+        with open(before) as f:
+            a = json.load(f)["metrics_requests_per_target"]
+        with open(after) as f:
+            b = json.load(f)["metrics_requests_per_target"]
+    except Exception:
+        print("n/a n/a n/a")
+        return 0
+    d = [y - x for x, y in zip(a, b)]
+    print(sum(d), sum(1 for x in d if x > 0), len(d))
+    return 0
+
+
+# ---------------------------------------------------------------- report
+
+def num(r, key):
+    try:
+        return float(r[key])
+    except (KeyError, ValueError):
+        return None
+
+
+def derive(r):
+    """Figures for one server from its key=value result file."""
+    d = {}
+    clk = num(r, "clk_tck") or 100.0
+    ta, tb = num(r, "t_a"), num(r, "t_b")
+    ca, cb = num(r, "cpu_ticks_a"), num(r, "cpu_ticks_b")
+    sa, sb = num(r, "samples_a"), num(r, "samples_b")
+    series, hwm = num(r, "series"), num(r, "hwm_kib")
+    window = tb - ta if ta is not None and tb is not None else None
+    cpu = (cb - ca) / clk if ca is not None and cb is not None else None
+    samples = sb - sa if sa is not None and sb is not None else None
+    d["window_s"] = window
+    d["cpu_s"] = cpu
+    d["cores"] = cpu / window if cpu is not None and window else None
+    d["cpu_total_s"] = cb / clk if cb is not None else None
+    d["samples"] = samples
+    d["samples_per_s"] = samples / window if samples is not None and window else None
+    d["cpu_us_per_sample"] = (cpu * 1e6 / samples
+                              if cpu is not None and samples else None)
+    d["series"] = series
+    d["hwm_mib"] = hwm / 1024 if hwm is not None else None
+    d["kib_per_series"] = hwm / series if hwm is not None and series else None
+    d["scrapes"] = r.get("scrapes", "n/a")
+    d["targets_scraped"] = "%s/%s" % (r.get("targets_scraped", "n/a"), r.get("targets", "n/a"))
+    d["expected_scrapes"] = num(r, "expected_scrapes")
+    return d
+
+
+def fmt(v, spec):
+    if v is None:
+        return "n/a"
+    return format(v, spec)
+
+
+def report(paths):
+    results = []
+    for p in paths:
+        r = {}
+        with open(p) as f:
+            for line in f:
+                if "=" in line:
+                    k, v = line.rstrip("\n").split("=", 1)
+                    r[k] = v
+        results.append((r.get("name", os.path.basename(p)), derive(r)))
+    rows = [
+        ("measured window (s)", "window_s", ".1f"),
+        ("CPU in window (s)", "cpu_s", ".2f"),
+        ("CPU cores used (avg)", "cores", ".3f"),
+        ("CPU whole process life (s)", "cpu_total_s", ".2f"),
+        ("samples ingested in window", "samples", ",.0f"),
+        ("samples/s", "samples_per_s", ",.0f"),
+        ("CPU-us per ingested sample", "cpu_us_per_sample", ".3f"),
+        ("active series (head)", "series", ",.0f"),
+        ("peak RSS (VmHWM, MiB)", "hwm_mib", ",.1f"),
+        ("peak RSS per series (KiB)", "kib_per_series", ".3f"),
+        ("scrapes served by targets", "scrapes", "s"),
+        ("max scrapes (2s, ready to stop)", "expected_scrapes", ",.0f"),
+        ("targets scraped", "targets_scraped", "s"),
+    ]
+    names = [n for n, _ in results]
+    w0 = max(len(r[0]) for r in rows)
+    w = [max(14, len(n)) for n in names]
+    print("%-*s  %s" % (w0, "", "  ".join("%*s" % (wi, n) for wi, n in zip(w, names))))
+    print("%s  %s" % ("-" * w0, "  ".join("-" * wi for wi in w)))
+    for label, key, spec in rows:
+        cells = []
+        for (_, d), wi in zip(results, w):
+            v = d.get(key)
+            cells.append("%*s" % (wi, v if isinstance(v, str) else fmt(v, spec)))
+        print("%-*s  %s" % (w0, label, "  ".join(cells)))
+    by = dict(results)
+    tg, pr = by.get("tollgate"), by.get("prometheus")
+    if tg is not None and pr is not None:
+        def ratio(key):
+            a, b = tg.get(key), pr.get(key)
+            return "%.2f" % (a / b) if a is not None and b else "n/a"
+        print()
+        print("Tollgate / Prometheus:  CPU per sample %s   RSS per series %s   samples/s %s"
+              % (ratio("cpu_us_per_sample"), ratio("kib_per_series"), ratio("samples_per_s")))
+    return 0
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd, args = argv[1], argv[2:]
+    if cmd == "free-ports":
+        return free_ports(int(args[0]), int(args[1]))
+    if cmd == "wait-ready":
+        return wait_ready(args[0], int(args[1]), float(args[2]))
+    if cmd == "metrics":
+        return metrics(args[0], args[1:])
+    if cmd == "stats":
+        return stats(args[0], args[1])
+    if cmd == "scrapes":
+        return scrapes(args[0], args[1])
+    if cmd == "report":
+        return report(args)
+    print("unknown subcommand %r\n%s" % (cmd, __doc__), file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,66 @@
+// Tollgate — CurlHTTP: the asynchronous HTTP client over libcurl.
+
+import CCurl
+import Synchronization
+
+/// An HTTP client over libcurl's multi interface: many transfers at once on one
+/// dedicated thread, connections reused between requests to the same host,
+/// HTTP/1.1 and HTTP/2, gzip decoding, TLS and proxies.
+///
+/// Share one client across the process; it is safe to call from any task.
+///
+/// ```swift
+/// let client = try HTTPClient()
+/// var request = HTTPClient.Request(url: "http://127.0.0.1:9100/metrics")
+/// request.maxBodySize = 10 << 20
+/// let response = try await client.execute(request)
+/// print(response.status, response.body.count)
+/// client.shutdown()
+/// ```
+/// Cancelling the calling task stops the transfer.
+public final class HTTPClient: Sendable {
+    private let loop: CurlLoop
+    private let nextID = Atomic<UInt64>(1)
+
+    /// Starts the client's thread.
+    /// - Parameter maxConnectionsPerHost: the most connections open to one host at once; 0 means no limit.
+    /// - Throws: ``HTTPClientError/invalidRequest(_:)`` when libcurl cannot start.
+    public init(maxConnectionsPerHost: Int = 0) throws(HTTPClientError) {
+        _ = Self.globalInit
+        loop = try CurlLoop(maxConnectionsPerHost: maxConnectionsPerHost)
+    }
+
+    private static let globalInit: Void = {
+        curl_global_init(3)  // CURL_GLOBAL_ALL, a macro Swift cannot import
+    }()
+
+    /// Performs a request.
+    /// - Parameters:
+    ///   - request: what to send.
+    ///   - sizeHint: bytes to reserve for the body (the last body's size from the same URL, say).
+    /// - Returns: the response, whatever its status.
+    /// - Throws: ``HTTPClientError`` for a timeout, an oversized body, a transport
+    ///   failure or cancellation.
+    public func execute(_ request: Request, sizeHint: Int = 0) async throws(HTTPClientError) -> Response {
+        let id = nextID.add(1, ordering: .relaxed).oldValue
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Response, HTTPClientError>, Never>) in
+                if Task.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
+                do throws(HTTPClientError) {
+                    let transfer = try Transfer(id: id, request: request, sizeHint: sizeHint) { continuation.resume(returning: $0) }
+                    loop.submit(transfer)
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        } onCancel: {
+            loop.cancel(id)
+        }
+        return try result.get()
+    }
+
+    /// Stops the client's thread; transfers in flight fail with ``HTTPClientError/cancelled``.
+    public func shutdown() {
+        loop.shutdown()
+    }
+}

@@ -1,0 +1,164 @@
+// Tollgate — Scrape: what a loop remembers between scrapes.
+
+import Exposition
+import Model
+import Relabel
+import TSDB
+import TollgateConfig
+
+/// A target's series cache and staleness state, owned by its loop's task.
+///
+/// Raw series bytes map to an entry holding the stored series' reference (or the
+/// decision that relabeling dropped it), so a scrape of known series builds no label
+/// sets and looks nothing up in storage. Series appended by the last scrape but
+/// missing from this one get a stale marker.
+struct ScrapeCache {
+    struct Entry {
+        var ref: SeriesRef?
+        /// The stored labels (after target labels and metric relabeling); empty when dropped.
+        var labels: Labels
+        var dropped: Bool
+        /// The scrape that last appended this series.
+        var lastSeen: UInt32 = 0
+    }
+
+    /// How many samples a scrape saw, kept and added.
+    struct Counts {
+        var scraped = 0
+        var postRelabel = 0
+        var seriesAdded = 0
+    }
+
+    private var keys = SeriesKeyTable()
+    private var entries: [Entry] = []
+    private var iteration: UInt32 = 0
+    /// Entries appended by the last successful scrape and tracked for staleness.
+    private var previous: [Int32] = []
+    private var current: [Int32] = []
+    /// New entries whose reference is known only after the commit.
+    private var unresolved: [Int32] = []
+    /// References appended before the cache was reset, still owed a stale marker if they vanish.
+    private var orphans: [SeriesRef] = []
+    /// The metadata of the last successful scrape.
+    private(set) var metadata = ExpositionMetadata()
+    /// The size of the last body, to size the next buffer.
+    var lastBodySize = 0
+
+    /// The value Prometheus writes to end a series.
+    static let staleMarker = Double(bitPattern: 0x7FF0_0000_0000_0002)
+
+    /// Number of cached series.
+    var count: Int { entries.count }
+
+    /// Forgets cached labels (the label rules changed) but keeps owing stale markers.
+    mutating func reset() {
+        orphans += previous.compactMap { entries[Int($0)].ref }
+        keys = SeriesKeyTable()
+        entries = []
+        previous = []
+        unresolved = []
+    }
+
+    /// Parses a body and appends its samples.
+    /// - Throws: ``ScrapeError`` for a parse error or an exceeded limit; the caller rolls back
+    ///   and calls ``appendStaleMarkers(at:into:)``. `counts` holds what was seen until then.
+    mutating func append(
+        body: [UInt8], format: ExpositionFormat, time: Int64, settings: ScrapeSettings, targetLabels: Labels,
+        into appender: inout Appender, counts: inout Counts
+    ) throws(ScrapeError) {
+        iteration &+= 1
+        current.removeAll(keepingCapacity: true)
+        let config = settings.config
+        var parser = ExpositionParser(bytes: body, format: format)
+        var metadata = ExpositionMetadata()
+        var sampleLimitExceeded = false
+        do {
+            while let entry = try parser.next() {
+                guard entry == .sample else {
+                    metadata.record(entry, from: parser)
+                    continue
+                }
+                counts.scraped += 1
+                let index: Int
+                if let found = keys.find(parser.seriesBytes) {
+                    index = found
+                } else {
+                    index = entries.count
+                    let scraped = try parser.labels()
+                    if let labels = SampleLabels.mutate(scraped, target: targetLabels, honor: config.honorLabels, rules: config.metricRelabelConfigs) {
+                        try SampleLabels.checkLimits(labels, config.limits)
+                        entries.append(Entry(ref: nil, labels: labels, dropped: false))
+                        unresolved.append(Int32(index))
+                    } else {
+                        entries.append(Entry(ref: nil, labels: Labels(), dropped: true))
+                    }
+                    keys.insert(parser.seriesBytes, id: index)
+                    counts.seriesAdded += entries[index].dropped ? 0 : 1
+                }
+                guard !entries[index].dropped else { continue }
+                counts.postRelabel += 1
+                if config.limits.sampleLimit > 0 && counts.postRelabel > config.limits.sampleLimit {
+                    sampleLimitExceeded = true
+                    continue
+                }
+                let explicit = config.honorTimestamps ? parser.timestamp : nil
+                if let ref = entries[index].ref {
+                    appender.append(ref, t: explicit ?? time, v: parser.value)
+                } else {
+                    appender.append(entries[index].labels, t: explicit ?? time, v: parser.value)
+                }
+                if (explicit == nil || config.trackTimestampsStaleness) && entries[index].lastSeen != iteration {
+                    current.append(Int32(index))
+                }
+                entries[index].lastSeen = iteration
+            }
+        } catch let error as ExpositionError {
+            throw ScrapeError("\(error)")
+        } catch let error as ScrapeError {
+            throw error
+        } catch {
+            throw ScrapeError("\(error)")
+        }
+        if sampleLimitExceeded { throw ScrapeError("sample limit exceeded") }
+        for index in previous where entries[Int(index)].lastSeen != iteration {
+            appendStale(Int(index), at: time, into: &appender)
+        }
+        if !orphans.isEmpty {
+            let seen = Set(current.compactMap { entries[Int($0)].ref })
+            for ref in orphans where !seen.contains(ref) { appender.append(ref, t: time, v: Self.staleMarker) }
+            orphans = []
+        }
+        swap(&previous, &current)
+        self.metadata = metadata
+        lastBodySize = body.count
+    }
+
+    /// Ends every series the last scrape appended (a failed scrape, a removed target).
+    mutating func appendStaleMarkers(at time: Int64, into appender: inout Appender) {
+        for index in previous { appendStale(Int(index), at: time, into: &appender) }
+        for ref in orphans { appender.append(ref, t: time, v: Self.staleMarker) }
+        previous = []
+        orphans = []
+    }
+
+    private func appendStale(_ index: Int, at time: Int64, into appender: inout Appender) {
+        if let ref = entries[index].ref {
+            appender.append(ref, t: time, v: Self.staleMarker)
+        } else {
+            appender.append(entries[index].labels, t: time, v: Self.staleMarker)
+        }
+    }
+
+    /// After a commit: looks up the references of series stored for the first time.
+    mutating func resolveReferences(_ storage: some Appendable) {
+        var waiting: [Int32] = []
+        for index in unresolved {
+            if let ref = storage.ref(for: entries[Int(index)].labels) {
+                entries[Int(index)].ref = ref
+            } else {
+                waiting.append(index)
+            }
+        }
+        unresolved = waiting
+    }
+}

@@ -1,0 +1,128 @@
+// Tollgate — Scrape: the loop that scrapes one target on its interval.
+
+import CurlHTTP
+import Exposition
+public import Foundation
+import Logging
+import Model
+import Synchronization
+import TSDB
+
+/// Scrapes one target every interval, from a start offset spread by the target's
+/// hash, until stopped. Each scrape is one appender batch: the samples, stale
+/// markers for vanished series, and the synthetic series (`up`, …).
+///
+/// The series cache lives in the loop's task; other tasks see only ``status`` and
+/// may swap the job's settings with ``update(_:)`` (used from the next scrape on).
+final class ScrapeLoop: Sendable {
+    /// Why a loop stops.
+    enum StopReason: Sendable {
+        /// The target is gone: its series get stale markers.
+        case removed
+        /// The process is shutting down: series are left as they are, as Prometheus does.
+        case shutdown
+    }
+
+    private struct Shared: Sendable {
+        var settings: ScrapeSettings
+        var forcedError: ScrapeError?
+        var stopReason = StopReason.shutdown
+        var status = TargetHealth()
+        var metadata = ExpositionMetadata()
+    }
+
+    let target: ScrapeTarget
+    private let shared: Mutex<Shared>
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(target: ScrapeTarget, settings: ScrapeSettings) {
+        self.target = target
+        shared = Mutex(Shared(settings: settings))
+    }
+
+    /// The latest health.
+    var status: TargetHealth { shared.withLock { $0.status } }
+    /// The HELP, TYPE and UNIT lines of the last successful scrape.
+    var metadata: ExpositionMetadata { shared.withLock { $0.metadata } }
+    /// The settings in use.
+    var settings: ScrapeSettings { shared.withLock { $0.settings } }
+
+    /// Replaces the job's settings from the next scrape on.
+    func update(_ settings: ScrapeSettings) { shared.withLock { $0.settings = settings } }
+
+    /// Makes every scrape fail with `error` (the job's `target_limit` is exceeded), or lifts it.
+    func force(_ error: ScrapeError?) { shared.withLock { $0.forcedError = error } }
+
+    /// Starts the loop's task.
+    func start(client: HTTPClient, storage: some Appendable, logger: Logger) {
+        let newTask = Task { [self] in await run(client: client, storage: storage, logger: logger) }
+        task.withLock { $0 = newTask }
+    }
+
+    /// Stops the loop and waits for it; a removed target's series get stale markers.
+    func stop(_ reason: StopReason) async {
+        shared.withLock { $0.stopReason = reason }
+        let running = task.withLock { $0 }
+        running?.cancel()
+        await running?.value
+    }
+
+    private static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The first scrape time: the target's fixed offset within the interval, as Prometheus spreads them.
+    private func firstScrape(after now: Int64) -> Int64 {
+        let interval = target.interval
+        let base = interval - now % interval
+        var next = base + Int64(target.offsetHash % UInt64(interval))
+        if next > interval { next -= interval }
+        return now + next
+    }
+
+    private func run(client: HTTPClient, storage: some Appendable, logger: Logger) async {
+        var cache = ScrapeCache()
+        var settings = shared.withLock { $0.settings }
+        var scraper = Scraper(target: target, client: client)
+        var next = firstScrape(after: Self.nowMilliseconds())
+        while !Task.isCancelled {
+            let wait = next - Self.nowMilliseconds()
+            if wait > 0 {
+                do { try await Task.sleep(for: .milliseconds(wait)) } catch { break }
+            }
+            let (current, forced) = shared.withLock { ($0.settings, $0.forcedError) }
+            if !current.keepsSeriesCache(settings) { cache.reset() }
+            settings = current
+            let outcome = await scraper.scrape(settings: settings, forced: forced, cache: &cache, storage: storage, logger: logger)
+            if Task.isCancelled && outcome.cancelled { break }
+            shared.withLock {
+                $0.status = outcome.health
+                if outcome.health.lastError.isEmpty { $0.metadata = cache.metadata }
+            }
+            next += target.interval
+            let now = Self.nowMilliseconds()
+            if next <= now { next += ((now - next) / target.interval + 1) * target.interval }
+        }
+        guard shared.withLock({ $0.stopReason }) == .removed else { return }
+        var appender = storage.appender()
+        cache.appendStaleMarkers(at: Self.nowMilliseconds(), into: &appender)
+        await scraper.appendStaleReport(at: Self.nowMilliseconds(), into: &appender)
+        do {
+            _ = try await appender.commit()
+        } catch {
+            logger.warning("cannot store stale markers", metadata: ["target": "\(target.url)", "error": "\(error)"])
+        }
+    }
+}
+
+/// A target's health as `/api/v1/targets` reports it.
+public struct TargetHealth: Sendable, Equatable {
+    /// `up`, `down` or `unknown` (not scraped yet).
+    public var health = "unknown"
+    /// The last scrape's error, or "".
+    public var lastError = ""
+    /// When the last scrape started.
+    public var lastScrape: Date?
+    /// How long the last scrape took, in seconds.
+    public var lastScrapeDuration = 0.0
+    /// Samples the last scrape stored (after relabeling).
+    public var lastSamples = 0
+}

@@ -1,0 +1,153 @@
+// Tollgate — Scrape: one scrape, from request to commit.
+
+import CurlHTTP
+import Exposition
+import Foundation
+import Logging
+import Model
+import TSDB
+
+/// Performs single scrapes of one target and appends the synthetic series.
+struct Scraper {
+    /// What one scrape did.
+    struct Outcome {
+        var health: TargetHealth
+        /// The scrape was stopped by cancellation (the loop is stopping).
+        var cancelled = false
+    }
+
+    private static let reportNames = [
+        "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added",
+    ]
+
+    let target: ScrapeTarget
+    let client: HTTPClient
+    private let targetLabels: Labels
+    private let reportLabels: [Labels]
+    private var reportRefs: [SeriesRef?]
+
+    init(target: ScrapeTarget, client: HTTPClient) {
+        self.target = target
+        self.client = client
+        targetLabels = target.targetLabels
+        reportLabels = Self.reportNames.map { SampleLabels.report($0, target: target.targetLabels) }
+        reportRefs = Array(repeating: nil, count: Self.reportNames.count)
+    }
+
+    /// Scrapes once and commits one batch.
+    mutating func scrape(
+        settings: ScrapeSettings, forced: ScrapeError?, cache: inout ScrapeCache, storage: some Appendable, logger: Logger
+    ) async -> Outcome {
+        let started = ContinuousClock.now
+        let wallStart = Date()
+        let time = Int64((wallStart.timeIntervalSince1970 * 1000).rounded(.down))
+        var appender = storage.appender()
+        var counts = ScrapeCache.Counts()
+        var failure: ScrapeError? = forced
+        var cancelled = false
+        if failure == nil {
+            do throws(ScrapeError) {
+                let request = try settings.request(for: target)
+                let response: HTTPClient.Response
+                do {
+                    response = try await client.execute(request, sizeHint: cache.lastBodySize + cache.lastBodySize / 8)
+                } catch {
+                    if error == .cancelled { cancelled = true }
+                    throw ScrapeError(Self.describe(error))
+                }
+                guard response.status == 200 else {
+                    throw ScrapeError("server returned HTTP status \(response.status) \(HTTPStatusText.text(response.status))")
+                }
+                let format: ExpositionFormat
+                do {
+                    format = try ExpositionFormat.negotiate(contentType: response.header("content-type"), fallback: settings.fallback)
+                } catch {
+                    throw ScrapeError(error.description)
+                }
+                try cache.append(
+                    body: response.body, format: format, time: time, settings: settings, targetLabels: targetLabels,
+                    into: &appender, counts: &counts)
+            } catch {
+                failure = error
+            }
+        }
+        if cancelled { return Outcome(health: TargetHealth(), cancelled: true) }
+        if failure != nil {
+            appender.rollback()
+            cache.appendStaleMarkers(at: time, into: &appender)
+        }
+        let duration = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - started).components.seconds)
+        let values = [failure == nil ? 1 : 0, duration, Double(counts.scraped), Double(counts.postRelabel), Double(counts.seriesAdded)]
+        appendReport(values, at: time, into: &appender)
+        do {
+            let result = try await appender.commit()
+            cache.resolveReferences(storage)
+            resolveReportReferences(storage)
+            if result.rejected > 0 {
+                logger.debug(
+                    "samples rejected", metadata: ["target": "\(target.url)", "out_of_order": "\(result.outOfOrder)", "duplicate": "\(result.duplicate)"])
+            }
+        } catch {
+            logger.error("cannot store scrape", metadata: ["target": "\(target.url)", "error": "\(error)"])
+            failure = failure ?? ScrapeError("storage: \(error)")
+        }
+        if let failure {
+            logger.debug("scrape failed", metadata: ["target": "\(target.url)", "error": "\(failure)"])
+        }
+        return Outcome(
+            health: TargetHealth(
+                health: failure == nil ? "up" : "down", lastError: failure?.description ?? "", lastScrape: wallStart,
+                lastScrapeDuration: duration, lastSamples: counts.postRelabel))
+    }
+
+    /// Stale markers for the synthetic series of a removed target.
+    mutating func appendStaleReport(at time: Int64, into appender: inout Appender) async {
+        appendReport(Array(repeating: ScrapeCache.staleMarker, count: reportLabels.count), at: time, into: &appender)
+    }
+
+    private func appendReport(_ values: [Double], at time: Int64, into appender: inout Appender) {
+        for (index, value) in values.enumerated() {
+            if let ref = reportRefs[index] {
+                appender.append(ref, t: time, v: value)
+            } else {
+                appender.append(reportLabels[index], t: time, v: value)
+            }
+        }
+    }
+
+    private mutating func resolveReportReferences(_ storage: some Appendable) {
+        for index in reportRefs.indices where reportRefs[index] == nil { reportRefs[index] = storage.ref(for: reportLabels[index]) }
+    }
+
+    /// The client's error in the words a Prometheus user knows.
+    private static func describe(_ error: HTTPClientError) -> String {
+        switch error {
+        case .timeout: "context deadline exceeded"
+        case .bodyTooLarge: "body size limit exceeded"
+        default: error.description
+        }
+    }
+}
+
+/// Go's `http.StatusText` for the codes a target answers with.
+enum HTTPStatusText {
+    static func text(_ code: Int) -> String {
+        switch code {
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 406: "Not Acceptable"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: ""
+        }
+    }
+}

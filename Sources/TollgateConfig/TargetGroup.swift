@@ -1,0 +1,86 @@
+// Tollgate — TollgateConfig: target groups from static_configs and file_sd files.
+
+import Yams
+
+/// A set of targets sharing labels: one `static_configs` entry or one group of a
+/// file_sd file.
+public struct TargetGroup: Sendable, Equatable {
+    /// `host:port` addresses.
+    public var targets: [String]
+    /// Labels every target of the group gets.
+    public var labels: [String: String]
+    /// Where the group came from (`0`, `file.json:1`), as Prometheus names sources.
+    public var source: String
+
+    /// Creates a group.
+    public init(targets: [String], labels: [String: String] = [:], source: String) {
+        self.targets = targets
+        self.labels = labels
+        self.source = source
+    }
+
+    /// Reads the groups of a file_sd file: a JSON or YAML list of
+    /// `{targets: [...], labels: {...}}` (JSON is YAML, so one reader does both).
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - file: the path, for sources and error messages.
+    /// - Throws: ``ConfigError`` naming the line and field.
+    public static func fileSD(_ text: String, file: String) throws(ConfigError) -> [TargetGroup] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigError(file: file, line: nil, field: nil, message: "invalid YAML or JSON: \(error)")
+        }
+        guard let root else { return [] }
+        let reader = NodeReader(file: file)
+        var groups: [TargetGroup] = []
+        for (index, node) in try reader.sequence(root, field: "").enumerated() {
+            groups.append(try TargetGroup(node, reader: reader, field: "[\(index)]", source: "\(file):\(index)", fileSD: true))
+        }
+        return groups
+    }
+
+    init(_ node: Node, reader: NodeReader, field: String, source: String, fileSD: Bool = false) throws(ConfigError) {
+        targets = []
+        labels = [:]
+        self.source = source
+        for (key, value) in try reader.mapping(node, field: field) {
+            let path = "\(field).\(key.name)"
+            switch key.name {
+            case "targets": targets = try reader.strings(value, field: path)
+            case "labels": labels = try reader.stringMap(value, field: path)
+            default: throw reader.error(key.node, field: path, "unknown field")
+            }
+        }
+        for (index, target) in targets.enumerated() where target.isEmpty || target.contains("/") {
+            throw reader.error(node, field: "\(field).targets[\(index)]", "\"\(target)\" is not a valid host:port address")
+        }
+    }
+}
+
+/// One `file_sd_configs` entry: files (globs in the last path element) read for target groups.
+public struct FileSDConfig: Sendable, Equatable {
+    /// Paths or patterns such as `targets/*.json`, resolved against the config file's folder.
+    public var files: [String]
+    /// How often to re-read the files even without a change seen (`5m`).
+    public var refreshInterval = PromDuration(milliseconds: 300_000)
+
+    init(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) {
+        files = []
+        for (key, value) in try reader.mapping(node, field: field) {
+            let path = "\(field).\(key.name)"
+            switch key.name {
+            case "files": files = try reader.strings(value, field: path).map(reader.resolve)
+            case "refresh_interval": refreshInterval = try reader.duration(value, field: path)
+            default: throw reader.error(key.node, field: path, "unknown field")
+            }
+        }
+        for pattern in files {
+            let name = pattern.split(separator: "/").last.map(String.init) ?? pattern
+            guard name.hasSuffix(".json") || name.hasSuffix(".yml") || name.hasSuffix(".yaml") else {
+                throw reader.error(node, field: "\(field).files", "path \"\(pattern)\" must end in .json, .yml or .yaml")
+            }
+        }
+    }
+}
