@@ -1,6 +1,7 @@
 // Tollgate — HTTPAPI: routes.
 
 public import Hummingbird
+public import Scrape
 
 /// Builds Tollgate's HTTP router.
 ///
@@ -16,10 +17,14 @@ public enum APIRouter {
     /// - Parameters:
     ///   - metrics: the source of Tollgate's own metrics.
     ///   - readiness: whether startup has finished.
+    ///   - scrape: the scrape manager, for the targets API.
+    ///   - reloader: what `POST /-/reload` calls.
     /// - Returns: a router for a Hummingbird `Application`.
     public static func build(
         metrics: some SelfMetricsSource,
-        readiness: ReadinessState
+        readiness: ReadinessState,
+        scrape: ScrapeManager? = nil,
+        reloader: (any ConfigReloader)? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(MetricsMiddleware())
@@ -40,7 +45,37 @@ public enum APIRouter {
                 readiness.isReady ? plain(.ok, "Tollgate is Ready.\n") : plain(.serviceUnavailable, "Service Unavailable\n")
             }
         }
+        if let scrape { addTargetRoutes(router, scrape) }
+        if let reloader {
+            for method in [HTTPRequest.Method.post, .put] {
+                router.on("/-/reload", method: method) { _, _ in
+                    do {
+                        try await reloader.reload()
+                        return plain(.ok, "")
+                    } catch {
+                        return plain(.internalServerError, "failed to reload config: \(error)\n")
+                    }
+                }
+            }
+        }
         return router
+    }
+
+    private static func addTargetRoutes(_ router: Router<BasicRequestContext>, _ scrape: ScrapeManager) {
+        router.get("/api/v1/targets") { request, _ in
+            let query = request.uri.queryParameters
+            return await TargetsAPI.targets(scrape, state: query["state"].map(String.init), pool: query["scrapePool"].map(String.init)).response
+        }
+        router.get("/api/v1/targets/metadata") { request, _ in
+            let query = request.uri.queryParameters
+            return await TargetsAPI.metadata(
+                scrape, matchTarget: query["match_target"].map(String.init), metric: query["metric"].map(String.init),
+                limit: query["limit"].map(String.init)
+            ).response
+        }
+        router.get("/api/v1/scrape_pools") { _, _ in
+            await TargetsAPI.scrapePools(scrape).response
+        }
     }
 
     private static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {

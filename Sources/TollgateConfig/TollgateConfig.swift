@@ -15,9 +15,6 @@ public struct TollgateConfig: Sendable, Equatable {
     /// The `scrape_configs` section: one entry per job, names unique.
     public var scrapeConfigs: [ScrapeConfig] = []
 
-    /// The configuration used when no file is given.
-    public static let embeddedDefault = TollgateConfig(source: "<embedded default>")
-
     /// The embedded default for a server listening on `address`: it scrapes itself every 15 s.
     public static func embeddedDefault(selfAddress address: String) -> TollgateConfig {
         var config = TollgateConfig(source: "<embedded default>")

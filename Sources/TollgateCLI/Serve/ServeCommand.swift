@@ -6,6 +6,7 @@ import HTTPAPI
 import Hummingbird
 import Logging
 import Prometheus
+import Scrape
 import ServiceLifecycle
 import TSDB
 import Foundation
@@ -19,10 +20,14 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the Tollgate server.",
         discussion: """
-            Without --config, Tollgate runs its embedded default: data under ./data, \
-            listening on 127.0.0.1:9090. Samples live in DIR/tollgate.db (SQLite); a \
-            background task compacts them and applies the retention limits every minute. Endpoints: /metrics (Tollgate's own metrics), \
-            /-/healthy, /-/ready. SIGTERM or SIGINT shuts down gracefully.
+            --config takes a prometheus.yml-style file (global, scrape_configs); without it \
+            Tollgate runs its embedded default: data under ./data, listening on 127.0.0.1:9090, \
+            scraping its own /metrics every 15s. Samples live in DIR/tollgate.db (SQLite); a \
+            background task compacts them and applies the retention limits every minute. \
+            Endpoints: /metrics (Tollgate's own metrics), /-/healthy, /-/ready, /api/v1/targets, \
+            /api/v1/targets/metadata, /api/v1/scrape_pools, POST /-/reload. SIGHUP or \
+            POST /-/reload re-reads the file (a bad file keeps the running one). SIGTERM or \
+            SIGINT shuts down gracefully.
             """
     )
 
@@ -74,10 +79,10 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let address = try ListenAddress(parsing: listenAddress)
-        let settings: TollgateConfig
+        let settings: TollgateConfig?
         let dataLock: DataDirectoryLock
         do {
-            settings = try ServerSettings.load(path: config)
+            settings = try config.map { try ServerSettings.load(path: $0) }
             dataLock = try DataDirectoryLock(path: dataDir)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
@@ -102,24 +107,40 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info(
             "starting Tollgate",
             metadata: [
-                "version": "\(BuildInfo.version)", "config": "\(settings.source)", "data_dir": "\(dataDir)",
+                "version": "\(BuildInfo.version)", "config": "\(settings?.source ?? "<embedded default>")", "data_dir": "\(dataDir)",
             ])
+        var scrapeOptions = ScrapeManager.Options()
+        scrapeOptions.userAgent = "Tollgate/\(BuildInfo.version)"
+        let scrape: ScrapeManager
+        do {
+            scrape = try ScrapeManager(storage: tsdb, logger: Logger(label: "tollgate.scrape"), options: scrapeOptions)
+        } catch {
+            logger.critical("cannot start the HTTP client", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        let reloader = ConfigReloadService(path: config, scrape: scrape, logger: Logger(label: "tollgate.config"))
+        if let settings { await reloader.applyInitial(settings) }
 
         let readiness = ReadinessState()
         let metrics = SelfMetrics(registry: registry)
         let app = Application(
-            router: APIRouter.build(metrics: metrics, readiness: readiness),
+            router: APIRouter.build(metrics: metrics, readiness: readiness, scrape: scrape, reloader: reloader),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Tollgate"),
             onServerRunning: { channel in
                 readiness.set(true)
                 let bound = channel.localAddress.map { "\($0)" } ?? address.description
-                logger.info("listening", metadata: ["address": "\(bound)", "port": "\(channel.localAddress?.port ?? address.port)"])
+                let port = channel.localAddress?.port ?? address.port
+                logger.info("listening", metadata: ["address": "\(bound)", "port": "\(port)"])
+                if settings == nil {
+                    // The embedded default scrapes this server, on the port actually bound.
+                    await reloader.applyInitial(.embeddedDefault(selfAddress: "\(address.host):\(port)"))
+                }
             },
             logger: logger
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: housekeeping), .init(service: app)],
+                services: [.init(service: housekeeping), .init(service: scrape), .init(service: reloader), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

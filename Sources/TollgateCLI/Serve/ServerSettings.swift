@@ -4,8 +4,7 @@ import TollgateConfig
 
 /// Loads the configuration file, or the embedded default when none is given.
 enum ServerSettings {
-    static func load(path: String?) throws -> TollgateConfig {
-        guard let path else { return .embeddedDefault }
+    static func load(path: String) throws -> TollgateConfig {
         let bytes: [UInt8]
         do {
             bytes = try InputFile.read(path: path)

@@ -1,0 +1,154 @@
+// Tollgate — HTTPAPI: /api/v1/targets and /api/v1/targets/metadata.
+
+import Foundation
+import Model
+import Scrape
+
+/// Renders the scrape manager's state in Prometheus's JSON shapes.
+enum TargetsAPI {
+    /// `/api/v1/targets?state=active|dropped|any&scrapePool=NAME`.
+    static func targets(_ manager: ScrapeManager, state: String?, pool: String?) async -> APIResult {
+        let state = (state ?? "").lowercased()
+        guard ["", "any", "active", "dropped"].contains(state) else {
+            return .error(.badData, "invalid state \"\(state)\"; expected active, dropped or any")
+        }
+        let showActive = state != "dropped"
+        let showDropped = state != "active"
+        let active = showActive ? await manager.activeTargets(pool: pool) : []
+        let dropped = showDropped ? await manager.droppedTargets(pool: pool) : []
+        let counts = showDropped ? await manager.droppedTargetCounts() : nil
+        var json = JSONWriter()
+        json.object { json in
+            json.key("activeTargets")
+            json.array { json in
+                for target in active { write(target, into: &json) }
+            }
+            json.key("droppedTargets")
+            json.array { json in
+                for target in dropped {
+                    json.object { json in
+                        json.key("discoveredLabels")
+                        json.labels(target.discoveredLabels)
+                        json.key("scrapePool")
+                        json.string(target.scrapePool)
+                    }
+                }
+            }
+            json.key("droppedTargetCounts")
+            if let counts {
+                json.object { json in
+                    for (name, count) in counts.sorted(by: { $0.key < $1.key }) {
+                        json.key(name)
+                        json.integer(count)
+                    }
+                }
+            } else {
+                json.null()
+            }
+        }
+        return .success(json.bytes)
+    }
+
+    private static func write(_ target: ActiveTarget, into json: inout JSONWriter) {
+        json.object { json in
+            json.key("discoveredLabels")
+            json.labels(target.discoveredLabels)
+            json.key("labels")
+            json.labels(target.labels)
+            json.key("scrapePool")
+            json.string(target.scrapePool)
+            json.key("scrapeUrl")
+            json.string(target.scrapeURL)
+            json.key("globalUrl")
+            json.string(target.scrapeURL)
+            json.key("lastError")
+            json.string(target.health.lastError)
+            json.key("lastScrape")
+            json.string(target.health.lastScrape.map(rfc3339) ?? "0001-01-01T00:00:00Z")
+            json.key("lastScrapeDuration")
+            json.number(target.health.lastScrapeDuration)
+            json.key("health")
+            json.string(target.health.health)
+            json.key("scrapeInterval")
+            json.string(target.scrapeInterval)
+            json.key("scrapeTimeout")
+            json.string(target.scrapeTimeout)
+        }
+    }
+
+    /// `/api/v1/targets/metadata?match_target=SELECTOR&metric=NAME&limit=N`.
+    static func metadata(_ manager: ScrapeManager, matchTarget: String?, metric: String?, limit: String?) async -> APIResult {
+        var matchers: [LabelMatcher] = []
+        if let matchTarget, !matchTarget.isEmpty {
+            do {
+                matchers = try SeriesSelector.parse(matchTarget)
+            } catch {
+                return .error(.badData, "\(error)")
+            }
+        }
+        var maximum: Int?
+        if let limit, !limit.isEmpty {
+            guard let value = Int(limit) else { return .error(.badData, "limit must be a number") }
+            maximum = value
+        }
+        let entries = await manager.targetMetadata(matching: matchers, metric: metric.flatMap { $0.isEmpty ? nil : $0 }, limit: maximum)
+        var json = JSONWriter()
+        json.array { json in
+            for entry in entries {
+                json.object { json in
+                    json.key("target")
+                    json.labels(entry.target)
+                    json.key("metric")
+                    json.string(entry.metric)
+                    json.key("type")
+                    json.string(entry.type)
+                    json.key("help")
+                    json.string(entry.help)
+                    json.key("unit")
+                    json.string(entry.unit)
+                }
+            }
+        }
+        return .success(json.bytes)
+    }
+
+    /// `/api/v1/scrape_pools`.
+    static func scrapePools(_ manager: ScrapeManager) async -> APIResult {
+        let pools = await manager.scrapePools
+        var json = JSONWriter()
+        json.object { json in
+            json.key("scrapePools")
+            json.array { json in
+                for pool in pools { json.string(pool) }
+            }
+        }
+        return .success(json.bytes)
+    }
+
+    /// RFC 3339 with nanoseconds, in UTC, as Go's `time.RFC3339Nano` writes it (trailing zeros trimmed).
+    static func rfc3339(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970
+        let whole = Int64(seconds.rounded(.down))
+        var nanos = Int64(((seconds - Double(whole)) * 1e9).rounded())
+        var wholeSeconds = whole
+        if nanos >= 1_000_000_000 {
+            nanos -= 1_000_000_000
+            wholeSeconds += 1
+        }
+        var time = time_t(wholeSeconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var text = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
+        if nanos > 0 {
+            var fraction = pad(Int32(nanos), 9)
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            text += "." + fraction
+        }
+        return text + "Z"
+    }
+}

@@ -1,0 +1,63 @@
+// Tollgate — reloading the configuration on SIGHUP and `POST /-/reload`.
+
+import CoreMetrics
+import HTTPAPI
+import Logging
+import Scrape
+import ServiceLifecycle
+import TollgateConfig
+import UnixSignals
+import Foundation
+
+/// Re-reads the configuration file and applies it to the scrape manager. A file
+/// that fails to load leaves the running configuration in place; the outcome is
+/// logged and kept in `tollgate_config_last_reload_successful`.
+actor ConfigReloadService: Service, ConfigReloader {
+    private let path: String?
+    private let scrape: ScrapeManager
+    private let logger: Logger
+    private let successful = Gauge(label: "tollgate_config_last_reload_successful")
+    private let successTime = Gauge(label: "tollgate_config_last_reload_success_timestamp_seconds")
+
+    init(path: String?, scrape: ScrapeManager, logger: Logger) {
+        self.path = path
+        self.scrape = scrape
+        self.logger = logger
+    }
+
+    /// Applies a configuration already loaded (at start) and records the success.
+    func applyInitial(_ config: TollgateConfig) async {
+        await scrape.apply(config)
+        successful.record(1)
+        successTime.record(Date().timeIntervalSince1970)
+    }
+
+    /// Loads the file again and applies it.
+    func reload() async throws {
+        guard let path else {
+            logger.info("reload requested; running the embedded default, nothing to read")
+            return
+        }
+        do {
+            let config = try ServerSettings.load(path: path)
+            await scrape.apply(config)
+            successful.record(1)
+            successTime.record(Date().timeIntervalSince1970)
+            logger.info("configuration reloaded", metadata: ["config": "\(path)"])
+        } catch {
+            successful.record(0)
+            logger.error("configuration reload failed; the previous configuration stays", metadata: ["config": "\(path)", "error": "\(error)"])
+            throw error
+        }
+    }
+
+    /// Reloads on every SIGHUP until shutdown.
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await withGracefulShutdownHandler {
+            for await _ in signals.cancelOnGracefulShutdown() {
+                try? await reload()
+            }
+        } onGracefulShutdown: {}
+    }
+}
