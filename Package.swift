@@ -130,7 +130,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Gzip"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScrapeTests",
             dependencies: [
