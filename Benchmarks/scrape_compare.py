@@ -118,6 +118,11 @@ def metrics(url, names):
         status, body = fetch(url)
         if status == 200:
             for line in body.decode("utf-8", "replace").splitlines():
+                if line.startswith("# TYPE "):  # a declared family with no samples sums to 0
+                    f = line.split()
+                    if len(f) >= 3 and f[2] in names:
+                        sums.setdefault(f[2], 0.0)
+                    continue
                 p = parse_line(line)
                 if p and p[0] in names:
                     sums[p[0]] = sums.get(p[0], 0.0) + p[1]
@@ -173,6 +178,10 @@ def derive(r):
     ta, tb = num(r, "t_a"), num(r, "t_b")
     ca, cb = num(r, "cpu_ticks_a"), num(r, "cpu_ticks_b")
     sa, sb = num(r, "samples_a"), num(r, "samples_b")
+    if sa is None and sb is not None:
+        # a labelled counter (Prometheus 2.42: {type=...}) has no label sets before
+        # the first append, so it is absent rather than 0 when nothing was scraped yet
+        sa = 0.0
     series, hwm = num(r, "series"), num(r, "hwm_kib")
     window = tb - ta if ta is not None and tb is not None else None
     cpu = (cb - ca) / clk if ca is not None and cb is not None else None
