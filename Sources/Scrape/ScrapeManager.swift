@@ -107,6 +107,11 @@ public actor ScrapeManager: Service {
     /// Runs until graceful shutdown, then stops every loop (without stale markers, as Prometheus does).
     public func run() async throws {
         try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// Stops every loop and discovery; series are left as they are, as on shutdown.
+    public func stop() async {
         for task in discoveries.values { task.cancel() }
         discoveries = [:]
         var loops: [ScrapeLoop] = []
