@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPAPITests",
-            dependencies: ["HTTPAPI", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["HTTPAPI", "Model", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateCLITests", dependencies: ["Exposition", "Model", "tollgate"], swiftSettings: swiftSettings),

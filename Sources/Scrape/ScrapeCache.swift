@@ -13,15 +13,6 @@ import TollgateConfig
 /// sets and looks nothing up in storage. Series appended by the last scrape but
 /// missing from this one get a stale marker.
 struct ScrapeCache {
-    struct Entry {
-        var ref: SeriesRef?
-        /// The stored labels (after target labels and metric relabeling); empty when dropped.
-        var labels: Labels
-        var dropped: Bool
-        /// The scrape that last appended this series.
-        var lastSeen: UInt32 = 0
-    }
-
     /// How many samples a scrape saw, kept and added.
     struct Counts {
         var scraped = 0
@@ -30,7 +21,15 @@ struct ScrapeCache {
     }
 
     private var keys = SeriesKeyTable()
-    private var entries: [Entry] = []
+    // One element per cached series, in parallel arrays so the hot path copies no label sets.
+    /// The stored series' reference, once known.
+    private var refs: [SeriesRef?] = []
+    /// The stored labels (after target labels and metric relabeling); empty when dropped.
+    private var labels: [Labels] = []
+    /// Whether metric relabeling dropped the series.
+    private var dropped: [Bool] = []
+    /// The scrape that last appended the series.
+    private var lastSeen: [UInt32] = []
     private var iteration: UInt32 = 0
     /// Entries appended by the last successful scrape and tracked for staleness.
     private var previous: [Int32] = []
@@ -48,13 +47,16 @@ struct ScrapeCache {
     static let staleMarker = Double(bitPattern: 0x7FF0_0000_0000_0002)
 
     /// Number of cached series.
-    var count: Int { entries.count }
+    var count: Int { refs.count }
 
     /// Forgets cached labels (the label rules changed) but keeps owing stale markers.
     mutating func reset() {
-        orphans += previous.compactMap { entries[Int($0)].ref }
+        orphans += previous.compactMap { refs[Int($0)] }
         keys = SeriesKeyTable()
-        entries = []
+        refs = []
+        labels = []
+        dropped = []
+        lastSeen = []
         previous = []
         unresolved = []
     }
@@ -83,34 +85,36 @@ struct ScrapeCache {
                 if let found = keys.find(parser.seriesBytes) {
                     index = found
                 } else {
-                    index = entries.count
+                    index = refs.count
                     let scraped = try parser.labels()
-                    if let labels = SampleLabels.mutate(scraped, target: targetLabels, honor: config.honorLabels, rules: config.metricRelabelConfigs) {
-                        try SampleLabels.checkLimits(labels, config.limits)
-                        entries.append(Entry(ref: nil, labels: labels, dropped: false))
-                        unresolved.append(Int32(index))
-                    } else {
-                        entries.append(Entry(ref: nil, labels: Labels(), dropped: true))
-                    }
+                    let stored = SampleLabels.mutate(scraped, target: targetLabels, honor: config.honorLabels, rules: config.metricRelabelConfigs)
+                    if let stored { try SampleLabels.checkLimits(stored, config.limits) }
+                    refs.append(nil)
+                    labels.append(stored ?? Labels())
+                    dropped.append(stored == nil)
+                    lastSeen.append(0)
                     keys.insert(parser.seriesBytes, id: index)
-                    counts.seriesAdded += entries[index].dropped ? 0 : 1
+                    if stored != nil {
+                        unresolved.append(Int32(index))
+                        counts.seriesAdded += 1
+                    }
                 }
-                guard !entries[index].dropped else { continue }
+                guard !dropped[index] else { continue }
                 counts.postRelabel += 1
                 if config.limits.sampleLimit > 0 && counts.postRelabel > config.limits.sampleLimit {
                     sampleLimitExceeded = true
                     continue
                 }
                 let explicit = config.honorTimestamps ? parser.timestamp : nil
-                if let ref = entries[index].ref {
+                if let ref = refs[index] {
                     appender.append(ref, t: explicit ?? time, v: parser.value)
                 } else {
-                    appender.append(entries[index].labels, t: explicit ?? time, v: parser.value)
+                    appender.append(labels[index], t: explicit ?? time, v: parser.value)
                 }
-                if (explicit == nil || config.trackTimestampsStaleness) && entries[index].lastSeen != iteration {
+                if (explicit == nil || config.trackTimestampsStaleness) && lastSeen[index] != iteration {
                     current.append(Int32(index))
                 }
-                entries[index].lastSeen = iteration
+                lastSeen[index] = iteration
             }
         } catch let error as ExpositionError {
             throw ScrapeError("\(error)")
@@ -120,11 +124,11 @@ struct ScrapeCache {
             throw ScrapeError("\(error)")
         }
         if sampleLimitExceeded { throw ScrapeError("sample limit exceeded") }
-        for index in previous where entries[Int(index)].lastSeen != iteration {
+        for index in previous where lastSeen[Int(index)] != iteration {
             appendStale(Int(index), at: time, into: &appender)
         }
         if !orphans.isEmpty {
-            let seen = Set(current.compactMap { entries[Int($0)].ref })
+            let seen = Set(current.compactMap { refs[Int($0)] })
             for ref in orphans where !seen.contains(ref) { appender.append(ref, t: time, v: Self.staleMarker) }
             orphans = []
         }
@@ -142,10 +146,10 @@ struct ScrapeCache {
     }
 
     private func appendStale(_ index: Int, at time: Int64, into appender: inout Appender) {
-        if let ref = entries[index].ref {
+        if let ref = refs[index] {
             appender.append(ref, t: time, v: Self.staleMarker)
         } else {
-            appender.append(entries[index].labels, t: time, v: Self.staleMarker)
+            appender.append(labels[index], t: time, v: Self.staleMarker)
         }
     }
 
@@ -153,8 +157,8 @@ struct ScrapeCache {
     mutating func resolveReferences(_ storage: some Appendable) {
         var waiting: [Int32] = []
         for index in unresolved {
-            if let ref = storage.ref(for: entries[Int(index)].labels) {
-                entries[Int(index)].ref = ref
+            if let ref = storage.ref(for: labels[Int(index)]) {
+                refs[Int(index)] = ref
             } else {
                 waiting.append(index)
             }

@@ -85,8 +85,11 @@ extension TSDB {
                 s.postings.add(id, labels)
             }
             s.logRecords += 1
+            s.logSamples += record.samples.count
             result.newSeries = created.count
-            if s.logRecords >= options.checkpointInterval { try checkpoint(&s) }
+            if s.logRecords >= options.checkpointInterval && s.logSamples >= options.checkpointSamplesPerSeries * s.series.count {
+                try checkpoint(&s)
+            }
             return result
         }
     }
@@ -111,6 +114,7 @@ extension TSDB {
             try db.execute(sql: "DELETE FROM head_log")
         }
         s.logRecords = 0
+        s.logSamples = 0
     }
 
     /// Seals every open chunk and checkpoints: afterwards all samples are in sealed

@@ -27,8 +27,12 @@ public final class TSDB: Sendable {
     public struct Options: Sendable {
         /// Samples per head chunk before it is sealed (Prometheus: 120).
         public var chunkSize = 120
-        /// Log records between checkpoints of the head.
+        /// Log records between checkpoints of the head, at least.
         public var checkpointInterval = 512
+        /// Logged samples per series between checkpoints, at least: a checkpoint rewrites
+        /// every open chunk, so its cost grows with the series count, and so does the gap.
+        /// Recovery replays at most about this many samples per series.
+        public var checkpointSamplesPerSeries = 16
         /// Time range of a merged block, in milliseconds (2 h).
         public var blockRange: Int64 = 2 * 3_600_000
 
@@ -42,6 +46,7 @@ public final class TSDB: Sendable {
         var postings = Postings()
         var nextID: UInt32 = 1
         var logRecords = 0
+        var logSamples = 0
         /// Counts commits, to stamp the series each one changes.
         var batch: UInt64 = 0
     }

@@ -82,11 +82,12 @@ import TollgateConfig
         #expect(upB.first.map { isStale($0.values.last ?? 0) } == true)
         #expect(await manager.activeTargets().map(\.scrapePool) == ["a"])
 
-        // Job a scraped on without a gap across the reload.
+        // Job a kept its loop and cache across the reload: no stale marker, no series added again.
         _ = try await tsdb.waitFor("up{job=\"a\"}") { ($0.first?.timestamps.count ?? 0) >= 8 }
         let upA = try #require(try await tsdb.samples("up{job=\"a\"}").first)
-        let gaps = zip(upA.timestamps.dropFirst(), upA.timestamps).map { $0 - $1 }
-        #expect(gaps.allSatisfy { $0 >= 150 && $0 <= 300 }, "scrape gaps \(gaps)")
+        #expect(!upA.values.contains(where: isStale))
+        let addedA = try #require(try await tsdb.samples("scrape_series_added{job=\"a\"}").first)
+        #expect(addedA.values.first == 2 && addedA.values.dropFirst().allSatisfy { $0 == 0 }, "\(addedA.values)")
         #expect(await manager.activeTargets(pool: "a").first?.health.lastScrape != before)
         await manager.stop()
     }

@@ -49,6 +49,7 @@ struct TSDBTests {
         var options = TSDB.Options()
         options.chunkSize = chunkSize
         options.checkpointInterval = checkpoint
+        options.checkpointSamplesPerSeries = 0
         return try await TSDB.open(directory: dir, logger: logs.logger, options: options)
     }
 

@@ -64,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
                 seen = list(REQUESTS.get(path, []))
             return self.reply(200, json.dumps(seen).encode(), [("Content-Type", "application/json")])
         with LOCK:
-            REQUESTS.setdefault(url.path, []).append({k.lower(): v for k, v in self.headers.items()} | {"_query": url.query})
+            REQUESTS.setdefault(url.path, []).append({k.lower(): v for k, v in self.headers.items()} | {"_query": url.query, "_peer": str(self.client_address[1])})
             state = STATE.get(url.path)
         if state is None:
             return self.reply(404, b"not found\n")

@@ -1,0 +1,76 @@
+// Tollgate — `tollgate serve --config`: scrape jobs, SIGHUP and POST /-/reload.
+
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+struct ReloadTests {
+    /// A job scraping an address nothing listens on: the target exists, scrapes fail.
+    static func config(_ jobs: [String]) -> String {
+        "global: {scrape_interval: 1s}\nscrape_configs:\n"
+            + jobs.map { "  - job_name: \($0)\n    static_configs: [{targets: ['127.0.0.1:1']}]\n" }.joined()
+    }
+
+    func pools(_ server: RunningServer) async throws -> [String] {
+        let (_, body, _) = try await server.get("/api/v1/targets")
+        let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        let data = json?["data"] as? [String: Any]
+        let active = data?["activeTargets"] as? [[String: Any]] ?? []
+        return active.compactMap { $0["scrapePool"] as? String }.sorted()
+    }
+
+    func waitForPools(_ server: RunningServer, _ expected: [String]) async throws {
+        let deadline = Date().addingTimeInterval(15)
+        while try await pools(server) != expected {
+            guard Date() < deadline else { throw RunningServer.ServerError(log: "pools stayed \(try await pools(server)), expected \(expected)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    func post(_ server: RunningServer, _ path: String) async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)\(path)")!)  // Safe to force unwrap: a fixed, valid URL.
+        request.httpMethod = "POST"
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func reloadAddsAndRemovesJobsAndABadFileKeepsTheOldOne() async throws {
+        let dir = try Binary.temporaryDirectory()
+        let file = dir.appendingPathComponent("prometheus.yml")
+        try Self.config(["one", "two"]).write(to: file, atomically: true, encoding: .utf8)
+        let server = try RunningServer(dataDir: dir.appendingPathComponent("data"), extra: ["--config", file.path])
+        try await waitForPools(server, ["one", "two"])
+
+        try Self.config(["two", "three"]).write(to: file, atomically: true, encoding: .utf8)
+        kill(server.process.processIdentifier, SIGHUP)
+        try await waitForPools(server, ["three", "two"])
+
+        try "scrape_configs:\n  - job_name: four\n    scrape_intervall: 1s\n".write(to: file, atomically: true, encoding: .utf8)
+        let (status, body) = try await post(server, "/-/reload")
+        #expect(status == 500)
+        #expect(body.contains("failed to reload config") && body.contains("prometheus.yml:3: scrape_configs[0].scrape_intervall: unknown field"))
+        #expect(try await pools(server) == ["three", "two"], "the running configuration stays")
+        let (_, metrics, _) = try await server.get("/metrics")
+        #expect(metrics.contains("tollgate_config_last_reload_successful 0"))
+
+        try Self.config(["four"]).write(to: file, atomically: true, encoding: .utf8)
+        let (okStatus, _) = try await post(server, "/-/reload")
+        #expect(okStatus == 200)
+        #expect(try await pools(server) == ["four"])
+        let (_, after, _) = try await server.get("/metrics")
+        #expect(after.contains("tollgate_config_last_reload_successful 1"))
+        #expect(server.stop() == 0)
+    }
+
+    @Test func checkConfigAcceptsScrapeJobs() throws {
+        let dir = try Binary.temporaryDirectory()
+        let file = dir.appendingPathComponent("prometheus.yml")
+        try Self.config(["node"]).write(to: file, atomically: true, encoding: .utf8)
+        let result = try Binary.run(["check", "config", file.path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("SUCCESS"))
+    }
+}
