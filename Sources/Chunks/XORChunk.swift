@@ -99,6 +99,10 @@ public struct XORChunk: Sendable, Equatable {
         fileprivate let leading: Int, trailing: Int, byteCount: Int, freeBits: Int, lastByte: UInt8
     }
 
+    /// A mark for ``rollback(to:)``, taken in place: a chunk held by a class is not
+    /// copied (and its bytes not retained) to read it, as the ``mark`` getter may be.
+    public mutating func takeMark() -> Mark { mark }
+
     /// A mark for ``rollback(to:)``.
     public var mark: Mark {
         Mark(count: count, minTime: minTime, maxTime: maxTime, lastValue: lastValue, lastDelta: lastDelta,

@@ -18,10 +18,13 @@ final class CurlLoop: @unchecked Sendable {  // multi is used only on the loop t
     private let multi: UnsafeMutableRawPointer
     private let inbox = Mutex(Inbox())
 
-    init(maxConnectionsPerHost: Int) throws(HTTPClientError) {
+    init(maxConnectionsPerHost: Int, maxIdleConnections: Int) throws(HTTPClientError) {
         guard let multi = curl_multi_init() else { throw .invalidRequest("curl_multi_init failed") }
         self.multi = multi
         tollgate_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
+        // Keep idle connections for reuse: curl's default cache is sized by the handles
+        // added at once, which for scrapes (one handle per request) would close them.
+        tollgate_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxIdleConnections)
         let thread = Thread { [self] in run() }
         thread.name = "tollgate-curl"
         thread.start()

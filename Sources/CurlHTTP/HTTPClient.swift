@@ -23,11 +23,13 @@ public final class HTTPClient: Sendable {
     private let nextID = Atomic<UInt64>(1)
 
     /// Starts the client's thread.
-    /// - Parameter maxConnectionsPerHost: the most connections open to one host at once; 0 means no limit.
+    /// - Parameters:
+    ///   - maxConnectionsPerHost: the most connections open to one host at once; 0 means no limit.
+    ///   - maxIdleConnections: how many idle connections to keep for reuse (one per scrape target, say).
     /// - Throws: ``HTTPClientError/invalidRequest(_:)`` when libcurl cannot start.
-    public init(maxConnectionsPerHost: Int = 0) throws(HTTPClientError) {
+    public init(maxConnectionsPerHost: Int = 0, maxIdleConnections: Int = 10_000) throws(HTTPClientError) {
         _ = Self.globalInit
-        loop = try CurlLoop(maxConnectionsPerHost: maxConnectionsPerHost)
+        loop = try CurlLoop(maxConnectionsPerHost: maxConnectionsPerHost, maxIdleConnections: maxIdleConnections)
     }
 
     private static let globalInit: Void = {

@@ -28,7 +28,7 @@ final class HeadSeries {
         let lastValue: Double?
     }
 
-    var undo: Undo { Undo(chunk: chunk.mark, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue) }
+    func takeUndo() -> Undo { Undo(chunk: chunk.takeMark(), hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue) }
 
     /// Restores the state of `undo`; `firstSealed` is the chunk this batch sealed first, if any.
     func restore(_ undo: Undo, firstSealed: XORChunk?) {

@@ -39,7 +39,7 @@ extension TSDB {
                 }
                 if series.batch != stamp {
                     series.batch = stamp
-                    undo.append((series, series.undo))
+                    undo.append((series, series.takeUndo()))
                 }
                 series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 record.samples.append((id, t, v))
