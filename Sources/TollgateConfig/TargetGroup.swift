@@ -53,8 +53,9 @@ public struct TargetGroup: Sendable, Equatable {
             default: throw reader.error(key.node, field: path, "unknown field")
             }
         }
-        for (index, target) in targets.enumerated() where target.isEmpty || target.contains("/") {
-            throw reader.error(node, field: "\(field).targets[\(index)]", "\"\(target)\" is not a valid host:port address")
+        // Addresses are checked after relabeling (the blackbox pattern lists URLs here).
+        for (index, target) in targets.enumerated() where target.isEmpty {
+            throw reader.error(node, field: "\(field).targets[\(index)]", "empty target address")
         }
     }
 }
