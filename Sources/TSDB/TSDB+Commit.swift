@@ -16,7 +16,8 @@ extension TSDB {
             var result = CommitResult()
             var record = LogRecord()
             record.samples.reserveCapacity(batch.count + byRef.count)
-            var undo: [(HeadSeries, HeadSeries.Undo)] = []
+            // By id, not by reference: an array of plain values is freed without a release per element.
+            var undo: [(UInt32, HeadSeries.Undo)] = []
             undo.reserveCapacity(min(batch.count + byRef.count, s.series.count))
             s.batch += 1
             let stamp = s.batch
@@ -39,7 +40,7 @@ extension TSDB {
                 }
                 if series.batch != stamp {
                     series.batch = stamp
-                    undo.append((series, series.takeUndo()))
+                    undo.append((id, series.takeUndo()))
                 }
                 series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 record.samples.append((id, t, v))
@@ -73,9 +74,8 @@ extension TSDB {
                 }
             } catch {
                 for (id, _) in created { s.series[id] = nil }
-                for (series, previous) in undo {
-                    let id = s.ids[series.labels]
-                    series.restore(previous, firstSealed: sealed.first { $0.0 == id }?.1)
+                for (id, previous) in undo {
+                    s.series[id]?.restore(previous, firstSealed: sealed.first { $0.0 == id }?.1)
                 }
                 throw error
             }

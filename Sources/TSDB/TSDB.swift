@@ -32,7 +32,7 @@ public final class TSDB: Sendable {
         /// Logged samples per series between checkpoints, at least: a checkpoint rewrites
         /// every open chunk, so its cost grows with the series count, and so does the gap.
         /// Recovery replays at most about this many samples per series.
-        public var checkpointSamplesPerSeries = 16
+        public var checkpointSamplesPerSeries = 64
         /// Time range of a merged block, in milliseconds (2 h).
         public var blockRange: Int64 = 2 * 3_600_000
 
