@@ -45,12 +45,9 @@ enum APIResult {
         case .error(let type, let message):
             status = type.status
             json.object { json in
-                json.key("status")
-                json.string("error")
-                json.key("errorType")
-                json.string(type.rawValue)
-                json.key("error")
-                json.string(message)
+                json.field("status", "error")
+                json.field("errorType", type.rawValue)
+                json.field("error", message)
             }
         }
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json.bytes)))

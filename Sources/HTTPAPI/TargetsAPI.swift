@@ -27,10 +27,8 @@ enum TargetsAPI {
             json.array { json in
                 for target in dropped {
                     json.object { json in
-                        json.key("discoveredLabels")
-                        json.labels(target.discoveredLabels)
-                        json.key("scrapePool")
-                        json.string(target.scrapePool)
+                        json.field("discoveredLabels", target.discoveredLabels)
+                        json.field("scrapePool", target.scrapePool)
                     }
                 }
             }
@@ -51,28 +49,18 @@ enum TargetsAPI {
 
     private static func write(_ target: ActiveTarget, into json: inout JSONWriter) {
         json.object { json in
-            json.key("discoveredLabels")
-            json.labels(target.discoveredLabels)
-            json.key("labels")
-            json.labels(target.labels)
-            json.key("scrapePool")
-            json.string(target.scrapePool)
-            json.key("scrapeUrl")
-            json.string(target.scrapeURL)
-            json.key("globalUrl")
-            json.string(target.scrapeURL)
-            json.key("lastError")
-            json.string(target.health.lastError)
-            json.key("lastScrape")
-            json.string(target.health.lastScrape.map(rfc3339) ?? "0001-01-01T00:00:00Z")
+            json.field("discoveredLabels", target.discoveredLabels)
+            json.field("labels", target.labels)
+            json.field("scrapePool", target.scrapePool)
+            json.field("scrapeUrl", target.scrapeURL)
+            json.field("globalUrl", target.scrapeURL)
+            json.field("lastError", target.health.lastError)
+            json.field("lastScrape", target.health.lastScrape.map(rfc3339) ?? "0001-01-01T00:00:00Z")
             json.key("lastScrapeDuration")
             json.number(target.health.lastScrapeDuration)
-            json.key("health")
-            json.string(target.health.health)
-            json.key("scrapeInterval")
-            json.string(target.scrapeInterval)
-            json.key("scrapeTimeout")
-            json.string(target.scrapeTimeout)
+            json.field("health", target.health.health)
+            json.field("scrapeInterval", target.scrapeInterval)
+            json.field("scrapeTimeout", target.scrapeTimeout)
         }
     }
 
@@ -96,16 +84,11 @@ enum TargetsAPI {
         json.array { json in
             for entry in entries {
                 json.object { json in
-                    json.key("target")
-                    json.labels(entry.target)
-                    json.key("metric")
-                    json.string(entry.metric)
-                    json.key("type")
-                    json.string(entry.type)
-                    json.key("help")
-                    json.string(entry.help)
-                    json.key("unit")
-                    json.string(entry.unit)
+                    json.field("target", entry.target)
+                    json.field("metric", entry.metric)
+                    json.field("type", entry.type)
+                    json.field("help", entry.help)
+                    json.field("unit", entry.unit)
                 }
             }
         }

@@ -93,9 +93,19 @@ final class ScrapeLoop: Sendable {
             settings = current
             let outcome = await scraper.scrape(settings: settings, forced: forced, cache: &cache, storage: storage, logger: logger)
             if Task.isCancelled && outcome.cancelled { break }
-            shared.withLock {
+            let previous = shared.withLock {
+                let previous = $0.status.lastError
                 $0.status = outcome.health
                 if outcome.health.lastError.isEmpty { $0.metadata = cache.metadata }
+                return previous
+            }
+            // Log when a target starts failing, fails differently, or recovers; not every failed scrape.
+            if outcome.health.lastError != previous {
+                if outcome.health.lastError.isEmpty {
+                    logger.info("scrape recovered", metadata: ["target": "\(target.url)"])
+                } else {
+                    logger.warning("scrape failed", metadata: ["target": "\(target.url)", "error": "\(outcome.health.lastError)"])
+                }
             }
             next += target.interval
             let now = Self.nowMilliseconds()

@@ -4,6 +4,7 @@ import CurlHTTP
 import Exposition
 import Foundation
 import Logging
+import CoreMetrics
 import Model
 import TSDB
 
@@ -76,8 +77,8 @@ struct Scraper {
             appender.rollback()
             cache.appendStaleMarkers(at: time, into: &appender)
         }
-        let duration = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
+        let elapsed = (ContinuousClock.now - started).components
+        let duration = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let values = [failure == nil ? 1 : 0, duration, Double(counts.scraped), Double(counts.postRelabel), Double(counts.seriesAdded)]
         appendReport(values, at: time, into: &appender)
         do {
@@ -92,9 +93,7 @@ struct Scraper {
             logger.error("cannot store scrape", metadata: ["target": "\(target.url)", "error": "\(error)"])
             failure = failure ?? ScrapeError("storage: \(error)")
         }
-        if let failure {
-            logger.debug("scrape failed", metadata: ["target": "\(target.url)", "error": "\(failure)"])
-        }
+        if let failure { ScrapeMetrics.count(failure) }
         return Outcome(
             health: TargetHealth(
                 health: failure == nil ? "up" : "down", lastError: failure?.description ?? "", lastScrape: wallStart,
@@ -148,6 +147,30 @@ enum HTTPStatusText {
         case 503: "Service Unavailable"
         case 504: "Gateway Timeout"
         default: ""
+        }
+    }
+}
+
+/// Counters of failed scrapes by the limit that failed them (Prometheus's
+/// `prometheus_target_scrapes_exceeded_*_total`), and of all failures.
+enum ScrapeMetrics {
+    static let failed = Counter(label: "tollgate_target_scrapes_failed_total")
+    static let sampleLimit = Counter(label: "tollgate_target_scrapes_exceeded_sample_limit_total")
+    static let bodySizeLimit = Counter(label: "tollgate_target_scrapes_exceeded_body_size_limit_total")
+    static let labelLimits = Counter(label: "tollgate_target_scrapes_exceeded_label_limits_total")
+    static let targetLimit = Counter(label: "tollgate_target_scrapes_exceeded_target_limit_total")
+
+    static func count(_ failure: ScrapeError) {
+        failed.increment()
+        let message = failure.description
+        if message == "sample limit exceeded" {
+            sampleLimit.increment()
+        } else if message == "body size limit exceeded" {
+            bodySizeLimit.increment()
+        } else if message.hasPrefix("label_limit") || message.hasPrefix("label_name_length_limit") || message.hasPrefix("label_value_length_limit") {
+            labelLimits.increment()
+        } else if message.hasPrefix("target_limit") {
+            targetLimit.increment()
         }
     }
 }

@@ -13,8 +13,9 @@ public struct ActiveTarget: Sendable {
     public var scrapePool: String
     /// The URL scraped.
     public var scrapeURL: String
-    /// The scrape interval and timeout as written (`15s`).
+    /// The scrape interval as written (`15s`).
     public var scrapeInterval: String
+    /// The scrape timeout as written (`10s`).
     public var scrapeTimeout: String
     /// The latest health.
     public var health: TargetHealth

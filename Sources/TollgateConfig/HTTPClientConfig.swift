@@ -8,45 +8,70 @@ import Yams
 public struct HTTPClientConfig: Sendable, Equatable {
     /// `basic_auth`: a user name and a password (inline or in a file).
     public struct BasicAuth: Sendable, Equatable {
+        /// `username`.
         public var username = ""
+        /// `username_file`: read at each request.
         public var usernameFile: String?
+        /// `password`.
         public var password = ""
+        /// `password_file`: read at each request.
         public var passwordFile: String?
     }
 
     /// `authorization` (or the older `bearer_token`): a header `Authorization: <type> <credentials>`.
     public struct Authorization: Sendable, Equatable {
+        /// `type` (`Bearer`).
         public var type = "Bearer"
+        /// `credentials`.
         public var credentials = ""
+        /// `credentials_file`: read at each request.
         public var credentialsFile: String?
     }
 
     /// `tls_config`.
     public struct TLS: Sendable, Equatable {
+        /// `ca`: inline PEM.
         public var ca: String?
+        /// `ca_file`.
         public var caFile: String?
+        /// `cert`: inline PEM client certificate.
         public var cert: String?
+        /// `cert_file`.
         public var certFile: String?
+        /// `key`: inline PEM client key.
         public var key: String?
+        /// `key_file`.
         public var keyFile: String?
+        /// `server_name`: SNI and the name verified.
         public var serverName: String?
+        /// `insecure_skip_verify`.
         public var insecureSkipVerify = false
+        /// `min_version`: `TLS10` … `TLS13`.
         public var minVersion: String?
     }
 
+    /// `basic_auth`.
     public var basicAuth: BasicAuth?
+    /// `authorization`, or `bearer_token` / `bearer_token_file`.
     public var authorization: Authorization?
+    /// `tls_config`.
     public var tls = TLS()
+    /// `proxy_url`.
     public var proxyURL: String?
+    /// `no_proxy`.
     public var noProxy: String?
+    /// `follow_redirects` (true).
     public var followRedirects = true
+    /// `enable_http2` (true).
     public var enableHTTP2 = true
     /// `http_headers`: each header's values (inline, then the contents of each file).
     public var headers: [String: HeaderValues] = [:]
 
     /// One `http_headers` entry.
     public struct HeaderValues: Sendable, Equatable {
+        /// `values` and `secrets`.
         public var values: [String] = []
+        /// `files`: each file's contents is one value, read at each request.
         public var files: [String] = []
     }
 

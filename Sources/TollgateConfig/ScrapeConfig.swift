@@ -7,9 +7,13 @@ import Yams
 public struct ScrapeConfig: Sendable, Equatable {
     /// A scrape protocol Tollgate can ask for in its Accept header.
     public enum ScrapeProtocol: String, Sendable, Equatable, CaseIterable {
+        /// OpenMetrics 1.0.
         case openMetrics1 = "OpenMetricsText1.0.0"
+        /// OpenMetrics 0.0.1.
         case openMetrics0 = "OpenMetricsText0.0.1"
+        /// The text format 1.0.0.
         case prometheusText1 = "PrometheusText1.0.0"
+        /// The text format 0.0.4.
         case prometheusText0 = "PrometheusText0.0.4"
     }
 

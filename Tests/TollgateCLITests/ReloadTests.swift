@@ -55,6 +55,8 @@ struct ReloadTests {
         #expect(try await pools(server) == ["three", "two"], "the running configuration stays")
         let (_, metrics, _) = try await server.get("/metrics")
         #expect(metrics.contains("tollgate_config_last_reload_successful 0"))
+        // Nothing listens on the targets' port: each failed scrape is counted.
+        #expect(metrics.contains("tollgate_target_scrapes_failed_total"))
 
         try Self.config(["four"]).write(to: file, atomically: true, encoding: .utf8)
         let (okStatus, _) = try await post(server, "/-/reload")
