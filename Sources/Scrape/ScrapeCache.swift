@@ -71,6 +71,7 @@ struct ScrapeCache {
         iteration &+= 1
         current.removeAll(keepingCapacity: true)
         let config = settings.config
+        appender.reserveCapacity(byReference: previous.count + 8)
         var parser = ExpositionParser(bytes: body, format: format)
         var metadata = ExpositionMetadata()
         var sampleLimitExceeded = false

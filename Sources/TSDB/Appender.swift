@@ -31,6 +31,11 @@ public struct Appender: Sendable {
         referenced.append((ref, t, v))
     }
 
+    /// Makes room for `count` more samples by reference (a scrape knows its size from the last one).
+    public mutating func reserveCapacity(byReference count: Int) {
+        referenced.reserveCapacity(referenced.count + count)
+    }
+
     /// The number of samples waiting.
     public var count: Int { samples.count + referenced.count }
 

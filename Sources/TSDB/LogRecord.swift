@@ -20,9 +20,35 @@ struct LogRecord: Equatable {
     }
 
     func encoded() -> Data {
+        var encoder = SampleEncoder(capacity: samples.count)
+        for sample in samples { encoder.append(sample.id, sample.t, sample.v) }
+        return Self.encoded(newSeries: newSeries, samples: encoder)
+    }
+
+    /// The samples of a record, encoded as they are accepted (no intermediate array).
+    struct SampleEncoder {
+        private(set) var bytes: [UInt8] = []
+        private(set) var count = 0
+        private var previousID: Int64 = 0
+        private var previousT: Int64 = 0
+
+        init(capacity: Int) { bytes.reserveCapacity(capacity * 12) }
+
+        mutating func append(_ id: UInt32, _ t: Int64, _ v: Double) {
+            SampleBlock.appendVarint(Int64(id) &- previousID, to: &bytes)
+            SampleBlock.appendVarint(t &- previousT, to: &bytes)
+            withUnsafeBytes(of: v.bitPattern.bigEndian) { bytes.append(contentsOf: $0) }
+            previousID = Int64(id)
+            previousT = t
+            count += 1
+        }
+    }
+
+    /// Layout: CRC-32, version 1, the new series, then the sample count and the samples.
+    static func encoded(newSeries: [(id: UInt32, labels: Data)], samples: SampleEncoder) -> Data {
         // Four bytes for the checksum, filled in at the end, then the version.
         var body: [UInt8] = [0, 0, 0, 0, 1]
-        body.reserveCapacity(16 + samples.count * 14)
+        body.reserveCapacity(32 + samples.bytes.count + newSeries.reduce(0) { $0 + 10 + $1.labels.count })
         SampleBlock.appendVarint(Int64(newSeries.count), to: &body)
         for series in newSeries {
             SampleBlock.appendVarint(Int64(series.id), to: &body)
@@ -30,16 +56,7 @@ struct LogRecord: Equatable {
             body.append(contentsOf: series.labels)
         }
         SampleBlock.appendVarint(Int64(samples.count), to: &body)
-        var previousID: Int64 = 0
-        var previousT: Int64 = 0
-        for sample in samples {
-            SampleBlock.appendVarint(Int64(sample.id) &- previousID, to: &body)
-            SampleBlock.appendVarint(sample.t &- previousT, to: &body)
-            let bits = sample.v.bitPattern
-            for shift in stride(from: 56, through: 0, by: -8) { body.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-            previousID = Int64(sample.id)
-            previousT = sample.t
-        }
+        body.append(contentsOf: samples.bytes)
         let crc = body.withUnsafeBufferPointer { Gzip.crc32(UnsafeBufferPointer(rebasing: $0[4...])) }
         body[0] = UInt8(crc >> 24)
         body[1] = UInt8(truncatingIfNeeded: crc >> 16)

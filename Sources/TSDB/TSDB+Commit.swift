@@ -14,8 +14,8 @@ extension TSDB {
     func commitNow(_ batch: [(Labels, Int64, Double)], _ byRef: [(SeriesRef, Int64, Double)] = []) throws -> CommitResult {
         try state.withLock { s in
             var result = CommitResult()
-            var record = LogRecord()
-            record.samples.reserveCapacity(batch.count + byRef.count)
+            var newSeries: [(id: UInt32, labels: Data)] = []
+            var logged = LogRecord.SampleEncoder(capacity: batch.count + byRef.count)
             // By id, not by reference: an array of plain values is freed without a release per element.
             var undo: [(UInt32, HeadSeries.Undo)] = []
             undo.reserveCapacity(min(batch.count + byRef.count, s.series.count))
@@ -43,7 +43,7 @@ extension TSDB {
                     undo.append((id, series.takeUndo()))
                 }
                 series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
-                record.samples.append((id, t, v))
+                logged.append(id, t, v)
                 result.appended += 1
             }
             for (ref, t, v) in byRef { accept(ref.id, t, v) }
@@ -56,18 +56,18 @@ extension TSDB {
                     nextID += 1
                     pending[labels] = id
                     created.append((id, labels))
-                    record.newSeries.append((id, LabelsCodec.encode(labels)))
+                    newSeries.append((id, LabelsCodec.encode(labels)))
                     s.series[id] = HeadSeries(labels: labels)
                 }
                 accept(id, t, v)
             }
-            guard !created.isEmpty || !record.samples.isEmpty else { return result }
+            guard !created.isEmpty || logged.count > 0 else { return result }
             do {
-                let encoded = record.encoded()
+                let encoded = LogRecord.encoded(newSeries: newSeries, samples: logged)
                 try pool.write { db in
                     if !created.isEmpty {
                         let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
-                        for (id, data) in record.newSeries { try insert.execute(arguments: [Int64(id), data]) }
+                        for (id, data) in newSeries { try insert.execute(arguments: [Int64(id), data]) }
                     }
                     try db.execute(sql: "INSERT INTO head_log (data) VALUES (?)", arguments: [encoded])
                     for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
@@ -85,7 +85,7 @@ extension TSDB {
                 s.postings.add(id, labels)
             }
             s.logRecords += 1
-            s.logSamples += record.samples.count
+            s.logSamples += logged.count
             result.newSeries = created.count
             if s.logRecords >= options.checkpointInterval && s.logSamples >= options.checkpointSamplesPerSeries * s.series.count {
                 try checkpoint(&s)
