@@ -27,6 +27,8 @@ public struct SeriesKeyTable: Sendable {
 
     private var slots: [Slot]
     private var arena: [UInt8] = []
+    /// Where each id's key lies in the arena, for ids below `Int32.max` inserted densely.
+    private var ranges: [(offset: Int32, length: Int32)] = []
     /// The number of keys stored.
     public private(set) var count = 0
 
@@ -57,8 +59,25 @@ public struct SeriesKeyTable: Sendable {
             return
         }
         slots[index] = Slot(hash: hash, offset: Int32(truncatingIfNeeded: arena.count), length: Int32(truncatingIfNeeded: key.count), id: Int32(truncatingIfNeeded: id))
+        if id == ranges.count { ranges.append((Int32(truncatingIfNeeded: arena.count), Int32(truncatingIfNeeded: key.count))) }
         arena.append(contentsOf: key)
         count += 1
+    }
+
+    /// Whether `key` is the key stored for `id`: one comparison, no hashing. A scrape checks
+    /// the series that followed the last one in the previous scrape first, since targets
+    /// usually expose series in the same order every time.
+    /// - Complexity: O(key length); false for ids not inserted in order from 0.
+    public func key(of id: Int, equals key: ArraySlice<UInt8>) -> Bool {
+        guard id >= 0, id < ranges.count else { return false }
+        let range = ranges[id]
+        guard Int(range.length) == key.count else { return false }
+        return key.withUnsafeBytes { k in
+            arena.withUnsafeBytes { a in
+                guard let keyBase = k.baseAddress, let arenaBase = a.baseAddress else { return true }
+                return memcmp(arenaBase + Int(range.offset), keyBase, k.count) == 0
+            }
+        }
     }
 
     /// The slot holding `key`, or the empty slot where it would go.

@@ -75,6 +75,7 @@ struct ScrapeCache {
         var parser = ExpositionParser(bytes: body, format: format)
         var metadata = ExpositionMetadata()
         var sampleLimitExceeded = false
+        var expected = 0
         do {
             while let entry = try parser.next() {
                 guard entry == .sample else {
@@ -83,7 +84,9 @@ struct ScrapeCache {
                 }
                 counts.scraped += 1
                 let index: Int
-                if let found = keys.find(parser.seriesBytes) {
+                if keys.key(of: expected, equals: parser.seriesBytes) {
+                    index = expected  // the same order as the last scrape: no hash lookup
+                } else if let found = keys.find(parser.seriesBytes) {
                     index = found
                 } else {
                     index = refs.count
@@ -100,6 +103,7 @@ struct ScrapeCache {
                         counts.seriesAdded += 1
                     }
                 }
+                expected = index + 1
                 guard !dropped[index] else { continue }
                 counts.postRelabel += 1
                 if config.limits.sampleLimit > 0 && counts.postRelabel > config.limits.sampleLimit {

@@ -20,6 +20,16 @@ struct SeriesKeyTableTests {
         #expect(table.count == keys.count)
     }
 
+    @Test func keysCompareByIdWithoutHashing() {
+        var table = SeriesKeyTable()
+        let keys = ["a{x=\"1\"}", "a{x=\"2\"}", "b"].map { Array($0.utf8)[...] }
+        for (id, key) in keys.enumerated() { table.insert(key, id: id) }
+        #expect(table.key(of: 1, equals: keys[1]))
+        #expect(!table.key(of: 1, equals: keys[0]), "same length, other bytes")
+        #expect(!table.key(of: 2, equals: keys[0]), "other length")
+        #expect(!table.key(of: 3, equals: keys[2]) && !table.key(of: -1, equals: keys[2]), "no such id")
+    }
+
     @Test func keysAreSlicesOfABody() throws {
         let body = Array("a{x=\"1\"} 1\na{x=\"2\"} 2\na{x=\"1\"} 3\n".utf8)
         var parser = ExpositionParser(bytes: body, format: .text)
