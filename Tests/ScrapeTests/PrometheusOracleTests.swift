@@ -39,6 +39,15 @@ enum PrometheusOracle {
         throw TestFailure("prometheus did not become ready")
     }
 
+    /// Prometheus and a Tollgate scrape manager (with its store) on the same configuration.
+    static func startBoth(_ config: String) async throws -> (prometheus: (port: Int, stop: () -> Void), tsdb: TSDB, manager: ScrapeManager) {
+        let prometheus = try await start(config: config, in: try await temporaryStorage().1)
+        let (tsdb, _) = try await temporaryStorage()
+        let manager = try ScrapeLoopTests.manager(tsdb)
+        await manager.apply(try TollgateConfig(yaml: config, file: "oracle.yml"))
+        return (prometheus, tsdb, manager)
+    }
+
     /// `data` of a Prometheus API answer.
     static func get(_ port: Int, _ path: String) async throws -> Any? {
         let client = try HTTPClient()
@@ -99,13 +108,11 @@ struct PrometheusOracleTests {
                     action: drop
 
             """
-        let directory = try await temporaryStorage().1
-        let prometheus = try await PrometheusOracle.start(config: config, in: directory)
-        defer { prometheus.stop() }
-        let (tsdb, _) = try await temporaryStorage()
-        let manager = try ScrapeLoopTests.manager(tsdb)
-        await manager.apply(try TollgateConfig(yaml: config, file: "oracle.yml"))
-        defer { Task { await manager.stop() } }
+        let (prometheus, _, manager) = try await PrometheusOracle.startBoth(config)
+        defer {
+            prometheus.stop()
+            Task { await manager.stop() }
+        }
 
         // Prometheus publishes discovered targets after a few seconds.
         var theirs: [String: Any] = [:]
@@ -162,13 +169,11 @@ struct PrometheusOracleTests {
                 static_configs: [{targets: ['\(server.address)']}]
 
             """
-        let directory = try await temporaryStorage().1
-        let prometheus = try await PrometheusOracle.start(config: jobs, in: directory)
-        defer { prometheus.stop() }
-        let (tsdb, _) = try await temporaryStorage()
-        let manager = try ScrapeLoopTests.manager(tsdb)
-        await manager.apply(try TollgateConfig(yaml: jobs, file: "oracle.yml"))
-        defer { Task { await manager.stop() } }
+        let (prometheus, tsdb, manager) = try await PrometheusOracle.startBoth(jobs)
+        defer {
+            prometheus.stop()
+            Task { await manager.stop() }
+        }
 
         let query = "/api/v1/series?match%5B%5D=%7B__name__%3D~%22.%2B%22%7D"
         var theirs: Set<Labels> = []
