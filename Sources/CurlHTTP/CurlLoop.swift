@@ -6,7 +6,8 @@ import Synchronization
 
 /// Owns a curl multi handle and the one thread that runs it: transfers are added,
 /// cancelled and completed there, never on Swift's cooperative pool. Other threads
-/// only queue work and wake the loop (`curl_multi_wakeup` is thread-safe).
+/// only queue work and wake the loop (`curl_multi_wakeup` is thread-safe), under the
+/// inbox lock so no wake-up can reach a handle the thread has freed.
 final class CurlLoop: @unchecked Sendable {  // multi is used only on the loop thread, except curl_multi_wakeup
     private struct Inbox {
         var added: [Transfer] = []
@@ -35,22 +36,26 @@ final class CurlLoop: @unchecked Sendable {  // multi is used only on the loop t
         let accepted = inbox.withLock { inbox -> Bool in
             guard !inbox.stopping else { return false }
             inbox.added.append(transfer)
+            curl_multi_wakeup(multi)
             return true
         }
         guard accepted else { return transfer.complete(.failure(.cancelled)) }
-        curl_multi_wakeup(multi)
     }
 
     /// Asks the loop to stop a transfer; it completes with ``HTTPClientError/cancelled``.
     func cancel(_ id: UInt64) {
-        inbox.withLock { _ = $0.cancelled.insert(id) }
-        curl_multi_wakeup(multi)
+        inbox.withLock {
+            $0.cancelled.insert(id)
+            if !$0.stopped { curl_multi_wakeup(multi) }
+        }
     }
 
     /// Stops the thread; transfers still running complete as cancelled.
     func shutdown() {
-        inbox.withLock { $0.stopping = true }
-        curl_multi_wakeup(multi)
+        inbox.withLock {
+            $0.stopping = true
+            if !$0.stopped { curl_multi_wakeup(multi) }
+        }
     }
 
     private func run() {
@@ -90,6 +95,8 @@ final class CurlLoop: @unchecked Sendable {  // multi is used only on the loop t
             }
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }
+        // Wake-ups happen under the lock and only before this flag, never on a freed handle.
+        inbox.withLock { $0.stopped = true }
         curl_multi_cleanup(multi)
     }
 }

@@ -117,4 +117,20 @@ import TollgateConfig
         await #expect(throws: HTTPClientError.cancelled) { try await task.value }
         #expect(ContinuousClock.now - started < .seconds(3))
     }
+
+    @Test func aClientShutDownFailsRequestsWithoutCrashing() async throws {
+        let server = try TargetServer()
+        try await server.serve("/slow", "x 1\n", delay: 5)
+        let client = try HTTPClient()
+        let inFlight = Task { try await client.execute(.init(url: "http://\(server.address)/slow")) }
+        try await Task.sleep(for: .milliseconds(200))
+        client.shutdown()
+        await #expect(throws: HTTPClientError.cancelled) { try await inFlight.value }
+        try await Task.sleep(for: .milliseconds(100))
+        // After the loop has freed its handle: new requests and cancellations are refused quietly.
+        let late = Task { try await client.execute(.init(url: "http://\(server.address)/slow")) }
+        late.cancel()
+        await #expect(throws: HTTPClientError.cancelled) { try await late.value }
+        await #expect(throws: HTTPClientError.cancelled) { try await client.execute(.init(url: "http://\(server.address)/slow")) }
+    }
 }
