@@ -44,9 +44,6 @@ final class ScrapeLoop: Sendable {
     var status: TargetHealth { shared.withLock { $0.status } }
     /// The HELP, TYPE and UNIT lines of the last successful scrape.
     var metadata: ExpositionMetadata { shared.withLock { $0.metadata } }
-    /// The settings in use.
-    var settings: ScrapeSettings { shared.withLock { $0.settings } }
-
     /// Replaces the job's settings from the next scrape on.
     func update(_ settings: ScrapeSettings) { shared.withLock { $0.settings = settings } }
 
@@ -133,6 +130,4 @@ public struct TargetHealth: Sendable, Equatable {
     public var lastScrape: Date?
     /// How long the last scrape took, in seconds.
     public var lastScrapeDuration = 0.0
-    /// Samples the last scrape stored (after relabeling).
-    public var lastSamples = 0
 }

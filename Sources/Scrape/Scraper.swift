@@ -97,7 +97,7 @@ struct Scraper {
         return Outcome(
             health: TargetHealth(
                 health: failure == nil ? "up" : "down", lastError: failure?.description ?? "", lastScrape: wallStart,
-                lastScrapeDuration: duration, lastSamples: counts.postRelabel))
+                lastScrapeDuration: duration))
     }
 
     /// Stale markers for the synthetic series of a removed target.
