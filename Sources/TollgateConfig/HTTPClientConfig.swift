@@ -103,15 +103,15 @@ public struct HTTPClientConfig: Sendable, Equatable {
 
     private static func basicAuth(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> BasicAuth {
         var auth = BasicAuth()
-        for (key, value) in try reader.mapping(node, field: field) {
-            let path = "\(field).\(key.name)"
+        try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "username": auth.username = try reader.string(value, field: path)
             case "username_file": auth.usernameFile = try reader.path(value, field: path)
             case "password": auth.password = try reader.string(value, field: path)
             case "password_file": auth.passwordFile = try reader.path(value, field: path)
-            default: throw reader.error(key.node, field: path, "unknown field")
+            default: return false
             }
+            return true
         }
         if !auth.password.isEmpty && auth.passwordFile != nil {
             throw reader.error(node, field: field, "at most one of basic_auth password & password_file must be configured")
@@ -121,14 +121,14 @@ public struct HTTPClientConfig: Sendable, Equatable {
 
     private static func authorization(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> Authorization {
         var auth = Authorization()
-        for (key, value) in try reader.mapping(node, field: field) {
-            let path = "\(field).\(key.name)"
+        try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "type": auth.type = try reader.string(value, field: path)
             case "credentials": auth.credentials = try reader.string(value, field: path)
             case "credentials_file": auth.credentialsFile = try reader.path(value, field: path)
-            default: throw reader.error(key.node, field: path, "unknown field")
+            default: return false
             }
+            return true
         }
         if auth.type.lowercased() == "basic" {
             throw reader.error(node, field: "\(field).type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead")
@@ -141,8 +141,7 @@ public struct HTTPClientConfig: Sendable, Equatable {
 
     private static func tls(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> TLS {
         var tls = TLS()
-        for (key, value) in try reader.mapping(node, field: field) {
-            let path = "\(field).\(key.name)"
+        try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "ca": tls.ca = try reader.string(value, field: path)
             case "ca_file": tls.caFile = try reader.path(value, field: path)
@@ -160,8 +159,9 @@ public struct HTTPClientConfig: Sendable, Equatable {
                 tls.minVersion = version
             case "max_version", "ca_ref", "cert_ref", "key_ref":
                 throw reader.error(key.node, field: path, "not supported by this version of Tollgate yet")
-            default: throw reader.error(key.node, field: path, "unknown field")
+            default: return false
             }
+            return true
         }
         if tls.ca != nil && tls.caFile != nil { throw reader.error(node, field: field, "at most one of ca and ca_file must be configured") }
         if tls.cert != nil && tls.certFile != nil { throw reader.error(node, field: field, "at most one of cert and cert_file must be configured") }
@@ -174,13 +174,13 @@ public struct HTTPClientConfig: Sendable, Equatable {
 
     private static func headerValues(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> HeaderValues {
         var header = HeaderValues()
-        for (key, value) in try reader.mapping(node, field: field) {
-            let path = "\(field).\(key.name)"
+        try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "values", "secrets": header.values += try reader.strings(value, field: path)
             case "files": header.files += try reader.strings(value, field: path).map(reader.resolve)
-            default: throw reader.error(key.node, field: path, "unknown field")
+            default: return false
             }
+            return true
         }
         return header
     }

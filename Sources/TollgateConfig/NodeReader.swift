@@ -99,3 +99,15 @@ extension NodeReader {
         return String(file[...slash]) + path
     }
 }
+
+extension NodeReader {
+    /// Reads each entry of a mapping with `read`, which gets the key, the value and the
+    /// entry's dotted field path; an entry `read` does not take (returns false) is an
+    /// unknown field.
+    func fields(_ node: Node, field: String, _ read: (Key, Node, String) throws(ConfigError) -> Bool) throws(ConfigError) {
+        for (key, value) in try mapping(node, field: field) {
+            let path = "\(field).\(key.name)"
+            guard try read(key, value, path) else { throw error(key.node, field: path, "unknown field") }
+        }
+    }
+}

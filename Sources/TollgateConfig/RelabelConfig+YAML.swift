@@ -18,8 +18,7 @@ extension NodeReader {
         var separator = ";", regex = "(.*)", targetLabel = "", replacement = "$1"
         var modulus: UInt64 = 0
         var action = RelabelConfig.Action.replace
-        for (key, value) in try mapping(node, field: field) {
-            let path = "\(field).\(key.name)"
+        try fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "source_labels": sourceLabels = try strings(value, field: path)
             case "separator": separator = try string(value, field: path)
@@ -33,8 +32,9 @@ extension NodeReader {
                     throw error(value, field: path, "unknown relabel action \"\(name)\"")
                 }
                 action = parsed
-            default: throw error(key.node, field: path, "unknown field")
+            default: return false
             }
+            return true
         }
         do {
             return try RelabelConfig(

@@ -45,13 +45,13 @@ public struct TargetGroup: Sendable, Equatable {
         targets = []
         labels = [:]
         self.source = source
-        for (key, value) in try reader.mapping(node, field: field) {
-            let path = "\(field).\(key.name)"
+        try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "targets": targets = try reader.strings(value, field: path)
             case "labels": labels = try reader.stringMap(value, field: path)
-            default: throw reader.error(key.node, field: path, "unknown field")
+            default: return false
             }
+            return true
         }
         // Addresses are checked after relabeling (the blackbox pattern lists URLs here).
         for (index, target) in targets.enumerated() where target.isEmpty {
@@ -69,13 +69,13 @@ public struct FileSDConfig: Sendable, Equatable {
 
     init(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) {
         files = []
-        for (key, value) in try reader.mapping(node, field: field) {
-            let path = "\(field).\(key.name)"
+        try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "files": files = try reader.strings(value, field: path).map(reader.resolve)
             case "refresh_interval": refreshInterval = try reader.duration(value, field: path)
-            default: throw reader.error(key.node, field: path, "unknown field")
+            default: return false
             }
+            return true
         }
         for pattern in files {
             let name = pattern.split(separator: "/").last.map(String.init) ?? pattern
