@@ -24,8 +24,8 @@ struct Lexer {
     }
 
     private mutating func emit(_ kind: Token.Kind, from start: Int, text: String? = nil) {
-        let value = text ?? String(decoding: input[start..<pos], as: UTF8.self)
-        tokens.append(Token(kind: kind, text: value, start: start, end: pos))
+        let raw = String(decoding: input[start..<pos], as: UTF8.self)
+        tokens.append(Token(kind: kind, text: text ?? raw, start: start, end: pos, raw: raw))
     }
 
     private mutating func fail(_ message: String, at start: Int) {

@@ -30,8 +30,15 @@ struct Token: Sendable {
     var text: String
     var start: Int
     var end: Int
+    /// The source text as written (with quotes, for strings).
+    var raw: String = ""
 
     var range: PositionRange { PositionRange(start, end) }
+
+    /// Go's `%.10q…` for long token text, `%q` otherwise.
+    private static func truncatedQuote(_ value: String) -> String {
+        value.utf8.count > 10 ? goQuote(String(value.unicodeScalars.prefix(10))) + "..." : goQuote(value)
+    }
 
     /// Prometheus's `Item.desc()`, as used in "unexpected …" messages.
     var desc: String {
@@ -40,11 +47,9 @@ struct Token: Sendable {
         case .error: return text
         case .identifier: return "identifier \(goQuote(text))"
         case .metricIdentifier: return "metric identifier \(goQuote(text))"
-        case .number: return "number \(goQuote(text))"
-        case .duration: return "duration \(goQuote(text))"
-        case .string:
-            let quoted = goQuote(text)
-            return "string " + (quoted.utf8.count > 12 ? String(quoted.prefix(11)) + "\"..." : quoted)
+        case .number: return "number " + Self.truncatedQuote(raw)
+        case .duration: return "duration " + Self.truncatedQuote(raw)
+        case .string: return "string " + Self.truncatedQuote(raw)
         case .op(let op): return "<op:\(op.rawValue)>"
         case .keyword(let k): return "<\(k.rawValue)>"
         case .aggregator(let a): return "<aggr:\(a.rawValue)>"

@@ -57,8 +57,14 @@ extension Parser {
     private mutating func parseBracketDuration(context: String, expected: String) throws(ParseError) -> DurationExpr {
         let start = current.start
         guard startsDuration else { throw unexpected(context, expected) }
+        let signed = current.kind == .op(.add) || current.kind == .op(.sub)
         let duration = try parseDurationExpr(0)
-        checkDurationEnabled(duration, PositionRange(start, tokens[max(index - 1, 0)].end))
+        let range = PositionRange(start, tokens[max(index - 1, 0)].end)
+        if signed && !options.enableDurationExpressions {
+            addError(range, "experimental duration expression is not enabled")
+        } else {
+            checkDurationEnabled(duration, range)
+        }
         return duration
     }
 
