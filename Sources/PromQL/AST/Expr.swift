@@ -236,6 +236,9 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     case add = "+", sub = "-", mul = "*", div = "/", mod = "%", pow = "^", atan2
     case eql = "==", neq = "!=", gtr = ">", lss = "<", gte = ">=", lte = "<="
     case and, or, unless
+    /// Native-histogram trimming: `>/` keeps the part of each histogram above the scalar,
+    /// `</` the part below it.
+    case trimUpper = ">/", trimLower = "</"
 
     /// Comparison operators, which filter unless `bool` is given.
     public var isComparison: Bool { [.eql, .neq, .gtr, .lss, .gte, .lte].contains(self) }
@@ -248,7 +251,7 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
         case .and, .unless: 2
         case .eql, .neq, .gtr, .lss, .gte, .lte: 3
         case .add, .sub: 4
-        case .mul, .div, .mod, .atan2: 5
+        case .mul, .div, .mod, .atan2, .trimUpper, .trimLower: 5
         case .pow: 6
         }
     }

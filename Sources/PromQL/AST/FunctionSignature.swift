@@ -61,6 +61,10 @@ public struct FunctionSignature: Sendable, Hashable {
             .init("ts_of_first_over_time", [m], v, experimental: true), .init("ts_of_last_over_time", [m], v, experimental: true),
             .init("ts_of_max_over_time", [m], v, experimental: true), .init("ts_of_min_over_time", [m], v, experimental: true),
             .init("vector", [s], v), .init("year", [v], v, variadic: 1),
+            // The evaluation window as scalars, and scalar min/max (Prometheus 3, experimental).
+            .init("start", [], s, experimental: true), .init("end", [], s, experimental: true),
+            .init("step", [], s, experimental: true), .init("range", [], s, experimental: true),
+            .init("min_of", [s, s], s, experimental: true), .init("max_of", [s, s], s, experimental: true),
         ]
         all.sort { $0.name < $1.name }
         return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

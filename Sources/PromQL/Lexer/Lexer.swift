@@ -92,6 +92,9 @@ struct Lexer {
             if peek() == UInt8(ascii: "=") {
                 pos += 1
                 emit(.op(.lte), from: start)
+            } else if peek() == UInt8(ascii: "/") {
+                pos += 1
+                emit(.op(.trimLower), from: start)
             } else {
                 emit(.op(.lss), from: start)
             }
@@ -99,6 +102,9 @@ struct Lexer {
             if peek() == UInt8(ascii: "=") {
                 pos += 1
                 emit(.op(.gte), from: start)
+            } else if peek() == UInt8(ascii: "/") {
+                pos += 1
+                emit(.op(.trimUpper), from: start)
             } else {
                 emit(.op(.gtr), from: start)
             }

@@ -16,8 +16,8 @@ extension Parser {
                 advance()
                 try parseAt(&expr)
             case .identifier where ["anchored", "smoothed"].contains(current.text.lowercased()):
-                let word = advance().text.lowercased()
-                setExtendedRange(&expr, word)
+                let token = advance()
+                setExtendedRange(&expr, token.text.lowercased(), end: token.end)
             default:
                 return expr
             }
@@ -236,18 +236,23 @@ extension Parser {
         if already { addError(expr.position, "@ <timestamp> may not be set multiple times") }
     }
 
-    /// `anchored` / `smoothed` after a range selector.
-    private mutating func setExtendedRange(_ expr: inout Expr, _ word: String) {
+    /// `anchored` / `smoothed` after a range or instant vector selector.
+    private mutating func setExtendedRange(_ expr: inout Expr, _ word: String, end: Int) {
         if !options.enableExtendedRangeSelectors {
             addError(expr.position, "\(word) modifier is experimental and not enabled")
         }
-        guard case .matrixSelector(var m) = expr else {
-            addError(expr.position, "\(word) modifier can only be used on range vector selectors")
-            return
+        switch expr {
+        case .matrixSelector(var m):
+            if word == "anchored" { m.selector.anchored = true } else { m.selector.smoothed = true }
+            m.position.end = end
+            expr = .matrixSelector(m)
+        case .vectorSelector(var v):
+            if word == "anchored" { v.anchored = true } else { v.smoothed = true }
+            v.position.end = end
+            expr = .vectorSelector(v)
+        default:
+            addError(expr.position, "\(word) modifier must be preceded by an instant vector selector or range vector selector")
         }
-        if word == "anchored" { m.selector.anchored = true } else { m.selector.smoothed = true }
-        m.position.end = lastClosing
-        expr = .matrixSelector(m)
     }
 }
 

@@ -37,8 +37,7 @@ extension DurationExpr: CustomStringConvertible {
     public var description: String {
         switch self {
         case .literal(let ms): formatDuration(milliseconds: ms)
-        case .number(let s):
-            (s * 1000).rounded() == s * 1000 && abs(s) < 9e15 ? formatDuration(milliseconds: Int64((s * 1000).rounded())) : goFormatFloat(s)
+        case .number(let s): goFormatFloat(s)
         case .step: "step()"
         case .range: "range()"
         case .minOf(let a, let b): "min_of(\(a), \(b))"
@@ -49,10 +48,17 @@ extension DurationExpr: CustomStringConvertible {
         }
     }
 
+    /// A whole range, step or offset: plain numbers of seconds print as durations (`[300]` as `[5m]`).
+    var topLevelDescription: String {
+        if case .number = self, let ms = literalMilliseconds { return formatDuration(milliseconds: ms) }
+        return description
+    }
+
     /// As written after `offset`: anything but a plain literal needs parentheses to parse back.
     var offsetDescription: String {
         switch self {
-        case .literal, .number, .step, .range, .minOf, .maxOf, .paren: description
+        case .number: topLevelDescription
+        case .literal, .step, .range, .minOf, .maxOf, .paren: description
         case .negate(let inner):
             switch inner {
             case .paren, .step, .range, .minOf, .maxOf: description
@@ -95,7 +101,10 @@ private func groupingList(_ labels: [String]) -> String {
 extension VectorSelector: CustomStringConvertible {
     /// `name{a="b"} @ t offset d`, matchers sorted; a name that is not a legacy metric name is
     /// printed quoted inside the braces.
-    public var description: String { selectorText + atSuffix(at) + offsetSuffix(offset) }
+    public var description: String { selectorText + extendedSuffix + atSuffix(at) + offsetSuffix(offset) }
+
+    /// ` anchored` / ` smoothed`.
+    var extendedSuffix: String { (anchored ? " anchored" : "") + (smoothed ? " smoothed" : "") }
 
     /// The selector without `@` and `offset`.
     var selectorText: String {
@@ -126,17 +135,15 @@ private func isReservedWord(_ name: String) -> Bool {
 extension MatrixSelector: CustomStringConvertible {
     /// `selector[range] anchored @ t offset d`.
     public var description: String {
-        var out = "\(selector.selectorText)[\(range)]"
-        if selector.anchored { out += " anchored" }
-        if selector.smoothed { out += " smoothed" }
-        return out + atSuffix(selector.at) + offsetSuffix(selector.offset)
+        "\(selector.selectorText)[\(range.topLevelDescription)]" + selector.extendedSuffix + atSuffix(selector.at)
+            + offsetSuffix(selector.offset)
     }
 }
 
 extension SubqueryExpr: CustomStringConvertible {
     /// `expr[range:step] @ t offset d`.
     public var description: String {
-        "\(expr)[\(range):\(step.map(\.description) ?? "")]" + atSuffix(at) + offsetSuffix(offset)
+        "\(expr)[\(range.topLevelDescription):\(step.map(\.topLevelDescription) ?? "")]" + atSuffix(at) + offsetSuffix(offset)
     }
 }
 
