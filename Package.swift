@@ -63,6 +63,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // PromQL syntax: lexer, parser, type checks and printer.
+        .target(name: "PromQL", dependencies: ["Model"], swiftSettings: swiftSettings),
+        // PromQL evaluation over the Queryable seam: instant and range queries, every float function.
+        .target(
+            name: "PromQLEngine",
+            dependencies: ["Model", "PromQL", "Relabel", "TSDB", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // gzip / deflate over zlib; the only importer of CZlib.
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field.
@@ -88,7 +96,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Model", "Scrape",
+                "Gzip", "Model", "PromQL", "PromQLEngine", "Scrape", "TSDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +106,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "Exposition", "Gzip", "HTTPAPI", "Model", "Scrape", "TollgateConfig", "TSDB",
+                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQLEngine", "Scrape", "TollgateConfig", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -130,6 +138,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "Model"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PromQLEngineTests",
+            dependencies: ["PromQLEngine", "PromQL", "TSDB", "Model", .product(name: "Logging", package: "swift-log")],
+            exclude: ["promqltest-skips.txt"],  // read by path
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ScrapeTests",
             dependencies: [
@@ -141,7 +156,11 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPAPITests",
-            dependencies: ["HTTPAPI", "Model", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "HTTPAPI", "Gzip", "Model", "PromQLEngine", "TSDB",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateCLITests", dependencies: ["Exposition", "Model", "tollgate"], swiftSettings: swiftSettings),

@@ -4,12 +4,12 @@ import Crypto
 
 /// A relabeling regex: fully anchored, `.` matching newlines, matching code points
 /// (RE2's semantics as Prometheus compiles it: `^(?s:re)$`).
-struct RelabelRegex: @unchecked Sendable {
+package struct RelabelRegex: @unchecked Sendable {
     // @unchecked: a compiled `Regex` is immutable and only read.
     let source: String
     private let regex: Regex<AnyRegexOutput>
 
-    init(_ source: String) throws(RelabelError) {
+    package init(_ source: String) throws(RelabelError) {
         self.source = source
         do {
             regex = try Regex("^(?s:" + source + ")$").matchingSemantics(.unicodeScalar)
@@ -20,7 +20,7 @@ struct RelabelRegex: @unchecked Sendable {
 
     func matches(_ value: String) -> Bool { (try? regex.wholeMatch(in: value)) != nil }
 
-    func match(_ value: String) -> RelabelMatch? {
+    package func match(_ value: String) -> RelabelMatch? {
         guard let found = try? regex.wholeMatch(in: value) else { return nil }
         var groups: [String?] = []
         var names: [String: Int] = [:]
@@ -33,14 +33,14 @@ struct RelabelRegex: @unchecked Sendable {
 }
 
 /// One match: its capture groups, to expand a template.
-struct RelabelMatch {
+package struct RelabelMatch {
     let groups: [String?]
     let names: [String: Int]
 
     /// Go's `Regexp.Expand`: `$$` is `$`; `$name` takes the longest run of letters,
     /// digits and `_` (so `$1x` names group "1x", which is empty); `${name}` is explicit;
     /// a number names a group by index; a `$` that starts no name stays as it is.
-    func expand(_ template: String) -> String {
+    package func expand(_ template: String) -> String {
         var out = ""
         var rest = Substring(template)
         while let dollar = rest.firstIndex(of: "$") {

@@ -1,6 +1,6 @@
 // Tollgate — Go's float forms, used for le/quantile normalization and the writer.
 
-import Model
+@testable import Model
 import Testing
 
 @testable import Exposition

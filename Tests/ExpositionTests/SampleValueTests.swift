@@ -1,6 +1,6 @@
 // Tollgate — the value grammar of a Prometheus scrape.
 
-import Model
+@testable import Model
 import Testing
 
 @testable import Exposition

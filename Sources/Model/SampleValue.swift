@@ -1,4 +1,4 @@
-// Tollgate — Exposition: sample values as a Prometheus scrape reads them.
+// Tollgate — Model: sample values as a Prometheus scrape reads them.
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-// Tollgate — Exposition: Go's float text forms, where Prometheus's output depends on them.
+// Tollgate — Model: Go's float text forms, where Prometheus's output depends on them.
 
 #if canImport(Glibc)
 import Glibc
@@ -29,14 +29,28 @@ package enum GoFloat {
             out += magnitude < 10 ? "0\(magnitude)" : "\(magnitude)"
             return out
         }
+        return out + plain(digits, point)
+    }
+
+    /// Digits `0.d1d2… × 10^point` written without an exponent.
+    private static func plain(_ digits: [UInt8], _ point: Int) -> String {
         if point <= 0 {
-            out += "0." + String(repeating: "0", count: -point) + String(decoding: digits, as: UTF8.self)
-        } else if point >= digits.count {
-            out += String(decoding: digits, as: UTF8.self) + String(repeating: "0", count: point - digits.count)
-        } else {
-            out += String(decoding: digits[..<point], as: UTF8.self) + "." + String(decoding: digits[point...], as: UTF8.self)
+            return "0." + String(repeating: "0", count: -point) + String(decoding: digits, as: UTF8.self)
         }
-        return out
+        if point >= digits.count {
+            return String(decoding: digits, as: UTF8.self) + String(repeating: "0", count: point - digits.count)
+        }
+        return String(decoding: digits[..<point], as: UTF8.self) + "." + String(decoding: digits[point...], as: UTF8.self)
+    }
+
+    /// Go's `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest round-trip digits, never
+    /// in exponent form (`1e+21` → `1000000000000000000000`, `1e-05` → `0.00001`).
+    package static func formatF(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
+        let (negative, digits, point) = shortestDigits(value)
+        let sign = negative ? "-" : ""
+        return digits.isEmpty ? sign + "0" : sign + plain(digits, point)
     }
 
     /// The OpenMetrics float form Prometheus 3.x rewrites `le` and `quantile` label

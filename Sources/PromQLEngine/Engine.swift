@@ -1,0 +1,110 @@
+// Tollgate — PromQL engine: instant and range queries over the Queryable seam.
+
+import Model
+import PromQL
+public import TSDB
+
+/// Evaluates PromQL queries against storage with Prometheus's semantics.
+///
+/// ```swift
+/// let engine = Engine(queryable: tsdb)
+/// let result = try await engine.instantQuery("sum by (job) (rate(http_requests_total[5m]))", at: now)
+/// ```
+public struct Engine: Sendable {
+    public let options: EngineOptions
+    private let queryable: any Queryable
+    private let gate: QueryGate
+
+    public init(queryable: any Queryable, options: EngineOptions = EngineOptions()) {
+        self.queryable = queryable
+        self.options = options
+        gate = QueryGate(limit: max(1, options.maxConcurrentQueries))
+    }
+
+    /// Evaluates `query` at one instant (milliseconds).
+    public func instantQuery(_ query: String, at time: Int64) async throws(QueryError) -> QueryResult {
+        let expr = try parse(query)
+        return try await run(query, expr, EvalWindow(start: time, end: time, interval: 1), isRange: false)
+    }
+
+    /// Evaluates `query` at `start`, `start + step`, … up to `end` (milliseconds).
+    public func rangeQuery(_ query: String, start: Int64, end: Int64, step: Int64) async throws(QueryError) -> QueryResult {
+        guard step > 0 else { throw QueryError(.badData, "zero or negative query resolution step widths are not accepted. Try a positive integer") }
+        guard end >= start else { throw QueryError(.badData, "end timestamp must not be before start time") }
+        let expr = try parse(query)
+        guard expr.type == .scalar || expr.type == .vector else {
+            throw QueryError(.badData, "invalid expression type \"\(expr.type.rawValue)\" for range query, must be Scalar or instant Vector")
+        }
+        return try await run(query, expr, EvalWindow(start: start, end: end, interval: step), isRange: true)
+    }
+
+    private func parse(_ query: String) throws(QueryError) -> Expr {
+        do {
+            return try parseExpr(query, options: options.parser)
+        } catch {
+            throw QueryError(.badData, error.description)
+        }
+    }
+
+    private func run(_ query: String, _ parsed: Expr, _ window: EvalWindow, isRange: Bool) async throws(QueryError) -> QueryResult {
+        let expr = try Preprocessor(start: window.start, end: window.end, step: isRange ? window.interval : 0).resolve(parsed)
+        await gate.enter()
+        defer { Task { await gate.leave() } }
+        if Task.isCancelled { throw QueryError(.canceled, "query was canceled before evaluation") }
+        let deadline = ContinuousClock.now + options.timeout
+        let data = try await SelectorData.fetch(expr, start: window.start, end: window.end, options: options, from: queryable)
+        let evaluator = Evaluator(options: options, data: data, deadline: deadline)
+        let value = try evaluator.eval(expr, window)
+        var annotations = Annotations()
+        if isRange, case .call(let c) = expr.unwrapped, c.function.name.hasPrefix("sort") {
+            evaluator.annotate(.sortInRangeQuery(expr.position))
+        }
+        for a in evaluator.annotations { annotations.add(a, query: query) }
+        return QueryResult(value: try result(value, expr, window, evaluator, isRange: isRange), annotations: annotations)
+    }
+
+    private func result(_ value: EvalValue, _ expr: Expr, _ window: EvalWindow, _ ev: Evaluator, isRange: Bool) throws(QueryError) -> QueryValue {
+        switch value {
+        case .string(let s): return .string(t: window.start, s)
+        case .scalar(let values):
+            if !isRange { return .scalar(t: window.start, v: values.first ?? .nan) }
+            let points = values.indices.map { FloatPoint(t: window.time($0), v: values[$0]) }
+            return .matrix([RangeSeries(labels: Labels(), points: points)])
+        case .series(let list):
+            let cleaned = try ev.cleanup(list)
+            if isRange || expr.type == .matrix {
+                return .matrix(cleaned.sorted { Labels.precedes($0.labels, $1.labels) })
+            }
+            var seen = Set<Labels>()
+            for s in cleaned where !seen.insert(s.labels).inserted { throw QueryError.duplicateLabelset }
+            return .vector(cleaned.compactMap { s in s.points.first.map { VectorSample(labels: s.labels, t: window.start, v: $0.v) } })
+        }
+    }
+}
+
+/// Limits how many queries evaluate at once; the rest wait in order.
+actor QueryGate {
+    private let limit: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Takes a slot, waiting for one if all are taken; every `enter` needs one `leave`.
+    func enter() async {
+        if running < limit {
+            running += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Gives the slot to the next waiting query, or frees it.
+    func leave() {
+        if waiting.isEmpty {
+            running -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}

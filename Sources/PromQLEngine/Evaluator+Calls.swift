@@ -1,0 +1,139 @@
+// Tollgate — PromQL engine: function calls.
+
+import Model
+import PromQL
+
+extension Expr {
+    /// The expression inside any parentheses.
+    var unwrapped: Expr {
+        if case .paren(let p) = self { return p.expr.unwrapped }
+        return self
+    }
+
+    /// The value of a string literal argument.
+    var stringValue: String {
+        if case .string(let s) = unwrapped { return s.value }
+        return ""
+    }
+}
+
+extension Evaluator {
+    func evalCall(_ call: Call, _ window: EvalWindow) throws(QueryError) -> EvalValue {
+        let name = call.function.name
+        switch name {
+        case "timestamp":
+            if case .vectorSelector(let s) = call.args[0].unwrapped {
+                return .series(dropNames(try evalVectorSelector(s, window, timestamps: true)))
+            }
+        case "label_replace": return .series(try labelReplace(call, window))
+        case "label_join": return .series(try labelJoin(call, window))
+        case "info", "start_timestamp", "histogram_quantiles":
+            throw QueryError(.execution, "function \"\(name)\" is not supported by this version of Tollgate yet")
+        default: break
+        }
+        if let index = call.args.firstIndex(where: { $0.type == .matrix }) {
+            return try evalRangeCall(call, rangeArgument: index, window)
+        }
+        return try evalInstantCall(call, window)
+    }
+
+    /// Drops names (now, or at the end with delayed name removal).
+    func dropNames(_ list: [Series]) -> [Series] {
+        list.map { s in
+            var s = s
+            if !delayedNameRemoval { s.labels = s.labels.droppingMetricName }
+            s.dropName = true
+            return s
+        }
+    }
+
+    func dropName(_ sample: StepSample) -> StepSample {
+        var sample = sample
+        if !delayedNameRemoval { sample.labels = sample.labels.droppingMetricName }
+        sample.dropName = true
+        return sample
+    }
+
+    // MARK: - Functions over range vectors
+
+    private func evalRangeCall(_ call: Call, rangeArgument index: Int, _ window: EvalWindow) throws(QueryError) -> EvalValue {
+        let name = call.function.name
+        var scalarArgs: [[Double]] = []
+        var positions: [PositionRange] = []
+        for (i, arg) in call.args.enumerated() where i != index {
+            scalarArgs.append(try eval(arg, window).scalars)
+            positions.append(arg.position)
+        }
+        guard let source = try rangeSource(call.args[index], window), let function = RangeFunctions.table[name] else {
+            throw QueryError(.execution, "unsupported range function \"\(name)\"")
+        }
+        let keepsName = name == "last_over_time" || name == "first_over_time"
+        var result: [Series] = []
+        var rc = RangeCall(
+            points: [], t: 0, rangeStart: 0, rangeEnd: 0, rangeSeconds: Double(source.range) / 1000,
+            scalars: Array(repeating: 0, count: scalarArgs.count), argumentPositions: positions)
+        for item in source.items {
+            try checkInterrupt()
+            var out: [FloatPoint] = []
+            for step in 0..<window.stepCount {
+                let t = window.time(step)
+                let end = source.windowEnd(t)
+                let slice = Self.window(item.points, after: end - source.range, upTo: end)
+                if slice.isEmpty { continue }
+                rc.points = slice
+                rc.t = t
+                rc.rangeStart = end - source.range
+                rc.rangeEnd = end
+                for j in scalarArgs.indices { rc.scalars[j] = step < scalarArgs[j].count ? scalarArgs[j][step] : .nan }
+                if let v = try function(&rc) { out.append(FloatPoint(t: t, v: v)) }
+            }
+            guard !out.isEmpty else { continue }
+            try hold(out.count)
+            let drop = !keepsName || item.dropName
+            let labels = drop && !delayedNameRemoval ? item.labels.droppingMetricName : item.labels
+            result.append(Series(labels: labels, points: out, dropName: drop))
+            if name == "rate" || name == "increase", let metric = item.labels.metricName, !metric.isEmpty,
+                !["_total", "_sum", "_count", "_bucket"].contains(where: { metric.hasSuffix($0) })
+            {
+                annotate(.possibleNonCounter(metric, call.args[index].position))
+            }
+        }
+        for annotation in rc.annotations { annotate(annotation) }
+        if name == "absent_over_time" { return .series(absentOverTime(result, call.args[index], window)) }
+        if !delayedNameRemoval { return .series(try mergeSameLabelsets(result)) }
+        return .series(result)
+    }
+
+    /// One series `{labels from the selector's equality matchers}` with 1 at every step where
+    /// no input series had a sample.
+    private func absentOverTime(_ present: [Series], _ arg: Expr, _ window: EvalWindow) -> [Series] {
+        var covered = Set<Int64>()
+        for s in present { for p in s.points { covered.insert(p.t) } }
+        var points: [FloatPoint] = []
+        for step in 0..<window.stepCount where !covered.contains(window.time(step)) {
+            points.append(FloatPoint(t: window.time(step), v: 1))
+        }
+        return points.isEmpty ? [] : [Series(labels: Self.absentLabels(arg), points: points, dropName: true)]
+    }
+
+    /// The labels `absent` reports: each equality matcher's, unless the name is matched twice.
+    static func absentLabels(_ arg: Expr) -> Labels {
+        let matchers: [LabelMatcher]
+        switch arg.unwrapped {
+        case .vectorSelector(let s): matchers = s.matchers
+        case .matrixSelector(let m): matchers = m.selector.matchers
+        default: return Labels()
+        }
+        var values: [String: String] = [:]
+        var seen = Set<String>()
+        for m in matchers where m.name != metricNameLabel {
+            if m.kind == .equal && !seen.contains(m.name) {
+                values[m.name] = m.value
+                seen.insert(m.name)
+            } else {
+                values[m.name] = nil
+            }
+        }
+        return LabelsBuilder(Labels(values)).labels
+    }
+}
