@@ -96,7 +96,8 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Gzip", "Model", "PromQL", "PromQLEngine", "Scrape", "TSDB",
+                "Gzip", "Model", "PromQL", "PromQLEngine", "Scrape", "TSDB", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -157,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Gzip", "Model", "PromQLEngine", "TSDB",
+                "CurlHTTP", "HTTPAPI", "Gzip", "Model", "PromQLEngine", "TSDB",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -19,12 +19,15 @@ public enum APIRouter {
     ///   - readiness: whether startup has finished.
     ///   - scrape: the scrape manager, for the targets API.
     ///   - reloader: what `POST /-/reload` calls.
+    ///   - query: the engine and storage behind `/api/v1/query`, `series`, `labels`, `status/*`, …;
+    ///     nil leaves those endpoints out.
     /// - Returns: a router for a Hummingbird `Application`.
     public static func build(
         metrics: some SelfMetricsSource,
         readiness: ReadinessState,
         scrape: ScrapeManager? = nil,
-        reloader: (any ConfigReloader)? = nil
+        reloader: (any ConfigReloader)? = nil,
+        query: QueryAPI? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(MetricsMiddleware())
@@ -46,6 +49,7 @@ public enum APIRouter {
             }
         }
         if let scrape { addTargetRoutes(router, scrape) }
+        if let query { addQueryRoutes(router, query) }
         if let reloader {
             for method in [HTTPRequest.Method.post, .put] {
                 router.on("/-/reload", method: method) { _, _ in

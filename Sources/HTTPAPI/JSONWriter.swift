@@ -104,6 +104,20 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes a value already rendered as JSON (a number in a form `number(_:)` does not give).
+    mutating func raw(_ json: String) {
+        separate()
+        bytes += Array(json.utf8)
+        needsComma = true
+    }
+
+    /// Writes a value already rendered as JSON bytes.
+    mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes += json
+        needsComma = true
+    }
+
     /// Writes a label set as an object of name → value.
     public mutating func labels(_ labels: Labels) {
         object { json in

@@ -1,0 +1,163 @@
+// Tollgate — HTTPAPI: /api/v1/series, /api/v1/labels, /api/v1/label/NAME/values and /api/v1/metadata.
+
+import Model
+import TSDB
+
+extension QueryAPI {
+    /// `/api/v1/series?match[]=…&start=…&end=…&limit=…`: the label sets of matching series with samples in range.
+    func series(_ form: APIForm) async -> APIResult {
+        let selectors = form.all("match[]")
+        guard !selectors.isEmpty else { return .error(.badData, "no match[] parameter provided") }
+        let limit: Int
+        let start: Int64
+        let end: Int64
+        let matcherSets: [[LabelMatcher]]
+        do throws(InvalidParameter) {
+            limit = try parameter("limit") { () throws(ParameterError) in try APIParameters.limit(form.value("limit")) }
+            start = try parameter("start") { () throws(ParameterError) in try APIParameters.time(form, "start", default: APIParameters.minTime) }
+            end = try parameter("end") { () throws(ParameterError) in try APIParameters.time(form, "end", default: APIParameters.maxTime) }
+            matcherSets = try parameter("match[]") { () throws(ParameterError) in try Self.matcherSets(selectors) }
+        } catch {
+            return error.result
+        }
+        var found = Set<Labels>()
+        do {
+            for matchers in matcherSets {
+                for series in try await queryable.select(matchers, minTime: start, maxTime: end) { found.insert(series.labels) }
+            }
+        } catch {
+            return .error(.execution, "\(error)")
+        }
+        var ordered = found.sorted { Self.precedes($0, $1) }
+        var warnings: [String] = []
+        if limit > 0, ordered.count > limit {
+            ordered.removeLast(ordered.count - limit)
+            warnings.append("results truncated due to limit")
+        }
+        var json = JSONWriter()
+        json.array { json in
+            for labels in ordered { json.labels(labels) }
+        }
+        return .annotated(json.bytes, warnings: warnings, infos: [])
+    }
+
+    /// `/api/v1/labels?match[]=…&limit=…`: label names, sorted.
+    func labelNames(_ form: APIForm) -> APIResult {
+        labelQuery(form) { matchers in queryable.labelNames(matching: matchers) }
+    }
+
+    /// `/api/v1/label/NAME/values?match[]=…&limit=…`: the values of one label, sorted.
+    func labelValues(_ form: APIForm, name rawName: String) -> APIResult {
+        let name = APIForm.unescape(ArraySlice(rawName.utf8), plusIsSpace: false) ?? rawName
+        guard !name.isEmpty else { return .error(.badData, "invalid label name: \"\(name)\"") }
+        return labelQuery(form) { matchers in queryable.labelValues(name, matching: matchers) }
+    }
+
+    /// The shared part of the label endpoints: parameters, the union over `match[]`, `limit`.
+    private func labelQuery(_ form: APIForm, _ lookup: ([LabelMatcher]) -> [String]) -> APIResult {
+        let limit: Int
+        let matcherSets: [[LabelMatcher]]
+        do throws(InvalidParameter) {
+            limit = try parameter("limit") { () throws(ParameterError) in try APIParameters.limit(form.value("limit")) }
+            // start and end are checked as Prometheus checks them; the label index has no time range.
+            _ = try parameter("start") { () throws(ParameterError) in try APIParameters.time(form, "start", default: APIParameters.minTime) }
+            _ = try parameter("end") { () throws(ParameterError) in try APIParameters.time(form, "end", default: APIParameters.maxTime) }
+            matcherSets = try parameter("match[]") { () throws(ParameterError) in try Self.matcherSets(form.all("match[]")) }
+        } catch {
+            return error.result
+        }
+        var names: [String]
+        if matcherSets.isEmpty {
+            names = lookup([])
+        } else {
+            var union = Set<String>()
+            for matchers in matcherSets { union.formUnion(lookup(matchers)) }
+            names = union.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+        var warnings: [String] = []
+        if limit > 0, names.count > limit {
+            names.removeLast(names.count - limit)
+            warnings.append("results truncated due to limit")
+        }
+        var json = JSONWriter()
+        json.array { json in
+            for name in names { json.string(name) }
+        }
+        return .annotated(json.bytes, warnings: warnings, infos: [])
+    }
+
+    /// `/api/v1/metadata?metric=…&limit=…&limit_per_metric=…`: metric name → distinct (type, help, unit).
+    func metricMetadata(_ form: APIForm) async -> APIResult {
+        var limit = -1
+        if let text = form["limit"], !text.isEmpty {
+            guard let value = Int(text) else { return .error(.badData, "limit must be a number") }
+            limit = value
+        }
+        var limitPerMetric = -1
+        if let text = form["limit_per_metric"], !text.isEmpty {
+            guard let value = Int(text) else { return .error(.badData, "limit_per_metric must be a number") }
+            limitPerMetric = value
+        }
+        let metric = form["metric"].flatMap { $0.isEmpty ? nil : $0 }
+        let entries = await metadata?.metricMetadata(metric: metric) ?? []
+        var byMetric: [String: [MetricMetadata]] = [:]
+        for entry in entries {
+            var list = byMetric[entry.metric, default: []]
+            guard !list.contains(entry) else { continue }
+            if limitPerMetric > 0, list.count >= limitPerMetric { continue }
+            list.append(entry)
+            byMetric[entry.metric] = list
+        }
+        var json = JSONWriter()
+        json.object { json in
+            var written = 0
+            for (name, list) in byMetric.sorted(by: { $0.key < $1.key }) {
+                if limit >= 0, written >= limit { break }
+                written += 1
+                json.key(name)
+                json.array { json in
+                    for entry in list {
+                        json.object { json in
+                            json.field("type", entry.type)
+                            json.field("help", entry.help)
+                            json.field("unit", entry.unit)
+                        }
+                    }
+                }
+            }
+        }
+        return .success(json.bytes)
+    }
+
+    /// Parses each `match[]`; like Prometheus, a selector whose every matcher matches "" is refused.
+    static func matcherSets(_ selectors: [String]) throws(ParameterError) -> [[LabelMatcher]] {
+        var sets: [[LabelMatcher]] = []
+        for selector in selectors {
+            let matchers: [LabelMatcher]
+            do {
+                matchers = try SeriesSelector.parse(selector)
+            } catch {
+                // The selector parser refuses all-empty matchers itself; Prometheus words it this way.
+                if error.description.contains("does not match the empty string") {
+                    throw ParameterError("match[] must contain at least one non-empty matcher")
+                }
+                throw ParameterError(error.description)
+            }
+            guard matchers.contains(where: { !$0.matchesEmpty }) else {
+                throw ParameterError("match[] must contain at least one non-empty matcher")
+            }
+            sets.append(matchers)
+        }
+        return sets
+    }
+
+    /// Label sets in Prometheus's order: label by label, name then value, bytewise.
+    static func precedes(_ a: Labels, _ b: Labels) -> Bool {
+        for (x, y) in zip(a, b) where x != y {
+            if x.name != y.name { return x.name.utf8.lexicographicallyPrecedes(y.name.utf8) }
+            return x.value.utf8.lexicographicallyPrecedes(y.value.utf8)
+        }
+        return a.count < b.count
+    }
+}
+

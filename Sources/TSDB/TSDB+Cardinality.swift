@@ -1,0 +1,62 @@
+// Tollgate — TSDB: cardinality statistics from the postings index.
+
+import Synchronization
+
+/// The largest label cardinalities, as Prometheus's `/api/v1/status/tsdb` reports them.
+public struct TSDBCardinality: Sendable, Equatable {
+    /// One statistic: a name (metric, label name or `name=value` pair) and its count.
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        public var value: Int
+        public init(name: String, value: Int) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// Series per metric name, largest first.
+    public var seriesCountByMetricName: [Entry] = []
+    /// Distinct values per label name, largest first.
+    public var labelValueCountByLabelName: [Entry] = []
+    /// Bytes of label values per label name (value length × series), largest first.
+    public var memoryInBytesByLabelName: [Entry] = []
+    /// Series per `name=value` pair, largest first.
+    public var seriesCountByLabelValuePair: [Entry] = []
+    /// Distinct `name=value` pairs over every series.
+    public var labelPairCount = 0
+
+    public init() {}
+}
+
+extension TSDB {
+    /// The top `limit` entries of each cardinality statistic, read from the postings index.
+    /// - Complexity: O(label pairs × log(label pairs)).
+    public func cardinality(limit: Int) -> TSDBCardinality {
+        state.withLock { s in
+            var result = TSDBCardinality()
+            var byName: [TSDBCardinality.Entry] = []
+            var valueCounts: [TSDBCardinality.Entry] = []
+            var memory: [TSDBCardinality.Entry] = []
+            var pairs: [TSDBCardinality.Entry] = []
+            for (name, values) in s.postings.index {
+                valueCounts.append(.init(name: name, value: values.count))
+                var bytes = 0
+                for (value, ids) in values {
+                    bytes += value.utf8.count * ids.count
+                    pairs.append(.init(name: "\(name)=\(value)", value: ids.count))
+                    if name == "__name__" { byName.append(.init(name: value, value: ids.count)) }
+                }
+                memory.append(.init(name: name, value: bytes))
+                result.labelPairCount += values.count
+            }
+            func top(_ entries: [TSDBCardinality.Entry]) -> [TSDBCardinality.Entry] {
+                Array(entries.sorted { $0.value != $1.value ? $0.value > $1.value : $0.name < $1.name }.prefix(max(0, limit)))
+            }
+            result.seriesCountByMetricName = top(byName)
+            result.labelValueCountByLabelName = top(valueCounts)
+            result.memoryInBytesByLabelName = top(memory)
+            result.seriesCountByLabelValuePair = top(pairs)
+            return result
+        }
+    }
+}
