@@ -25,7 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
             scraping its own /metrics every 15s. Samples live in DIR/tollgate.db (SQLite); a \
             background task compacts them and applies the retention limits every minute. \
             Endpoints: /metrics (Tollgate's own metrics), /-/healthy, /-/ready, /api/v1/targets, \
-            /api/v1/targets/metadata, /api/v1/scrape_pools, POST /-/reload. SIGHUP or \
+            /api/v1/targets/metadata, /api/v1/scrape_pools, POST /-/reload, and Prometheus's query \
+            API: /api/v1/query, query_range, series, labels, label/NAME/values, metadata, \
+            format_query, parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb. SIGHUP or \
             POST /-/reload re-reads the file (a bad file keeps the running one). SIGTERM or \
             SIGINT shuts down gracefully.
             """
@@ -54,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("The most sample data to keep (e.g. 512MB, 10GB); the oldest goes first; 0 means no limit.", valueName: "SIZE")
     )
     var retentionSize = "0"
+
+    @OptionGroup(title: "Queries")
+    var query: QueryFlags
 
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
@@ -124,7 +129,15 @@ struct ServeCommand: AsyncParsableCommand {
         let readiness = ReadinessState()
         let metrics = SelfMetrics(registry: registry)
         let app = Application(
-            router: APIRouter.build(metrics: metrics, readiness: readiness, scrape: scrape, reloader: reloader),
+            router: APIRouter.build(
+                metrics: metrics, readiness: readiness, scrape: scrape, reloader: reloader,
+                query: query.queryAPI(
+                    tsdb: tsdb, scrape: scrape, configPath: config,
+                    otherFlags: [
+                        "config.file": config ?? "", "storage.tsdb.path": dataDir, "web.listen-address": listenAddress,
+                        "storage.tsdb.retention.time": retentionTime, "storage.tsdb.retention.size": retentionSize, "log.level": logLevel,
+                    ],
+                    retention: retentionTime)),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Tollgate"),
             onServerRunning: { channel in
                 readiness.set(true)
