@@ -66,15 +66,17 @@ enum TestFile {
             let lineNumber = i + 1
             i += 1
             if header.isEmpty { continue }
+            if header.lowercased() == "clear" || header.lowercased().hasPrefix("clear ") {
+                commands.append(.clear)  // a clear takes no body: the next line is a command
+                continue
+            }
             var body: [(String, Int)] = []
             while i < lines.count && !lines[i].isEmpty {
                 body.append((lines[i], i + 1))
                 i += 1
             }
             let keyword = header.split(separator: " ", maxSplits: 1).first.map { String($0).lowercased() } ?? ""
-            if keyword == "clear" {
-                commands.append(.clear)
-            } else if keyword.hasPrefix("load") {
+            if keyword.hasPrefix("load") {
                 let parts = header.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 guard parts.count >= 2, let step = TestValues.duration(String(parts[1])) else {
                     throw TestFileError(line: lineNumber, message: "bad load header")

@@ -137,7 +137,7 @@ final class TestRunner {
     static func containsAtUnsafeCall(_ expr: Expr) -> Bool {
         switch expr {
         case .number, .string, .vectorSelector, .matrixSelector: return false
-        case .subquery(let q): return q.at == nil && containsAtUnsafeCall(q.expr)
+        case .subquery: return false  // the rewrite leaves a subquery's inside alone
         case .call(let c): return atUnsafe.contains(c.function.name) || c.args.contains(where: containsAtUnsafeCall)
         case .aggregate(let a): return containsAtUnsafeCall(a.expr) || (a.param.map(containsAtUnsafeCall) ?? false)
         case .binary(let b): return containsAtUnsafeCall(b.lhs) || containsAtUnsafeCall(b.rhs)
@@ -146,7 +146,8 @@ final class TestRunner {
         }
     }
 
-    /// Sets `@ t` on every selector and subquery without one, leaving subqueries that have one alone.
+    /// Sets `@ t` on every selector and subquery without one; inside subqueries (which then
+    /// all have one) nothing changes, as in Prometheus's runner.
     static func settingAt(_ expr: Expr, _ t: Int64) -> Expr {
         switch expr {
         case .number, .string: return expr
@@ -157,10 +158,8 @@ final class TestRunner {
             if m.selector.at == nil { m.selector.at = .timestamp(t) }
             return .matrixSelector(m)
         case .subquery(var q):
-            guard q.at == nil else { return expr }
-            q.at = .timestamp(t)
-            q.expr = settingAt(q.expr, t)
-            return .subquery(q)
+            if q.at == nil { q.at = .timestamp(t) }
+            return .subquery(q)  // inside a subquery with `@`, nothing changes
         case .call(var c):
             c.args = c.args.map { settingAt($0, t) }
             return .call(c)

@@ -1,0 +1,89 @@
+// Tollgate — the engine's limits and errors: each is the matching Prometheus error, and
+// none takes the process down.
+
+import Foundation
+import Logging
+import Model
+import PromQLEngine
+import TSDB
+import Testing
+
+struct EngineLimitTests {
+    /// A store with `series` series of `samples` samples each, 15 s apart.
+    static func store(series: Int, samples: Int) async throws -> TSDB {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let db = try await TSDB.open(directory: directory, logger: Logger(label: "engine-test"))
+        var appender = db.appender()
+        for s in 0..<series {
+            let labels = Labels(["__name__": "requests_total", "instance": "i\(s)"])
+            for i in 0..<samples { appender.append(labels, t: Int64(i) * 15_000, v: Double(i)) }
+        }
+        _ = try await appender.commit()
+        return db
+    }
+
+    @Test func tooManySamplesIsAnExecutionError() async throws {
+        var options = EngineOptions()
+        options.maxSamples = 100
+        let engine = Engine(queryable: try await Self.store(series: 20, samples: 40), options: options)
+        await #expect(throws: QueryError(.execution, "query processing would load too many samples into memory in query execution")) {
+            _ = try await engine.rangeQuery("requests_total", start: 0, end: 600_000, step: 15_000)
+        }
+        // A query under the limit still runs on the same engine.
+        let small = try await engine.instantQuery("count(requests_total)", at: 300_000)
+        #expect(small.value == .vector([VectorSample(labels: Labels(), t: 300_000, v: 20)]))
+    }
+
+    @Test func timeoutIsReportedAsTimeout() async throws {
+        var options = EngineOptions()
+        options.timeout = .zero
+        let engine = Engine(queryable: try await Self.store(series: 1, samples: 10), options: options)
+        await #expect(throws: QueryError(.timeout, "query timed out in expression evaluation")) {
+            _ = try await engine.rangeQuery("sum(requests_total)", start: 0, end: 10_000_000, step: 1000)
+        }
+    }
+
+    @Test func cancellationStopsEvaluation() async throws {
+        let engine = Engine(queryable: try await Self.store(series: 1, samples: 10))
+        let task = Task { try await engine.rangeQuery("sum(requests_total)", start: 0, end: 100_000_000, step: 1000) }
+        task.cancel()
+        do {
+            _ = try await task.value
+            Issue.record("a cancelled query returned a result")
+        } catch let error as QueryError {
+            #expect(error.kind == .canceled)
+        }
+    }
+
+    @Test func queriesBeyondTheConcurrencyLimitWaitTheirTurn() async throws {
+        var options = EngineOptions()
+        options.maxConcurrentQueries = 1
+        let engine = Engine(queryable: try await Self.store(series: 5, samples: 40), options: options)
+        let results = try await withThrowingTaskGroup(of: QueryValue.self) { group in
+            for _ in 0..<6 { group.addTask { try await engine.instantQuery("sum(requests_total)", at: 585_000).value } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 6)
+        #expect(Set(results.map { "\($0)" }).count == 1)
+    }
+
+    @Test func parseErrorsAreBadDataWithThePosition() async throws {
+        let engine = Engine(queryable: try await Self.store(series: 1, samples: 1))
+        do {
+            _ = try await engine.instantQuery("sum(rate(x[5m])", at: 0)
+            Issue.record("no error")
+        } catch {
+            #expect(error.kind == .badData)
+            #expect(error.message.hasPrefix("1:"))
+            #expect(error.message.contains("parse error"))
+        }
+    }
+
+    @Test func rangeQueriesNeedAnInstantVectorOrScalar() async throws {
+        let engine = Engine(queryable: try await Self.store(series: 1, samples: 1))
+        await #expect(throws: QueryError(.badData, "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")) {
+            _ = try await engine.rangeQuery("requests_total[5m]", start: 0, end: 60_000, step: 15_000)
+        }
+    }
+}
