@@ -53,14 +53,30 @@ public struct Engine: Sendable {
         if Task.isCancelled { throw QueryError(.canceled, "query was canceled before evaluation") }
         let deadline = ContinuousClock.now + options.timeout
         let data = try await SelectorData.fetch(expr, start: window.start, end: window.end, options: options, from: queryable)
-        let evaluator = Evaluator(options: options, data: data, deadline: deadline)
+        let evaluator = Evaluator(
+            options: options, data: data, deadline: deadline, query: (window.start, window.end, isRange ? window.interval : 0))
         let value = try evaluator.eval(expr, window)
         var annotations = Annotations()
-        if isRange, case .call(let c) = expr.unwrapped, c.function.name.hasPrefix("sort") {
-            evaluator.annotate(.sortInRangeQuery(expr.position))
+        if isRange {
+            for position in Self.sortCalls(expr) { evaluator.annotate(.sortInRangeQuery(position)) }
         }
         for a in evaluator.annotations { annotations.add(a, query: query) }
         return QueryResult(value: try result(value, expr, window, evaluator, isRange: isRange), annotations: annotations)
+    }
+
+    /// Where `sort`-family calls are: they do nothing in a range query, which is sorted anyway.
+    private static func sortCalls(_ expr: Expr) -> [PositionRange] {
+        switch expr {
+        case .number, .string, .vectorSelector, .matrixSelector: return []
+        case .subquery(let q): return sortCalls(q.expr)
+        case .call(let c):
+            let own = c.function.name.hasPrefix("sort") ? [c.position] : []
+            return own + c.args.flatMap(sortCalls)
+        case .aggregate(let a): return sortCalls(a.expr) + (a.param.map(sortCalls) ?? [])
+        case .binary(let b): return sortCalls(b.lhs) + sortCalls(b.rhs)
+        case .unary(let u): return sortCalls(u.expr)
+        case .paren(let p): return sortCalls(p.expr)
+        }
     }
 
     private func result(_ value: EvalValue, _ expr: Expr, _ window: EvalWindow, _ ev: Evaluator, isRange: Bool) throws(QueryError) -> QueryValue {

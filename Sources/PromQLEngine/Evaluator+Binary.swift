@@ -125,9 +125,10 @@ extension Evaluator {
         for (s, sig) in one {
             if let duplicate = oneBySig[sig] {
                 let side = swapped ? "left" : "right"
+                let pair = [s.labels, duplicate.labels].sorted(by: Labels.precedes)
                 throw QueryError(
                     .execution,
-                    "found duplicate series for the match group \(matchLabels(s.labels, matching).promString) on the \(side) hand-side of the operation: [\(s.labels.promString), \(duplicate.labels.promString)];many-to-many matching not allowed: matching labels must be unique on one side"
+                    "found duplicate series for the match group \(matchLabels(s.labels, matching).promString) on the \(side) hand-side of the operation: [\(pair[0].promString), \(pair[1].promString)];many-to-many matching not allowed: matching labels must be unique on one side"
                 )
             }
             oneBySig[sig] = s
@@ -160,11 +161,13 @@ extension Evaluator {
         for (ms, sig) in many {
             if let os = oneBySig[sig] {
                 try combine(ms, os, sig)
-            } else if let fill = swapped ? matching.fillLeft : matching.fillRight {
+            } else if let fill = matching.fillRight {
+                // As Prometheus does after swapping sides for group_right: fill_right stands in
+                // for a missing "one" side, fill_left for a missing "many" side.
                 try combine(ms, StepSample(labels: matchLabels(ms.labels, matching), v: fill, dropName: false, series: 0, t: t), sig)
             }
         }
-        if let fill = swapped ? matching.fillRight : matching.fillLeft {
+        if let fill = matching.fillLeft {
             for sig in oneOrder where matched[sig] == nil {
                 guard let os = oneBySig[sig] else { continue }
                 try combine(StepSample(labels: matchLabels(os.labels, matching), v: fill, dropName: false, series: 0, t: t), os, sig)

@@ -27,7 +27,7 @@ extension Evaluator {
             }
         case "label_replace": return .series(try labelReplace(call, window))
         case "label_join": return .series(try labelJoin(call, window))
-        case "info", "start_timestamp", "histogram_quantiles":
+        case "info", "start_timestamp":
             throw QueryError(.execution, "function \"\(name)\" is not supported by this version of Tollgate yet")
         default: break
         }

@@ -23,6 +23,12 @@ extension Evaluator {
         switch name {
         case "time": return .scalar((0..<window.stepCount).map { Double(window.time($0)) / 1000 })
         case "pi": return .scalar(Array(repeating: Double.pi, count: window.stepCount))
+        case "min_of", "max_of":
+            let a = operands[0].scalars, b = operands[1].scalars
+            return .scalar(zip(a, b).map { name == "min_of" ? goMin($0, $1) : goMax($0, $1) })
+        case "step", "range", "start", "end":
+            let seconds = Double(name == "step" ? query.step : name == "range" ? query.end - query.start : name == "start" ? query.start : query.end) / 1000
+            return .scalar(Array(repeating: seconds, count: window.stepCount))
         case "scalar":
             var gatherer = StepGatherer(operands[0].seriesList)
             var vector: [StepSample] = []
@@ -75,6 +81,9 @@ extension Evaluator {
             case "timestamp": return vectors[0].map { self.dropName(StepSample(labels: $0.labels, v: Double($0.t) / 1000, dropName: $0.dropName, series: $0.series, t: $0.t)) }
             case "histogram_quantile":
                 return try self.histogramQuantile(scalar(0, step), vectors[1], t: t, call: call)
+            case "histogram_quantiles":
+                let qs = (2..<call.args.count).map { scalar($0, step) }
+                return try self.histogramQuantiles(qs, label: call.args[1].stringValue, vectors[0], t: t, call: call)
             case "histogram_fraction":
                 return try self.histogramFraction(scalar(0, step), scalar(1, step), vectors[2], call: call)
             case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar":
@@ -111,9 +120,9 @@ extension Evaluator {
         "asinh": { v, _ in asinh(v) }, "acosh": { v, _ in acosh(v) }, "atanh": { v, _ in atanh(v) },
         "rad": { v, _ in v * Double.pi / 180 }, "deg": { v, _ in v * 180 / Double.pi },
         "sgn": { v, _ in v < 0 ? -1 : v > 0 ? 1 : v },
-        "clamp": { v, a in max(a[0], min(a[1], v)) },
-        "clamp_min": { v, a in max(a[0], min(.infinity, v)) },
-        "clamp_max": { v, a in max(-.infinity, min(a[0], v)) },
+        "clamp": { v, a in goMax(a[0], goMin(a[1], v)) },
+        "clamp_min": { v, a in goMax(a[0], goMin(.infinity, v)) },
+        "clamp_max": { v, a in goMax(-.infinity, goMin(a[0], v)) },
         "round": { v, a in
             let inverse = 1.0 / (a.first ?? 1)
             return (v * inverse + 0.5).rounded(.down) / inverse
@@ -146,3 +155,19 @@ extension Evaluator {
 }
 
 @inline(__always) private func Foundation_exp(_ v: Double) -> Double { exp(v) }
+
+/// Go's `math.Max`: +Inf wins, then NaN; +0 beats -0.
+func goMax(_ x: Double, _ y: Double) -> Double {
+    if x == .infinity || y == .infinity { return .infinity }
+    if x.isNaN || y.isNaN { return .nan }
+    if x == 0 && y == 0 { return x.sign == .minus ? y : x }
+    return x > y ? x : y
+}
+
+/// Go's `math.Min`: -Inf wins, then NaN; -0 beats +0.
+func goMin(_ x: Double, _ y: Double) -> Double {
+    if x == -.infinity || y == -.infinity { return -.infinity }
+    if x.isNaN || y.isNaN { return .nan }
+    if x == 0 && y == 0 { return x.sign == .minus ? x : y }
+    return x < y ? x : y
+}

@@ -12,14 +12,18 @@ final class Evaluator {
     let options: EngineOptions
     let data: SelectorData
     let deadline: ContinuousClock.Instant
+    /// The query's own start, end and step (0 for an instant query), for `start()`, `end()`,
+    /// `range()` and `step()`.
+    let query: (start: Int64, end: Int64, step: Int64)
     /// Warnings and infos raised so far.
     var annotations: [Annotation] = []
     /// Samples held in intermediate results, for the `maxSamples` limit.
     var currentSamples = 0
     private var checks = 0
 
-    init(options: EngineOptions, data: SelectorData, deadline: ContinuousClock.Instant) {
+    init(options: EngineOptions, data: SelectorData, deadline: ContinuousClock.Instant, query: (start: Int64, end: Int64, step: Int64)) {
         self.options = options
+        self.query = query
         self.data = data
         self.deadline = deadline
     }

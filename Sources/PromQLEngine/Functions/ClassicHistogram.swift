@@ -51,7 +51,13 @@ enum ClassicHistogram {
             var lowerBound = i > 0 ? buckets[i - 1].upperBound : -Double.infinity
             let upperBound = b.upperBound
             if i == 0 && upperBound > 0 { lowerBound = 0 }  // the natural lower bound, as histogram_quantile assumes
-            func interpolate(_ v: Double) -> Double { rank + (b.count - rank) * (v - lowerBound) / (upperBound - lowerBound) }
+            // A bucket of infinite width gives no interpolation: a bound inside the first bucket
+            // (-Inf, u] takes none of it, a bound inside the last one (l, +Inf] all of it.
+            func interpolate(_ v: Double, isLower: Bool) -> Double {
+                if lowerBound == -.infinity { return isLower ? b.count : rank }
+                if upperBound == .infinity { return rank }
+                return rank + (b.count - rank) * (v - lowerBound) / (upperBound - lowerBound)
+            }
             if !lowerSet && lowerBound >= lower {
                 lowerRank = rank
                 lowerSet = true
@@ -62,11 +68,11 @@ enum ClassicHistogram {
             }
             if lowerSet && upperSet { break }
             if !lowerSet && lowerBound < lower && upperBound > lower {
-                lowerRank = interpolate(lower)
+                lowerRank = interpolate(lower, isLower: true)
                 lowerSet = true
             }
             if !upperSet && lowerBound < upper && upperBound > upper {
-                upperRank = interpolate(upper)
+                upperRank = interpolate(upper, isLower: false)
                 upperSet = true
             }
             if lowerSet && upperSet { break }
@@ -139,6 +145,21 @@ extension Evaluator {
             let (value, forced) = ClassicHistogram.quantile(q, buckets)
             if forced { annotate(.forcedMonotonicity(metric: "", call.args[1].position)) }
             out.append(StepSample(labels: labels, v: value, dropName: true, series: 0, t: t))
+        }
+        return out
+    }
+
+    /// histogram_quantiles: one output per group and quantile, the quantile in a label.
+    func histogramQuantiles(_ qs: [Double], label: String, _ vector: [StepSample], t: Int64, call: Call) throws(QueryError) -> [StepSample] {
+        for (i, q) in qs.enumerated() where q.isNaN || q < 0 || q > 1 { annotate(.invalidQuantile(q, call.args[i + 2].position)) }
+        let groups = bucketGroups(vector, argument: call.args[0]).filter { !$0.buckets.isEmpty }
+        var out: [StepSample] = []
+        for q in qs {
+            for (labels, buckets) in groups {
+                let (value, forced) = ClassicHistogram.quantile(q, buckets)
+                if forced { annotate(.forcedMonotonicity(metric: "", call.args[0].position)) }
+                out.append(StepSample(labels: labels.setting(label, GoFloat.formatOpenMetrics(q)), v: value, dropName: true, series: 0, t: t))
+            }
         }
         return out
     }

@@ -88,6 +88,7 @@ enum RangeFunctions {
         "stdvar_over_time": { call in varianceOverTime(call.points) },
         "mad_over_time": { call in
             guard !call.points.isEmpty else { return nil }
+            if call.points.contains(where: \.v.isNaN) { return .nan }
             let median = quantile(0.5, call.points.map(\.v))
             return quantile(0.5, call.points.map { abs($0.v - median) })
         },

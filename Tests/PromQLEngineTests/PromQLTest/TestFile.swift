@@ -47,7 +47,8 @@ struct EvalCommand {
 
 /// One command of a file, in order.
 enum TestCommand {
-    case load(step: Int64, series: [SeriesLine], line: Int)
+    /// `nativeHistograms`: `load_with_nhcb`, which also stores the classic series as native histograms.
+    case load(step: Int64, series: [SeriesLine], line: Int, nativeHistograms: Bool)
     case clear
     case eval(EvalCommand)
 }
@@ -83,7 +84,7 @@ enum TestFile {
                 }
                 var series: [SeriesLine] = []
                 for (text, n) in body where !text.contains("@st ") { series.append(try SeriesLine.parse(text, line: n)) }
-                commands.append(.load(step: step, series: series, line: lineNumber))
+                commands.append(.load(step: step, series: series, line: lineNumber, nativeHistograms: keyword == "load_with_nhcb"))
             } else if keyword.hasPrefix("eval") {
                 commands.append(.eval(try parseEval(header, body, line: lineNumber)))
             } else {

@@ -43,7 +43,9 @@ final class TestRunner {
         for command in commands {
             switch command {
             case .clear: try await reset()
-            case .load(let step, let series, _): try await load(step, series)
+            case .load(let step, let series, _, let nativeHistograms):
+                if nativeHistograms { histogramDataLoaded = true }
+                try await load(step, series)
             case .eval(let eval):
                 let failure = await run(eval)
                 outcomes.append(EvalOutcome(line: eval.line, query: eval.query, failure: failure, involvesHistograms: eval.usesHistograms || histogramDataLoaded))
