@@ -11,7 +11,6 @@ private struct Group {
     var kahanC = 0.0
     var count = 0.0
     var incrementalMean = false
-    var values: [Double] = []
     var dropName = false
 }
 
@@ -36,6 +35,7 @@ extension Evaluator {
         var groupIndex: [Labels: Int] = [:]
         var groupLabels: [Labels] = []
         var seriesGroup: [Int] = []
+        seriesGroup.reserveCapacity(input.count)
         for s in input {
             let key = Self.groupingKey(s.labels, grouping, without: a.without)
             if let i = groupIndex[key] {
@@ -46,28 +46,77 @@ extension Evaluator {
                 groupLabels.append(key)
             }
         }
+        let steps = window.stepCount
         var outputs = groupLabels.map { Series(labels: $0, points: []) }
-        var groups = [Group](repeating: Group(), count: groupLabels.count)
-        var cursors = [Int](repeating: 0, count: input.count)
-        for step in 0..<window.stepCount {
-            try checkInterrupt()
-            let t = window.time(step)
-            for i in groups.indices { groups[i].seen = false }
-            for (si, s) in input.enumerated() {
-                let c = cursors[si]
-                guard c < s.points.count, s.points[c].t == t else { continue }
-                cursors[si] = c + 1
-                Self.accumulate(&groups[seriesGroup[si]], a.op, s.points[c].v, dropName: s.dropName)
+        if a.op == .quantile {
+            try quantileByStep(input, seriesGroup, params, window, &outputs)
+        } else if groupLabels.count * steps <= 1 << 22 {
+            // Series by series into one state per group and step: each input is read once, in order.
+            var states = [Group](repeating: Group(), count: groupLabels.count * steps)
+            for si in input.indices {
+                try checkInterrupt()
+                let base = seriesGroup[si] * steps, drop = input[si].dropName
+                for p in input[si].points {
+                    Self.accumulate(&states[base + Int((p.t - window.start) / window.interval)], a.op, p.v, dropName: drop)
+                }
             }
-            let q = step < params.count ? params[step] : .nan
-            for (gi, g) in groups.enumerated() where g.seen {
-                outputs[gi].points.append(FloatPoint(t: t, v: Self.finish(g, a.op, q)))
-                outputs[gi].dropName = g.dropName
+            for gi in outputs.indices {
+                for step in 0..<steps where states[gi * steps + step].seen {
+                    let g = states[gi * steps + step]
+                    outputs[gi].points.append(FloatPoint(t: window.time(step), v: Self.finish(g, a.op)))
+                    outputs[gi].dropName = g.dropName
+                }
+            }
+        } else {
+            // Too many groups × steps to hold at once: step by step.
+            var groups = [Group](repeating: Group(), count: groupLabels.count)
+            var cursors = [Int](repeating: 0, count: input.count)
+            for step in 0..<steps {
+                try checkInterrupt()
+                let t = window.time(step)
+                for i in groups.indices { groups[i].seen = false }
+                for si in input.indices {
+                    let c = cursors[si]
+                    guard c < input[si].points.count, input[si].points[c].t == t else { continue }
+                    cursors[si] = c + 1
+                    Self.accumulate(&groups[seriesGroup[si]], a.op, input[si].points[c].v, dropName: input[si].dropName)
+                }
+                for (gi, g) in groups.enumerated() where g.seen {
+                    outputs[gi].points.append(FloatPoint(t: t, v: Self.finish(g, a.op)))
+                    outputs[gi].dropName = g.dropName
+                }
             }
         }
         let result = outputs.filter { !$0.points.isEmpty }
         try hold(result.reduce(0) { $0 + $1.points.count })
         return .series(result)
+    }
+
+    /// quantile: the values of each group at each step, then the quantile of each.
+    private func quantileByStep(_ input: [Series], _ seriesGroup: [Int], _ params: [Double], _ window: EvalWindow, _ outputs: inout [Series]) throws(QueryError) {
+        var values = [[Double]](repeating: [], count: outputs.count)
+        var drop = [Bool](repeating: false, count: outputs.count)
+        var cursors = [Int](repeating: 0, count: input.count)
+        for step in 0..<window.stepCount {
+            try checkInterrupt()
+            let t = window.time(step)
+            for i in values.indices {
+                values[i].removeAll(keepingCapacity: true)
+                drop[i] = false
+            }
+            for si in input.indices {
+                let c = cursors[si]
+                guard c < input[si].points.count, input[si].points[c].t == t else { continue }
+                cursors[si] = c + 1
+                values[seriesGroup[si]].append(input[si].points[c].v)
+                if input[si].dropName { drop[seriesGroup[si]] = true }
+            }
+            let q = step < params.count ? params[step] : .nan
+            for gi in values.indices where !values[gi].isEmpty {
+                outputs[gi].points.append(FloatPoint(t: t, v: quantile(q, values[gi])))
+                outputs[gi].dropName = drop[gi]
+            }
+        }
     }
 
     /// The labels of a series' group: `by` keeps the listed labels, `without` drops them and the name.
@@ -81,7 +130,6 @@ extension Evaluator {
             g = Group(seen: true, value: f, mean: f, count: 1, dropName: dropName)
             switch op {
             case .stddev, .stdvar: g.value = f.isNaN || f.isInfinite ? .nan : 0
-            case .quantile: g.values = [f]
             case .group: g.value = 1
             default: break
             }
@@ -112,18 +160,16 @@ extension Evaluator {
             let delta = f - g.mean
             g.mean += delta / g.count
             g.value += delta * (f - g.mean)
-        case .quantile: g.values.append(f)
         default: break
         }
     }
 
-    private static func finish(_ g: Group, _ op: AggregateOp, _ q: Double) -> Double {
+    private static func finish(_ g: Group, _ op: AggregateOp) -> Double {
         switch op {
         case .avg: g.incrementalMean ? g.mean + g.kahanC : g.value / g.count + g.kahanC / g.count
         case .count: g.count
         case .stdvar: g.value / g.count
         case .stddev: (g.value / g.count).squareRoot()
-        case .quantile: quantile(q, g.values)
         case .sum: g.value + g.kahanC
         default: g.value
         }

@@ -75,12 +75,18 @@ extension Evaluator {
         for item in source.items {
             try checkInterrupt()
             var out: [FloatPoint] = []
+            let points = item.points
+            // The window (end - range, end] only moves forward: two cursors, no searching.
+            var from = Self.firstIndex(points, after: source.windowEnd(window.start) - source.range)
+            var to = from
             for step in 0..<window.stepCount {
                 let t = window.time(step)
                 let end = source.windowEnd(t)
-                let slice = Self.window(item.points, after: end - source.range, upTo: end)
-                if slice.isEmpty { continue }
-                rc.points = slice
+                while from < points.count && points[from].t <= end - source.range { from += 1 }
+                if to < from { to = from }
+                while to < points.count && points[to].t <= end { to += 1 }
+                if from >= to { continue }
+                rc.points = points[from..<to]
                 rc.t = t
                 rc.rangeStart = end - source.range
                 rc.rangeEnd = end

@@ -40,19 +40,13 @@ extension Evaluator {
             try checkInterrupt()
             let points = stored.points
             var out: [FloatPoint] = []
-            var cursor = 0
+            out.reserveCapacity(window.stepCount)
+            // `cursor` is the first sample after the step's reference time; steps only move forward.
+            var cursor = Self.firstIndex(points, after: (at ?? window.start) - offset)
             for step in 0..<window.stepCount {
                 let t = window.time(step)
                 let ref = (at ?? t) - offset
-                if at == nil || step == 0 {
-                    cursor = 0
-                    var low = 0, high = points.count
-                    while low < high {
-                        let mid = (low + high) / 2
-                        if points[mid].t <= ref { low = mid + 1 } else { high = mid }
-                    }
-                    cursor = low
-                }
+                if at == nil { while cursor < points.count && points[cursor].t <= ref { cursor += 1 } }
                 guard cursor > 0 else { continue }
                 let p = points[cursor - 1]
                 guard p.t > ref - lookback, !p.v.isStaleMarker else { continue }
