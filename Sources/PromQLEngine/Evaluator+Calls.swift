@@ -67,6 +67,9 @@ extension Evaluator {
         guard let source = try rangeSource(call.args[index], window), let function = RangeFunctions.table[name] else {
             throw QueryError(.execution, "unsupported range function \"\(name)\"")
         }
+        try checkExtendedModifiers(name, anchored: source.anchored, smoothed: source.smoothed)
+        let lookback = options.lookbackDelta
+        let before = source.anchored || source.smoothed ? lookback : 0, after = source.smoothed ? lookback : 0
         let keepsName = name == "last_over_time" || name == "first_over_time"
         var result: [Series] = []
         var rc = RangeCall(
@@ -77,15 +80,21 @@ extension Evaluator {
             var out: [FloatPoint] = []
             let points = item.points
             // The window (end - range, end] only moves forward: two cursors, no searching.
-            var from = Self.firstIndex(points, after: source.windowEnd(window.start) - source.range)
+            var from = Self.firstIndex(points, after: source.windowEnd(window.start) - source.range - before)
             var to = from
             for step in 0..<window.stepCount {
                 let t = window.time(step)
                 let end = source.windowEnd(t)
-                while from < points.count && points[from].t <= end - source.range { from += 1 }
+                while from < points.count && points[from].t <= end - source.range - before { from += 1 }
                 if to < from { to = from }
-                while to < points.count && points[to].t <= end { to += 1 }
+                while to < points.count && points[to].t <= end + after { to += 1 }
                 if from >= to { continue }
+                if source.anchored || source.smoothed {
+                    if let v = Self.extendedValue(name, points[from..<to], end - source.range, end, Double(source.range) / 1000, source) {
+                        out.append(FloatPoint(t: t, v: v))
+                    }
+                    continue
+                }
                 rc.points = points[from..<to]
                 rc.t = t
                 rc.rangeStart = end - source.range
@@ -108,6 +117,24 @@ extension Evaluator {
         if name == "absent_over_time" { return .series(absentOverTime(result, call.args[index], window)) }
         if !delayedNameRemoval { return .series(try mergeSameLabelsets(result)) }
         return .series(result)
+    }
+
+    /// A function of an anchored or smoothed window.
+    static func extendedValue(_ name: String, _ points: ArraySlice<FloatPoint>, _ rangeStart: Int64, _ rangeEnd: Int64, _ seconds: Double, _ source: RangeSource) -> Double? {
+        switch name {
+        case "rate", "increase", "delta":
+            return extendedRate(points, rangeStart: rangeStart, rangeEnd: rangeEnd, rangeSeconds: seconds, smoothed: source.smoothed,
+                isCounter: name != "delta", isRate: name == "rate")
+        default:  // changes and resets, anchored: from the last sample at or before the range start
+            guard let first = anchoredStart(points, rangeStart: rangeStart) else { return nil }
+            var count = 0.0
+            var previous: Double?
+            for p in points[first...] {
+                if let previous, name == "resets" ? p.v < previous : (p.v != previous && !(p.v.isNaN && previous.isNaN)) { count += 1 }
+                previous = p.v
+            }
+            return count
+        }
     }
 
     /// One series `{labels from the selector's equality matchers}` with 1 at every step where

@@ -14,6 +14,8 @@ struct RangeSource {
     var range: Int64
     var offset: Int64
     var at: Int64?
+    var anchored = false
+    var smoothed = false
 
     /// The window end for a step: `(at ?? t) - offset`; the window is `(end - range, end]`.
     func windowEnd(_ t: Int64) -> Int64 { (at ?? t) - offset }
@@ -32,6 +34,7 @@ extension Evaluator {
     /// `(ref - lookback, ref]`, unless it is a stale marker. With `timestamps`, the value
     /// is the sample's own timestamp in seconds (for `timestamp()`).
     func evalVectorSelector(_ s: VectorSelector, _ window: EvalWindow, timestamps: Bool = false) throws(QueryError) -> [Series] {
+        if s.smoothed && !timestamps { return try evalSmoothedSelector(s, window) }
         let offset = s.offset?.literalMilliseconds ?? 0
         let at = s.at?.milliseconds
         let lookback = options.lookbackDelta
@@ -93,7 +96,7 @@ extension Evaluator {
         RangeSource(
             items: data[m.selector].map { RangeSource.Item(labels: $0.labels, points: $0.live, dropName: false) },
             range: m.range.literalMilliseconds ?? 0, offset: m.selector.offset?.literalMilliseconds ?? 0,
-            at: m.selector.at?.milliseconds)
+            at: m.selector.at?.milliseconds, anchored: m.selector.anchored, smoothed: m.selector.smoothed)
     }
 
     /// Evaluates a subquery's inner expression at its own steps (Prometheus aligns the first

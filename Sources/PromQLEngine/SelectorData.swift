@@ -80,8 +80,10 @@ struct SelectorData: Sendable {
         mutating func collect(_ expr: Expr, start: Int64, end: Int64) {
             switch expr {
             case .number, .string: break
-            case .vectorSelector(let s): add(s, start: start, end: end, before: lookback)
-            case .matrixSelector(let m): add(m.selector, start: start, end: end, before: m.range.literalMilliseconds ?? 0)
+            case .vectorSelector(let s): add(s, start: start, end: end, before: lookback, after: s.smoothed ? lookback : 0)
+            case .matrixSelector(let m):
+                let extra = m.selector.anchored || m.selector.smoothed ? lookback : 0
+                add(m.selector, start: start, end: end, before: (m.range.literalMilliseconds ?? 0) + extra, after: m.selector.smoothed ? lookback : 0)
             case .subquery(let q):
                 let offset = q.offset?.literalMilliseconds ?? 0
                 let range = q.range.literalMilliseconds ?? 0
@@ -99,10 +101,10 @@ struct SelectorData: Sendable {
             }
         }
 
-        private mutating func add(_ s: VectorSelector, start: Int64, end: Int64, before: Int64) {
+        private mutating func add(_ s: VectorSelector, start: Int64, end: Int64, before: Int64, after: Int64) {
             let offset = s.offset?.literalMilliseconds ?? 0
             let (from, to) = Self.base(s.at, start, end)
-            let minT = from - offset - before, maxT = to - offset
+            let minT = from - offset - before, maxT = to - offset + after
             let key = SelectorKey(s)
             if var existing = requests[key] {
                 existing.minT = min(existing.minT, minT)
