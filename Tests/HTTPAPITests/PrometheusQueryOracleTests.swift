@@ -40,13 +40,13 @@ enum QueryOracle {
         guard process.terminationStatus == 0 else { throw OracleFailure("\(path) \(arguments) exited with \(process.terminationStatus)") }
     }
 
-    /// Prometheus serving blocks built from ``openMetrics()``, until the returned closure is called.
-    static func start() async throws -> (port: Int, stop: @Sendable () -> Void) {
+    /// Prometheus serving blocks built from `samples` (OpenMetrics with timestamps), until the returned closure is called.
+    static func start(samples: String = openMetrics()) async throws -> (port: Int, stop: @Sendable () -> Void) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-oracle-\(UUID().uuidString)")
         let data = directory.appendingPathComponent("data").path
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let input = directory.appendingPathComponent("samples.om")
-        try openMetrics().write(to: input, atomically: true, encoding: .utf8)
+        try samples.write(to: input, atomically: true, encoding: .utf8)
         try run(try #require(promtool), ["tsdb", "create-blocks-from", "openmetrics", input.path, data])
         let config = directory.appendingPathComponent("prometheus.yml")
         try "global: {}\n".write(to: config, atomically: true, encoding: .utf8)
@@ -63,6 +63,7 @@ enum QueryOracle {
         let stop: @Sendable () -> Void = {
             process.terminate()
             process.waitUntilExit()
+            try? FileManager.default.removeItem(at: directory)
         }
         for _ in 0..<300 {
             if let ready = try? await get(port, "/-/ready"), ready.status == 200 { return (port, stop) }
