@@ -57,6 +57,7 @@ extension Evaluator {
                 try checkInterrupt()
                 let base = seriesGroup[si] * steps, drop = input[si].dropName
                 for p in input[si].points {
+                    try checkInterrupt()
                     Self.accumulate(&states[base + Int((p.t - window.start) / window.interval)], a.op, p.v, dropName: drop)
                 }
             }

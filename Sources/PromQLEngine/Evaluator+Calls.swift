@@ -83,6 +83,7 @@ extension Evaluator {
             var from = Self.firstIndex(points, after: source.windowEnd(window.start) - source.range - before)
             var to = from
             for step in 0..<window.stepCount {
+                try checkInterrupt()
                 let t = window.time(step)
                 let end = source.windowEnd(t)
                 while from < points.count && points[from].t <= end - source.range - before { from += 1 }

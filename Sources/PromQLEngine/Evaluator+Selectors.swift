@@ -47,6 +47,7 @@ extension Evaluator {
             // `cursor` is the first sample after the step's reference time; steps only move forward.
             var cursor = Self.firstIndex(points, after: (at ?? window.start) - offset)
             for step in 0..<window.stepCount {
+                try checkInterrupt()
                 let t = window.time(step)
                 let ref = (at ?? t) - offset
                 if at == nil { while cursor < points.count && points[cursor].t <= ref { cursor += 1 } }

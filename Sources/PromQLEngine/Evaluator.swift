@@ -36,6 +36,11 @@ final class Evaluator {
     func checkInterrupt() throws(QueryError) {
         checks &+= 1
         guard checks & 0xFF == 0 else { return }
+        try checkInterruptNow()
+    }
+
+    /// Throws when the query ran out of time or was cancelled.
+    func checkInterruptNow() throws(QueryError) {
         if Task.isCancelled { throw QueryError(.canceled, "query was canceled in expression evaluation") }
         if ContinuousClock.now > deadline { throw QueryError(.timeout, "query timed out in expression evaluation") }
     }
@@ -55,7 +60,7 @@ final class Evaluator {
     // MARK: - Dispatch
 
     func eval(_ expr: Expr, _ window: EvalWindow) throws(QueryError) -> EvalValue {
-        try checkInterrupt()
+        try checkInterruptNow()
         if window.end < window.start { return .series([]) }
         switch expr {
         case .number(let n): return .scalar(Array(repeating: n.value, count: window.stepCount))

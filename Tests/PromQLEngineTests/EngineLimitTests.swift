@@ -13,7 +13,9 @@ struct EngineLimitTests {
     static func store(series: Int, samples: Int) async throws -> TSDB {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let db = try await TSDB.open(directory: directory, logger: Logger(label: "engine-test"))
+        var logger = Logger(label: "engine-test")
+        logger.logLevel = .warning
+        let db = try await TSDB.open(directory: directory, logger: logger)
         var appender = db.appender()
         for s in 0..<series {
             let labels = Labels(["__name__": "requests_total", "instance": "i\(s)"])
@@ -40,7 +42,10 @@ struct EngineLimitTests {
         options.timeout = .zero
         let engine = Engine(queryable: try await Self.store(series: 1, samples: 10), options: options)
         await #expect(throws: QueryError(.timeout, "query timed out in expression evaluation")) {
-            _ = try await engine.rangeQuery("sum(requests_total)", start: 0, end: 10_000_000, step: 1000)
+            _ = try await engine.rangeQuery("sum(requests_total)", start: 0, end: 1_000_000, step: 1000)
+        }
+        await #expect(throws: QueryError(.timeout, "query timed out in expression evaluation")) {
+            _ = try await engine.instantQuery("requests_total", at: 100_000)
         }
     }
 
