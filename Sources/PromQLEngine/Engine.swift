@@ -21,21 +21,22 @@ public struct Engine: Sendable {
         gate = QueryGate(limit: max(1, options.maxConcurrentQueries))
     }
 
-    /// Evaluates `query` at one instant (milliseconds).
-    public func instantQuery(_ query: String, at time: Int64) async throws(QueryError) -> QueryResult {
+    /// Evaluates `query` at one instant (milliseconds); `timeout` shortens the engine's own.
+    public func instantQuery(_ query: String, at time: Int64, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
         let expr = try parse(query)
-        return try await run(query, expr, EvalWindow(start: time, end: time, interval: 1), isRange: false)
+        return try await run(query, expr, EvalWindow(start: time, end: time, interval: 1), isRange: false, timeout: timeout)
     }
 
-    /// Evaluates `query` at `start`, `start + step`, … up to `end` (milliseconds).
-    public func rangeQuery(_ query: String, start: Int64, end: Int64, step: Int64) async throws(QueryError) -> QueryResult {
+    /// Evaluates `query` at `start`, `start + step`, … up to `end` (milliseconds); `timeout`
+    /// shortens the engine's own.
+    public func rangeQuery(_ query: String, start: Int64, end: Int64, step: Int64, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
         guard step > 0 else { throw QueryError(.badData, "zero or negative query resolution step widths are not accepted. Try a positive integer") }
         guard end >= start else { throw QueryError(.badData, "end timestamp must not be before start time") }
         let expr = try parse(query)
         guard expr.type == .scalar || expr.type == .vector else {
             throw QueryError(.badData, "invalid expression type \"\(expr.type.rawValue)\" for range query, must be Scalar or instant Vector")
         }
-        return try await run(query, expr, EvalWindow(start: start, end: end, interval: step), isRange: true)
+        return try await run(query, expr, EvalWindow(start: start, end: end, interval: step), isRange: true, timeout: timeout)
     }
 
     private func parse(_ query: String) throws(QueryError) -> Expr {
@@ -46,12 +47,12 @@ public struct Engine: Sendable {
         }
     }
 
-    private func run(_ query: String, _ parsed: Expr, _ window: EvalWindow, isRange: Bool) async throws(QueryError) -> QueryResult {
+    private func run(_ query: String, _ parsed: Expr, _ window: EvalWindow, isRange: Bool, timeout: Duration?) async throws(QueryError) -> QueryResult {
         let expr = try Preprocessor(start: window.start, end: window.end, step: isRange ? window.interval : 0).resolve(parsed)
         await gate.enter()
         defer { Task { await gate.leave() } }
         if Task.isCancelled { throw QueryError(.canceled, "query was canceled before evaluation") }
-        let deadline = ContinuousClock.now + options.timeout
+        let deadline = ContinuousClock.now + min(options.timeout, timeout ?? options.timeout)
         let data = try await SelectorData.fetch(expr, start: window.start, end: window.end, options: options, from: queryable)
         let evaluator = Evaluator(
             options: options, data: data, deadline: deadline, query: (window.start, window.end, isRange ? window.interval : 0))

@@ -18,7 +18,7 @@ extension QueryAPI {
         let text = form.value("query")
         let engine = engine
         return await evaluate(timeout: timeout, limit: limit, badDataPrefix: "invalid parameter \"query\": ") {
-            () async throws(QueryError) -> QueryResult in try await engine.instantQuery(text, at: time)
+            (timeout: Duration?) async throws(QueryError) -> QueryResult in try await engine.instantQuery(text, at: time, timeout: timeout)
         }
     }
 
@@ -58,34 +58,18 @@ extension QueryAPI {
         let text = form.value("query")
         let step = max(stepNanos / 1_000_000, 0)
         let engine = engine
-        return await evaluate(timeout: timeout, limit: limit, badDataPrefix: "") { () async throws(QueryError) -> QueryResult in
-            try await engine.rangeQuery(text, start: start, end: end, step: step)
+        return await evaluate(timeout: timeout, limit: limit, badDataPrefix: "") { (timeout: Duration?) async throws(QueryError) -> QueryResult in
+            try await engine.rangeQuery(text, start: start, end: end, step: step, timeout: timeout)
         }
     }
 
-    /// Runs a query, racing it against the request's `timeout`, and renders its result or error.
+    /// Runs a query (the request's `timeout` is passed to the engine) and renders its result or error.
     private func evaluate(
         timeout: Duration?, limit: Int, badDataPrefix: String,
-        _ run: @escaping @Sendable () async throws(QueryError) -> QueryResult
+        _ run: @Sendable (Duration?) async throws(QueryError) -> QueryResult
     ) async -> APIResult {
         let outcome: Result<QueryResult, QueryError>
-        if let timeout {
-            outcome = await withTaskGroup(of: Result<QueryResult, QueryError>?.self) { group in
-                group.addTask {
-                    do throws(QueryError) { return .success(try await run()) } catch { return .failure(error) }
-                }
-                group.addTask {
-                    try? await Task.sleep(for: timeout)
-                    return Task.isCancelled ? nil : .failure(QueryError(.timeout, "query timed out in expression evaluation"))
-                }
-                var first: Result<QueryResult, QueryError>?
-                while first == nil, let next = await group.next() { first = next }
-                group.cancelAll()
-                return first ?? .failure(QueryError(.canceled, "query was canceled in expression evaluation"))
-            }
-        } else {
-            do throws(QueryError) { outcome = .success(try await run()) } catch { outcome = .failure(error) }
-        }
+        do throws(QueryError) { outcome = .success(try await run(timeout)) } catch { outcome = .failure(error) }
         switch outcome {
         case .failure(let error):
             return Self.result(error, badDataPrefix: badDataPrefix)
