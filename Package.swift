@@ -123,10 +123,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Locating ../shared, for every test target that reads it.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExpositionTests",
-            dependencies: ["Exposition", "Model"],
+            dependencies: ["Exposition", "Model", "TestSupport"],
             exclude: ["Oracle"],  // recorded Prometheus scrapes, read by path
             swiftSettings: swiftSettings
         ),
@@ -139,10 +141,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "Model"], swiftSettings: swiftSettings),
+        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PromQLEngineTests",
-            dependencies: ["PromQLEngine", "PromQL", "TSDB", "Model", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PromQLEngine", "PromQL", "TSDB", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["promqltest-skips.txt"],  // read by path
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 // Tollgate — PromQL engine: label-set operations the evaluator needs.
 
 import Model
+import PromQL
 
 /// Labels that go with the metric name: dropped whenever `__name__` is (Prometheus's
 /// `schema.IsMetadataLabel`).
@@ -41,28 +42,6 @@ extension Labels {
         for (x, y) in zip(a, b) where x != y { return x < y }
         return a.count < b.count
     }
-}
-
-/// A string in Go's `%q` form (the subset that label values need).
-func goQuote(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
 }
 
 /// The staleness marker's bit pattern.

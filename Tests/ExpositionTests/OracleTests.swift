@@ -8,6 +8,7 @@
 
 import Foundation
 import Model
+import TestSupport
 import Testing
 
 @testable import Exposition

@@ -1,6 +1,7 @@
 // Tollgate — Prometheus's promqltest files, run against the engine over a real store.
 
 import Foundation
+import TestSupport
 import Testing
 
 /// Every eval of ../shared/testdata/promqltest either passes or is listed in

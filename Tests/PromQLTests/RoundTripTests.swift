@@ -2,6 +2,7 @@
 
 import Foundation
 import PromQL
+import TestSupport
 import Testing
 
 /// One `eval` query of a `.test` file.

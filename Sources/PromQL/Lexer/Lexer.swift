@@ -52,14 +52,7 @@ struct Lexer {
             }
             return false
         }
-        if isSpace(c) {
-            pos += 1
-            return true
-        }
-        if c == UInt8(ascii: "#") {
-            while let d = peek(), d != UInt8(ascii: "\n") { pos += 1 }
-            return true
-        }
+        if skipSpaceOrComment(c) { return true }
         pos += 1
         switch c {
         case UInt8(ascii: ","): emit(.comma, from: start)
@@ -158,6 +151,17 @@ struct Lexer {
         return true
     }
 
+    /// Skips one space or a whole `# …` comment; false when `c` starts neither.
+    private mutating func skipSpaceOrComment(_ c: UInt8) -> Bool {
+        if isSpace(c) {
+            pos += 1
+            return true
+        }
+        guard c == UInt8(ascii: "#") else { return false }
+        while let d = peek(), d != UInt8(ascii: "\n") { pos += 1 }
+        return true
+    }
+
     /// One token inside `{…}`.
     private mutating func lexInsideBraces() -> Bool {
         let start = pos
@@ -165,14 +169,7 @@ struct Lexer {
             fail("unexpected end of input inside braces", at: pos)
             return false
         }
-        if isSpace(c) {
-            pos += 1
-            return true
-        }
-        if c == UInt8(ascii: "#") {
-            while let d = peek(), d != UInt8(ascii: "\n") { pos += 1 }
-            return true
-        }
+        if skipSpaceOrComment(c) { return true }
         if isAlpha(c) {
             while let d = peek(), isAlphaNumeric(d) { pos += 1 }
             emit(.identifier, from: start)

@@ -1,7 +1,7 @@
 // Tollgate — PromQL: Go-compatible formatting of strings, floats and durations.
 
 /// Quotes a string the way Go's `%q` / `strconv.Quote` does.
-func goQuote(_ text: String) -> String {
+package func goQuote(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {
