@@ -15,7 +15,8 @@ enum DifferentialQueries {
     static let rangeEnd = DifferentialData.start + 3600
     static let rangeStep = 60
 
-    static let expressions: [String] = selectors + rangeFunctions + overTime + math + time + labels + histograms + aggregations + binary + subqueries
+    static let expressions: [String] =
+        selectors + rangeFunctions + overTime + math + time + labels + histograms + aggregations + binary + subqueries + nanAndEdges
 
     static let selectors = [
         "up",
@@ -167,6 +168,20 @@ enum DifferentialQueries {
         "sum_over_time((queue_length > 10)[15m:45s])",
     ]
 
+    /// NaN handling, literals, empty inputs and unusual matchings.
+    static let nanAndEdges = [
+        #"changes(weird_gauge{kind="nan"}[10m])"#, #"resets(weird_gauge{kind="nan"}[10m])"#,
+        #"irate(weird_gauge{kind="nan"}[1m])"#, #"deriv(weird_gauge{kind="nan"}[5m])"#,
+        #"quantile_over_time(0.5, weird_gauge{kind="nan"}[5m])"#, #"min_over_time(weird_gauge{kind="nan"}[1m])"#,
+        "sort_desc(weird_gauge)", "topk(2, weird_gauge)", "bottomk(1, weird_gauge)", "stddev(weird_gauge)",
+        "quantile(0.5, weird_gauge)", #"count_values("v", weird_gauge)"#, "timestamp(weird_gauge)",
+        "42", #""text""#, "-up offset 1m", "scalar(vector(1)) * up", "absent(sum(nonexistent_metric))",
+        "vector(1) + on () group_left sum(up)", "sum by (instance) (up) unless ignoring (instance) vector(0)",
+        "queue_length * ignoring (job) group_right up", #"label_replace(up, "instance", "x", "instance", "nomatch")"#,
+        "sum(rate(http_requests_total[5m] offset 10m))", "rate(http_requests_total[5m] @ 1700002400)",
+        "avg_over_time(up[2m:15s])", "histogram_quantile(0.5, sum by (le) (rate(request_duration_seconds_bucket[5m] offset 1h)))",
+    ]
+
     /// Answers where Tollgate follows Prometheus 3.x and 2.42 differs, or known engine gaps,
     /// keyed `instant: EXPR` or `range: EXPR`, each with its reason. A listed query that
     /// agrees fails the test, so the list stays exact.
@@ -192,6 +207,7 @@ enum DifferentialQueries {
             "rate(http_requests_total[5m]) / ignoring (code) group_left sum by (job, instance, method) (rate(http_requests_total[5m]))",
             "rate(http_requests_total[5m]) * 60 > bool 10", "max_over_time(rate(http_requests_total[5m])[30m:1m])",
             "quantile_over_time(0.5, sum(rate(http_requests_total[5m]))[15m:1m])",
+            "sum(rate(http_requests_total[5m] offset 10m))",
         ] {
             known["range: \(expression)"] = zeroPoint
         }
