@@ -193,7 +193,7 @@ enum DifferentialQueries {
         // counter's zero point; 2.42 limited to the zero point first and then applied the
         // threshold, so it extrapolates further. Checked by hand at 1700001860 for
         // `rate(http_requests_total{code="200",instance="h:6379",method="GET"}[5m])`: samples
-        // 10 @ …815.25, 23 @ …830.25, 38 @ …845.875 give 0.15971428571428571 in 3.x's order
+        // 10 @ …815.25, 23 @ …830.25, 38 @ …845.875 give 0.1597142857142857 in 3.x's order
         // (Tollgate's answer) and 0.16971428571428573 in 2.42's (Prometheus's). The instant
         // queries, 20 minutes later, agree.
         let zeroPoint = "2.42 limits rate's extrapolation to the counter's zero point before the 1.1-interval threshold; 3.x after it"
