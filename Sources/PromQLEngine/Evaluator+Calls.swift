@@ -73,36 +73,40 @@ extension Evaluator {
         let keepsName = name == "last_over_time" || name == "first_over_time"
         var result: [Series] = []
         var rc = RangeCall(
-            points: [], t: 0, rangeStart: 0, rangeEnd: 0, rangeSeconds: Double(source.range) / 1000,
+            points: Points(start: nil, count: 0), t: 0, rangeStart: 0, rangeEnd: 0, rangeSeconds: Double(source.range) / 1000,
             scalars: Array(repeating: 0, count: scalarArgs.count), argumentPositions: positions)
         for item in source.items {
             try checkInterrupt()
             var out: [FloatPoint] = []
+            out.reserveCapacity(window.stepCount)
             let points = item.points
-            // The window (end - range, end] only moves forward: two cursors, no searching.
-            var from = Self.firstIndex(points, after: source.windowEnd(window.start) - source.range - before)
-            var to = from
-            for step in 0..<window.stepCount {
-                try checkInterrupt()
-                let t = window.time(step)
-                let end = source.windowEnd(t)
-                while from < points.count && points[from].t <= end - source.range - before { from += 1 }
-                if to < from { to = from }
-                while to < points.count && points[to].t <= end + after { to += 1 }
-                if from >= to { continue }
-                if source.anchored || source.smoothed {
-                    if let v = Self.extendedValue(name, points[from..<to], end - source.range, end, Double(source.range) / 1000, source) {
-                        out.append(FloatPoint(t: t, v: v))
+            try points.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<FloatPoint>) throws(QueryError) in
+                // The window (end - range, end] only moves forward: two cursors, no searching.
+                var from = Self.firstIndex(points, after: source.windowEnd(window.start) - source.range - before)
+                var to = from
+                for step in 0..<window.stepCount {
+                    try checkInterrupt()
+                    let t = window.time(step)
+                    let end = source.windowEnd(t)
+                    while from < buffer.count && buffer[from].t <= end - source.range - before { from += 1 }
+                    if to < from { to = from }
+                    while to < buffer.count && buffer[to].t <= end + after { to += 1 }
+                    if from >= to { continue }
+                    if source.anchored || source.smoothed {
+                        if let v = Self.extendedValue(name, points[from..<to], end - source.range, end, Double(source.range) / 1000, source) {
+                            out.append(FloatPoint(t: t, v: v))
+                        }
+                        continue
                     }
-                    continue
+                    rc.points = UnsafeBufferPointer(rebasing: buffer[from..<to])
+                    rc.t = t
+                    rc.rangeStart = end - source.range
+                    rc.rangeEnd = end
+                    for j in scalarArgs.indices { rc.scalars[j] = step < scalarArgs[j].count ? scalarArgs[j][step] : .nan }
+                    if let v = try function(&rc) { out.append(FloatPoint(t: t, v: v)) }
                 }
-                rc.points = points[from..<to]
-                rc.t = t
-                rc.rangeStart = end - source.range
-                rc.rangeEnd = end
-                for j in scalarArgs.indices { rc.scalars[j] = step < scalarArgs[j].count ? scalarArgs[j][step] : .nan }
-                if let v = try function(&rc) { out.append(FloatPoint(t: t, v: v)) }
             }
+            rc.points = Points(start: nil, count: 0)
             guard !out.isEmpty else { continue }
             try hold(out.count)
             let drop = !keepsName || item.dropName

@@ -49,7 +49,7 @@ extension TSDB {
                     if !timestamps.isEmpty { result.append(SeriesSamples(labels: labels, timestamps: timestamps, values: values)) }
                 }
             }
-            return result.sorted { Self.precedes($0.labels, $1.labels) }
+            return Self.sortedByLabels(result)
         }
     }
 
@@ -84,6 +84,35 @@ extension TSDB {
                 values.append(v)
             }
         }
+    }
+
+    /// Series in label order, compared through one byte key each (`name 0 value 0 …`, which
+    /// orders as label-by-label, name-then-value comparison does) rather than label by label.
+    static func sortedByLabels(_ items: [SeriesSamples]) -> [SeriesSamples] {
+        guard items.count > 1 else { return items }
+        let keys = items.map { series -> [UInt8] in
+            var key: [UInt8] = []
+            for label in series.labels {
+                key.append(contentsOf: label.name.utf8)
+                key.append(0)
+                key.append(contentsOf: label.value.utf8)
+                key.append(0)
+            }
+            return key
+        }
+        let order = items.indices.sorted { a, b in
+            keys[a].withUnsafeBufferPointer { x in
+                keys[b].withUnsafeBufferPointer { y in
+                    let common = min(x.count, y.count)
+                    if common > 0, let px = x.baseAddress, let py = y.baseAddress {
+                        let c = memcmp(px, py, common)
+                        if c != 0 { return c < 0 }
+                    }
+                    return x.count < y.count
+                }
+            }
+        }
+        return order.map { items[$0] }
     }
 
     /// Label sets in Prometheus's order: label by label, name then value, bytewise.

@@ -7,8 +7,8 @@ import PromQL
 
 /// One call of a range function: the window's samples and the step's arguments.
 struct RangeCall {
-    /// Samples with `rangeStart < t <= rangeEnd`, oldest first.
-    var points: ArraySlice<FloatPoint>
+    /// Samples with `rangeStart < t <= rangeEnd`, oldest first (valid only during the call).
+    var points: Points
     /// The step's evaluation time.
     var t: Int64
     var rangeStart: Int64
@@ -22,15 +22,18 @@ struct RangeCall {
     var annotations: [Annotation] = []
 }
 
+/// A window of samples, borrowed from the series for one call.
+typealias Points = UnsafeBufferPointer<FloatPoint>
+
 /// A function over one series' window.
 typealias RangeFunction = @Sendable (inout RangeCall) throws(QueryError) -> Double?
 
 enum RangeFunctions {
     /// The range functions by name.
     static let table: [String: RangeFunction] = [
-        "rate": { call in extrapolatedRate(call, isCounter: true, isRate: true) },
-        "increase": { call in extrapolatedRate(call, isCounter: true, isRate: false) },
-        "delta": { call in extrapolatedRate(call, isCounter: false, isRate: false) },
+        "rate": { call in extrapolatedRate(call.points, call.rangeStart, call.rangeEnd, call.rangeSeconds, isCounter: true, isRate: true) },
+        "increase": { call in extrapolatedRate(call.points, call.rangeStart, call.rangeEnd, call.rangeSeconds, isCounter: true, isRate: false) },
+        "delta": { call in extrapolatedRate(call.points, call.rangeStart, call.rangeEnd, call.rangeSeconds, isCounter: false, isRate: false) },
         "irate": { call in instantValue(call.points, isRate: true) },
         "idelta": { call in instantValue(call.points, isRate: false) },
         "deriv": { call in
@@ -99,8 +102,7 @@ enum RangeFunctions {
     ]
 
     /// rate, increase and delta: the change over the window, extrapolated towards its edges.
-    static func extrapolatedRate(_ call: RangeCall, isCounter: Bool, isRate: Bool) -> Double? {
-        let points = call.points
+    static func extrapolatedRate(_ points: Points, _ rangeStart: Int64, _ rangeEnd: Int64, _ rangeSeconds: Double, isCounter: Bool, isRate: Bool) -> Double? {
         guard points.count >= 2, let first = points.first, let last = points.last else { return nil }
         var result = last.v - first.v
         if isCounter {
@@ -110,8 +112,8 @@ enum RangeFunctions {
                 previous = p.v
             }
         }
-        var durationToStart = Double(first.t - call.rangeStart) / 1000
-        var durationToEnd = Double(call.rangeEnd - last.t) / 1000
+        var durationToStart = Double(first.t - rangeStart) / 1000
+        var durationToEnd = Double(rangeEnd - last.t) / 1000
         let sampledInterval = Double(last.t - first.t) / 1000
         let averageBetweenSamples = sampledInterval / Double(points.count - 1)
         let threshold = averageBetweenSamples * 1.1
@@ -122,12 +124,12 @@ enum RangeFunctions {
         }
         if durationToEnd >= threshold { durationToEnd = averageBetweenSamples / 2 }
         var factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval
-        if isRate { factor /= call.rangeSeconds }
+        if isRate { factor /= rangeSeconds }
         return result * factor
     }
 
     /// irate and idelta: from the last two samples.
-    static func instantValue(_ points: ArraySlice<FloatPoint>, isRate: Bool) -> Double? {
+    static func instantValue(_ points: Points, isRate: Bool) -> Double? {
         guard points.count >= 2, let last = points.last else { return nil }
         let previous = points[points.index(before: points.endIndex - 1)]
         let interval = last.t - previous.t
@@ -139,7 +141,7 @@ enum RangeFunctions {
     }
 
     /// Least-squares slope, and intercept at `interceptTime`, with compensated sums.
-    static func linearRegression(_ points: ArraySlice<FloatPoint>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
+    static func linearRegression(_ points: Points, interceptTime: Int64) -> (slope: Double, intercept: Double) {
         var n = 0.0
         var sumX = 0.0, cX = 0.0, sumY = 0.0, cY = 0.0, sumXY = 0.0, cXY = 0.0, sumX2 = 0.0, cX2 = 0.0
         let initY = points.first?.v ?? 0
@@ -165,7 +167,7 @@ enum RangeFunctions {
     }
 
     /// The mean: a compensated direct sum while it stays finite, then an incremental mean.
-    static func averageOverTime(_ points: ArraySlice<FloatPoint>) -> Double? {
+    static func averageOverTime(_ points: Points) -> Double? {
         guard let first = points.first else { return nil }
         var sum = first.v, count = 1.0, mean = 0.0, c = 0.0
         var incremental = false
@@ -187,7 +189,7 @@ enum RangeFunctions {
         return incremental ? mean + c : sum / count + c / count
     }
 
-    static func compareOverTime(_ points: ArraySlice<FloatPoint>, timestamp: Bool, _ better: (Double, Double) -> Bool) -> Double? {
+    static func compareOverTime(_ points: Points, timestamp: Bool, _ better: (Double, Double) -> Bool) -> Double? {
         guard let first = points.first else { return nil }
         var best = first.v, bestT = first.t
         for p in points where better(p.v, best) {
@@ -198,7 +200,7 @@ enum RangeFunctions {
     }
 
     /// Population variance by Welford's method with compensated sums.
-    static func varianceOverTime(_ points: ArraySlice<FloatPoint>) -> Double? {
+    static func varianceOverTime(_ points: Points) -> Double? {
         guard !points.isEmpty else { return nil }
         var count = 0.0, mean = 0.0, cMean = 0.0, aux = 0.0, cAux = 0.0
         for p in points {
@@ -210,7 +212,7 @@ enum RangeFunctions {
         return (aux + cAux) / count
     }
 
-    static func doubleExponentialSmoothing(_ points: ArraySlice<FloatPoint>, smoothing sf: Double, trend tf: Double) throws(QueryError) -> Double? {
+    static func doubleExponentialSmoothing(_ points: Points, smoothing sf: Double, trend tf: Double) throws(QueryError) -> Double? {
         if sf <= 0 || sf >= 1 {
             throw QueryError(.execution, "invalid smoothing factor. Expected: 0 < sf < 1, got: \(formatFixed6(sf))")
         }
