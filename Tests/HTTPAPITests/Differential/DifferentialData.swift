@@ -87,7 +87,9 @@ enum DifferentialData {
             func series(_ name: String, _ extra: [String: String] = [:]) -> GeneratedSeries {
                 GeneratedSeries(labels: base.merging(extra) { $1 }.merging(["__name__": name]) { $1 })
             }
-            var targetRequests = ["200", "404", "500"].flatMap { code in ["GET", "POST"].map { series("http_requests_total", ["code": code, "method": $0]) } }
+            var targetRequests = ["200", "404", "500"].flatMap { code in
+                ["GET", "POST"].map { series("http_requests_total", ["code": code, "method": $0]) }
+            }
             var targetCPU = series("process_cpu_seconds_total")
             var targetMemory = ["heap", "stack"].map { series("memory_usage_bytes", ["area": $0]) }
             var targetTemperature = ["s1", "s2", "s3"].map { series("temperature_celsius", ["sensor": $0]) }

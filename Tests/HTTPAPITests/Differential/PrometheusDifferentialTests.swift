@@ -24,22 +24,23 @@ struct PrometheusDifferentialTests {
         var ordered: Bool
     }
 
+    /// Every expression as an instant and as a range question; only `sort…` answers are compared in order.
     static func questions() -> [Question] {
-        DifferentialQueries.expressions.flatMap { expression -> [Question] in
+        let range = "start=\(DifferentialQueries.rangeStart)&end=\(DifferentialQueries.rangeEnd)&step=\(DifferentialQueries.rangeStep)"
+        return DifferentialQueries.expressions.flatMap { expression -> [Question] in
             let query = "query=" + encode(expression)
             let ordered = expression.hasPrefix("sort")
             return [
                 Question(key: "instant: \(expression)", path: "/api/v1/query?\(query)&time=\(DifferentialQueries.instantTime)", ordered: ordered),
-                Question(
-                    key: "range: \(expression)",
-                    path: "/api/v1/query_range?\(query)&start=\(DifferentialQueries.rangeStart)&end=\(DifferentialQueries.rangeEnd)&step=\(DifferentialQueries.rangeStep)",
-                    ordered: false),
+                Question(key: "range: \(expression)", path: "/api/v1/query_range?\(query)&\(range)", ordered: false),
             ]
         }
     }
 
+    /// Percent-encodes a query for a URL, leaving only RFC 3986's unreserved characters.
     static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")) ?? text
+        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
     @Test func answersAgreeWithPrometheus() async throws {

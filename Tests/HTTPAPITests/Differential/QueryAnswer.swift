@@ -82,7 +82,8 @@ struct QueryAnswer {
         let their = Dictionary(theirs.series.map { ($0.key, $0) }) { first, _ in first }
         let onlyMine = mine.keys.filter { their[$0] == nil }.sorted(), onlyTheirs = their.keys.filter { mine[$0] == nil }.sorted()
         if !onlyMine.isEmpty || !onlyTheirs.isEmpty || ours.series.count != theirs.series.count {
-            return "series only in Tollgate: \(onlyMine.prefix(3)) (\(onlyMine.count)); only in Prometheus: \(onlyTheirs.prefix(3)) (\(onlyTheirs.count))"
+            return "series only in Tollgate: \(onlyMine.prefix(3)) (\(onlyMine.count)); "
+                + "only in Prometheus: \(onlyTheirs.prefix(3)) (\(onlyTheirs.count))"
         }
         for (key, a) in mine.sorted(by: { $0.key < $1.key }) {
             guard let b = their[key] else { continue }
