@@ -27,8 +27,8 @@
 #
 # Environment:
 #   TARGETS, SERIES   targets and series per target, default 100 and 2000 (the scrape benchmark's)
-#   INTERVAL          seconds between samples, default 60; at 15 s the full size is 52 M samples
-#                     (6.5 GB of text), which takes this 2-core machine ~15 minutes to backfill twice
+#   INTERVAL          seconds between samples, default 60 (13.2 M samples, a run takes ~4 minutes
+#                     here); at 15 s the full size is 52.2 M samples, 6.4 GB of text, ~9 minutes
 #   RUNS              timed requests per query per server, default 7
 #   SERVERS           which servers, in order, default "tollgate prometheus"
 #   TOLLGATE          binary, default .build-bench/release/tollgate; if that default is missing the
