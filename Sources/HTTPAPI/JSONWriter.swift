@@ -13,8 +13,8 @@ public import Model
 /// ```
 public struct JSONWriter: Sendable {
     /// The JSON written so far.
-    public private(set) var bytes: [UInt8] = []
-    private var needsComma = false
+    public internal(set) var bytes: [UInt8] = []
+    var needsComma = false
 
     /// An empty writer.
     public init() {}
@@ -128,7 +128,7 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    private mutating func separate() {
+    mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 

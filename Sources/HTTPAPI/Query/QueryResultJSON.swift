@@ -47,33 +47,42 @@ extension JSONWriter {
         }
     }
 
-    /// Writes `[t,"v"]`.
+    /// Writes `[t,"v"]` straight into the buffer: answers hold hundreds of thousands of points.
     mutating func point(_ t: Int64, _ v: Double) {
-        array { json in
-            json.timestamp(t)
-            json.string(Self.sampleValue(v))
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        appendTimestamp(t)
+        bytes.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: "\"")])
+        let magnitude = abs(v)
+        if v == v.rounded(.towardZero) && magnitude < 1e15 && !(v == 0 && v.sign == .minus) {
+            bytes.append(contentsOf: String(Int64(v)).utf8)  // whole numbers, the common case for counters
+        } else if magnitude >= 1e-4 && magnitude < 1e15 {
+            bytes.append(contentsOf: v.description.utf8)  // Swift's shortest digits, plain in this range (never "x.0" here)
+        } else {
+            bytes.append(contentsOf: Self.sampleValue(v).utf8)
         }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "]")])
+        needsComma = true
     }
 
     /// Writes milliseconds as seconds, as Prometheus's `jsonutil.MarshalTimestamp` does:
     /// the fraction always has three digits (`1700000000.100`), and is left out when zero.
     mutating func timestamp(_ ms: Int64) {
-        raw(Self.timestampText(ms))
+        separate()
+        appendTimestamp(ms)
+        needsComma = true
     }
 
-    /// The text of ``timestamp(_:)``.
-    static func timestampText(_ ms: Int64) -> String {
-        let magnitude = ms.magnitude
-        var text = ms < 0 ? "-" : ""
-        text += String(magnitude / 1000)
-        let fraction = magnitude % 1000
+    private mutating func appendTimestamp(_ ms: Int64) {
+        if ms < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.append(contentsOf: String(ms.magnitude / 1000).utf8)
+        let fraction = ms.magnitude % 1000
         if fraction != 0 {
-            text += "."
-            if fraction < 100 { text += "0" }
-            if fraction < 10 { text += "0" }
-            text += String(fraction)
+            bytes.append(UInt8(ascii: "."))
+            if fraction < 100 { bytes.append(UInt8(ascii: "0")) }
+            if fraction < 10 { bytes.append(UInt8(ascii: "0")) }
+            bytes.append(contentsOf: String(fraction).utf8)
         }
-        return text
     }
 
     /// A sample value as Prometheus's `jsonutil.MarshalFloat` writes it: the shortest digits
