@@ -80,6 +80,17 @@ extension Evaluator {
             var out: [FloatPoint] = []
             out.reserveCapacity(window.stepCount)
             let points = item.points
+            // rate, increase and delta: count the drops once, so a window without one needs no scan.
+            let isExtrapolated = ["rate", "increase", "delta"].contains(name) && !source.anchored && !source.smoothed
+            var drops: [Int32] = []
+            if isExtrapolated && name != "delta" {
+                drops.reserveCapacity(points.count)
+                var count: Int32 = 0
+                for i in points.indices {
+                    if i > 0 && points[i].v < points[i - 1].v { count += 1 }
+                    drops.append(count)
+                }
+            }
             try points.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<FloatPoint>) throws(QueryError) in
                 // The window (end - range, end] only moves forward: two cursors, no searching.
                 var from = Self.firstIndex(points, after: source.windowEnd(window.start) - source.range - before)
@@ -94,6 +105,15 @@ extension Evaluator {
                     if from >= to { continue }
                     if source.anchored || source.smoothed {
                         if let v = Self.extendedValue(name, points[from..<to], end - source.range, end, Double(source.range) / 1000, source) {
+                            out.append(FloatPoint(t: t, v: v))
+                        }
+                        continue
+                    }
+                    if isExtrapolated {
+                        if let v = RangeFunctions.extrapolatedRate(
+                            UnsafeBufferPointer(rebasing: buffer[from..<to]), end - source.range, end, rc.rangeSeconds,
+                            isCounter: name != "delta", isRate: name == "rate", resetFree: drops.isEmpty || drops[to - 1] == drops[from])
+                        {
                             out.append(FloatPoint(t: t, v: v))
                         }
                         continue

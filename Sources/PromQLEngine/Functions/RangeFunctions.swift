@@ -102,10 +102,13 @@ enum RangeFunctions {
     ]
 
     /// rate, increase and delta: the change over the window, extrapolated towards its edges.
-    static func extrapolatedRate(_ points: Points, _ rangeStart: Int64, _ rangeEnd: Int64, _ rangeSeconds: Double, isCounter: Bool, isRate: Bool) -> Double? {
+    /// `resetFree`: the caller knows no value in the window drops, so the reset scan is skipped.
+    static func extrapolatedRate(
+        _ points: Points, _ rangeStart: Int64, _ rangeEnd: Int64, _ rangeSeconds: Double, isCounter: Bool, isRate: Bool, resetFree: Bool = false
+    ) -> Double? {
         guard points.count >= 2, let first = points.first, let last = points.last else { return nil }
         var result = last.v - first.v
-        if isCounter {
+        if isCounter && !resetFree {
             var previous = first.v
             for p in points.dropFirst() {
                 if p.v < previous { result += previous }
