@@ -140,7 +140,9 @@ extension Evaluator {
         }
         for annotation in rc.annotations { annotate(annotation) }
         if name == "absent_over_time" { return .series(absentOverTime(result, call.args[index], window)) }
-        if !delayedNameRemoval { return .series(try mergeSameLabelsets(result)) }
+        // Dropping the name can only make two series equal when they had different names.
+        let oneName = source.items.allSatisfy { $0.labels.metricName == source.items.first?.labels.metricName }
+        if !delayedNameRemoval && !oneName { return .series(try mergeSameLabelsets(result)) }
         return .series(result)
     }
 

@@ -32,6 +32,7 @@ extension JSONWriter {
                     }
                 }
             case .matrix(let series):
+                json.bytes.reserveCapacity(json.bytes.count + series.reduce(0) { $0 + 64 + $1.points.count * 28 })
                 json.array { json in
                     for one in series {
                         json.object { json in
@@ -55,7 +56,8 @@ extension JSONWriter {
         bytes.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: "\"")])
         let magnitude = abs(v)
         if v == v.rounded(.towardZero) && magnitude < 1e15 && !(v == 0 && v.sign == .minus) {
-            bytes.append(contentsOf: String(Int64(v)).utf8)  // whole numbers, the common case for counters
+            if v < 0 { bytes.append(UInt8(ascii: "-")) }
+            appendDecimal(UInt64(magnitude))  // whole numbers, the common case for counters
         } else if magnitude >= 1e-4 && magnitude < 1e15 {
             bytes.append(contentsOf: v.description.utf8)  // Swift's shortest digits, plain in this range (never "x.0" here)
         } else {
@@ -75,13 +77,30 @@ extension JSONWriter {
 
     private mutating func appendTimestamp(_ ms: Int64) {
         if ms < 0 { bytes.append(UInt8(ascii: "-")) }
-        bytes.append(contentsOf: String(ms.magnitude / 1000).utf8)
+        appendDecimal(ms.magnitude / 1000)
         let fraction = ms.magnitude % 1000
         if fraction != 0 {
             bytes.append(UInt8(ascii: "."))
             if fraction < 100 { bytes.append(UInt8(ascii: "0")) }
             if fraction < 10 { bytes.append(UInt8(ascii: "0")) }
-            bytes.append(contentsOf: String(fraction).utf8)
+            appendDecimal(fraction)
+        }
+    }
+
+    /// Appends the decimal digits of `n` without building a string.
+    private mutating func appendDecimal(_ n: UInt64) {
+        if n < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(n))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20, rest = n
+            while rest > 0 {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
         }
     }
 
