@@ -79,6 +79,8 @@ public final class TSDB: Sendable {
             configuration.label = "tollgate.tsdb"
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL: durable against process crashes
+                // Reads map the file instead of copying pages through pread (queries read many chunks).
+                try db.execute(sql: "PRAGMA mmap_size = 1073741824")
             }
             let pool: DatabasePool
             do {
