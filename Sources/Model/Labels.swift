@@ -91,6 +91,13 @@ public struct Labels: Sendable, Hashable, RandomAccessCollection, CustomStringCo
     }
 
     public var description: String { SeriesText.format(self) }
+
+    /// Prometheus's order of label sets: label by label, name then value, bytewise; a set
+    /// that is a prefix of another comes first.
+    public static func precedes(_ a: Labels, _ b: Labels) -> Bool {
+        for (x, y) in zip(a, b) where x != y { return x < y }
+        return a.count < b.count
+    }
 }
 
 extension Array where Element == Label {

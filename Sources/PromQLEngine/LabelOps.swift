@@ -36,12 +36,6 @@ extension Labels {
     var promString: String {
         "{" + map { "\($0.name)=\(goQuote($0.value))" }.joined(separator: ", ") + "}"
     }
-
-    /// Bytewise label-set order: label by label, name then value; a prefix comes first.
-    static func precedes(_ a: Labels, _ b: Labels) -> Bool {
-        for (x, y) in zip(a, b) where x != y { return x < y }
-        return a.count < b.count
-    }
 }
 
 /// The staleness marker's bit pattern.

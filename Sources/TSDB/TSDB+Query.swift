@@ -114,10 +114,4 @@ extension TSDB {
         }
         return order.map { items[$0] }
     }
-
-    /// Label sets in Prometheus's order: label by label, name then value, bytewise.
-    static func precedes(_ a: Labels, _ b: Labels) -> Bool {
-        for (x, y) in zip(a, b) where x != y { return x < y }
-        return a.count < b.count
-    }
 }

@@ -28,12 +28,8 @@ extension QueryAPI {
         } catch {
             return .error(.execution, "\(error)")
         }
-        var ordered = found.sorted { Self.precedes($0, $1) }
-        var warnings: [String] = []
-        if limit > 0, ordered.count > limit {
-            ordered.removeLast(ordered.count - limit)
-            warnings.append("results truncated due to limit")
-        }
+        var ordered = found.sorted(by: Labels.precedes)
+        let warnings = Self.applyLimit(&ordered, limit)
         var json = JSONWriter()
         json.array { json in
             for labels in ordered { json.labels(labels) }
@@ -74,11 +70,7 @@ extension QueryAPI {
             for matchers in matcherSets { union.formUnion(lookup(matchers)) }
             names = union.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }
-        var warnings: [String] = []
-        if limit > 0, names.count > limit {
-            names.removeLast(names.count - limit)
-            warnings.append("results truncated due to limit")
-        }
+        let warnings = Self.applyLimit(&names, limit)
         var json = JSONWriter()
         json.array { json in
             for name in names { json.string(name) }
@@ -151,13 +143,10 @@ extension QueryAPI {
         return sets
     }
 
-    /// Label sets in Prometheus's order: label by label, name then value, bytewise.
-    static func precedes(_ a: Labels, _ b: Labels) -> Bool {
-        for (x, y) in zip(a, b) where x != y {
-            if x.name != y.name { return x.name.utf8.lexicographicallyPrecedes(y.name.utf8) }
-            return x.value.utf8.lexicographicallyPrecedes(y.value.utf8)
-        }
-        return a.count < b.count
+    /// Keeps the first `limit` items (0 keeps all) and says so, as Prometheus does.
+    static func applyLimit<T>(_ items: inout [T], _ limit: Int) -> [String] {
+        guard limit > 0, items.count > limit else { return [] }
+        items.removeLast(items.count - limit)
+        return ["results truncated due to limit"]
     }
 }
-

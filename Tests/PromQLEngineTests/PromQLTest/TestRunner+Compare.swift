@@ -85,14 +85,9 @@ extension TestRunner {
     }
 
     static func checkSorted(_ matrix: [RangeSeries]) -> String? {
-        for i in matrix.indices.dropFirst() where !precedes(matrix[i - 1].labels, matrix[i].labels) {
+        for i in matrix.indices.dropFirst() where !Labels.precedes(matrix[i - 1].labels, matrix[i].labels) {
             return "matrix not sorted: \(matrix[i - 1].labels) before \(matrix[i].labels)"
         }
         return nil
-    }
-
-    static func precedes(_ a: Labels, _ b: Labels) -> Bool {
-        for (x, y) in zip(a, b) where x != y { return x < y }
-        return a.count < b.count
     }
 }
