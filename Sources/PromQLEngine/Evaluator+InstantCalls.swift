@@ -112,7 +112,7 @@ extension Evaluator {
     /// Functions applied to each float element; the extra arguments are scalars at that step.
     static let elementwise: [String: @Sendable (Double, [Double]) -> Double] = [
         "abs": { v, _ in abs(v) }, "ceil": { v, _ in v.rounded(.up) }, "floor": { v, _ in v.rounded(.down) },
-        "exp": { v, _ in Foundation_exp(v) }, "sqrt": { v, _ in v.squareRoot() }, "ln": { v, _ in log(v) },
+        "exp": { v, _ in exp(v) }, "sqrt": { v, _ in v.squareRoot() }, "ln": { v, _ in log(v) },
         "log2": { v, _ in log2(v) }, "log10": { v, _ in log10(v) },
         "sin": { v, _ in sin(v) }, "cos": { v, _ in cos(v) }, "tan": { v, _ in tan(v) },
         "asin": { v, _ in asin(v) }, "acos": { v, _ in acos(v) }, "atan": { v, _ in atan(v) },
@@ -154,7 +154,6 @@ extension Evaluator {
     }
 }
 
-@inline(__always) private func Foundation_exp(_ v: Double) -> Double { exp(v) }
 
 /// Go's `math.Max`: +Inf wins, then NaN; +0 beats -0.
 func goMax(_ x: Double, _ y: Double) -> Double {
