@@ -16,10 +16,20 @@ public protocol Appendable: Sendable {
 public protocol Queryable: Sendable {
     /// Series selected by every matcher, with their samples in `[minTime, maxTime]`, in label order.
     func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples]
+    /// The label sets of the selected series with a sample in `[minTime, maxTime]`, without
+    /// reading the samples (what `/api/v1/series` and metric browsing need).
+    func series(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [Labels]
     /// Label names, optionally only of the selected series.
     func labelNames(matching matchers: [LabelMatcher]) -> [String]
     /// Values of one label, optionally only over the selected series.
     func labelValues(_ name: String, matching matchers: [LabelMatcher]) -> [String]
+}
+
+extension Queryable {
+    /// Through `select`, for stores without a cheaper way.
+    public func series(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [Labels] {
+        try await select(matchers, minTime: minTime, maxTime: maxTime).map(\.labels)
+    }
 }
 
 extension TSDB: Appendable, Queryable {}

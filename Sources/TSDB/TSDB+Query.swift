@@ -53,6 +53,35 @@ extension TSDB {
         }
     }
 
+    /// The label sets of the selected series with a sample in `[minTime, maxTime]`, in label
+    /// order. No sample is decoded: a series' last sample time rules out old series, its head
+    /// chunk answers for recent ones, and one indexed lookup in the sealed chunks for the rest.
+    public func series(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [Labels] {
+        try await run {
+            let targets = self.state.withLock { s in
+                s.postings.select(matchers).compactMap { id -> (UInt32, Labels, Int64?, Int64?)? in
+                    guard let series = s.series[id] else { return nil }
+                    var iterator = series.chunk.makeIterator()
+                    let headStart = iterator.next() ? iterator.at.t : nil
+                    return (id, series.labels, series.hasSamples ? series.maxTime : nil, headStart)
+                }
+            }
+            var found: [Labels] = []
+            try self.pool.read { db in
+                let statement = try db.cachedStatement(sql: "SELECT 1 FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ? LIMIT 1")
+                for (id, labels, last, headStart) in targets {
+                    if let last, last < minTime { continue }  // nothing since before the range
+                    if let headStart, let last, headStart <= maxTime, last >= minTime {
+                        found.append(labels)  // the head chunk overlaps the range
+                        continue
+                    }
+                    if try Row.fetchOne(statement, arguments: [Int64(id), minTime, maxTime]) != nil { found.append(labels) }
+                }
+            }
+            return found.sorted(by: Labels.precedes)
+        }
+    }
+
     /// Label names, sorted bytewise: of every series, or only of those the matchers select.
     public func labelNames(matching matchers: [LabelMatcher] = []) -> [String] {
         state.withLock { s in

@@ -23,7 +23,7 @@ extension QueryAPI {
         var found = Set<Labels>()
         do {
             for matchers in matcherSets {
-                for series in try await queryable.select(matchers, minTime: start, maxTime: end) { found.insert(series.labels) }
+                for labels in try await queryable.series(matchers, minTime: start, maxTime: end) { found.insert(labels) }
             }
         } catch {
             return .error(.execution, "\(error)")

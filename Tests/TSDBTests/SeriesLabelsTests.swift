@@ -1,0 +1,43 @@
+// Tollgate — TSDB: the label sets of series with data in a range, without reading samples.
+
+import Foundation
+import Model
+import Testing
+
+@testable import TSDB
+
+struct SeriesLabelsTests {
+    let logs = LogCapture()
+
+    /// `old` has sealed samples only (0–9 s), `recent` sealed ones and a head chunk (0–24 s),
+    /// `later` only head samples from 100 s; `other` is not selected.
+    func store() async throws -> TSDB {
+        var options = TSDB.Options()
+        options.chunkSize = 4
+        let db = try await TSDB.open(directory: try temporaryDirectory(), logger: logs.logger, options: options)
+        var appender = db.appender()
+        for i in 0..<10 { appender.append(series("up", ["job": "old"]), t: Int64(i) * 1000, v: 1) }
+        for i in 0..<25 { appender.append(series("up", ["job": "recent"]), t: Int64(i) * 1000, v: 1) }
+        for i in 100..<102 { appender.append(series("up", ["job": "later"]), t: Int64(i) * 1000, v: 1) }
+        appender.append(series("down"), t: 0, v: 1)
+        _ = try await appender.commit()
+        return db
+    }
+
+    @Test(arguments: [
+        (0, 3_000, ["old", "recent"]),  // sealed chunks only
+        (22_000, 30_000, ["recent"]),  // the head chunk
+        (12_000, 13_000, ["recent"]),  // a sealed chunk of a series whose head is later
+        (50_000, 60_000, []),  // a gap: nothing
+        (0, 200_000, ["later", "old", "recent"]),
+    ])
+    func seriesWithSamplesInRange(_ minTime: Int64, _ maxTime: Int64, _ jobs: [String]) async throws {
+        let db = try await store()
+        let matchers = [try LabelMatcher(.equal, metricNameLabel, "up")]
+        let labels = try await db.series(matchers, minTime: minTime, maxTime: maxTime)
+        #expect(labels.map { $0["job"] ?? "" } == jobs)
+        // The same answer as a full selection gives.
+        let selected = try await db.select(matchers, minTime: minTime, maxTime: maxTime).map(\.labels)
+        #expect(labels == selected)
+    }
+}
