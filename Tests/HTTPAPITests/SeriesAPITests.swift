@@ -78,6 +78,16 @@ struct SeriesAPITests {
             try await client.execute(uri: "/api/v1/label/job/values?limit=1", method: .get) { response in
                 #expect(String(buffer: response.body) == #"{"status":"success","data":["api"],"warnings":["results truncated due to limit"]}"#)
             }
+            // With start/end, only series with samples in that range count (as Prometheus answers).
+            try await client.execute(uri: "/api/v1/labels?start=1&end=2", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":[]}"#)
+            }
+            try await client.execute(uri: "/api/v1/label/__name__/values?start=1700000000&end=1700000600", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":["http_requests_total","up"]}"#)
+            }
+            try await client.execute(uri: "/api/v1/label/job/values?match[]=up&start=1&end=2", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"status":"success","data":[]}"#)
+            }
         }
     }
 

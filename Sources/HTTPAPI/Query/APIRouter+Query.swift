@@ -16,7 +16,7 @@ extension APIRouter {
             ("/api/v1/format_query", both, { api, form, _ in api.formatQuery(form) }),
             ("/api/v1/parse_query", both, { api, form, _ in api.parseQuery(form) }),
             ("/api/v1/series", both, { api, form, _ in await api.series(form) }),
-            ("/api/v1/labels", both, { api, form, _ in api.labelNames(form) }),
+            ("/api/v1/labels", both, { api, form, _ in await api.labelNames(form) }),
             ("/api/v1/metadata", [.get], { api, form, _ in await api.metricMetadata(form) }),
             ("/api/v1/rules", [.get], { _, _, _ in .success(Array("{\"groups\":[]}".utf8)) }),
             ("/api/v1/alerts", [.get], { _, _, _ in .success(Array("{\"alerts\":[]}".utf8)) }),
@@ -36,7 +36,7 @@ extension APIRouter {
         }
         router.get("/api/v1/label/:name/values") { request, context in
             let name = context.parameters.get("name") ?? ""
-            return await api.respond(to: request, path: "/api/v1/label/:name/values") { form in api.labelValues(form, name: name) }
+            return await api.respond(to: request, path: "/api/v1/label/:name/values") { form in await api.labelValues(form, name: name) }
         }
     }
 }

@@ -37,37 +37,53 @@ extension QueryAPI {
         return .annotated(json.bytes, warnings: warnings, infos: [])
     }
 
-    /// `/api/v1/labels?match[]=…&limit=…`: label names, sorted.
-    func labelNames(_ form: APIForm) -> APIResult {
-        labelQuery(form) { matchers in queryable.labelNames(matching: matchers) }
+    /// `/api/v1/labels?match[]=…&start=…&end=…&limit=…`: label names, sorted.
+    func labelNames(_ form: APIForm) async -> APIResult {
+        await labelQuery(form, index: { matchers in queryable.labelNames(matching: matchers) }, of: { labels in labels.map(\.name) })
     }
 
-    /// `/api/v1/label/NAME/values?match[]=…&limit=…`: the values of one label, sorted.
-    func labelValues(_ form: APIForm, name rawName: String) -> APIResult {
+    /// `/api/v1/label/NAME/values?match[]=…&start=…&end=…&limit=…`: the values of one label, sorted.
+    func labelValues(_ form: APIForm, name rawName: String) async -> APIResult {
         let name = APIForm.unescape(ArraySlice(rawName.utf8), plusIsSpace: false) ?? rawName
         guard !name.isEmpty else { return .error(.badData, "invalid label name: \"\(name)\"") }
-        return labelQuery(form) { matchers in queryable.labelValues(name, matching: matchers) }
+        return await labelQuery(form, index: { matchers in queryable.labelValues(name, matching: matchers) }, of: { labels in labels[name].map { [$0] } ?? [] })
     }
 
     /// The shared part of the label endpoints: parameters, the union over `match[]`, `limit`.
-    private func labelQuery(_ form: APIForm, _ lookup: ([LabelMatcher]) -> [String]) -> APIResult {
+    /// Without `start`/`end` the label index answers; with them, the series with samples in
+    /// that range do, as in Prometheus.
+    private func labelQuery(_ form: APIForm, index: ([LabelMatcher]) -> [String], of: (Labels) -> [String]) async -> APIResult {
         let limit: Int
+        let start: Int64
+        let end: Int64
         let matcherSets: [[LabelMatcher]]
         do throws(InvalidParameter) {
             limit = try parameter("limit") { () throws(ParameterError) in try APIParameters.limit(form.value("limit")) }
-            // start and end are checked as Prometheus checks them; the label index has no time range.
-            _ = try parameter("start") { () throws(ParameterError) in try APIParameters.time(form, "start", default: APIParameters.minTime) }
-            _ = try parameter("end") { () throws(ParameterError) in try APIParameters.time(form, "end", default: APIParameters.maxTime) }
+            start = try parameter("start") { () throws(ParameterError) in try APIParameters.time(form, "start", default: APIParameters.minTime) }
+            end = try parameter("end") { () throws(ParameterError) in try APIParameters.time(form, "end", default: APIParameters.maxTime) }
             matcherSets = try parameter("match[]") { () throws(ParameterError) in try Self.matcherSets(form.all("match[]")) }
         } catch {
             return error.result
         }
         var names: [String]
-        if matcherSets.isEmpty {
-            names = lookup([])
+        if start == APIParameters.minTime && end == APIParameters.maxTime {
+            if matcherSets.isEmpty {
+                names = index([])
+            } else {
+                var union = Set<String>()
+                for matchers in matcherSets { union.formUnion(index(matchers)) }
+                names = union.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            }
         } else {
             var union = Set<String>()
-            for matchers in matcherSets { union.formUnion(lookup(matchers)) }
+            do {
+                let anySeries = [[try LabelMatcher(.regex, metricNameLabel, ".+")]]
+                for matchers in matcherSets.isEmpty ? anySeries : matcherSets {
+                    for labels in try await queryable.series(matchers, minTime: start, maxTime: end) { union.formUnion(of(labels)) }
+                }
+            } catch {
+                return .error(.execution, "\(error)")
+            }
             names = union.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }
         let warnings = Self.applyLimit(&names, limit)
