@@ -71,6 +71,7 @@ extension Evaluator {
         let lookback = options.lookbackDelta
         let before = source.anchored || source.smoothed ? lookback : 0, after = source.smoothed ? lookback : 0
         let keepsName = name == "last_over_time" || name == "first_over_time"
+        let isExtrapolated = ["rate", "increase", "delta"].contains(name) && !source.anchored && !source.smoothed
         var result: [Series] = []
         var rc = RangeCall(
             points: Points(start: nil, count: 0), t: 0, rangeStart: 0, rangeEnd: 0, rangeSeconds: Double(source.range) / 1000,
@@ -81,7 +82,6 @@ extension Evaluator {
             out.reserveCapacity(window.stepCount)
             let points = item.points
             // rate, increase and delta: count the drops once, so a window without one needs no scan.
-            let isExtrapolated = ["rate", "increase", "delta"].contains(name) && !source.anchored && !source.smoothed
             var drops: [Int32] = []
             if isExtrapolated && name != "delta" {
                 drops.reserveCapacity(points.count)

@@ -28,13 +28,7 @@ extension QueryAPI {
         } catch {
             return .error(.execution, "\(error)")
         }
-        var ordered = found.sorted(by: Labels.precedes)
-        let warnings = Self.applyLimit(&ordered, limit)
-        var json = JSONWriter()
-        json.array { json in
-            for labels in ordered { json.labels(labels) }
-        }
-        return .annotated(json.bytes, warnings: warnings, infos: [])
+        return Self.limitedArray(found.sorted(by: Labels.precedes), limit) { json, labels in json.labels(labels) }
     }
 
     /// `/api/v1/labels?match[]=…&start=…&end=…&limit=…`: label names, sorted.
@@ -65,7 +59,7 @@ extension QueryAPI {
         } catch {
             return error.result
         }
-        var names: [String]
+        let names: [String]
         if start == APIParameters.minTime && end == APIParameters.maxTime {
             if matcherSets.isEmpty {
                 names = index([])
@@ -86,12 +80,7 @@ extension QueryAPI {
             }
             names = union.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         }
-        let warnings = Self.applyLimit(&names, limit)
-        var json = JSONWriter()
-        json.array { json in
-            for name in names { json.string(name) }
-        }
-        return .annotated(json.bytes, warnings: warnings, infos: [])
+        return Self.limitedArray(names, limit) { json, name in json.string(name) }
     }
 
     /// `/api/v1/metadata?metric=…&limit=…&limit_per_metric=…`: metric name → distinct (type, help, unit).
@@ -159,10 +148,14 @@ extension QueryAPI {
         return sets
     }
 
-    /// Keeps the first `limit` items (0 keeps all) and says so, as Prometheus does.
-    static func applyLimit<T>(_ items: inout [T], _ limit: Int) -> [String] {
-        guard limit > 0, items.count > limit else { return [] }
-        items.removeLast(items.count - limit)
-        return ["results truncated due to limit"]
+    /// A JSON array of the first `limit` items (0 keeps all), warning when some were left out,
+    /// as Prometheus does.
+    static func limitedArray<T>(_ items: [T], _ limit: Int, _ write: (inout JSONWriter, T) -> Void) -> APIResult {
+        let truncated = limit > 0 && items.count > limit
+        var json = JSONWriter()
+        json.array { json in
+            for item in truncated ? items.prefix(limit) : items[...] { write(&json, item) }
+        }
+        return .annotated(json.bytes, warnings: truncated ? ["results truncated due to limit"] : [], infos: [])
     }
 }
