@@ -40,34 +40,47 @@ public enum SampleBlock {
 
     /// Decodes `count` values; nil when the bytes are malformed.
     public static func decodeValues(_ bytes: [UInt8], count: Int) -> [Double]? {
-        guard let body = unpacked(bytes), let first = body.first, let kind = ValueKind(rawValue: first) else { return nil }
-        var reader = VarintReader(bytes: body, position: 1)
-        switch kind {
-        case .raw:
-            guard body.count == 1 + count * 8 else { return nil }
-            return (0..<count).map { i in
-                var bits: UInt64 = 0
-                for k in 0..<8 { bits = bits << 8 | UInt64(body[1 + i * 8 + k]) }
-                return Double(bitPattern: bits)
-            }
-        case .decimalDelta, .decimalDeltaOfDelta:
-            guard let exponent = reader.next() else { return nil }
-            var integers: [Int64] = []
-            integers.reserveCapacity(count)
-            var value: Int64 = 0, delta: Int64 = 0
-            for i in 0..<count {
-                guard let step = reader.next() else { return nil }
-                if kind == .decimalDelta || i <= 1 {
-                    delta = step
-                } else {
-                    delta &+= step
+        var values: [Double] = []
+        let ok = bytes.withUnsafeBytes { decodeValues($0, count: count, appendingTo: &values) }
+        return ok ? values : nil
+    }
+
+    /// Decodes `count` values from a stored payload where it lies (a deflated one is
+    /// inflated first) and appends them to `out`; false, with `out` unchanged, when the
+    /// bytes are malformed.
+    public static func decodeValues(_ bytes: UnsafeRawBufferPointer, count: Int, appendingTo out: inout [Double]) -> Bool {
+        let before = out.count
+        let ok = withUnpacked(bytes) { body -> Bool in
+            guard let first = body.first, let kind = ValueKind(rawValue: first) else { return false }
+            out.reserveCapacity(before + count)
+            switch kind {
+            case .raw:
+                guard body.count == 1 + count * 8 else { return false }
+                for i in 0..<count {
+                    var bits: UInt64 = 0
+                    for k in 0..<8 { bits = bits << 8 | UInt64(body[1 + i * 8 + k]) }
+                    out.append(Double(bitPattern: bits))
                 }
-                value &+= delta
-                integers.append(value)
+                return true
+            case .decimalDelta, .decimalDeltaOfDelta:
+                var reader = RawVarintReader(bytes: UnsafeRawBufferPointer(rebasing: body[1...]))
+                guard let exponent = reader.next(), let e = Int(exactly: exponent) else { return false }
+                var value: Int64 = 0, delta: Int64 = 0
+                for i in 0..<count {
+                    guard let step = reader.next() else { return false }
+                    if kind == .decimalDelta || i <= 1 {
+                        delta = step
+                    } else {
+                        delta &+= step
+                    }
+                    value &+= delta
+                    out.append(decimalValue(value, e))
+                }
+                return reader.atEnd
             }
-            guard reader.atEnd else { return nil }
-            return integers.map { decimalValue($0, Int(exponent)) }
-        }
+        } ?? false
+        if !ok { out.removeSubrange(before...) }
+        return ok
     }
 
     /// Encodes strictly increasing timestamps.
@@ -79,18 +92,24 @@ public enum SampleBlock {
 
     /// Decodes `count` timestamps; nil when malformed.
     public static func decodeTimestamps(_ bytes: [UInt8], count: Int) -> [Int64]? {
-        guard let body = unpacked(bytes) else { return nil }
-        var reader = VarintReader(bytes: body, position: 0)
-        var result: [Int64] = []
-        result.reserveCapacity(count)
-        var t: Int64 = 0, delta: Int64 = 0
-        for i in 0..<count {
-            guard let step = reader.next() else { return nil }
-            if i <= 1 { delta = step } else { delta &+= step }
-            t &+= delta
-            result.append(t)
-        }
-        return reader.atEnd ? result : nil
+        bytes.withUnsafeBytes { decodeTimestamps($0, count: count) }
+    }
+
+    /// Decodes `count` timestamps from a stored payload where it lies; nil when malformed.
+    public static func decodeTimestamps(_ bytes: UnsafeRawBufferPointer, count: Int) -> [Int64]? {
+        withUnpacked(bytes) { body -> [Int64]? in
+            var reader = RawVarintReader(bytes: body)
+            var result: [Int64] = []
+            result.reserveCapacity(count)
+            var t: Int64 = 0, delta: Int64 = 0
+            for i in 0..<count {
+                guard let step = reader.next() else { return nil }
+                if i <= 1 { delta = step } else { delta &+= step }
+                t &+= delta
+                result.append(t)
+            }
+            return reader.atEnd ? result : nil
+        } ?? nil
     }
 
     // MARK: Decimal form
@@ -203,13 +222,40 @@ public enum SampleBlock {
         return [0] + body
     }
 
-    private static func unpacked(_ bytes: [UInt8]) -> [UInt8]? {
+    /// Runs `body` over the unpacked payload: the bytes after the flag where they lie, or
+    /// their inflation; nil when the flag is unknown or the deflated data is corrupt.
+    private static func withUnpacked<R>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
         guard let flag = bytes.first else { return nil }
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[1...])
         switch flag {
-        case 0: return Array(bytes.dropFirst())
-        case 1: return try? Gzip.inflateRaw(Array(bytes.dropFirst()), limit: 1 << 26)
+        case 0: return body(rest)
+        case 1:
+            guard let inflated = try? Gzip.inflateRaw(Array(rest), limit: 1 << 26) else { return nil }
+            return inflated.withUnsafeBytes(body)
         default: return nil
         }
+    }
+}
+
+/// Reads zigzag varints from memory the caller keeps alive.
+struct RawVarintReader {
+    let bytes: UnsafeRawBufferPointer
+    var position = 0
+
+    var atEnd: Bool { position == bytes.count }
+
+    @inline(__always)
+    mutating func next() -> Int64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < bytes.count && shift < 64 {
+            let byte = bytes[position]
+            position += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+            shift += 7
+        }
+        return nil
     }
 }
 
@@ -227,15 +273,10 @@ package struct VarintReader {
     package var atEnd: Bool { position == bytes.count }
 
     package mutating func next() -> Int64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while position < bytes.count && shift < 64 {
-            let byte = bytes[position]
-            position += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
-            shift += 7
+        bytes.withUnsafeBytes { raw in
+            var reader = RawVarintReader(bytes: raw, position: position)
+            defer { position = reader.position }
+            return reader.next()
         }
-        return nil
     }
 }

@@ -32,7 +32,8 @@ public enum Gzip {
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         output.reserveCapacity(min(limit, max(bytes.count * 4, 4096)))
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // Small inputs (blocks of a few hundred bytes) get a small chunk: it is zeroed first.
+        var chunk = [UInt8](repeating: 0, count: min(64 * 1024, max(1024, bytes.count * 16)))
         var consumed = 0
         while true {
             let result: Int32 = bytes.withUnsafeBufferPointer { input in

@@ -43,30 +43,22 @@ enum APIResult {
     func response(gzip: Bool) -> Response {
         let (status, body) = rendered
         var headers: HTTPFields = [.contentType: "application/json"]
-        var bytes = body
-        if gzip, let compressed = try? Gzip.compress(body) {
-            bytes = compressed
+        if gzip, let compressed = try? Gzip.compress(Array(body.readableBytesView)) {
             headers[.contentEncoding] = "gzip"
             headers[.vary] = "Accept-Encoding"
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: compressed)))
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// The status and JSON body.
-    var rendered: (HTTPResponse.Status, [UInt8]) {
+    /// The status and JSON body, written once into the buffer the response sends
+    /// (a query answer can be megabytes).
+    var rendered: (HTTPResponse.Status, ByteBuffer) {
         switch self {
         case .success(let data):
-            return (.ok, Array("{\"status\":\"success\",\"data\":".utf8) + data + [UInt8(ascii: "}")])
+            return (.ok, Self.envelope(data, []))
         case .annotated(let data, let warnings, let infos):
-            var body = Array("{\"status\":\"success\",\"data\":".utf8) + data
-            for (name, list) in [("warnings", warnings), ("infos", infos)] where !list.isEmpty {
-                var json = JSONWriter()
-                json.array { json in
-                    for text in list { json.string(text) }
-                }
-                body += Array(",\"\(name)\":".utf8) + json.bytes
-            }
-            return (.ok, body + [UInt8(ascii: "}")])
+            return (.ok, Self.envelope(data, [("warnings", warnings), ("infos", infos)]))
         case .error(let type, let message):
             var json = JSONWriter()
             json.object { json in
@@ -74,7 +66,28 @@ enum APIResult {
                 json.field("errorType", type.rawValue)
                 json.field("error", message)
             }
-            return (type.status, json.bytes)
+            return (type.status, ByteBuffer(bytes: json.bytes))
         }
+    }
+
+    /// `{"status":"success","data":…}` with each non-empty list of annotations.
+    private static func envelope(_ data: [UInt8], _ lists: [(String, [String])]) -> ByteBuffer {
+        var json = JSONWriter()
+        for (name, list) in lists where !list.isEmpty {
+            json.key(name)
+            json.array { json in
+                for text in list { json.string(text) }
+            }
+        }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(data.count + json.bytes.count + 32)
+        buffer.writeString("{\"status\":\"success\",\"data\":")
+        buffer.writeBytes(data)
+        if !json.bytes.isEmpty {
+            buffer.writeString(",")
+            buffer.writeBytes(json.bytes)
+        }
+        buffer.writeString("}")
+        return buffer
     }
 }

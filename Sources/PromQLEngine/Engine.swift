@@ -90,7 +90,9 @@ public struct Engine: Sendable {
         case .series(let list):
             let cleaned = try ev.cleanup(list)
             if isRange || expr.type == .matrix {
-                return .matrix(cleaned.sorted { Labels.precedes($0.labels, $1.labels) })
+                // Selections come from storage in label order: sort only when an operation changed it.
+                let ordered = zip(cleaned, cleaned.dropFirst()).allSatisfy { !Labels.precedes($1.labels, $0.labels) }
+                return .matrix(ordered ? cleaned : cleaned.sorted { Labels.precedes($0.labels, $1.labels) })
             }
             var seen = Set<Labels>()
             for s in cleaned where !seen.insert(s.labels).inserted { throw QueryError.duplicateLabelset }

@@ -112,4 +112,5 @@ struct SeriesCollector {
 
 extension QueryError {
     static let duplicateLabelset = QueryError(.execution, "vector cannot contain metrics with the same labelset")
+    static let tooManySamples = QueryError(.execution, "query processing would load too many samples into memory in query execution")
 }

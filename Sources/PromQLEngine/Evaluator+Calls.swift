@@ -68,77 +68,14 @@ extension Evaluator {
             throw QueryError(.execution, "unsupported range function \"\(name)\"")
         }
         try checkExtendedModifiers(name, anchored: source.anchored, smoothed: source.smoothed)
-        let lookback = options.lookbackDelta
-        let before = source.anchored || source.smoothed ? lookback : 0, after = source.smoothed ? lookback : 0
-        let keepsName = name == "last_over_time" || name == "first_over_time"
-        let isExtrapolated = ["rate", "increase", "delta"].contains(name) && !source.anchored && !source.smoothed
-        var result: [Series] = []
-        var rc = RangeCall(
-            points: Points(start: nil, count: 0), t: 0, rangeStart: 0, rangeEnd: 0, rangeSeconds: Double(source.range) / 1000,
-            scalars: Array(repeating: 0, count: scalarArgs.count), argumentPositions: positions)
-        for item in source.items {
-            try checkInterrupt()
-            var out: [FloatPoint] = []
-            out.reserveCapacity(window.stepCount)
-            let points = item.points
-            // rate, increase and delta: count the drops once, so a window without one needs no scan.
-            var drops: [Int32] = []
-            if isExtrapolated && name != "delta" {
-                drops.reserveCapacity(points.count)
-                var count: Int32 = 0
-                for i in points.indices {
-                    if i > 0 && points[i].v < points[i - 1].v { count += 1 }
-                    drops.append(count)
-                }
-            }
-            try points.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<FloatPoint>) throws(QueryError) in
-                // The window (end - range, end] only moves forward: two cursors, no searching.
-                var from = Self.firstIndex(points, after: source.windowEnd(window.start) - source.range - before)
-                var to = from
-                for step in 0..<window.stepCount {
-                    try checkInterrupt()
-                    let t = window.time(step)
-                    let end = source.windowEnd(t)
-                    while from < buffer.count && buffer[from].t <= end - source.range - before { from += 1 }
-                    if to < from { to = from }
-                    while to < buffer.count && buffer[to].t <= end + after { to += 1 }
-                    if from >= to { continue }
-                    if source.anchored || source.smoothed {
-                        if let v = Self.extendedValue(name, points[from..<to], end - source.range, end, Double(source.range) / 1000, source) {
-                            out.append(FloatPoint(t: t, v: v))
-                        }
-                        continue
-                    }
-                    if isExtrapolated {
-                        if let v = RangeFunctions.extrapolatedRate(
-                            UnsafeBufferPointer(rebasing: buffer[from..<to]), end - source.range, end, rc.rangeSeconds,
-                            isCounter: name != "delta", isRate: name == "rate", resetFree: drops.isEmpty || drops[to - 1] == drops[from])
-                        {
-                            out.append(FloatPoint(t: t, v: v))
-                        }
-                        continue
-                    }
-                    rc.points = UnsafeBufferPointer(rebasing: buffer[from..<to])
-                    rc.t = t
-                    rc.rangeStart = end - source.range
-                    rc.rangeEnd = end
-                    for j in scalarArgs.indices { rc.scalars[j] = step < scalarArgs[j].count ? scalarArgs[j][step] : .nan }
-                    if let v = try function(&rc) { out.append(FloatPoint(t: t, v: v)) }
-                }
-            }
-            rc.points = Points(start: nil, count: 0)
-            guard !out.isEmpty else { continue }
-            try hold(out.count)
-            let drop = !keepsName || item.dropName
-            let labels = drop && !delayedNameRemoval ? item.labels.droppingMetricName : item.labels
-            result.append(Series(labels: labels, points: out, dropName: drop))
-            if name == "rate" || name == "increase", let metric = item.labels.metricName, !metric.isEmpty,
-                !["_total", "_sum", "_count", "_bucket"].contains(where: { metric.hasSuffix($0) })
-            {
-                annotate(.possibleNonCounter(metric, call.args[index].position))
-            }
-        }
-        for annotation in rc.annotations { annotate(annotation) }
+        let job = RangeCallJob(
+            name: name, function: function, scalarArgs: scalarArgs, argumentPositions: positions, rangePosition: call.args[index].position,
+            delayedNameRemoval: delayedNameRemoval, window: window, source: source, lookback: options.lookbackDelta, interrupt: Interrupt(deadline: deadline),
+            samplesLeft: options.maxSamples - currentSamples)
+        let (result, annotations) = try job.runInShares()
+        try checkInterruptNow()
+        try hold(result.reduce(0) { $0 + $1.points.count })
+        for annotation in annotations { annotate(annotation) }
         if name == "absent_over_time" { return .series(absentOverTime(result, call.args[index], window)) }
         // Dropping the name can only make two series equal when they had different names.
         let oneName = source.items.allSatisfy { $0.labels.metricName == source.items.first?.labels.metricName }

@@ -35,19 +35,31 @@ extension Evaluator {
     /// is the sample's own timestamp in seconds (for `timestamp()`).
     func evalVectorSelector(_ s: VectorSelector, _ window: EvalWindow, timestamps: Bool = false) throws(QueryError) -> [Series] {
         if s.smoothed && !timestamps { return try evalSmoothedSelector(s, window) }
-        let offset = s.offset?.literalMilliseconds ?? 0
-        let at = s.at?.milliseconds
-        let lookback = options.lookbackDelta
+        let stored = data[s]
+        let offset = s.offset?.literalMilliseconds ?? 0, at = s.at?.milliseconds, lookback = options.lookbackDelta
+        let interrupt = Interrupt(deadline: deadline)
+        let result = try Self.inShares(stored.count, minimum: 256) { share throws(QueryError) in
+            try Self.selectorSteps(stored[share], window, offset: offset, at: at, lookback: lookback, timestamps: timestamps, interrupt)
+        }.flatMap { $0 }
+        try checkInterruptNow()
+        try hold(result.reduce(0) { $0 + $1.points.count })
+        return result
+    }
+
+    /// The steps of an instant selector over some of its series (see `evalVectorSelector`).
+    private static func selectorSteps(
+        _ stored: ArraySlice<StoredSeries>, _ window: EvalWindow, offset: Int64, at: Int64?, lookback: Int64, timestamps: Bool,
+        _ interrupt: Interrupt
+    ) throws(QueryError) -> [Series] {
         var result: [Series] = []
-        for stored in data[s] {
-            try checkInterrupt()
-            let points = stored.points
+        for one in stored {
+            try interrupt.check()
+            let points = one.points
             var out: [FloatPoint] = []
             out.reserveCapacity(window.stepCount)
             // `cursor` is the first sample after the step's reference time; steps only move forward.
-            var cursor = Self.firstIndex(points, after: (at ?? window.start) - offset)
+            var cursor = firstIndex(points, after: (at ?? window.start) - offset)
             for step in 0..<window.stepCount {
-                try checkInterrupt()
                 let t = window.time(step)
                 let ref = (at ?? t) - offset
                 if at == nil { while cursor < points.count && points[cursor].t <= ref { cursor += 1 } }
@@ -56,10 +68,7 @@ extension Evaluator {
                 guard p.t > ref - lookback, !p.v.isStaleMarker else { continue }
                 out.append(FloatPoint(t: t, v: timestamps ? Double(p.t) / 1000 : p.v))
             }
-            if !out.isEmpty {
-                try hold(out.count)
-                result.append(Series(labels: stored.labels, points: out))
-            }
+            if !out.isEmpty { result.append(Series(labels: one.labels, points: out)) }
         }
         return result
     }

@@ -40,17 +40,23 @@ final class Evaluator {
     }
 
     /// Throws when the query ran out of time or was cancelled.
-    func checkInterruptNow() throws(QueryError) {
-        if Task.isCancelled { throw QueryError(.canceled, "query was canceled in expression evaluation") }
-        if ContinuousClock.now > deadline { throw QueryError(.timeout, "query timed out in expression evaluation") }
+    func checkInterruptNow() throws(QueryError) { try Interrupt(deadline: deadline).check() }
+
+    /// `body` over contiguous shares of `0..<count`, on several cores when each share gets at
+    /// least `minimum` items (`Parallel`); the shares' results in order. Bodies see only what
+    /// they capture, never the evaluator: limits and annotations are applied afterwards.
+    static func inShares<R: Sendable>(
+        _ count: Int, minimum: Int, _ body: @Sendable (Range<Int>) throws(QueryError) -> R
+    ) throws(QueryError) -> [R] {
+        let shares = Parallel.shares(count, minimum: minimum)
+        let parts = Parallel.map(shares.count) { share in Result { () throws(QueryError) in try body(shares[share]) } }
+        return try parts.map { part throws(QueryError) in try part.get() }
     }
 
     /// Accounts for `n` more samples held in memory.
     func hold(_ n: Int) throws(QueryError) {
         currentSamples += n
-        if currentSamples > options.maxSamples {
-            throw QueryError(.execution, "query processing would load too many samples into memory in query execution")
-        }
+        if currentSamples > options.maxSamples { throw QueryError.tooManySamples }
     }
 
     func release(_ n: Int) { currentSamples -= n }
@@ -156,5 +162,17 @@ final class Evaluator {
             result.append(s)
         }
         return result
+    }
+}
+
+/// A query's deadline and cancellation, checked from any thread: work in shares runs on
+/// threads outside the query's task, where only the calling thread sees cancellation (the
+/// evaluator checks again once the shares are done); every thread sees the deadline.
+struct Interrupt: Sendable {
+    let deadline: ContinuousClock.Instant
+
+    func check() throws(QueryError) {
+        if Task.isCancelled { throw QueryError(.canceled, "query was canceled in expression evaluation") }
+        if ContinuousClock.now > deadline { throw QueryError(.timeout, "query timed out in expression evaluation") }
     }
 }

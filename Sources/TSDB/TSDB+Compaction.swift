@@ -68,7 +68,7 @@ extension TSDB {
                 result.blocks += 1
             }
         }
-        try Self.dropUnusedTimestampSets(db)
+        try self.dropUnusedTimestampSets(db)
         return result
     }
 
@@ -79,7 +79,7 @@ extension TSDB {
             try self.pool.write { db in
                 try db.execute(sql: "DELETE FROM chunks WHERE max_time < ?", arguments: [cutoff])
                 let deleted = db.changesCount
-                try Self.dropUnusedTimestampSets(db)
+                try self.dropUnusedTimestampSets(db)
                 return deleted
             }
         }
@@ -96,14 +96,17 @@ extension TSDB {
                     try db.execute(sql: "DELETE FROM chunks WHERE max_time <= ?", arguments: [oldest])
                     deleted += db.changesCount
                 }
-                try Self.dropUnusedTimestampSets(db)
+                try self.dropUnusedTimestampSets(db)
                 return deleted
             }
         }
     }
 
-    static func dropUnusedTimestampSets(_ db: Database) throws {
+    /// Deletes the sets no block uses any more; their ids may be given out again, so the
+    /// decoded sets kept for queries are forgotten.
+    func dropUnusedTimestampSets(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM timestamp_sets WHERE id NOT IN (SELECT timestamps_id FROM chunks WHERE timestamps_id IS NOT NULL)")
+        decodedTimestampSets.withLock { $0 = DecodedTimestampSets() }
     }
 
     /// Rewrites the database file to its minimal size and empties SQLite's WAL file.
@@ -147,11 +150,17 @@ struct TimestampSets {
 
     mutating func load(_ id: Int64, _ db: Database) throws -> [Int64]? {
         if let cached = decoded[id] { return cached }
-        guard let row = try Row.fetchOne(db, sql: "SELECT count, data FROM timestamp_sets WHERE id = ?", arguments: [id]),
-            let timestamps = SampleBlock.decodeTimestamps([UInt8](row[1] as Data), count: row[0])
-        else { return nil }
+        guard let timestamps = try Self.read(id, db) else { return nil }
         decoded[id] = timestamps
         return timestamps
+    }
+
+    /// Reads and decodes one set; nil when it is missing or corrupt.
+    static func read(_ id: Int64, _ db: Database) throws -> [Int64]? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT count, data FROM timestamp_sets WHERE id = ?", arguments: [id]) else { return nil }
+        return try row.withUnsafeData(atIndex: 1) { data in
+            data?.withUnsafeBytes { SampleBlock.decodeTimestamps($0, count: row[0]) } ?? nil
+        }
     }
 
     private static func hash(_ bytes: [UInt8]) -> Int64 {

@@ -10,46 +10,36 @@ public import Model
 extension TSDB {
     /// The series selected by every matcher, with their samples in `[minTime, maxTime]`,
     /// sorted by label set. Series with no sample in the range are left out.
+    ///
+    /// Large selections are read by several readers at once (one per core, at most four),
+    /// each over its own share of the series in its own read transaction (`Parallel`); the store's queue
+    /// is held meanwhile, so no write falls between them.
     public func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples] {
         try await run {
             let targets = self.state.withLock { s in
                 s.postings.select(matchers).compactMap { id in s.series[id].map { (id, $0.labels, $0.chunk) } }
             }
-            var result: [SeriesSamples] = []
-            try self.pool.read { db in
-                var timestampSets: [Int64: [Int64]] = [:]
-                let statement = try db.cachedStatement(
-                    sql: "SELECT count, encoding, timestamps_id, data FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ? ORDER BY min_time")
-                for (id, labels, head) in targets {
-                    var timestamps: [Int64] = []
-                    var values: [Double] = []
-                    let rows = try Row.fetchCursor(statement, arguments: [Int64(id), minTime, maxTime])
-                    while let row = try rows.next() {
-                        let count: Int = row[0], encoding: Int = row[1], data: Data = row[3]
-                        if encoding == 1 {
-                            Self.decodeXOR([UInt8](data), count: count, minTime, maxTime, &timestamps, &values)
-                        } else {
-                            let setID: Int64 = row[2]
-                            if timestampSets[setID] == nil {
-                                guard let stored = try Row.fetchOne(db, sql: "SELECT count, data FROM timestamp_sets WHERE id = ?", arguments: [setID]),
-                                    let decoded = SampleBlock.decodeTimestamps([UInt8](stored[1] as Data), count: stored[0])
-                                else { throw TSDBError("timestamp set \(setID) is missing or corrupt") }
-                                timestampSets[setID] = decoded
-                            }
-                            guard let ts = timestampSets[setID], let vs = SampleBlock.decodeValues([UInt8](data), count: count), ts.count == vs.count else {
-                                throw TSDBError("a block of series \(id) is corrupt")
-                            }
-                            for (t, v) in zip(ts, vs) where t >= minTime && t <= maxTime {
-                                timestamps.append(t)
-                                values.append(v)
+            let shares = Parallel.shares(targets.count, minimum: 500)
+            let parts = Parallel.map(shares.count) { share in
+                Result { () throws -> [KeyedSeries] in
+                    try self.pool.read { db in
+                        var reader = try ChunkReader(db, store: self)
+                        var found: [KeyedSeries] = []
+                        for (id, labels, head) in targets[shares[share]] {
+                            var timestamps: [Int64] = []
+                            var values: [Double] = []
+                            try reader.read(id, minTime, maxTime, &timestamps, &values)
+                            Self.decodeXOR(head.bytes, count: head.count, minTime, maxTime, &timestamps, &values)
+                            if !timestamps.isEmpty {
+                                found.append(KeyedSeries(SeriesSamples(labels: labels, timestamps: timestamps, values: values)))
                             }
                         }
+                        found.sort(by: KeyedSeries.precedes)
+                        return found
                     }
-                    Self.decodeXOR(head.bytes, count: head.count, minTime, maxTime, &timestamps, &values)
-                    if !timestamps.isEmpty { result.append(SeriesSamples(labels: labels, timestamps: timestamps, values: values)) }
                 }
             }
-            return Self.sortedByLabels(result)
+            return try KeyedSeries.merge(parts.map { try $0.get() })
         }
     }
 
@@ -113,34 +103,5 @@ extension TSDB {
                 values.append(v)
             }
         }
-    }
-
-    /// Series in label order, compared through one byte key each (`name 0 value 0 …`, which
-    /// orders as label-by-label, name-then-value comparison does) rather than label by label.
-    static func sortedByLabels(_ items: [SeriesSamples]) -> [SeriesSamples] {
-        guard items.count > 1 else { return items }
-        let keys = items.map { series -> [UInt8] in
-            var key: [UInt8] = []
-            for label in series.labels {
-                key.append(contentsOf: label.name.utf8)
-                key.append(0)
-                key.append(contentsOf: label.value.utf8)
-                key.append(0)
-            }
-            return key
-        }
-        let order = items.indices.sorted { a, b in
-            keys[a].withUnsafeBufferPointer { x in
-                keys[b].withUnsafeBufferPointer { y in
-                    let common = min(x.count, y.count)
-                    if common > 0, let px = x.baseAddress, let py = y.baseAddress {
-                        let c = memcmp(px, py, common)
-                        if c != 0 { return c < 0 }
-                    }
-                    return x.count < y.count
-                }
-            }
-        }
-        return order.map { items[$0] }
     }
 }

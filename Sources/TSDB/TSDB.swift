@@ -58,6 +58,8 @@ public final class TSDB: Sendable {
     public let path: String
     private let queue = DispatchQueue(label: "tollgate.tsdb")
     let state = Mutex(State())
+    /// Timestamp sets decoded by queries, kept for the next ones.
+    let decodedTimestampSets = Mutex(DecodedTimestampSets())
 
     private init(pool: DatabasePool, path: String, logger: Logger, options: Options) {
         self.pool = pool

@@ -32,18 +32,35 @@ extension JSONWriter {
                     }
                 }
             case .matrix(let series):
-                json.bytes.reserveCapacity(json.bytes.count + series.reduce(0) { $0 + 64 + $1.points.count * 28 })
+                let size = series.reduce(0) { $0 + 64 + $1.points.count * 28 }
+                json.bytes.reserveCapacity(json.bytes.count + size)
+                // A large answer is written in shares on several cores, then joined in order.
+                let shares = Parallel.shares(series.count, minimum: 256)
+                let parts = Parallel.map(shares.count) { share in
+                    var part = JSONWriter()
+                    part.bytes.reserveCapacity(size / shares.count + 1024)
+                    part.matrixElements(series[shares[share]])
+                    return part.bytes
+                }
                 json.array { json in
-                    for one in series {
-                        json.object { json in
-                            json.field("metric", one.labels)
-                            json.key("values")
-                            json.array { json in
-                                for point in one.points { json.point(point.t, point.v) }
-                            }
-                        }
+                    for part in parts where !part.isEmpty {
+                        json.separate()
+                        json.bytes.append(contentsOf: part)
+                        json.needsComma = true
                     }
                 }
+            }
+        }
+    }
+
+    /// Writes the series of a matrix as array elements `{"metric":…,"values":[…]},…`.
+    mutating func matrixElements(_ series: ArraySlice<RangeSeries>) {
+        var stamps = PointTexts()
+        for one in series {
+            object { json in
+                json.field("metric", one.labels)
+                json.key("values")
+                json.array { json in json.points(one.points, &stamps) }
             }
         }
     }
@@ -51,20 +68,72 @@ extension JSONWriter {
     /// Writes `[t,"v"]` straight into the buffer: answers hold hundreds of thousands of points.
     mutating func point(_ t: Int64, _ v: Double) {
         separate()
+        needsComma = true
+        let whole = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { scratch -> Bool in
+            var uncached = PointTexts()
+            guard let base = scratch.baseAddress, let n = Self.writeWholePoint(FloatPoint(t: t, v: v), nil, &uncached, to: base) else { return false }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+            return true
+        }
+        if whole { return }
         bytes.append(UInt8(ascii: "["))
         appendTimestamp(t)
         bytes.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: "\"")])
         let magnitude = abs(v)
-        if v == v.rounded(.towardZero) && magnitude < 1e15 && !(v == 0 && v.sign == .minus) {
-            if v < 0 { bytes.append(UInt8(ascii: "-")) }
-            appendDecimal(UInt64(magnitude))  // whole numbers, the common case for counters
-        } else if magnitude >= 1e-4 && magnitude < 1e15 {
+        if v != v.rounded(.towardZero) && magnitude >= 1e-4 && magnitude < 1e15 {
             bytes.append(contentsOf: v.description.utf8)  // Swift's shortest digits, plain in this range (never "x.0" here)
         } else {
             bytes.append(contentsOf: Self.sampleValue(v).utf8)
         }
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "]")])
-        needsComma = true
+    }
+
+    /// Writes the elements `[t,"v"],…` of a series' points: whole-number values (counters,
+    /// gauges of counts) go through a pointer into a scratch buffer, a block of points at a
+    /// time, since a range answer holds hundreds of thousands of them; other values
+    /// through `point(_:_:)`.
+    mutating func points(_ points: [FloatPoint], _ stamps: inout PointTexts) {
+        let block = 2_048, pointSize = 48  // "[" 20 digits "." 3 digits ",\"" "-" 15 digits "\"]," fits in 48
+        var start = 0
+        while start < points.count {
+            let end = min(start + block, points.count)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: block * pointSize) { scratch in
+                guard let base = scratch.baseAddress else { return }
+                var n = 0
+                for (index, point) in zip(start..<end, points[start..<end]) {
+                    let separator = needsComma ? 1 : 0
+                    if let written = Self.writeWholePoint(point, index, &stamps, to: base + n + separator) {
+                        if needsComma { base[n] = UInt8(ascii: ",") }
+                        n += separator + written
+                        needsComma = true
+                    } else {
+                        bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+                        n = 0
+                        self.point(point.t, point.v)
+                    }
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+            }
+            start = end
+        }
+    }
+
+    /// Writes `[t,"v"]` for a whole-number value below 1e15 and a time not before 1970;
+    /// the byte count, or nil (writing nothing that counts) for other points.
+    private static func writeWholePoint(
+        _ point: FloatPoint, _ index: Int?, _ stamps: inout PointTexts, to p: UnsafeMutablePointer<UInt8>
+    ) -> Int? {
+        let t = point.t, v = point.v, magnitude = abs(v)
+        guard t >= 0, v == v.rounded(.towardZero), magnitude < 1e15, !(v == 0 && v.sign == .minus) else { return nil }
+        p[0] = UInt8(ascii: "[")
+        var n = 1 + stamps.write(t, at: index, to: p + 1)
+        p[n] = UInt8(ascii: ",")
+        p[n + 1] = UInt8(ascii: "\"")
+        n += 2
+        n += stamps.writeWhole(v, cached: index != nil, to: p + n)
+        p[n] = UInt8(ascii: "\"")
+        p[n + 1] = UInt8(ascii: "]")
+        return n + 2
     }
 
     /// Writes milliseconds as seconds, as Prometheus's `jsonutil.MarshalTimestamp` does:
@@ -77,31 +146,48 @@ extension JSONWriter {
 
     private mutating func appendTimestamp(_ ms: Int64) {
         if ms < 0 { bytes.append(UInt8(ascii: "-")) }
-        appendDecimal(ms.magnitude / 1000)
-        let fraction = ms.magnitude % 1000
-        if fraction != 0 {
-            bytes.append(UInt8(ascii: "."))
-            if fraction < 100 { bytes.append(UInt8(ascii: "0")) }
-            if fraction < 10 { bytes.append(UInt8(ascii: "0")) }
-            appendDecimal(fraction)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
+            guard let base = scratch.baseAddress else { return }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: Self.writeTimestamp(ms.magnitude, to: base)))
         }
     }
 
-    /// Appends the decimal digits of `n` without building a string.
-    private mutating func appendDecimal(_ n: UInt64) {
-        if n < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(n))
-            return
+    static func writeTimestamp(_ ms: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = writeDecimal(ms / 1000, to: p)
+        let fraction = ms % 1000
+        if fraction != 0 {
+            p[n] = UInt8(ascii: ".")
+            p[n + 1] = UInt8(ascii: "0") + UInt8(fraction / 100)
+            p[n + 2] = UInt8(ascii: "0") + UInt8(fraction / 10 % 10)
+            p[n + 3] = UInt8(ascii: "0") + UInt8(fraction % 10)
+            n += 4
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var i = 20, rest = n
-            while rest > 0 {
-                i -= 1
-                digits[i] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i..<20]))
+        return n
+    }
+
+    /// Writes the decimal digits of `n` (at most 20), two at a time; the count written.
+    @inline(__always)
+    static func writeDecimal(_ n: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits = 1, bound: UInt64 = 10
+        while digits < 20 && n >= bound {
+            digits &+= 1
+            bound &*= 10
         }
+        var i = digits, rest = n
+        while rest >= 100 {
+            let q = rest / 100, pair = rest &- q &* 100
+            p[i &- 2] = 48 &+ UInt8(truncatingIfNeeded: pair / 10)
+            p[i &- 1] = 48 &+ UInt8(truncatingIfNeeded: pair % 10)
+            i &-= 2
+            rest = q
+        }
+        if rest >= 10 {
+            p[i &- 2] = 48 &+ UInt8(truncatingIfNeeded: rest / 10)
+            p[i &- 1] = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
+        } else {
+            p[i &- 1] = 48 &+ UInt8(truncatingIfNeeded: rest)
+        }
+        return digits
     }
 
     /// A sample value as Prometheus's `jsonutil.MarshalFloat` writes it: the shortest digits
@@ -110,5 +196,74 @@ extension JSONWriter {
         let magnitude = abs(v)
         if magnitude != 0, magnitude.isFinite, magnitude < 1e-6 || magnitude >= 1e21 { return GoFloat.formatG(v) }
         return GoFloat.formatF(v)
+    }
+}
+
+/// Texts already written for the points of a range answer: the series of a range answer
+/// mostly share their step times, so each time is formatted once per answer and then
+/// copied; and a value repeats at consecutive steps until the next sample (four times at a
+/// 15 s step over 60 s scrapes), so the last value's text is kept too.
+struct PointTexts {
+    private static let width = 24
+    private var times: [Int64] = []
+    private var lengths: [Int] = []
+    private var text: [UInt8] = []
+    private var lastValue: UInt64?
+    private var lastValueText: [UInt8] = []
+
+    /// Writes a whole number below 1e15 (not -0), reusing the last one's text when `cached`
+    /// and it is the same; the byte count.
+    @inline(__always)
+    mutating func writeWhole(_ v: Double, cached: Bool, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if cached, lastValue == v.bitPattern {
+            lastValueText.withUnsafeBufferPointer { known in
+                guard let base = known.baseAddress else { return }
+                p.update(from: base, count: known.count)
+            }
+            return lastValueText.count
+        }
+        var n = 0
+        if v < 0 {
+            p[0] = UInt8(ascii: "-")
+            n = 1
+        }
+        n += JSONWriter.writeDecimal(UInt64(abs(v)), to: p + n)
+        if cached {
+            lastValue = v.bitPattern
+            lastValueText.removeAll(keepingCapacity: true)
+            lastValueText.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        }
+        return n
+    }
+
+    /// Writes `t` (milliseconds, not negative) as the `index`th point's time (nil: a point
+    /// outside a series, not cached); the byte count.
+    @inline(__always)
+    mutating func write(_ t: Int64, at index: Int?, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let index else { return JSONWriter.writeTimestamp(UInt64(t), to: p) }
+        if index < times.count && times[index] == t {
+            let length = lengths[index]
+            text.withUnsafeBufferPointer { cached in
+                guard let base = cached.baseAddress else { return }
+                p.update(from: base + index * Self.width, count: length)
+            }
+            return length
+        }
+        let length = JSONWriter.writeTimestamp(UInt64(t), to: p)
+        if index == times.count {
+            times.append(t)
+            lengths.append(length)
+            text.append(contentsOf: repeatElement(0, count: Self.width))
+        } else if index < times.count {
+            times[index] = t
+            lengths[index] = length
+        } else {
+            return length  // an index skipped: not kept
+        }
+        text.withUnsafeMutableBufferPointer { cache in
+            guard let base = cache.baseAddress else { return }
+            (base + index * Self.width).update(from: p, count: length)
+        }
+        return length
     }
 }

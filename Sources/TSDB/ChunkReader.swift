@@ -1,0 +1,92 @@
+// Tollgate — TSDB: reading the sealed samples of many series through one statement.
+
+import Chunks
+import Foundation
+import GRDB
+import GRDBSQLite
+import Synchronization
+
+/// Reads the sealed samples of one series after another through one prepared statement,
+/// stepping it with SQLite's own calls and decoding each payload where SQLite holds it:
+/// a query reads tens of thousands of series, and a row copied into GRDB's `Row`, `Data`
+/// and then an array per chunk cost more than the decoding itself.
+struct ChunkReader {
+    private let db: Database
+    private let statement: Statement
+    /// The store, whose decoded timestamp sets outlive one query.
+    private let store: TSDB
+    /// Decoded timestamp sets, by id: every series scraped together shares one.
+    private var timestampSets: [Int64: [Int64]] = [:]
+    private var scratch: [Double] = []
+
+    init(_ db: Database, store: TSDB) throws {
+        self.db = db
+        self.store = store
+        statement = try db.cachedStatement(
+            sql: "SELECT count, encoding, timestamps_id, data FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ? ORDER BY min_time")
+    }
+
+    /// Appends the sealed samples of series `id` in `[minTime, maxTime]`, in time order.
+    mutating func read(_ id: UInt32, _ minTime: Int64, _ maxTime: Int64, _ timestamps: inout [Int64], _ values: inout [Double]) throws {
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        defer { sqlite3_reset(s) }
+        sqlite3_bind_int64(s, 1, Int64(id))
+        sqlite3_bind_int64(s, 2, minTime)
+        sqlite3_bind_int64(s, 3, maxTime)
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw TSDBError("reading the chunks of series \(id): \(db.lastErrorMessage ?? "SQLite error \(code)")") }
+            let count = Int(sqlite3_column_int64(s, 0))
+            let blob = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 3), count: Int(sqlite3_column_bytes(s, 3)))
+            if sqlite3_column_int64(s, 1) == 1 {
+                TSDB.decodeXOR(Array(blob), count: count, minTime, maxTime, &timestamps, &values)
+                continue
+            }
+            let ts = try timestampSet(sqlite3_column_int64(s, 2))
+            scratch.removeAll(keepingCapacity: true)
+            guard SampleBlock.decodeValues(blob, count: count, appendingTo: &scratch), scratch.count == ts.count else {
+                throw TSDBError("a block of series \(id) is corrupt")
+            }
+            if let first = ts.first, let last = ts.last, first >= minTime, last <= maxTime {
+                timestamps.append(contentsOf: ts)
+                values.append(contentsOf: scratch)
+            } else {
+                for i in ts.indices where ts[i] >= minTime && ts[i] <= maxTime {
+                    timestamps.append(ts[i])
+                    values.append(scratch[i])
+                }
+            }
+        }
+    }
+
+    private mutating func timestampSet(_ id: Int64) throws -> [Int64] {
+        if let known = timestampSets[id] { return known }
+        let decoded: [Int64]
+        if let shared = store.decodedTimestampSets.withLock({ $0.sets[id] }) {
+            decoded = shared
+        } else {
+            guard let read = try TimestampSets.read(id, db) else { throw TSDBError("timestamp set \(id) is missing or corrupt") }
+            store.decodedTimestampSets.withLock { $0.insert(id, read) }
+            decoded = read
+        }
+        timestampSets[id] = decoded
+        return decoded
+    }
+}
+
+/// Decoded timestamp sets kept between queries (sealed sets never change; the ones
+/// deleted are forgotten with them), up to a million timestamps in all.
+struct DecodedTimestampSets {
+    static let limit = 1 << 20
+    private(set) var sets: [Int64: [Int64]] = [:]
+    private var held = 0
+
+    mutating func insert(_ id: Int64, _ timestamps: [Int64]) {
+        if held + timestamps.count > Self.limit { self = DecodedTimestampSets() }
+        guard timestamps.count <= Self.limit else { return }
+        sets[id] = timestamps
+        held += timestamps.count
+    }
+}
