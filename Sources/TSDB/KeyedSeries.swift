@@ -3,48 +3,52 @@
 import Foundation
 import Model
 
-/// A selected series with its sort key: its labels as `name 0 value 0 …`, which bytewise
-/// orders as label-by-label, name-then-value comparison does, compared with one `memcmp`
-/// instead of label by label.
+/// Selected series with their sort keys, for putting a selection in label order.
+///
+/// A series' key is its labels as `name 0 value 0 …`, which bytewise orders as
+/// label-by-label, name-then-value comparison does; keys are compared with one `memcmp`.
+/// All keys live in one buffer and sorting moves only indices, so no series is copied
+/// (nor retained and released) until the result is built.
 struct KeyedSeries {
-    let key: [UInt8]
-    let samples: SeriesSamples
+    private(set) var series: [SeriesSamples] = []
+    private var keyBytes: [UInt8] = []
+    private var keyStarts: [Int] = [0]
+    /// Indices into `series`, in key order once `sort()` ran.
+    private var order: [Int] = []
 
-    init(_ samples: SeriesSamples) {
-        var key: [UInt8] = []
+    mutating func append(_ samples: SeriesSamples) {
         for label in samples.labels {
-            key.append(contentsOf: label.name.utf8)
-            key.append(0)
-            key.append(contentsOf: label.value.utf8)
-            key.append(0)
+            keyBytes.append(contentsOf: label.name.utf8)
+            keyBytes.append(0)
+            keyBytes.append(contentsOf: label.value.utf8)
+            keyBytes.append(0)
         }
-        self.key = key
-        self.samples = samples
+        keyStarts.append(keyBytes.count)
+        order.append(series.count)
+        series.append(samples)
     }
 
-    static func precedes(_ a: KeyedSeries, _ b: KeyedSeries) -> Bool {
-        a.key.withUnsafeBufferPointer { x in
-            b.key.withUnsafeBufferPointer { y in
-                let common = min(x.count, y.count)
-                if common > 0, let px = x.baseAddress, let py = y.baseAddress {
-                    let c = memcmp(px, py, common)
-                    if c != 0 { return c < 0 }
-                }
-                return x.count < y.count
+    /// Puts `order` in key order.
+    mutating func sort() {
+        keyBytes.withUnsafeBufferPointer { bytes in
+            keyStarts.withUnsafeBufferPointer { starts in
+                order.sort { Self.precedes(bytes, starts, $0, bytes, starts, $1) }
             }
         }
     }
 
-    /// One list in label order from lists each already in label order.
-    static func merge(_ lists: [[KeyedSeries]]) -> [SeriesSamples] {
-        var merged = lists.first ?? []
-        for next in lists.dropFirst() {
-            var out: [KeyedSeries] = []
-            out.reserveCapacity(merged.count + next.count)
+    /// One list in label order from selections each sorted.
+    static func merge(_ parts: [KeyedSeries]) -> [SeriesSamples] {
+        // (part, position in its order) of the head of each part, merged two at a time.
+        var merged = parts.first.map { first in first.order.map { (0, $0) } } ?? []
+        for (p, next) in parts.enumerated().dropFirst() {
+            var out: [(Int, Int)] = []
+            out.reserveCapacity(merged.count + next.order.count)
             var i = 0, j = 0
-            while i < merged.count && j < next.count {
-                if precedes(next[j], merged[i]) {
-                    out.append(next[j])
+            while i < merged.count && j < next.order.count {
+                let (mp, mi) = merged[i]
+                if less(parts[p], next.order[j], parts[mp], mi) {
+                    out.append((p, next.order[j]))
                     j += 1
                 } else {
                     out.append(merged[i])
@@ -52,9 +56,32 @@ struct KeyedSeries {
                 }
             }
             out.append(contentsOf: merged[i...])
-            out.append(contentsOf: next[j...])
+            out.append(contentsOf: next.order[j...].map { (p, $0) })
             merged = out
         }
-        return merged.map(\.samples)
+        return merged.map { parts[$0.0].series[$0.1] }
+    }
+
+    private static func less(_ a: KeyedSeries, _ i: Int, _ b: KeyedSeries, _ j: Int) -> Bool {
+        a.keyBytes.withUnsafeBufferPointer { x in
+            a.keyStarts.withUnsafeBufferPointer { xs in
+                b.keyBytes.withUnsafeBufferPointer { y in
+                    b.keyStarts.withUnsafeBufferPointer { ys in precedes(x, xs, i, y, ys, j) }
+                }
+            }
+        }
+    }
+
+    private static func precedes(
+        _ x: UnsafeBufferPointer<UInt8>, _ xs: UnsafeBufferPointer<Int>, _ i: Int,
+        _ y: UnsafeBufferPointer<UInt8>, _ ys: UnsafeBufferPointer<Int>, _ j: Int
+    ) -> Bool {
+        let xCount = xs[i + 1] - xs[i], yCount = ys[j + 1] - ys[j]
+        let common = min(xCount, yCount)
+        if common > 0, let px = x.baseAddress, let py = y.baseAddress {
+            let c = memcmp(px + xs[i], py + ys[j], common)
+            if c != 0 { return c < 0 }
+        }
+        return xCount < yCount
     }
 }

@@ -21,20 +21,20 @@ extension TSDB {
             }
             let shares = Parallel.shares(targets.count, minimum: 500)
             let parts = Parallel.map(shares.count) { share in
-                Result { () throws -> [KeyedSeries] in
+                Result { () throws -> KeyedSeries in
                     try self.pool.read { db in
                         var reader = try ChunkReader(db, store: self)
-                        var found: [KeyedSeries] = []
+                        var found = KeyedSeries()
                         for (id, labels, head) in targets[shares[share]] {
                             var timestamps: [Int64] = []
                             var values: [Double] = []
                             try reader.read(id, minTime, maxTime, &timestamps, &values)
                             Self.decodeXOR(head.bytes, count: head.count, minTime, maxTime, &timestamps, &values)
                             if !timestamps.isEmpty {
-                                found.append(KeyedSeries(SeriesSamples(labels: labels, timestamps: timestamps, values: values)))
+                                found.append(SeriesSamples(labels: labels, timestamps: timestamps, values: values))
                             }
                         }
-                        found.sort(by: KeyedSeries.precedes)
+                        found.sort()
                         return found
                     }
                 }

@@ -2,6 +2,7 @@
 
 import Foundation
 import Model
+import PromQLEngine
 import Testing
 
 @testable import HTTPAPI
@@ -41,5 +42,35 @@ struct JSONWriterTests {
     @Test func timesAreRFC3339NanoInUTC() {
         #expect(TargetsAPI.rfc3339(Date(timeIntervalSince1970: 1_700_000_000.25)) == "2023-11-14T22:13:20.25Z")
         #expect(TargetsAPI.rfc3339(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+    }
+
+    /// A large matrix is written in shares on several cores, with step times and repeated
+    /// values copied from texts already written: every series and point must read back as given.
+    @Test func largeMatricesReadBackAsWritten() throws {
+        let values: [Double] = [0, 7, 7, 7, -3, 123_456_789, 0.25, 1e-7, 2e21, .nan, .infinity, -.infinity, -0.0, 999_999_999_999_999]
+        // Most series share step times; every fifth has times of its own, some before 1970.
+        func point(_ s: Int, _ i: Int) -> FloatPoint {
+            let t: Int64 = s % 5 == 0 ? Int64(i * 1_001 - 7_000) : 1_700_000_000_000 + Int64(i) * 15_000
+            return FloatPoint(t: t, v: values[(i + s) % values.count])
+        }
+        let series = (0..<700).map { s in
+            RangeSeries(labels: Labels(["__name__": "m", "s": "\(s)"]), points: (0..<40).map { point(s, $0) })
+        }
+        var json = JSONWriter()
+        json.queryData(.matrix(series))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String: Any])
+        let result = try #require(parsed["result"] as? [[String: Any]])
+        #expect(result.count == series.count)
+        for (written, given) in zip(result, series) {
+            #expect(written["metric"] as? [String: String] == ["__name__": "m", "s": given.labels["s"] ?? ""])
+            let points = try #require(written["values"] as? [[Any]])
+            #expect(points.count == given.points.count)
+            for (point, expected) in zip(points, given.points) {
+                let t = try #require(point[0] as? NSNumber).doubleValue
+                let v = try #require(point[1] as? String)
+                #expect((t * 1000).rounded() == Double(expected.t))
+                #expect(v == JSONWriter.sampleValue(expected.v), "\(v) for \(expected.v)")
+            }
+        }
     }
 }

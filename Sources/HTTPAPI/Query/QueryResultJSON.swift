@@ -69,7 +69,7 @@ extension JSONWriter {
     mutating func point(_ t: Int64, _ v: Double) {
         separate()
         needsComma = true
-        let whole = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { scratch -> Bool in
+        let whole = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 72) { scratch -> Bool in
             var uncached = PointTexts()
             guard let base = scratch.baseAddress, let n = Self.writeWholePoint(FloatPoint(t: t, v: v), nil, &uncached, to: base) else { return false }
             bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
@@ -93,7 +93,9 @@ extension JSONWriter {
     /// time, since a range answer holds hundreds of thousands of them; other values
     /// through `point(_:_:)`.
     mutating func points(_ points: [FloatPoint], _ stamps: inout PointTexts) {
-        let block = 2_048, pointSize = 48  // "[" 20 digits "." 3 digits ",\"" "-" 15 digits "\"]," fits in 48
+        // "[" 20 digits "." 3 digits ",\"" "-" 15 digits "\"]," fits in 48; cached texts are
+        // copied 24 bytes at a time, which the value's may overrun by 24 more.
+        let block = 2_048, pointSize = 72
         var start = 0
         while start < points.count {
             let end = min(start + block, points.count)
@@ -204,24 +206,16 @@ extension JSONWriter {
 /// copied; and a value repeats at consecutive steps until the next sample (four times at a
 /// 15 s step over 60 s scrapes), so the last value's text is kept too.
 struct PointTexts {
-    private static let width = 24
     private var times: [Int64] = []
-    private var lengths: [Int] = []
-    private var text: [UInt8] = []
+    private var timeTexts: [ShortText] = []
     private var lastValue: UInt64?
-    private var lastValueText: [UInt8] = []
+    private var lastValueText = ShortText()
 
     /// Writes a whole number below 1e15 (not -0), reusing the last one's text when `cached`
-    /// and it is the same; the byte count.
+    /// and it is the same; the byte count. `p` must have 24 bytes of room.
     @inline(__always)
     mutating func writeWhole(_ v: Double, cached: Bool, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        if cached, lastValue == v.bitPattern {
-            lastValueText.withUnsafeBufferPointer { known in
-                guard let base = known.baseAddress else { return }
-                p.update(from: base, count: known.count)
-            }
-            return lastValueText.count
-        }
+        if cached, lastValue == v.bitPattern { return lastValueText.write(to: p) }
         var n = 0
         if v < 0 {
             p[0] = UInt8(ascii: "-")
@@ -230,40 +224,47 @@ struct PointTexts {
         n += JSONWriter.writeDecimal(UInt64(abs(v)), to: p + n)
         if cached {
             lastValue = v.bitPattern
-            lastValueText.removeAll(keepingCapacity: true)
-            lastValueText.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+            lastValueText = ShortText(p, count: n)
         }
         return n
     }
 
     /// Writes `t` (milliseconds, not negative) as the `index`th point's time (nil: a point
-    /// outside a series, not cached); the byte count.
+    /// outside a series, not cached); the byte count. `p` must have 24 bytes of room.
     @inline(__always)
     mutating func write(_ t: Int64, at index: Int?, to p: UnsafeMutablePointer<UInt8>) -> Int {
         guard let index else { return JSONWriter.writeTimestamp(UInt64(t), to: p) }
-        if index < times.count && times[index] == t {
-            let length = lengths[index]
-            text.withUnsafeBufferPointer { cached in
-                guard let base = cached.baseAddress else { return }
-                p.update(from: base + index * Self.width, count: length)
-            }
-            return length
-        }
+        if index < times.count && times[index] == t { return timeTexts[index].write(to: p) }
         let length = JSONWriter.writeTimestamp(UInt64(t), to: p)
         if index == times.count {
             times.append(t)
-            lengths.append(length)
-            text.append(contentsOf: repeatElement(0, count: Self.width))
+            timeTexts.append(ShortText(p, count: length))
         } else if index < times.count {
             times[index] = t
-            lengths[index] = length
-        } else {
-            return length  // an index skipped: not kept
-        }
-        text.withUnsafeMutableBufferPointer { cache in
-            guard let base = cache.baseAddress else { return }
-            (base + index * Self.width).update(from: p, count: length)
+            timeTexts[index] = ShortText(p, count: length)
         }
         return length
+    }
+}
+
+/// A text of at most 24 bytes, kept and copied as three words.
+struct ShortText {
+    private var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    private var count = 0
+
+    init() {}
+
+    /// The `count` bytes at `p`; 24 bytes from `p` must be readable.
+    @inline(__always)
+    init(_ p: UnsafeMutablePointer<UInt8>, count: Int) {
+        words = UnsafeRawPointer(p).loadUnaligned(as: (UInt64, UInt64, UInt64).self)
+        self.count = count
+    }
+
+    /// Writes the text (and up to 24 bytes after it, which the caller overwrites); its length.
+    @inline(__always)
+    func write(to p: UnsafeMutablePointer<UInt8>) -> Int {
+        UnsafeMutableRawPointer(p).storeBytes(of: words, as: (UInt64, UInt64, UInt64).self)
+        return count
     }
 }
