@@ -26,6 +26,9 @@ public struct XORChunk: Sendable, Equatable {
     /// The encoded bits (the sample count is kept apart, in ``count``).
     public var bytes: [UInt8] { writer.bytes }
 
+    /// The number of encoded bytes (reads the byte buffer's header, not its contents).
+    public var byteCount: Int { writer.bytes.count }
+
     /// Appends a sample; the caller keeps timestamps strictly increasing.
     public mutating func append(_ t: Int64, _ v: Double) {
         let bits = v.bitPattern

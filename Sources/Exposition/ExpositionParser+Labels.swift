@@ -16,6 +16,20 @@ extension ExpositionParser {
     /// - Throws: ``ExpositionError`` at the sample's line when the set is invalid.
     public func labels() throws(ExpositionError) -> Labels {
         let body = bytes
+        if labelsSkipped {
+            // Matched by its bytes alone: scan the series part now, on a copy.
+            var scanned = self
+            scanned.labelsSkipped = false
+            scanned.nameStart = -1
+            scanned.nameEnd = -1
+            scanned.spanCount = 0
+            try body.withUnsafeBufferPointer { (b) throws(ExpositionError) in
+                var i = entryStart
+                while isBlank(b[i]) { i += 1 }
+                try scanned.textSeries(b, i)
+            }
+            return try scanned.labels()
+        }
         return try body.withUnsafeBufferPointer { (b) throws(ExpositionError) -> Labels in
             guard nameStart >= 0 else { throw failure(b, at: entryStart, "metric name not set") }
             guard UTF8Check.isValid(b, nameStart, nameEnd) else { throw failure(b, at: nameStart, "metric name is not valid UTF-8") }

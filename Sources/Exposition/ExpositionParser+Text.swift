@@ -6,7 +6,7 @@ extension ExpositionParser {
     /// One entry of the text format. Blanks are spaces and tabs; blank lines are
     /// skipped; a NUL where a line starts ends the body; `#` lines that are not
     /// HELP/TYPE are comments.
-    mutating func nextText(_ b: UnsafeBufferPointer<UInt8>) throws(ExpositionError) -> Entry? {
+    mutating func nextText(_ b: UnsafeBufferPointer<UInt8>, expecting id: Int, in table: SeriesKeyTable) throws(ExpositionError) -> Entry? {
         let end = b.count
         while true {
             beginEntry()
@@ -26,33 +26,48 @@ extension ExpositionParser {
                 continue
             }
             if c == UInt8(ascii: "#") { return try textHashLine(b, i) }
-            if c == UInt8(ascii: "{") {
-                pos = i + 1
-                try textLabels(b)
-                seriesEnd = pos
+            if id >= 0, let end = table.matches(id, b, at: entryStart) {
+                // The series bytes of a series already seen, as written then: they were
+                // checked when first seen, so only the value and timestamp are parsed.
+                nameStart = entryStart
+                nameEnd = entryStart
+                seriesEnd = end
+                pos = end
+                labelsSkipped = true
                 try textSampleSuffix(b)
                 return .sample
             }
-            guard isMetricNameStart(c) else {
-                throw failure(b, at: i, "expected a metric name, '{', '#' or a line break, got \(quoted(b, i..<i + 1))")
-            }
-            var j = i + 1
-            while isMetricNameByte(b[j]) { j += 1 }
-            // Prometheus 3.x takes the name from the start of the line, leading blanks included.
-            nameStart = entryStart
-            nameEnd = j
-            seriesEnd = j
-            var k = j
-            while isBlank(b[k]) { k += 1 }
-            if b[k] == UInt8(ascii: "{") {
-                pos = k + 1
-                try textLabels(b)
-                seriesEnd = pos
-            } else {
-                pos = j
-            }
+            try textSeries(b, i)
             try textSampleSuffix(b)
             return .sample
+        }
+    }
+
+    /// The series part of a sample line starting (after blanks) at `i`: a name, labels, or both.
+    mutating func textSeries(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) throws(ExpositionError) {
+        if b[i] == UInt8(ascii: "{") {
+            pos = i + 1
+            try textLabels(b)
+            seriesEnd = pos
+            return
+        }
+        guard isMetricNameStart(b[i]) else {
+            throw failure(b, at: i, "expected a metric name, '{', '#' or a line break, got \(quoted(b, i..<i + 1))")
+        }
+        var j = i + 1
+        while isMetricNameByte(b[j]) { j += 1 }
+        // Prometheus 3.x takes the name from the start of the line, leading blanks included.
+        nameStart = entryStart
+        nameEnd = j
+        seriesEnd = j
+        var k = j
+        while isBlank(b[k]) { k += 1 }
+        if b[k] == UInt8(ascii: "{") {
+            pos = k + 1
+            try textLabels(b)
+            seriesEnd = pos
+        } else {
+            pos = j
         }
     }
 

@@ -68,6 +68,9 @@ public struct ExpositionParser {
     var exemplarSpans: [LabelSpan] = []
     var exemplarValue = 0.0
     var exemplarTimestamp: Int64?
+    /// The current sample's labels were not scanned (it matched `expected`); ``labels()``
+    /// scans them when asked.
+    var labelsSkipped = false
     /// The family named by the last TYPE line (raw bytes, quotes stripped).
     var familyStart = 0
     var familyEnd = 0
@@ -107,11 +110,30 @@ public struct ExpositionParser {
     /// - Returns: the kind of entry, or nil at the end of the body.
     /// - Throws: ``ExpositionError`` with line and column; the body is then invalid as a whole.
     public mutating func next() throws(ExpositionError) -> Entry? {
+        try advance(expecting: -1, in: Self.noKeys)
+    }
+
+    private static let noKeys = SeriesKeyTable(capacity: 0)
+
+    /// Advances like ``next()``, expecting the series that `table` holds under `id`: in the
+    /// text format, a sample line that starts with exactly those bytes (then a blank, and
+    /// no labels after a bare name) is read without scanning its labels again, and
+    /// ``matchedExpected`` is set. A scrape cache expects the series that followed the last
+    /// one in the previous scrape, since targets keep their order.
+    public mutating func next(expecting id: Int, in table: SeriesKeyTable) throws(ExpositionError) -> Entry? {
+        try advance(expecting: id, in: table)
+    }
+
+    /// Whether the current sample is the series ``next(expecting:in:)`` expected, recognised
+    /// from its bytes alone.
+    public var matchedExpected: Bool { labelsSkipped }
+
+    private mutating func advance(expecting id: Int, in table: SeriesKeyTable) throws(ExpositionError) -> Entry? {
         if finished { return nil }
         let body = bytes
         return try body.withUnsafeBufferPointer { (buffer) throws(ExpositionError) -> Entry? in
             switch format {
-            case .text: try nextText(buffer)
+            case .text: try nextText(buffer, expecting: id, in: table)
             case .openMetrics: try nextOpenMetrics(buffer)
             }
         }
@@ -236,6 +258,7 @@ public struct ExpositionParser {
     /// Resets the per-entry state at the start of a line.
     mutating func beginEntry() {
         entryStart = pos
+        labelsSkipped = false
         nameStart = -1
         nameEnd = -1
         spanCount = 0

@@ -80,6 +80,27 @@ public struct SeriesKeyTable: Sendable {
         }
     }
 
+    /// Where the series part of a text-format line ends, when the line at `start` begins
+    /// with exactly the key of `id` followed by a blank (and, after a bare metric name, no
+    /// `{`): that line has the series bytes of `id`. Nil otherwise.
+    func matches(_ id: Int, _ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        guard id >= 0, id < ranges.count else { return nil }
+        let range = ranges[id], length = Int(range.length)
+        // The body ends with a line feed, so a match leaves room for the blank after it.
+        guard length > 0, start + length < b.count, let base = b.baseAddress else { return nil }
+        let equal = arena.withUnsafeBytes { a in
+            a.baseAddress.map { memcmp($0 + Int(range.offset), base + start, length) == 0 } ?? false
+        }
+        let end = start + length
+        guard equal, b[end] == UInt8(ascii: " ") || b[end] == UInt8(ascii: "\t") else { return nil }
+        if b[end - 1] != UInt8(ascii: "}") {
+            var k = end
+            while b[k] == UInt8(ascii: " ") || b[k] == UInt8(ascii: "\t") { k += 1 }
+            if b[k] == UInt8(ascii: "{") { return nil }
+        }
+        return end
+    }
+
     /// The slot holding `key`, or the empty slot where it would go.
     private func probe(_ key: ArraySlice<UInt8>, hash: UInt64) -> (index: Int, found: Bool) {
         key.withUnsafeBytes { k in

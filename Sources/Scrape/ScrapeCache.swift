@@ -77,14 +77,14 @@ struct ScrapeCache {
         var sampleLimitExceeded = false
         var expected = 0
         do {
-            while let entry = try parser.next() {
+            while let entry = try parser.next(expecting: expected, in: keys) {
                 guard entry == .sample else {
                     metadata.record(entry, from: parser)
                     continue
                 }
                 counts.scraped += 1
                 let index: Int
-                if keys.key(of: expected, equals: parser.seriesBytes) {
+                if parser.matchedExpected || keys.key(of: expected, equals: parser.seriesBytes) {
                     index = expected  // the same order as the last scrape: no hash lookup
                 } else if let found = keys.find(parser.seriesBytes) {
                     index = found

@@ -46,7 +46,18 @@ extension TSDB {
                 logged.append(id, t, v)
                 result.appended += 1
             }
-            for (ref, t, v) in byRef { accept(ref.id, t, v) }
+            // Samples by reference reach series all over the head: each series' object and
+            // chunk bytes are read a few samples ahead, so their cache misses overlap with
+            // the work on the samples before them instead of stalling it.
+            var ahead = 0
+            byRef.withUnsafeBufferPointer { refs in
+                for i in refs.indices {
+                    if i + 8 < refs.count, let far = s.series[refs[i + 8].0.id] { ahead &+= far.chunk.count }
+                    if i + 4 < refs.count, let near = s.series[refs[i + 4].0.id] { ahead &+= near.chunk.byteCount }
+                    accept(refs[i].0.id, refs[i].1, refs[i].2)
+                }
+            }
+            s.readAhead &+= ahead
             for (labels, t, v) in batch {
                 let id: UInt32
                 if let known = s.ids[labels] ?? pending[labels] {

@@ -49,6 +49,8 @@ public final class TSDB: Sendable {
         var logSamples = 0
         /// Counts commits, to stamp the series each one changes.
         var batch: UInt64 = 0
+        /// What the commit loop's reads ahead saw; kept so that the reads are not optimized away.
+        var readAhead = 0
     }
 
     let pool: DatabasePool
@@ -81,8 +83,10 @@ public final class TSDB: Sendable {
             configuration.label = "tollgate.tsdb"
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL: durable against process crashes
-                // Reads map the file instead of copying pages through pread (queries read many chunks).
-                try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+                // Query readers map the file instead of copying pages through pread (queries
+                // read many chunks). The writer does not: its pages would stay mapped, and
+                // resident, for the life of the process.
+                if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = 1073741824") }
             }
             let pool: DatabasePool
             do {

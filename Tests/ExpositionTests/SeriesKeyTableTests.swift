@@ -43,4 +43,44 @@ struct SeriesKeyTableTests {
         }
         #expect(misses == 2)
     }
+
+    /// A second body read while expecting given series: lines whose bytes are the expected
+    /// series are matched without scanning labels, and every other line, however close, is
+    /// read in full; values, series bytes and labels come out as reading without
+    /// expectations gives them.
+    @Test func expectedSeriesAreMatchedByTheirBytesOnly() throws {
+        let first = "# TYPE m counter\nm 1\nm{a=\"1\"} 2\nm_total 3\nm{a=\"1\",b=\"2\"} 4\n{\"m\",a=\"3\"} 5\n"
+        var table = SeriesKeyTable()
+        var parser = ExpositionParser(bytes: Array(first.utf8), format: .text)
+        while let entry = try parser.next() {
+            if entry == .sample { table.insert(parser.seriesBytes, id: table.count) }
+        }
+        #expect(table.count == 5)
+        // Each line, the series expected for it, and whether its bytes alone match.
+        let lines: [(String, Int, Bool)] = [
+            ("m 60", 0, true),
+            ("m{a=\"1\"} 20", 1, true),
+            ("m_total\t30 1700000000000", 2, true),
+            ("m{a=\"1\",b=\"2\"}40", 3, false),  // no blank after the series
+            ("{\"m\",a=\"3\"} 50", 4, true),
+            ("m {a=\"1\"} 10", 0, false),  // a bare name, then labels
+            ("m_total 3", 0, false),  // a longer name
+            ("m 7", 9, false),  // no such series
+        ]
+        let second = Array(("# TYPE m counter\n" + lines.map { $0.0 + "\n" }.joined()).utf8)
+        var plain = ExpositionParser(bytes: second, format: .text)
+        var expecting = ExpositionParser(bytes: second, format: .text)
+        var index = 0
+        while let entry = try plain.next() {
+            let other = try expecting.next(expecting: index < lines.count ? lines[index].1 : -1, in: table)
+            #expect(other == entry)
+            guard entry == .sample else { continue }
+            #expect(expecting.matchedExpected == lines[index].2, "\(lines[index].0)")
+            #expect(expecting.seriesBytes == plain.seriesBytes)
+            #expect(expecting.value == plain.value && expecting.timestamp == plain.timestamp)
+            #expect(try expecting.labels() == plain.labels())
+            index += 1
+        }
+        #expect(index == lines.count)
+    }
 }
