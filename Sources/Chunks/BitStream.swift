@@ -31,20 +31,36 @@ public struct BitWriter: Sendable, Equatable {
         writeBits(bit ? 1 : 0, count: 1)
     }
 
-    /// Writes the low `count` bits of `value` (0...64), most significant first.
+    /// Writes the low `count` bits of `value` (0...64), most significant first: the free
+    /// bits of the last byte first, then whole new bytes and a last partial one.
     public mutating func writeBits(_ value: UInt64, count: Int) {
+        guard count > 0 else { return }
         var remaining = count
-        while remaining > 0 {
-            if free == 0 {
-                bytes.append(0)
-                free = 8
-            }
+        if free > 0 {
             let take = min(free, remaining)
             let shifted = (value >> UInt64(remaining - take)) & ((1 << UInt64(take)) - 1)
-            bytes[bytes.count - 1] |= UInt8(shifted) << UInt8(free - take)
+            bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: shifted) << UInt8(free - take)
             free -= take
             remaining -= take
+            if remaining == 0 { return }
         }
+        var start = bytes.count
+        let needed = start + (remaining + 7) / 8
+        if needed > bytes.capacity {
+            // Grow by a quarter, not the array's doubling: a head holds one growing chunk per
+            // series, and doubling leaves a third of that memory unused on average.
+            bytes.reserveCapacity(max(needed, start + max(16, start / 4)))
+        }
+        for _ in start..<needed { bytes.append(0) }
+        bytes.withUnsafeMutableBufferPointer { p in
+            while remaining >= 8 {
+                p[start] = UInt8(truncatingIfNeeded: value >> UInt64(remaining - 8))
+                start += 1
+                remaining -= 8
+            }
+            if remaining > 0 { p[start] = UInt8(truncatingIfNeeded: value << UInt64(8 - remaining)) }
+        }
+        free = remaining > 0 ? 8 - remaining : 0
     }
 }
 

@@ -46,15 +46,20 @@ extension TSDB {
                 logged.append(id, t, v)
                 result.appended += 1
             }
-            // Samples by reference reach series all over the head: each series' object and
-            // chunk bytes are read a few samples ahead, so their cache misses overlap with
-            // the work on the samples before them instead of stalling it.
+            // Samples by reference reach series all over the head. They are taken sixteen
+            // at a time: first each series' object and chunk bytes are read in a tight loop
+            // of independent loads, so their cache misses overlap, then the samples are
+            // appended with the series already in cache.
             var ahead = 0
             byRef.withUnsafeBufferPointer { refs in
-                for i in refs.indices {
-                    if i + 8 < refs.count, let far = s.series[refs[i + 8].0.id] { ahead &+= far.chunk.count }
-                    if i + 4 < refs.count, let near = s.series[refs[i + 4].0.id] { ahead &+= near.chunk.byteCount }
-                    accept(refs[i].0.id, refs[i].1, refs[i].2)
+                var start = 0
+                while start < refs.count {
+                    let end = min(start + 16, refs.count)
+                    for i in start..<end {
+                        if let series = s.series[refs[i].0.id] { ahead &+= series.chunk.byteCount }
+                    }
+                    for i in start..<end { accept(refs[i].0.id, refs[i].1, refs[i].2) }
+                    start = end
                 }
             }
             s.readAhead &+= ahead

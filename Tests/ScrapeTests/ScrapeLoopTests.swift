@@ -38,7 +38,8 @@ import TollgateConfig
         let added = try await tsdb.samples("scrape_series_added")
         #expect(added.first?.values.prefix(2) == [2, 0], "series are new only on the first scrape")
         let duration = try await tsdb.samples("scrape_duration_seconds")
-        #expect(duration.first.map { $0.values.allSatisfy { $0 > 0 && $0 < 0.15 } } == true)
+        // Seconds, and within the scrape timeout (10 s): not a speed check, the suite runs loaded.
+        #expect(duration.first.map { $0.values.allSatisfy { $0 > 0 && $0 < 10 } } == true)
         // Every series of one scrape shares the scrape's timestamp.
         #expect(a.first?.timestamps.first == up.first?.timestamps.first)
 
