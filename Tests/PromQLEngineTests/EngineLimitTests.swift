@@ -1,8 +1,6 @@
 // Tollgate — the engine's limits and errors: each is the matching Prometheus error, and
 // none takes the process down.
 
-import Foundation
-import Logging
 import Model
 import PromQLEngine
 import TSDB
@@ -11,11 +9,7 @@ import Testing
 struct EngineLimitTests {
     /// A store with `series` series of `samples` samples each, 15 s apart.
     static func store(series: Int, samples: Int) async throws -> TSDB {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "engine-test")
-        logger.logLevel = .warning
-        let db = try await TSDB.open(directory: directory, logger: logger)
+        let db = try await temporaryStore("engine")
         var appender = db.appender()
         for s in 0..<series {
             let labels = Labels(["__name__": "requests_total", "instance": "i\(s)"])

@@ -1,8 +1,6 @@
 // Tollgate — large selections: storage reads, range functions and selectors split into
 // shares on several cores give what reading and evaluating series one by one gives.
 
-import Foundation
-import Logging
 import Model
 import PromQLEngine
 import TSDB
@@ -21,11 +19,7 @@ struct LargeSelectionTests {
     /// The series sealed into blocks and compacted, as an import leaves them, plus one more
     /// sample each in the head.
     static func store() async throws -> TSDB {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "large-selection-test")
-        logger.logLevel = .warning
-        let db = try await TSDB.open(directory: directory, logger: logger)
+        let db = try await temporaryStore("large-selection")
         var appender = db.appender()
         for k in 0..<seriesCount {
             for i in 0..<samples { appender.append(labels(k), t: Int64(i) * 15_000, v: Double(i * (k + 1))) }
