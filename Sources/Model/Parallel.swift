@@ -28,15 +28,22 @@ package enum Parallel {
     }
 }
 
-/// One result slot per share; each share writes only its own.
+/// One result slot per share; each share writes only its own, through a pointer fixed
+/// at creation (no shared array is mutated from several threads).
 private final class Slots<T>: @unchecked Sendable {
-    private var storage: [T?]
+    private let storage: UnsafeMutableBufferPointer<T?>
 
-    init(_ count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    init(_ count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
     }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ index: Int, _ value: T) { storage[index] = value }
 
     var values: [T] { storage.compactMap { $0 } }
 }
