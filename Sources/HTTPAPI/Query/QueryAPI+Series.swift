@@ -8,18 +8,13 @@ extension QueryAPI {
     func series(_ form: APIForm) async -> APIResult {
         let selectors = form.all("match[]")
         guard !selectors.isEmpty else { return .error(.badData, "no match[] parameter provided") }
-        let limit: Int
-        let start: Int64
-        let end: Int64
-        let matcherSets: [[LabelMatcher]]
+        let request: SeriesRequest
         do throws(InvalidParameter) {
-            limit = try parameter("limit") { () throws(ParameterError) in try APIParameters.limit(form.value("limit")) }
-            start = try parameter("start") { () throws(ParameterError) in try APIParameters.time(form, "start", default: APIParameters.minTime) }
-            end = try parameter("end") { () throws(ParameterError) in try APIParameters.time(form, "end", default: APIParameters.maxTime) }
-            matcherSets = try parameter("match[]") { () throws(ParameterError) in try Self.matcherSets(selectors) }
+            request = try SeriesRequest(form, selectors)
         } catch {
             return error.result
         }
+        let (limit, start, end, matcherSets) = (request.limit, request.start, request.end, request.matcherSets)
         var found = Set<Labels>()
         do {
             for matchers in matcherSets {
@@ -47,18 +42,13 @@ extension QueryAPI {
     /// Without `start`/`end` the label index answers; with them, the series with samples in
     /// that range do, as in Prometheus.
     private func labelQuery(_ form: APIForm, index: ([LabelMatcher]) -> [String], of: (Labels) -> [String]) async -> APIResult {
-        let limit: Int
-        let start: Int64
-        let end: Int64
-        let matcherSets: [[LabelMatcher]]
+        let request: SeriesRequest
         do throws(InvalidParameter) {
-            limit = try parameter("limit") { () throws(ParameterError) in try APIParameters.limit(form.value("limit")) }
-            start = try parameter("start") { () throws(ParameterError) in try APIParameters.time(form, "start", default: APIParameters.minTime) }
-            end = try parameter("end") { () throws(ParameterError) in try APIParameters.time(form, "end", default: APIParameters.maxTime) }
-            matcherSets = try parameter("match[]") { () throws(ParameterError) in try Self.matcherSets(form.all("match[]")) }
+            request = try SeriesRequest(form, form.all("match[]"))
         } catch {
             return error.result
         }
+        let (limit, start, end, matcherSets) = (request.limit, request.start, request.end, request.matcherSets)
         let names: [String]
         if start == APIParameters.minTime && end == APIParameters.maxTime {
             if matcherSets.isEmpty {
@@ -157,5 +147,20 @@ extension QueryAPI {
             for item in truncated ? items.prefix(limit) : items[...] { write(&json, item) }
         }
         return .annotated(json.bytes, warnings: truncated ? ["results truncated due to limit"] : [], infos: [])
+    }
+}
+
+/// The parameters the series and label endpoints share: `limit`, `start`, `end`, `match[]`.
+private struct SeriesRequest {
+    let limit: Int
+    let start: Int64
+    let end: Int64
+    let matcherSets: [[LabelMatcher]]
+
+    init(_ form: APIForm, _ selectors: [String]) throws(InvalidParameter) {
+        limit = try parameter("limit") { () throws(ParameterError) in try APIParameters.limit(form.value("limit")) }
+        start = try parameter("start") { () throws(ParameterError) in try APIParameters.time(form, "start", default: APIParameters.minTime) }
+        end = try parameter("end") { () throws(ParameterError) in try APIParameters.time(form, "end", default: APIParameters.maxTime) }
+        matcherSets = try parameter("match[]") { () throws(ParameterError) in try QueryAPI.matcherSets(selectors) }
     }
 }
