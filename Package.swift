@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeTests",
             dependencies: [
-                "Scrape", "CurlHTTP", "Model", "Relabel", "TSDB", "TollgateConfig",
+                "Scrape", "CurlHTTP", "Model", "Relabel", "TSDB", "TollgateConfig", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "CurlHTTP", "HTTPAPI", "Gzip", "Model", "PromQLEngine", "TSDB",
+                "CurlHTTP", "HTTPAPI", "Gzip", "Model", "PromQLEngine", "TSDB", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

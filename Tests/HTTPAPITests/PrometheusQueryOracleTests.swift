@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Logging
 import Model
 import TSDB
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -50,7 +51,7 @@ enum QueryOracle {
         try run(try #require(promtool), ["tsdb", "create-blocks-from", "openmetrics", input.path, data])
         let config = directory.appendingPathComponent("prometheus.yml")
         try "global: {}\n".write(to: config, atomically: true, encoding: .utf8)
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(prometheus))
         process.arguments = [
@@ -77,20 +78,6 @@ enum QueryOracle {
         let client = try HTTPClient()
         defer { client.shutdown() }
         return try await client.execute(.init(url: "http://127.0.0.1:\(port)\(path)"))
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw OracleFailure("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -5,6 +5,7 @@ import Exposition
 import Foundation
 import Model
 import TSDB
+import TestSupport
 import Testing
 import TollgateConfig
 
@@ -13,30 +14,12 @@ import TollgateConfig
 /// `make test` installs prometheus-node-exporter; without it this suite is skipped.
 enum NodeExporter {
     static let path = ["/usr/bin/prometheus-node-exporter", "/usr/bin/node_exporter"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    /// A port free right now on 127.0.0.1.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw TestFailure("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 @Suite(.enabled(if: NodeExporter.path != nil, "prometheus-node-exporter is not installed; `make test` installs it"))
 struct NodeExporterTests {
     @Test func scrapesEverySeriesTheExporterServes() async throws {
-        let port = try NodeExporter.freePort()
+        let port = try freeLoopbackPort()
         let exporter = Process()
         exporter.executableURL = URL(fileURLWithPath: try #require(NodeExporter.path))
         exporter.arguments = ["--web.listen-address=127.0.0.1:\(port)"]

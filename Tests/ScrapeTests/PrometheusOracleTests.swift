@@ -4,6 +4,7 @@ import CurlHTTP
 import Foundation
 import Model
 import TSDB
+import TestSupport
 import Testing
 import TollgateConfig
 
@@ -17,7 +18,7 @@ enum PrometheusOracle {
     static func start(config: String, in directory: URL) async throws -> (port: Int, stop: () -> Void) {
         let file = directory.appendingPathComponent("prometheus.yml")
         try config.write(to: file, atomically: true, encoding: .utf8)
-        let port = try NodeExporter.freePort()
+        let port = try freeLoopbackPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(path))
         process.arguments = [
