@@ -54,11 +54,12 @@ let package = Package(
         ),
         // Sample encodings: Gorilla XOR chunks and compact sealed blocks.
         .target(name: "Chunks", dependencies: ["Gzip"], swiftSettings: swiftSettings),
-        // The time-series store: head, log, sealed chunks and blocks in one SQLite file (via GRDB).
+        // The time-series store: head, log, sealed chunks and blocks in one SQLite file (via GRDB);
+        // log records carry Gzip's CRC-32.
         .target(
             name: "TSDB",
             dependencies: [
-                "Chunks", "Model",
+                "Chunks", "Gzip", "Model",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -72,7 +73,7 @@ let package = Package(
         // PromQL evaluation over the Queryable seam: instant and range queries, every float function.
         .target(
             name: "PromQLEngine",
-            dependencies: ["Model", "PromQL", "Relabel", "TSDB", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Model", "PromQL", "Relabel", "TSDB"],
             swiftSettings: swiftSettings
         ),
         // gzip / deflate over zlib; the only importer of CZlib.
