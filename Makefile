@@ -6,22 +6,30 @@ APT_BUILD := pkg-config zlib1g-dev libcurl4-openssl-dev libsqlite3-dev
 # What the tests need beyond the build.
 APT_TEST := $(APT_BUILD) python3 openssl prometheus-node-exporter prometheus
 ARGS ?=
+PYTHON ?= python3
 
-.PHONY: run test build deps deps-test bench clean
+.PHONY: run test build lint deps deps-test bench clean
 
 ## run: install what is missing, build release, start `tollgate serve` (ARGS=... adds flags)
 run: deps
 	$(SWIFT) build -c release --product tollgate
 	.build/release/tollgate serve $(ARGS)
 
-## test: install what the tests need, build, run the whole suite
-test: deps-test
+## test: install what the tests need, check module imports (lint), build, run the whole suite
+test: deps-test lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
 ## build: release build only
 build: deps
 	$(SWIFT) build -c release --product tollgate
+
+## lint: every module's imports against docs/architecture.md's table and Package.swift
+## (the checker's self-test first); no build
+lint:
+	@scripts/apt-install.sh python3
+	@$(PYTHON) scripts/check-imports.py --self-test
+	@$(PYTHON) scripts/check-imports.py
 
 ## bench: every benchmark in Benchmarks/ (package-benchmark): parser and storage
 bench: deps
