@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Exposition", targets: ["Exposition"]),
         .library(name: "Gzip", targets: ["Gzip"]),
         .library(name: "Model", targets: ["Model"]),
+        .library(name: "Storage", targets: ["Storage"]),
         .library(name: "TSDB", targets: ["TSDB"]),
     ],
     dependencies: [
@@ -53,13 +54,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Sample encodings: Gorilla XOR chunks and compact sealed blocks.
-        .target(name: "Chunks", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .target(name: "Chunks", dependencies: ["Gzip", "Model"], swiftSettings: swiftSettings),
+        // The storage contracts: Appendable/Appender, Queryable and the values they pass.
+        .target(name: "Storage", dependencies: ["Model"], swiftSettings: swiftSettings),
         // The time-series store: head, log, sealed chunks and blocks in one SQLite file (via GRDB);
         // log records carry Gzip's CRC-32.
         .target(
             name: "TSDB",
             dependencies: [
-                "Chunks", "Gzip", "Model",
+                "Chunks", "Gzip", "Model", "Storage",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -73,7 +76,7 @@ let package = Package(
         // PromQL evaluation over the Queryable seam: instant and range queries, every float function.
         .target(
             name: "PromQLEngine",
-            dependencies: ["Model", "PromQL", "Relabel", "TSDB"],
+            dependencies: ["Model", "PromQL", "Relabel", "Storage"],
             swiftSettings: swiftSettings
         ),
         // gzip / deflate over zlib; the only importer of CZlib.
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "Scrape",
             dependencies: [
-                "CurlHTTP", "Exposition", "Model", "Relabel", "TSDB", "TollgateConfig",
+                "CurlHTTP", "Exposition", "Model", "Relabel", "Storage", "TollgateConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,7 +104,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Gzip", "Model", "PromQL", "PromQLEngine", "Scrape", "TSDB", "TollgateConfig",
+                "Gzip", "Model", "PromQL", "PromQLEngine", "Scrape", "Storage", "TollgateConfig",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,7 +115,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQLEngine", "Scrape", "TollgateConfig", "TSDB",
+                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQLEngine", "Scrape", "TollgateConfig", "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -139,24 +142,24 @@ let package = Package(
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["TollgateConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),
-        .testTarget(name: "ChunksTests", dependencies: ["Chunks"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChunksTests", dependencies: ["Chunks", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TSDBTests",
-            dependencies: ["TSDB", "Model", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TSDB", "Model", "Storage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL", "Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PromQLEngineTests",
-            dependencies: ["PromQLEngine", "PromQL", "TSDB", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PromQLEngine", "PromQL", "Storage", "TSDB", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["promqltest-skips.txt"],  // read by path
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ScrapeTests",
             dependencies: [
-                "Scrape", "CurlHTTP", "Model", "Relabel", "TSDB", "TollgateConfig", "TestSupport",
+                "Scrape", "CurlHTTP", "Model", "Relabel", "Storage", "TSDB", "TollgateConfig", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
@@ -165,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "CurlHTTP", "HTTPAPI", "Gzip", "Model", "PromQLEngine", "TSDB", "TestSupport",
+                "CurlHTTP", "HTTPAPI", "Gzip", "Model", "PromQLEngine", "Storage", "TSDB", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

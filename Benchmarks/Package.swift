@@ -40,6 +40,17 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
+            name: "CommitLatency",
+            dependencies: [
+                .product(name: "Storage", package: root),
+                .product(name: "TSDB", package: root),
+                .product(name: "Model", package: root),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CommitLatency",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
             name: "StorageBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),

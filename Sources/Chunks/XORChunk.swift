@@ -7,6 +7,8 @@
 // leading-zero/meaningful-bits window. Every bit pattern is kept, NaN payloads and the
 // stale marker 0x7ff0000000000002 included.
 
+public import Model
+
 /// An append-only chunk of samples in time order.
 public struct XORChunk: Sendable, Equatable {
     private var writer = BitWriter()
@@ -268,25 +270,5 @@ public struct XORIterator: SampleIterator {
             shift += 7
         }
         return nil
-    }
-}
-
-/// A synchronous iterator over samples in time order, as Prometheus's `chunkenc.Iterator`.
-public protocol SampleIterator {
-    /// Moves to the next sample; false at the end.
-    mutating func next() -> Bool
-    /// The current sample; valid after `next()` or `seek(_:)` returned true.
-    var at: (t: Int64, v: Double) { get }
-}
-
-extension SampleIterator {
-    /// Moves to the first sample at or after `t` (staying put when already there).
-    /// - Returns: false when no such sample exists.
-    public mutating func seek(_ t: Int64, started: Bool) -> Bool {
-        if started && at.t >= t { return true }
-        while next() {
-            if at.t >= t { return true }
-        }
-        return false
     }
 }

@@ -2,7 +2,7 @@
 
 import Model
 import PromQL
-public import TSDB
+public import Storage
 
 /// Evaluates PromQL queries against storage with Prometheus's semantics.
 ///

@@ -6,7 +6,7 @@
 
 import Model
 import PromQL
-import TSDB
+import Storage
 
 /// Identifies a selector in a query: where it was written, and what it matches.
 struct SelectorKey: Hashable, Sendable {

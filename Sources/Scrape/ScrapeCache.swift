@@ -3,7 +3,7 @@
 import Exposition
 import Model
 import Relabel
-import TSDB
+import Storage
 import TollgateConfig
 
 /// A target's series cache and staleness state, owned by its loop's task.
@@ -66,7 +66,7 @@ struct ScrapeCache {
     ///   and calls ``appendStaleMarkers(at:into:)``. `counts` holds what was seen until then.
     mutating func append(
         body: [UInt8], format: ExpositionFormat, time: Int64, settings: ScrapeSettings, targetLabels: Labels,
-        into appender: inout Appender, counts: inout Counts
+        into appender: inout some Appender, counts: inout Counts
     ) throws(ScrapeError) {
         iteration &+= 1
         current.removeAll(keepingCapacity: true)
@@ -143,14 +143,14 @@ struct ScrapeCache {
     }
 
     /// Ends every series the last scrape appended (a failed scrape, a removed target).
-    mutating func appendStaleMarkers(at time: Int64, into appender: inout Appender) {
+    mutating func appendStaleMarkers(at time: Int64, into appender: inout some Appender) {
         for index in previous { appendStale(Int(index), at: time, into: &appender) }
         for ref in orphans { appender.append(ref, t: time, v: Self.staleMarker) }
         previous = []
         orphans = []
     }
 
-    private func appendStale(_ index: Int, at time: Int64, into appender: inout Appender) {
+    private func appendStale(_ index: Int, at time: Int64, into appender: inout some Appender) {
         if let ref = refs[index] {
             appender.append(ref, t: time, v: Self.staleMarker)
         } else {

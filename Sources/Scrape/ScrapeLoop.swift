@@ -6,7 +6,7 @@ public import Foundation
 import Logging
 import Model
 import Synchronization
-import TSDB
+import Storage
 
 /// Scrapes one target every interval, from a start offset spread by the target's
 /// hash, until stopped. Each scrape is one appender batch: the samples, stale

@@ -5,7 +5,7 @@ import Exposition
 public import Logging
 public import Model
 public import ServiceLifecycle
-public import TSDB
+public import Storage
 public import TollgateConfig
 
 /// Runs the scrape jobs of a configuration: one pool per job, one loop per target,

@@ -3,7 +3,7 @@
 import CurlHTTP
 import Logging
 import Model
-import TSDB
+import Storage
 import TollgateConfig
 
 /// A job: its settings, the target groups its discoverers last gave, and one loop

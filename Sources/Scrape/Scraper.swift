@@ -6,7 +6,7 @@ import Foundation
 import Logging
 import CoreMetrics
 import Model
-import TSDB
+import Storage
 
 /// Performs single scrapes of one target and appends the synthetic series.
 struct Scraper {
@@ -101,11 +101,11 @@ struct Scraper {
     }
 
     /// Stale markers for the synthetic series of a removed target.
-    mutating func appendStaleReport(at time: Int64, into appender: inout Appender) async {
+    mutating func appendStaleReport(at time: Int64, into appender: inout some Appender) async {
         appendReport(Array(repeating: ScrapeCache.staleMarker, count: reportLabels.count), at: time, into: &appender)
     }
 
-    private func appendReport(_ values: [Double], at time: Int64, into appender: inout Appender) {
+    private func appendReport(_ values: [Double], at time: Int64, into appender: inout some Appender) {
         for (index, value) in values.enumerated() {
             if let ref = reportRefs[index] {
                 appender.append(ref, t: time, v: value)

@@ -2,6 +2,7 @@
 
 import Foundation
 import Model
+import Storage
 
 /// Selected series with their sort keys, for putting a selection in label order.
 ///

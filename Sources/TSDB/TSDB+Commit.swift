@@ -6,12 +6,13 @@ import GRDB
 import Logging
 import Synchronization
 import Model
+import Storage
 
 extension TSDB {
     /// Validates and stores one batch in one SQLite transaction: new series, the log
     /// record and any chunks the batch sealed. The head is changed in place and put back
     /// as it was if the transaction fails, so a failed commit leaves no trace.
-    func commitNow(_ batch: [(Labels, Int64, Double)], _ byRef: [(SeriesRef, Int64, Double)] = []) throws -> CommitResult {
+    func commitNow(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)] = []) throws -> CommitResult {
         try state.withLock { s in
             var result = CommitResult()
             var newSeries: [(id: UInt32, labels: Data)] = []
@@ -56,9 +57,9 @@ extension TSDB {
                 while start < refs.count {
                     let end = min(start + 16, refs.count)
                     for i in start..<end {
-                        if let series = s.series[refs[i].0.id] { ahead &+= series.chunk.byteCount }
+                        if let series = s.series[refs[i].0] { ahead &+= series.chunk.byteCount }
                     }
-                    for i in start..<end { accept(refs[i].0.id, refs[i].1, refs[i].2) }
+                    for i in start..<end { accept(refs[i].0, refs[i].1, refs[i].2) }
                     start = end
                 }
             }

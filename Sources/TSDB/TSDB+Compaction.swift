@@ -39,7 +39,7 @@ extension TSDB {
             groups[id, default: [:]][window, default: []].append(Row3(minTime: minTime, count: row[2], encoding: row[3], timestampsID: row[4], data: row[5]))
         }
         var result = CompactionResult()
-        var sets = TimestampSets()
+        var sets = TimestampSets { db in try self.newTimestampSetID(db) }
         for (id, windows) in groups {
             for (_, members) in windows where members.count > 1 || members.contains(where: { $0.encoding == 1 }) {
                 var timestamps: [Int64] = []
@@ -102,8 +102,19 @@ extension TSDB {
         }
     }
 
-    /// Deletes the sets no block uses any more; their ids may be given out again, so the
-    /// decoded sets kept for queries are forgotten.
+    /// An id no timestamp set has had since the store opened. SQLite would hand out the id
+    /// of a deleted last set again, and queries keep decoded sets by id while they run
+    /// beside the writer (see `ChunkReader`), so ids only grow.
+    func newTimestampSetID(_ db: Database) throws -> Int64 {
+        let stored = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM timestamp_sets") ?? 0
+        return lastTimestampSetID.withLock { last in
+            last = max(last, stored) + 1
+            return last
+        }
+    }
+
+    /// Deletes the sets no block uses any more and forgets the decoded sets kept for
+    /// queries (their memory; ids are never given out again in this process).
     func dropUnusedTimestampSets(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM timestamp_sets WHERE id NOT IN (SELECT timestamps_id FROM chunks WHERE timestamps_id IS NOT NULL)")
         decodedTimestampSets.withLock { $0 = DecodedTimestampSets() }
@@ -132,6 +143,10 @@ extension TSDB {
 struct TimestampSets {
     private var byHash: [Int64: [(Int64, [UInt8])]] = [:]
     private var decoded: [Int64: [Int64]] = [:]
+    /// Gives the id of a new set.
+    private let newID: (Database) throws -> Int64
+
+    init(newID: @escaping (Database) throws -> Int64) { self.newID = newID }
 
     mutating func store(_ timestamps: [Int64], _ db: Database) throws -> Int64 {
         let encoded = SampleBlock.encodeTimestamps(timestamps)
@@ -142,8 +157,9 @@ struct TimestampSets {
             }
         }
         if let existing = byHash[hash]?.first(where: { $0.1 == encoded }) { return existing.0 }
-        try db.execute(sql: "INSERT INTO timestamp_sets (hash, count, data) VALUES (?, ?, ?)", arguments: [hash, timestamps.count, Data(encoded)])
-        let id = db.lastInsertedRowID
+        let id = try newID(db)
+        try db.execute(
+            sql: "INSERT INTO timestamp_sets (id, hash, count, data) VALUES (?, ?, ?, ?)", arguments: [id, hash, timestamps.count, Data(encoded)])
         byHash[hash, default: []].append((id, encoded))
         return id
     }

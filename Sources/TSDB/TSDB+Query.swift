@@ -6,16 +6,24 @@ import GRDB
 import Logging
 import Synchronization
 public import Model
+public import Storage
 
 extension TSDB {
     /// The series selected by every matcher, with their samples in `[minTime, maxTime]`,
     /// sorted by label set. Series with no sample in the range are left out.
     ///
+    /// A selection does not hold the store: commits, compaction and retention go on while it
+    /// reads. It copies each selected series' head chunk under the state lock first, then
+    /// reads the sealed chunks in read transactions (SQLite's WAL snapshots), and keeps only
+    /// the head samples newer than the last sealed one. A commit seals a chunk and empties
+    /// the head under that same lock, so a chunk sealed after the copy is read twice at most
+    /// (once sealed, once in the copy) and the second reading is dropped; nothing committed
+    /// before the selection began is missed.
+    ///
     /// Large selections are read by several readers at once (one per core, at most four),
-    /// each over its own share of the series in its own read transaction (`Parallel`); the store's queue
-    /// is held meanwhile, so no write falls between them.
+    /// each over its own share of the series in its own read transaction (`Parallel`).
     public func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples] {
-        try await run {
+        try await read {
             let targets = self.state.withLock { s in
                 s.postings.select(matchers).compactMap { id in s.series[id].map { (id, $0.labels, $0.chunk) } }
             }
@@ -29,7 +37,9 @@ extension TSDB {
                             var timestamps: [Int64] = []
                             var values: [Double] = []
                             try reader.read(id, minTime, maxTime, &timestamps, &values)
-                            Self.decodeXOR(head.bytes, count: head.count, minTime, maxTime, &timestamps, &values)
+                            // Head samples already read from a chunk sealed since the copy are skipped.
+                            let headFrom = timestamps.last.map { max(minTime, $0 &+ 1) } ?? minTime
+                            Self.decodeXOR(head.bytes, count: head.count, headFrom, maxTime, &timestamps, &values)
                             if !timestamps.isEmpty {
                                 found.append(SeriesSamples(labels: labels, timestamps: timestamps, values: values))
                             }
@@ -47,7 +57,7 @@ extension TSDB {
     /// order. No sample is decoded: a series' last sample time rules out old series, its head
     /// chunk answers for recent ones, and one indexed lookup in the sealed chunks for the rest.
     public func series(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [Labels] {
-        try await run {
+        try await read {
             let targets = self.state.withLock { s in
                 s.postings.select(matchers).compactMap { id -> (UInt32, Labels, Int64?, Int64?)? in
                     guard let series = s.series[id] else { return nil }

@@ -4,6 +4,7 @@ import Chunks
 import Foundation
 import GRDB
 import Logging
+public import Storage
 import Synchronization
 
 extension TSDB {

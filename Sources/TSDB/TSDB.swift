@@ -7,6 +7,7 @@ import Foundation
 import GRDB
 public import Logging
 public import Model
+public import Storage
 import Synchronization
 
 /// The time-series store: a head of open chunks in memory, a log of committed
@@ -61,11 +62,16 @@ public final class TSDB: Sendable {
     /// The database file.
     public let path: String
     private let queue = DispatchQueue(label: "tollgate.tsdb")
+    /// Where selections run: many at once, beside the writer (each reads a snapshot).
+    private let readQueue = DispatchQueue(label: "tollgate.tsdb.read", attributes: .concurrent)
     /// Held by every operation: the queue's work, and commits run on their caller's thread.
     private let exclusive = Mutex(())
     let state = Mutex(State())
     /// Timestamp sets decoded by queries, kept for the next ones.
     let decodedTimestampSets = Mutex(DecodedTimestampSets())
+    /// The highest timestamp set id handed out since the store opened: ids are never given
+    /// out twice in one process, so a decoded set kept for queries never goes stale.
+    let lastTimestampSetID = Mutex<Int64>(0)
 
     private init(pool: DatabasePool, path: String, logger: Logger, options: Options) {
         self.pool = pool
@@ -107,9 +113,9 @@ public final class TSDB: Sendable {
     }
 
     /// A fresh appender for one batch.
-    public func appender() -> Appender { Appender(tsdb: self) }
+    public func appender() -> any Appender { TSDBAppender(tsdb: self) }
 
-    func commit(_ batch: [(Labels, Int64, Double)], _ byRef: [(SeriesRef, Int64, Double)] = []) async throws -> CommitResult {
+    func commit(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)] = []) async throws -> CommitResult {
         let result: CommitResult
         if let inline = try commitInline(batch, byRef) {
             result = inline
@@ -125,7 +131,7 @@ public final class TSDB: Sendable {
     /// A commit run on the caller's thread, when no other operation holds the store and
     /// the commit does not checkpoint: a scrape's commit takes about a millisecond, and two
     /// thread hops (to the queue and back) cost more than that in scheduling. Nil otherwise.
-    private func commitInline(_ batch: [(Labels, Int64, Double)], _ byRef: [(SeriesRef, Int64, Double)]) throws -> CommitResult? {
+    private func commitInline(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)]) throws -> CommitResult? {
         let samples = batch.count + byRef.count
         let checkpointDue = state.withLock { s in
             s.logRecords + 1 >= options.checkpointInterval && s.logSamples + samples >= options.checkpointSamplesPerSeries * s.series.count
@@ -137,7 +143,13 @@ public final class TSDB: Sendable {
     /// The reference of a stored series, or nil when it does not exist yet (it does once
     /// a batch with a sample of it has committed).
     public func ref(for labels: Labels) -> SeriesRef? {
-        state.withLock { $0.ids[labels].map(SeriesRef.init) }
+        state.withLock { s in s.ids[labels].map { SeriesRef(UInt64($0)) } }
+    }
+
+    /// Runs blocking reads on the read queue, without holding the store: commits go on
+    /// meanwhile, and `work` must read a snapshot (see `select`).
+    func read<R: Sendable>(_ work: @escaping @Sendable () throws -> R) async throws -> R {
+        try await Self.onQueue(readQueue, work)
     }
 
     /// Runs blocking work on the store's queue, holding the store.

@@ -1,6 +1,7 @@
 // Tollgate — chunk encodings keep every sample bit for bit.
 
 import Chunks
+import Model
 import Testing
 
 /// Bit patterns a store must keep exactly.

@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Model
+import Storage
 import TSDB
 import TestSupport
 import Testing

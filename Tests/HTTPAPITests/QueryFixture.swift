@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Logging
 import Model
 import PromQLEngine
+import Storage
 import TSDB
 
 /// 2023-11-14T22:13:20Z, in milliseconds.

@@ -3,6 +3,7 @@
 
 import Model
 import PromQLEngine
+import Storage
 import TSDB
 import Testing
 

@@ -2,6 +2,7 @@
 
 import Foundation
 import Logging
+import Storage
 import TSDB
 
 /// Opens an empty store in a new temporary directory, logging warnings only.

@@ -4,6 +4,7 @@ import CurlHTTP
 import Foundation
 import Logging
 import Model
+import Storage
 import TSDB
 import Testing
 import TollgateConfig

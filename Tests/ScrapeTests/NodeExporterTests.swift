@@ -4,6 +4,7 @@ import CurlHTTP
 import Exposition
 import Foundation
 import Model
+import Storage
 import TSDB
 import TestSupport
 import Testing

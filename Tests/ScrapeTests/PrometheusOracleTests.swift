@@ -3,6 +3,7 @@
 import CurlHTTP
 import Foundation
 import Model
+import Storage
 import TSDB
 import TestSupport
 import Testing

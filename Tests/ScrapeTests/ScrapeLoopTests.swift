@@ -3,6 +3,7 @@
 import Foundation
 import Logging
 import Model
+import Storage
 import TSDB
 import Testing
 import TollgateConfig

@@ -4,6 +4,7 @@ import CurlHTTP
 import Foundation
 import Logging
 import Model
+import Storage
 import TSDB
 
 /// A real HTTP server in a child process: tests set what each path serves and read

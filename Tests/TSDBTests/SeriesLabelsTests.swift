@@ -2,6 +2,7 @@
 
 import Foundation
 import Model
+import Storage
 import Testing
 
 @testable import TSDB

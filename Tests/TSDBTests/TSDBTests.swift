@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Logging
 import Model
+import Storage
 import Synchronization
 import Testing
 

@@ -1,7 +1,7 @@
 // Tollgate — HTTPAPI: /api/v1/series, /api/v1/labels, /api/v1/label/NAME/values and /api/v1/metadata.
 
 import Model
-import TSDB
+import Storage
 
 extension QueryAPI {
     /// `/api/v1/series?match[]=…&start=…&end=…&limit=…`: the label sets of matching series with samples in range.

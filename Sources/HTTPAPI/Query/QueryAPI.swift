@@ -4,7 +4,7 @@ import CoreMetrics
 public import Foundation
 public import Logging
 public import PromQLEngine
-public import TSDB
+public import Storage
 
 /// Everything `/api/v1/query`, `query_range`, `series`, `labels`, `metadata` and
 /// `status/*` answer from: an engine, the storage it reads, and optional sources of
@@ -105,13 +105,3 @@ public struct MetricMetadata: Sendable, Hashable {
         self.unit = unit
     }
 }
-
-/// Storage statistics for `/api/v1/status/tsdb`.
-public protocol StorageStatusSource: Sendable {
-    /// Series, samples and the time range held.
-    func stats() async throws -> TSDBStats
-    /// The top `limit` entries of each cardinality statistic.
-    func cardinality(limit: Int) -> TSDBCardinality
-}
-
-extension TSDB: StorageStatusSource {}

@@ -1,7 +1,7 @@
 // Tollgate — HTTPAPI: /api/v1/status/buildinfo, config, flags, runtimeinfo and tsdb.
 
 import Foundation
-import TSDB
+import Storage
 
 /// Renders ``StatusInfo`` and storage statistics in Prometheus's shapes.
 enum StatusAPI {

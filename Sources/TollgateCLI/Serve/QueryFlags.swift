@@ -6,6 +6,7 @@ import HTTPAPI
 import Logging
 import PromQLEngine
 import Scrape
+import Storage
 import TSDB
 import TollgateConfig
 

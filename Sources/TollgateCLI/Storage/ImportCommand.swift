@@ -8,6 +8,7 @@ import Exposition
 import Gzip
 import Logging
 import Model
+import Storage
 import TSDB
 
 /// `tollgate import`: backfill.

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Logging
 import Model
+import Storage
 import TSDB
 
 /// `tollgate tsdb`: look inside the store.

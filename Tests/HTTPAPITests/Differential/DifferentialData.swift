@@ -2,6 +2,7 @@
 
 import Foundation
 import Model
+import Storage
 import TSDB
 
 /// One generated series: its labels (with `__name__`) and its samples in time order.

@@ -6,6 +6,7 @@ import HTTPAPI
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Storage
 import TSDB
 import Testing
 

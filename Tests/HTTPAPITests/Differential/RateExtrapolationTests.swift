@@ -5,6 +5,7 @@ import HTTPAPI
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Storage
 import TSDB
 import Testing
 

@@ -5,6 +5,7 @@ import Logging
 import Model
 import PromQL
 import PromQLEngine
+import Storage
 import TSDB
 
 /// The outcome of one eval command.

@@ -1,27 +1,22 @@
-// Tollgate — TSDB: the narrow seams other parts depend on.
+// Tollgate — Storage: the read side of the storage contracts.
 
 public import Model
 
-/// Hands out appenders, one per batch (Prometheus's `storage.Appendable`).
-/// Scrape loops and rule evaluation depend on this, not on the store.
-public protocol Appendable: Sendable {
-    /// A fresh appender for one batch.
-    func appender() -> Appender
-    /// The reference of a stored series, for appends that skip the label lookup; nil when not stored.
-    func ref(for labels: Labels) -> SeriesRef?
-}
-
 /// Answers series selections and label queries (Prometheus's `storage.Queryable`).
-/// The query engine and the HTTP API depend on this, not on the store.
+///
+/// The query engine, the HTTP API, rules and rollout guards depend on this, never on a
+/// concrete store. A selection sees a consistent view: every sample committed before it
+/// began, each exactly once, whatever commits run meanwhile.
 public protocol Queryable: Sendable {
     /// Series selected by every matcher, with their samples in `[minTime, maxTime]`, in label order.
+    /// Series with no sample in the range are left out.
     func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples]
     /// The label sets of the selected series with a sample in `[minTime, maxTime]`, without
     /// reading the samples (what `/api/v1/series` and metric browsing need).
     func series(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [Labels]
-    /// Label names, optionally only of the selected series.
+    /// Label names, sorted bytewise, optionally only of the selected series.
     func labelNames(matching matchers: [LabelMatcher]) -> [String]
-    /// Values of one label, optionally only over the selected series.
+    /// Values of one label, sorted bytewise, optionally only over the selected series.
     func labelValues(_ name: String, matching matchers: [LabelMatcher]) -> [String]
 }
 
@@ -32,4 +27,10 @@ extension Queryable {
     }
 }
 
-extension TSDB: Appendable, Queryable {}
+/// Storage statistics for `/api/v1/status/tsdb` and `tollgate tsdb stats`.
+public protocol StorageStatusSource: Sendable {
+    /// Series, samples and the time range held.
+    func stats() async throws -> TSDBStats
+    /// The top `limit` entries of each cardinality statistic.
+    func cardinality(limit: Int) -> TSDBCardinality
+}

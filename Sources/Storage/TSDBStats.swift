@@ -1,6 +1,6 @@
-// Tollgate — TSDB: what the store holds.
+// Tollgate — Storage: what a store holds.
 
-/// What the store holds, for `tollgate tsdb stats`.
+/// What a store holds, for `tollgate tsdb stats` and `/api/v1/status/tsdb`.
 public struct TSDBStats: Sendable {
     /// Series known.
     public var series = 0
@@ -23,4 +23,7 @@ public struct TSDBStats: Sendable {
     /// Oldest and newest sample times, if any.
     public var minTime: Int64?
     public var maxTime: Int64?
+
+    /// Nothing held.
+    public init() {}
 }

@@ -1,6 +1,5 @@
-// Tollgate — TSDB: the samples a selection returns, and their iterator.
+// Tollgate — Storage: the samples a selection returns, and their iterator.
 
-public import Chunks
 public import Model
 
 /// Samples of one series over a time range.
@@ -12,12 +11,19 @@ public struct SeriesSamples: Sendable, Equatable {
     /// Values, one per timestamp, with their exact bit patterns.
     public let values: [Double]
 
+    /// A series' samples; `timestamps` increase strictly and `values` has one value for each.
+    public init(labels: Labels, timestamps: [Int64], values: [Double]) {
+        assert(timestamps.count == values.count, "one value per timestamp")
+        self.labels = labels
+        self.timestamps = timestamps
+        self.values = values
+    }
+
+    /// Equal labels, timestamps and value bit patterns (so NaN equals the same NaN).
     public static func == (a: SeriesSamples, b: SeriesSamples) -> Bool {
         a.labels == b.labels && a.timestamps == b.timestamps && a.values.map(\.bitPattern) == b.values.map(\.bitPattern)
     }
-}
 
-extension SeriesSamples {
     /// A synchronous iterator over the samples, with `next()` and a binary-search `seek(_:)`.
     public func makeIterator() -> SeriesIterator { SeriesIterator(timestamps: timestamps, values: values) }
 }
@@ -33,8 +39,10 @@ public struct SeriesIterator: SampleIterator {
         self.values = values
     }
 
+    /// The current sample; valid after `next()` or `seek(_:)` returned true.
     public var at: (t: Int64, v: Double) { (timestamps[index], values[index]) }
 
+    /// Moves to the next sample; false at the end.
     public mutating func next() -> Bool {
         guard index + 1 < timestamps.count else {
             index = timestamps.count
