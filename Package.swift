@@ -108,6 +108,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -115,7 +116,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQLEngine", "Scrape", "TollgateConfig", "Storage", "TSDB",
+                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Scrape", "TollgateConfig", "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -174,6 +175,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TollgateCLITests", dependencies: ["Exposition", "Model", "tollgate"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TollgateCLITests",
+            dependencies: [
+                "Exposition", "HTTPAPI", "Model", "PromQL", "TollgateCLI", "TollgateConfig", "tollgate",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

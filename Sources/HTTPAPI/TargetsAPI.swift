@@ -7,7 +7,7 @@ import Scrape
 /// Renders the scrape manager's state in Prometheus's JSON shapes.
 enum TargetsAPI {
     /// `/api/v1/targets?state=active|dropped|any&scrapePool=NAME`.
-    static func targets(_ manager: ScrapeManager, state: String?, pool: String?) async -> APIResult {
+    static func targets(_ manager: any TargetSource, state: String?, pool: String?) async -> APIResult {
         let state = (state ?? "").lowercased()
         guard ["", "any", "active", "dropped"].contains(state) else {
             return .error(.badData, "invalid state \"\(state)\"; expected active, dropped or any")
@@ -65,7 +65,7 @@ enum TargetsAPI {
     }
 
     /// `/api/v1/targets/metadata?match_target=SELECTOR&metric=NAME&limit=N`.
-    static func metadata(_ manager: ScrapeManager, matchTarget: String?, metric: String?, limit: String?) async -> APIResult {
+    static func metadata(_ manager: any TargetSource, matchTarget: String?, metric: String?, limit: String?) async -> APIResult {
         var matchers: [LabelMatcher] = []
         if let matchTarget, !matchTarget.isEmpty {
             do {
@@ -96,7 +96,7 @@ enum TargetsAPI {
     }
 
     /// `/api/v1/scrape_pools`.
-    static func scrapePools(_ manager: ScrapeManager) async -> APIResult {
+    static func scrapePools(_ manager: any TargetSource) async -> APIResult {
         let pools = await manager.scrapePools
         var json = JSONWriter()
         json.object { json in

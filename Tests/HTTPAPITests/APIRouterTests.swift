@@ -17,7 +17,7 @@ actor CountingSource: SelfMetricsSource {
 
 struct APIRouterTests {
     @Test func metricsAreServedInTheTextFormat() async throws {
-        let app = Application(router: APIRouter.build(metrics: CountingSource(), readiness: ReadinessState()))
+        let app = Application(router: APIRouter.build([SelfMetricsRoutes(source: CountingSource()), HealthRoutes(readiness: ReadinessState())]))
         try await app.test(.router) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
@@ -32,7 +32,7 @@ struct APIRouterTests {
 
     @Test func healthAndReadiness() async throws {
         let readiness = ReadinessState()
-        let app = Application(router: APIRouter.build(metrics: CountingSource(), readiness: readiness))
+        let app = Application(router: APIRouter.build([SelfMetricsRoutes(source: CountingSource()), HealthRoutes(readiness: readiness)]))
         try await app.test(.router) { client in
             try await client.execute(uri: "/-/healthy", method: .get) { response in
                 #expect(response.status == .ok)

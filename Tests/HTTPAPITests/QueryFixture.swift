@@ -77,7 +77,7 @@ enum QueryFixture {
 
     /// An application serving `api`.
     static func app(_ api: QueryAPI) -> some ApplicationProtocol {
-        Application(router: APIRouter.build(metrics: CountingSource(), readiness: ReadinessState(), query: api))
+        Application(router: APIRouter.build([SelfMetricsRoutes(source: CountingSource()), HealthRoutes(readiness: ReadinessState()), QueryRoutes(api: api), EmptyAlertingRoutes()]))
     }
 }
 

@@ -13,6 +13,8 @@ import FoundationNetworking
 final class RunningServer {
     let process = Process()
     let port: Int
+    /// What the server logged until it listened.
+    let startupLog: String
     private let errors = Pipe()
 
     init(dataDir: URL, extra: [String] = []) throws {
@@ -36,6 +38,7 @@ final class RunningServer {
             throw ServerError(log: log)
         }
         port = found
+        startupLog = log
     }
 
     struct ServerError: Error, CustomStringConvertible {
@@ -115,5 +118,28 @@ struct ServeTests {
         let serve = try Binary.run(["serve", "--config", config.path, "--data-dir", dir.appendingPathComponent("d").path, "--web.listen-address", "127.0.0.1:0"])
         #expect(serve.status == 1)
         #expect(serve.stderr.contains("global.scrape_interval"))
+    }
+
+    /// Prometheus's `--enable-feature`: experimental PromQL is off by default and on with the
+    /// flag (given in both forms, comma-separated and repeated); unknown names are warned
+    /// about, and the accepted names are listed in the flags endpoint.
+    @Test func enableFeatureSwitchesOnExperimentalPromQL() async throws {
+        let dir = try Binary.temporaryDirectory()
+        let plain = try RunningServer(dataDir: dir.appendingPathComponent("plain"))
+        let (refused, refusal, _) = try await plain.get("/api/v1/query?query=limitk(1,up)")
+        #expect(refused == 400)
+        #expect(refusal.contains("must be enabled with --enable-feature=promql-experimental-functions"), "\(refusal)")
+        #expect(plain.stop() == 0)
+
+        let server = try RunningServer(
+            dataDir: dir.appendingPathComponent("featured"),
+            extra: ["--enable-feature=promql-experimental-functions,no-such-feature", "--enable-feature", "exemplar-storage"])
+        let (status, body, _) = try await server.get("/api/v1/query?query=limitk(1,vector(1))")
+        #expect(status == 200, "\(body)")
+        let (_, flags, _) = try await server.get("/api/v1/status/flags")
+        #expect(flags.contains(#""enable-feature":"promql-experimental-functions,exemplar-storage""#), "\(flags)")
+        #expect(server.startupLog.contains("Unknown option for --enable-feature"))
+        #expect(server.startupLog.contains("no-such-feature"))
+        #expect(server.stop() == 0)
     }
 }

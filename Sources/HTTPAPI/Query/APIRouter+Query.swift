@@ -1,12 +1,18 @@
 // Tollgate — HTTPAPI: the routes of the Prometheus query API.
 
-import Hummingbird
+public import Hummingbird
 import PromQL
 import PromQLEngine
 
-extension APIRouter {
-    /// The endpoints answered from a ``QueryAPI``, each by GET and, where Prometheus allows it, POST.
-    static func addQueryRoutes(_ router: Router<BasicRequestContext>, _ api: QueryAPI) {
+/// The endpoints answered from a ``QueryAPI``, each by GET and, where Prometheus allows it, POST.
+public struct QueryRoutes: RouteRegistrar {
+    let api: QueryAPI
+
+    /// Routes answering from `api`.
+    public init(api: QueryAPI) { self.api = api }
+
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        let api = api
         typealias Handler = @Sendable (QueryAPI, APIForm, String) async -> APIResult
         let both: [HTTPRequest.Method] = [.get, .post]
         let routes: [(String, [HTTPRequest.Method], Handler)] = [
@@ -18,9 +24,6 @@ extension APIRouter {
             ("/api/v1/series", both, { api, form, _ in await api.series(form) }),
             ("/api/v1/labels", both, { api, form, _ in await api.labelNames(form) }),
             ("/api/v1/metadata", [.get], { api, form, _ in await api.metricMetadata(form) }),
-            ("/api/v1/rules", [.get], { _, _, _ in .success(Array("{\"groups\":[]}".utf8)) }),
-            ("/api/v1/alerts", [.get], { _, _, _ in .success(Array("{\"alerts\":[]}".utf8)) }),
-            ("/api/v1/alertmanagers", [.get], { _, _, _ in .success(Array("{\"activeAlertmanagers\":[],\"droppedAlertmanagers\":[]}".utf8)) }),
             ("/api/v1/status/buildinfo", [.get], { api, _, _ in StatusAPI.buildInfo(api.status) }),
             ("/api/v1/status/config", [.get], { api, _, _ in await StatusAPI.config(api.status) }),
             ("/api/v1/status/flags", [.get], { api, _, _ in StatusAPI.flags(api.status) }),

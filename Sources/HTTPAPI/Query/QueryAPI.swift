@@ -12,7 +12,7 @@ public import Storage
 ///
 /// ```swift
 /// let api = QueryAPI(engine: Engine(queryable: tsdb), queryable: tsdb, storage: tsdb)
-/// let router = APIRouter.build(metrics: source, readiness: readiness, query: api)
+/// let router = APIRouter.build([QueryRoutes(api: api), HealthRoutes(readiness: readiness)])
 /// ```
 public struct QueryAPI: Sendable {
     /// Request limits, each enforced with a counted, logged rejection.

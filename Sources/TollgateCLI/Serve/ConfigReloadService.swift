@@ -1,33 +1,33 @@
 // Tollgate — reloading the configuration on SIGHUP and `POST /-/reload`.
 
 import CoreMetrics
+import Foundation
 import HTTPAPI
 import Logging
-import Scrape
 import ServiceLifecycle
 import TollgateConfig
 import UnixSignals
-import Foundation
 
-/// Re-reads the configuration file and applies it to the scrape manager. A file
-/// that fails to load leaves the running configuration in place; the outcome is
-/// logged and kept in `tollgate_config_last_reload_successful`.
+/// Re-reads the configuration file and applies it to every part of the server, all or
+/// nothing. A file that fails to load, or that any part refuses, leaves every part on the
+/// running configuration; the outcome is logged and kept in
+/// `tollgate_config_last_reload_successful`.
 actor ConfigReloadService: Service, ConfigReloader {
     private let path: String?
-    private let scrape: ScrapeManager
+    private let server: Server
     private let logger: Logger
     private let successful = Gauge(label: "tollgate_config_last_reload_successful")
     private let successTime = Gauge(label: "tollgate_config_last_reload_success_timestamp_seconds")
 
-    init(path: String?, scrape: ScrapeManager, logger: Logger) {
+    init(path: String?, server: Server, logger: Logger) {
         self.path = path
-        self.scrape = scrape
+        self.server = server
         self.logger = logger
     }
 
     /// Applies a configuration already loaded (at start) and records the success.
-    func applyInitial(_ config: TollgateConfig) async {
-        await scrape.apply(config)
+    func applyInitial(_ config: TollgateConfig) async throws {
+        try await server.apply(config)
         successful.record(1)
         successTime.record(Date().timeIntervalSince1970)
     }
@@ -40,7 +40,7 @@ actor ConfigReloadService: Service, ConfigReloader {
         }
         do {
             let config = try ServerSettings.load(path: path)
-            await scrape.apply(config)
+            try await server.apply(config)
             successful.record(1)
             successTime.record(Date().timeIntervalSince1970)
             logger.info("configuration reloaded", metadata: ["config": "\(path)"])

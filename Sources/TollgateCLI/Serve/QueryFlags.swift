@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import HTTPAPI
 import Logging
+import PromQL
 import PromQLEngine
 import Scrape
 import Storage
@@ -84,8 +85,12 @@ struct QueryFlags: ParsableArguments {
         ]
     }
 
-    /// The query API over `tsdb`, with metadata from `scrape`.
-    func queryAPI(tsdb: TSDB, scrape: ScrapeManager, configPath: String?, otherFlags: [String: String], retention: String) -> QueryAPI {
+    /// The query API over `tsdb`, with metadata from `scrape` and the parser switches `--enable-feature` set.
+    func queryAPI(
+        tsdb: TSDB, scrape: ScrapeManager, configPath: String?, otherFlags: [String: String], retention: String, parser: ParserOptions
+    ) -> QueryAPI {
+        var options = engineOptions
+        options.parser = parser
         let status = StatusInfo(
             build: .init(version: BuildInfo.version, branch: "", goVersion: "swift"),
             flags: flagValues.merging(otherFlags) { a, _ in a },
@@ -96,7 +101,7 @@ struct QueryFlags: ParsableArguments {
             storageRetention: retention
         )
         return QueryAPI(
-            engine: Engine(queryable: tsdb, options: engineOptions), queryable: tsdb, metadata: scrape, storage: tsdb, status: status, limits: limits,
+            engine: Engine(queryable: tsdb, options: options), queryable: tsdb, metadata: scrape, storage: tsdb, status: status, limits: limits,
             logger: Logger(label: "tollgate.api"))
     }
 }

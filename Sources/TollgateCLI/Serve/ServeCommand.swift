@@ -3,7 +3,6 @@
 import ArgumentParser
 import CoreMetrics
 import HTTPAPI
-import Hummingbird
 import Logging
 import Prometheus
 import Scrape
@@ -60,6 +59,14 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Queries")
     var query: QueryFlags
 
+    @Option(
+        name: .customLong("enable-feature"),
+        help: ArgumentHelp(
+            "Switch on features by Prometheus's names, comma-separated, repeatable: promql-experimental-functions, promql-duration-expr, promql-extended-range-selectors, promql-binop-fill-modifiers. Other Prometheus feature names are accepted and change nothing; unknown names are warned about.",
+            valueName: "NAME[,NAME…]")
+    )
+    var enableFeature: [String] = []
+
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
 
@@ -84,6 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let address = try ListenAddress(parsing: listenAddress)
+        let features = FeatureFlags(enableFeature)
+        for name in features.unknown { logger.warning("Unknown option for --enable-feature", metadata: ["option": "\(name)"]) }
+        for name in features.withoutEffect { logger.info("feature accepted; it changes nothing in Tollgate", metadata: ["option": "\(name)"]) }
         let settings: TollgateConfig?
         let dataLock: DataDirectoryLock
         do {
@@ -101,14 +111,6 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot open storage", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        let housekeeping = Housekeeping(
-            tsdb: tsdb,
-            settings: .init(
-                retentionTime: PromDuration(parsing: retentionTime)?.milliseconds ?? 0,
-                retentionSize: ByteSize(parsing: retentionSize)?.bytes ?? 0),
-            logger: Logger(label: "tollgate.tsdb"),
-            now: { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
-        )
         logger.info(
             "starting Tollgate",
             metadata: [
@@ -123,43 +125,58 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot start the HTTP client", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        let reloader = ConfigReloadService(path: config, scrape: scrape, logger: Logger(label: "tollgate.config"))
-        if let settings { await reloader.applyInitial(settings) }
 
+        // The parts of the server; a new part is one more line here.
+        var server = Server()
+        server.add(StoragePart(housekeeping: housekeeping(tsdb)))
+        server.add(ScrapePart(manager: scrape))
+        server.add(QueryPart(api: query.queryAPI(tsdb: tsdb, scrape: scrape, configPath: config, otherFlags: flagValues(features), retention: retentionTime, parser: features.parserOptions)))
+        server.add(EmptyAlertingPart())
+
+        let reloader = ConfigReloadService(path: config, server: server, logger: Logger(label: "tollgate.config"))
+        do {
+            if let settings { try await reloader.applyInitial(settings) }
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         let readiness = ReadinessState()
-        let metrics = SelfMetrics(registry: registry)
-        let app = Application(
-            router: APIRouter.build(
-                metrics: metrics, readiness: readiness, scrape: scrape, reloader: reloader,
-                query: query.queryAPI(
-                    tsdb: tsdb, scrape: scrape, configPath: config,
-                    otherFlags: [
-                        "config.file": config ?? "", "storage.tsdb.path": dataDir, "web.listen-address": listenAddress,
-                        "storage.tsdb.retention.time": retentionTime, "storage.tsdb.retention.size": retentionSize, "log.level": logLevel,
-                    ],
-                    retention: retentionTime)),
-            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "Tollgate"),
-            onServerRunning: { channel in
-                readiness.set(true)
-                let bound = channel.localAddress.map { "\($0)" } ?? address.description
-                let port = channel.localAddress?.port ?? address.port
-                logger.info("listening", metadata: ["address": "\(bound)", "port": "\(port)"])
-                if settings == nil {
-                    // The embedded default scrapes this server, on the port actually bound.
-                    await reloader.applyInitial(.embeddedDefault(selfAddress: "\(address.host):\(port)"))
-                }
-            },
-            logger: logger
-        )
+        let routes: [any RouteRegistrar] = [
+            SelfMetricsRoutes(source: SelfMetrics(registry: registry)), HealthRoutes(readiness: readiness), ReloadRoutes(reloader: reloader),
+        ] + server.routes
+        let http = HTTPServer(host: address.host, port: address.port, routes: routes, readiness: readiness, logger: logger) { port in
+            // The embedded default scrapes this server, on the port actually bound.
+            if settings == nil { try? await reloader.applyInitial(.embeddedDefault(selfAddress: "\(address.host):\(port)")) }
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: housekeeping), .init(service: scrape), .init(service: reloader), .init(service: app)],
+                services: (server.services + [reloader, http]).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await group.run()
-        readiness.set(false)
         logger.info("stopped")
+    }
+
+    /// Compaction and retention with the retention flags.
+    private func housekeeping(_ tsdb: TSDB) -> Housekeeping {
+        Housekeeping(
+            tsdb: tsdb,
+            settings: .init(
+                retentionTime: PromDuration(parsing: retentionTime)?.milliseconds ?? 0,
+                retentionSize: ByteSize(parsing: retentionSize)?.bytes ?? 0),
+            logger: Logger(label: "tollgate.tsdb"),
+            now: { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+        )
+    }
+
+    /// The flags `/api/v1/status/flags` lists besides the query flags.
+    private func flagValues(_ features: FeatureFlags) -> [String: String] {
+        [
+            "config.file": config ?? "", "storage.tsdb.path": dataDir, "web.listen-address": listenAddress,
+            "storage.tsdb.retention.time": retentionTime, "storage.tsdb.retention.size": retentionSize, "log.level": logLevel,
+            "enable-feature": features.flagValue,
+        ]
     }
 }

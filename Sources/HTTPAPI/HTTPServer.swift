@@ -1,0 +1,52 @@
+// Tollgate — HTTPAPI: the HTTP server as a service of the server's ServiceGroup.
+
+public import Logging
+public import ServiceLifecycle
+import Hummingbird
+
+/// Serves the routes of every part over HTTP until graceful shutdown; ready once listening.
+///
+/// The server's parts never see Hummingbird: they hand over route registrars, and this
+/// service builds the router and runs the application.
+public struct HTTPServer: Service {
+    let host: String
+    let port: Int
+    let routes: [any RouteRegistrar]
+    let readiness: ReadinessState
+    let logger: Logger
+    let onListening: @Sendable (_ port: Int) async -> Void
+
+    /// A server on `host:port` (port 0 picks a free one) answering `routes`.
+    /// - Parameters:
+    ///   - readiness: set once the server listens, and cleared when it stops.
+    ///   - onListening: called once listening, with the port actually bound.
+    public init(
+        host: String, port: Int, routes: [any RouteRegistrar], readiness: ReadinessState, logger: Logger,
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) {
+        self.host = host
+        self.port = port
+        self.routes = routes
+        self.readiness = readiness
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Runs until graceful shutdown.
+    public func run() async throws {
+        let readiness = readiness, logger = logger, onListening = onListening, port = port
+        let app = Application(
+            router: APIRouter.build(routes),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Tollgate"),
+            onServerRunning: { channel in
+                readiness.set(true)
+                let bound = channel.localAddress?.port ?? port
+                logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "\(bound)")", "port": "\(bound)"])
+                await onListening(bound)
+            },
+            logger: logger
+        )
+        defer { readiness.set(false) }
+        try await app.run()
+    }
+}

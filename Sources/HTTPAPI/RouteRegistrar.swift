@@ -1,0 +1,99 @@
+// Tollgate — HTTPAPI: route registrars, one per part of the server.
+
+public import Hummingbird
+
+/// Adds one part's routes to the router, as a Hummingbird controller does.
+///
+/// Every registrar lives in this module (the only importer of Hummingbird) and answers
+/// from a narrow source protocol, never from a concrete manager. The server collects the
+/// registrars of its parts and hands them to ``HTTPServer``:
+///
+/// ```swift
+/// let routes: [any RouteRegistrar] = [HealthRoutes(readiness: readiness), TargetRoutes(source: scrape)]
+/// let server = HTTPServer(host: "127.0.0.1", port: 9090, routes: routes, readiness: readiness, logger: logger)
+/// ```
+public protocol RouteRegistrar: Sendable {
+    /// Adds the routes.
+    func addRoutes(to router: Router<BasicRequestContext>)
+}
+
+/// `/-/healthy` and `/-/ready`, by GET and HEAD.
+public struct HealthRoutes: RouteRegistrar {
+    let readiness: ReadinessState
+
+    /// Routes answering from `readiness`.
+    public init(readiness: ReadinessState) { self.readiness = readiness }
+
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        let readiness = readiness
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("/-/healthy", method: method) { _, _ in
+                APIRouter.plain(.ok, "Tollgate is Healthy.\n")
+            }
+            router.on("/-/ready", method: method) { _, _ in
+                readiness.isReady ? APIRouter.plain(.ok, "Tollgate is Ready.\n") : APIRouter.plain(.serviceUnavailable, "Service Unavailable\n")
+            }
+        }
+    }
+}
+
+/// `/metrics`: Tollgate's own metrics in the text format.
+public struct SelfMetricsRoutes: RouteRegistrar {
+    let source: any SelfMetricsSource
+
+    /// Routes answering from `source`.
+    public init(source: any SelfMetricsSource) { self.source = source }
+
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        let source = source
+        router.get("/metrics") { _, _ -> Response in
+            let body = await source.exposition()
+            return Response(
+                status: .ok,
+                headers: [.contentType: APIRouter.textFormatContentType],
+                body: .init(byteBuffer: ByteBuffer(bytes: body))
+            )
+        }
+    }
+}
+
+/// `POST` (and `PUT`) `/-/reload`.
+public struct ReloadRoutes: RouteRegistrar {
+    let reloader: any ConfigReloader
+
+    /// Routes calling `reloader`.
+    public init(reloader: any ConfigReloader) { self.reloader = reloader }
+
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        let reloader = reloader
+        for method in [HTTPRequest.Method.post, .put] {
+            router.on("/-/reload", method: method) { _, _ in
+                do {
+                    try await reloader.reload()
+                    return APIRouter.plain(.ok, "")
+                } catch {
+                    return APIRouter.plain(.internalServerError, "failed to reload config: \(error)\n")
+                }
+            }
+        }
+    }
+}
+
+/// `/api/v1/rules`, `/api/v1/alerts` and `/api/v1/alertmanagers` while no part evaluates
+/// rules or sends alerts: empty answers in Prometheus's shapes, so Grafana's alerting
+/// views load.
+public struct EmptyAlertingRoutes: RouteRegistrar {
+    /// The empty answers.
+    public init() {}
+
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        let answers: [(String, String)] = [
+            ("/api/v1/rules", "{\"groups\":[]}"),
+            ("/api/v1/alerts", "{\"alerts\":[]}"),
+            ("/api/v1/alertmanagers", "{\"activeAlertmanagers\":[],\"droppedAlertmanagers\":[]}"),
+        ]
+        for (path, body) in answers {
+            router.get(RouterPath(path)) { _, _ in APIResult.success(Array(body.utf8)).response(gzip: false) }
+        }
+    }
+}
