@@ -162,6 +162,7 @@ let package = Package(
             dependencies: [
                 "Scrape", "CurlHTTP", "Model", "Relabel", "Storage", "TSDB", "TollgateConfig", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings

@@ -33,7 +33,8 @@ final class ScrapeLoop: Sendable {
 
     let target: ScrapeTarget
     private let shared: Mutex<Shared>
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    /// The loop's place in the manager's task group.
+    private let child = ChildTask()
 
     init(target: ScrapeTarget, settings: ScrapeSettings) {
         self.target = target
@@ -50,18 +51,16 @@ final class ScrapeLoop: Sendable {
     /// Makes every scrape fail with `error` (the job's `target_limit` is exceeded), or lifts it.
     func force(_ error: ScrapeError?) { shared.withLock { $0.forcedError = error } }
 
-    /// Starts the loop's task.
-    func start(client: HTTPClient, storage: some Appendable, logger: Logger) {
-        let newTask = Task { [self] in await run(client: client, storage: storage, logger: logger) }
-        task.withLock { $0 = newTask }
+    /// Scrapes until ``stop(_:)`` or until the calling task (a child of the manager's task
+    /// group) is cancelled; returns at once if stopped before it began.
+    func run(client: HTTPClient, storage: any Appendable, logger: Logger) async {
+        await child.run { [self] in await scrapeUntilCancelled(client: client, storage: storage, logger: logger) }
     }
 
     /// Stops the loop and waits for it; a removed target's series get stale markers.
     func stop(_ reason: StopReason) async {
         shared.withLock { $0.stopReason = reason }
-        let running = task.withLock { $0 }
-        running?.cancel()
-        await running?.value
+        await child.stop()
     }
 
     private static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
@@ -75,7 +74,7 @@ final class ScrapeLoop: Sendable {
         return now + next
     }
 
-    private func run(client: HTTPClient, storage: some Appendable, logger: Logger) async {
+    private func scrapeUntilCancelled(client: HTTPClient, storage: some Appendable, logger: Logger) async {
         var cache = ScrapeCache()
         var settings = shared.withLock { $0.settings }
         var scraper = Scraper(target: target, client: client)

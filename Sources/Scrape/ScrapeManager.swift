@@ -33,7 +33,11 @@ public actor ScrapeManager: Service {
     private let options: Options
     private var pools: [String: ScrapePool] = [:]
     private var jobOrder: [String] = []
-    private var discoveries: [String: Task<Void, Never>] = [:]
+    private var discoveries: [String: ChildTask] = [:]
+    /// Work for ``run()``'s task group: every scrape loop and discovery runs as its child.
+    private let work: AsyncStream<@Sendable () async -> Void>
+    private let newWork: AsyncStream<@Sendable () async -> Void>.Continuation
+    private var stopped = false
 
     /// Creates a manager with no jobs.
     /// - Throws: ``CurlHTTP/HTTPClientError`` when the HTTP client cannot start.
@@ -42,15 +46,18 @@ public actor ScrapeManager: Service {
         self.logger = logger
         self.options = options
         client = try HTTPClient()
+        (work, newWork) = AsyncStream.makeStream()
     }
 
     /// Makes the running jobs those of `config`: new jobs start, removed jobs stop
     /// (their series get stale markers), changed jobs keep the loops of unchanged targets.
+    /// New loops begin once ``run()`` runs (at start, `apply` comes first).
     public func apply(_ config: TollgateConfig) async {
         var stopping: [ScrapeLoop] = []
+        var stoppingDiscoveries: [ChildTask] = []
         let names = Set(config.scrapeConfigs.map(\.jobName))
         for name in jobOrder where !names.contains(name) {
-            discoveries.removeValue(forKey: name)?.cancel()
+            if let discovery = discoveries.removeValue(forKey: name) { stoppingDiscoveries.append(discovery) }
             if var pool = pools.removeValue(forKey: name) { stopping += pool.removeAll() }
         }
         for job in config.scrapeConfigs {
@@ -60,7 +67,7 @@ public actor ScrapeManager: Service {
             pool.settings = settings
             pool.groups["static"] = job.staticConfigs
             if discoveryChanged || discoveries[job.jobName] == nil {
-                discoveries.removeValue(forKey: job.jobName)?.cancel()
+                if let discovery = discoveries.removeValue(forKey: job.jobName) { stoppingDiscoveries.append(discovery) }
                 pool.groups["file_sd"] = nil
                 if !job.fileSDConfigs.isEmpty {
                     var discovery = FileDiscovery(configs: job.fileSDConfigs)
@@ -68,31 +75,44 @@ public actor ScrapeManager: Service {
                     discoveries[job.jobName] = watch(discovery, job: job.jobName)
                 }
             }
-            stopping += pool.sync(client: client, storage: storage, logger: logger)
+            stopping += start(pool.sync(logger: logger))
             pools[job.jobName] = pool
         }
         jobOrder = config.scrapeConfigs.map(\.jobName)
+        for discovery in stoppingDiscoveries { await discovery.stop() }
         await Self.stop(stopping, .removed)
         logger.info("scrape configuration applied", metadata: ["jobs": "\(jobOrder.count)", "targets": "\(pools.values.reduce(0) { $0 + $1.loops.count })"])
     }
 
-    private func watch(_ start: FileDiscovery, job: String) -> Task<Void, Never> {
+    /// Hands new loops to ``run()``'s task group; returns the removed ones.
+    private func start(_ changes: (new: [ScrapeLoop], removed: [ScrapeLoop])) -> [ScrapeLoop] {
+        let client = client, storage = storage, logger = logger
+        for loop in changes.new { newWork.yield { await loop.run(client: client, storage: storage, logger: logger) } }
+        return changes.removed
+    }
+
+    /// Polls a job's discovery files every `fileCheckInterval`, as a child of ``run()``'s group.
+    private func watch(_ start: FileDiscovery, job: String) -> ChildTask {
         let interval = options.fileCheckInterval
         let logger = logger
-        return Task { [weak self] in
-            var discovery = start
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { return }
-                guard let groups = discovery.poll(logger: logger) else { continue }
-                await self?.update(job: job, fileGroups: groups)
+        let child = ChildTask()
+        newWork.yield { [weak self] in
+            await child.run { [weak self] in
+                var discovery = start
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: interval) } catch { return }
+                    guard let groups = discovery.poll(logger: logger) else { continue }
+                    await self?.update(job: job, fileGroups: groups)
+                }
             }
         }
+        return child
     }
 
     private func update(job: String, fileGroups: [TargetGroup]) async {
         guard var pool = pools[job] else { return }
         pool.groups["file_sd"] = fileGroups
-        let stopping = pool.sync(client: client, storage: storage, logger: logger)
+        let stopping = start(pool.sync(logger: logger))
         pools[job] = pool
         logger.info("file_sd targets changed", metadata: ["job": "\(job)", "targets": "\(pool.loops.count)"])
         await Self.stop(stopping, .removed)
@@ -104,16 +124,27 @@ public actor ScrapeManager: Service {
         }
     }
 
-    /// Runs until graceful shutdown, then stops every loop (without stale markers, as Prometheus does).
+    /// Runs every scrape loop and discovery as a child task of one task group, until
+    /// graceful shutdown or ``stop()``, then stops them all (without stale markers, as
+    /// Prometheus does) and returns once every child has ended.
     public func run() async throws {
-        try? await gracefulShutdown()
-        await stop()
+        await withDiscardingTaskGroup { group in
+            for await job in work.cancelOnGracefulShutdown() {
+                group.addTask { await job() }
+            }
+            await stop()
+        }
     }
 
-    /// Stops every loop and discovery; series are left as they are, as on shutdown.
+    /// Stops every loop and discovery and ends ``run()``; series are left as they are, as on
+    /// shutdown. The manager scrapes no more afterwards.
     public func stop() async {
-        for task in discoveries.values { task.cancel() }
+        guard !stopped else { return }
+        stopped = true
+        newWork.finish()
+        let children = Array(discoveries.values)
         discoveries = [:]
+        for child in children { await child.stop() }
         var loops: [ScrapeLoop] = []
         for name in jobOrder { loops += pools[name]?.removeAll() ?? [] }
         await Self.stop(loops, .shutdown)

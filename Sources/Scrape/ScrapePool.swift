@@ -1,9 +1,7 @@
 // Tollgate — Scrape: one job's targets and loops.
 
-import CurlHTTP
 import Logging
 import Model
-import Storage
 import TollgateConfig
 
 /// A job: its settings, the target groups its discoverers last gave, and one loop
@@ -25,9 +23,10 @@ struct ScrapePool {
 
     var name: String { settings.config.jobName }
 
-    /// Starts, updates and stops loops to match the groups.
-    /// - Returns: the loops to stop (the caller awaits them outside the actor's hot path).
-    mutating func sync(client: HTTPClient, storage: some Appendable, logger: Logger) -> [ScrapeLoop] {
+    /// Creates, updates and removes loops to match the groups.
+    /// - Returns: the new loops, for the caller to run, and the removed ones, for the caller
+    ///   to stop (outside the actor's hot path).
+    mutating func sync(logger: Logger) -> (new: [ScrapeLoop], removed: [ScrapeLoop]) {
         var active: [ScrapeTarget] = []
         var seen: Set<ScrapeTarget> = []
         dropped = []
@@ -50,6 +49,7 @@ struct ScrapePool {
         let forced = limit > 0 && active.count > limit
             ? ScrapeError("target_limit exceeded (number of targets: \(active.count), limit: \(limit))") : nil
         var next: [ScrapeTarget: ScrapeLoop] = [:]
+        var created: [ScrapeLoop] = []
         for target in active {
             if let loop = loops.removeValue(forKey: target) {
                 loop.update(settings)
@@ -58,14 +58,14 @@ struct ScrapePool {
             } else {
                 let loop = ScrapeLoop(target: target, settings: settings)
                 loop.force(forced)
-                loop.start(client: client, storage: storage, logger: logger)
+                created.append(loop)
                 next[target] = loop
             }
         }
         let removed = Array(loops.values)
         loops = next
         order = active
-        return removed
+        return (created, removed)
     }
 
     /// Every loop, for shutdown.

@@ -20,7 +20,10 @@ import TollgateConfig
         var options = ScrapeManager.Options()
         options.userAgent = "Tollgate/test"
         options.fileCheckInterval = .milliseconds(100)
-        return try ScrapeManager(storage: storage, logger: Logger(label: "test"), options: options)
+        let manager = try ScrapeManager(storage: storage, logger: Logger(label: "test"), options: options)
+        // The manager's loops run in its own task group; `stop()` ends it.
+        Task { try await manager.run() }
+        return manager
     }
 
     @Test func storesSamplesTargetLabelsAndSyntheticSeries() async throws {
