@@ -111,6 +111,7 @@ public struct ScrapeConfig: Sendable, Equatable {
             }
         }
         guard let jobNode, !jobName.isEmpty else { throw reader.error(node, field: "\(field).job_name", "job_name is empty") }
+        try http.complete(node, reader: reader, field: field)
         do {
             try global.fill(&self, given: given)
         } catch {
