@@ -81,10 +81,11 @@ let package = Package(
         ),
         // gzip / deflate over zlib; the only importer of CZlib.
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
-        // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field.
+        // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field;
+        // an `http_config` becomes a CurlHTTP request here, for every client that has one.
         .target(
             name: "TollgateConfig",
-            dependencies: ["Relabel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CurlHTTP", "Relabel", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // The HTTP client over libcurl's multi interface; the only importer of CCurl.
@@ -141,7 +142,7 @@ let package = Package(
             exclude: ["Oracle"],  // recorded Prometheus scrapes, read by path
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TollgateConfigTests", dependencies: ["TollgateConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "TollgateConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ChunksTests", dependencies: ["Chunks", "Model"], swiftSettings: swiftSettings),
         .testTarget(

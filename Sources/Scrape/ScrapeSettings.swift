@@ -2,7 +2,6 @@
 
 import CurlHTTP
 import Exposition
-import Foundation
 import TollgateConfig
 
 /// What every loop of a job needs from the job's configuration, prepared once per
@@ -48,52 +47,24 @@ struct ScrapeSettings: Sendable, Equatable {
         return values.joined(separator: ",")
     }
 
-    /// The request for one scrape of `target`; secrets kept in files are read now, as Prometheus does.
-    /// - Throws: a message when a secret file cannot be read.
+    /// The request for one scrape of `target`: the job's `http_config` through
+    /// ``HTTPClientConfig/request(url:)`` (secret files are read now, as Prometheus does),
+    /// then the scrape's own timeout, body limit, compression and headers.
+    /// - Throws: a message naming the secret and the file when a secret file cannot be read.
     func request(for target: ScrapeTarget) throws(ScrapeError) -> HTTPClient.Request {
-        var request = HTTPClient.Request(url: target.url)
+        var request: HTTPClient.Request
+        do {
+            request = try config.http.request(url: target.url)
+        } catch {
+            throw ScrapeError(error.description)
+        }
         request.timeoutMilliseconds = Int(target.timeout)
         request.maxBodySize = Int(config.limits.bodySizeLimit)
         request.acceptEncoding = config.enableCompression ? "gzip" : nil
-        let http = config.http
-        var headers: [(name: String, value: String)] = []
-        for (name, values) in http.headers.sorted(by: { $0.key < $1.key }) {
-            for value in values.values { headers.append((name, value)) }
-            for file in values.files { headers.append((name, try Self.secret(file))) }
-        }
-        headers.append(("Accept", acceptHeader))
-        headers.append(("User-Agent", userAgent))
-        headers.append(("X-Prometheus-Scrape-Timeout-Seconds", Self.seconds(target.timeout)))
-        if let auth = http.authorization {
-            let credentials = try auth.credentialsFile.map(Self.secret) ?? auth.credentials
-            headers.append(("Authorization", "\(auth.type) \(credentials)"))
-        }
-        if let auth = http.basicAuth {
-            request.basicAuth = .init(
-                username: try auth.usernameFile.map(Self.secret) ?? auth.username,
-                password: try auth.passwordFile.map(Self.secret) ?? auth.password)
-        }
-        request.headers = headers
-        request.tls.ca = http.tls.ca
-        request.tls.caFile = http.tls.caFile
-        request.tls.cert = http.tls.cert
-        request.tls.certFile = http.tls.certFile
-        request.tls.key = http.tls.key
-        request.tls.keyFile = http.tls.keyFile
-        request.tls.serverName = http.tls.serverName
-        request.tls.insecureSkipVerify = http.tls.insecureSkipVerify
-        request.tls.minVersion = http.tls.minVersion
-        request.proxyURL = http.proxyURL
-        request.noProxy = http.noProxy
-        request.followRedirects = http.followRedirects
-        request.enableHTTP2 = http.enableHTTP2
+        request.headers.append(("Accept", acceptHeader))
+        request.headers.append(("User-Agent", userAgent))
+        request.headers.append(("X-Prometheus-Scrape-Timeout-Seconds", Self.seconds(target.timeout)))
         return request
-    }
-
-    /// A secret file's contents without surrounding whitespace.
-    private static func secret(_ path: String) throws(ScrapeError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ScrapeError("unable to read file \(path)") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Go's `strconv.FormatFloat(seconds, 'f', -1, 64)` for whole milliseconds.

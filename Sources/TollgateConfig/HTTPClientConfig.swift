@@ -4,28 +4,23 @@ import Yams
 
 /// How to reach a job's targets: authentication, TLS, proxy, redirects, headers
 /// (Prometheus's `HTTPClientConfig`). File paths are resolved against the
-/// configuration file's folder; secrets in files are read at each request.
+/// configuration file's folder; secrets in files are read at each request
+/// (``request(url:)``), and printing the configuration shows them as `<secret>`.
 public struct HTTPClientConfig: Sendable, Equatable {
     /// `basic_auth`: a user name and a password (inline or in a file).
     public struct BasicAuth: Sendable, Equatable {
-        /// `username`.
-        public var username = ""
-        /// `username_file`: read at each request.
-        public var usernameFile: String?
-        /// `password`.
-        public var password = ""
-        /// `password_file`: read at each request.
-        public var passwordFile: String?
+        /// `username` or `username_file` (hidden when printed, like the password).
+        public var username: Secret?
+        /// `password` or `password_file`.
+        public var password: Secret?
     }
 
     /// `authorization` (or the older `bearer_token`): a header `Authorization: <type> <credentials>`.
     public struct Authorization: Sendable, Equatable {
         /// `type` (`Bearer`).
         public var type = "Bearer"
-        /// `credentials`.
-        public var credentials = ""
-        /// `credentials_file`: read at each request.
-        public var credentialsFile: String?
+        /// `credentials` or `credentials_file`.
+        public var credentials: Secret?
     }
 
     /// `tls_config`.
@@ -38,10 +33,8 @@ public struct HTTPClientConfig: Sendable, Equatable {
         public var cert: String?
         /// `cert_file`.
         public var certFile: String?
-        /// `key`: inline PEM client key.
-        public var key: String?
-        /// `key_file`.
-        public var keyFile: String?
+        /// `key` (inline PEM client key) or `key_file`; curl reads the file when it connects.
+        public var key: Secret?
         /// `server_name`: SNI and the name verified.
         public var serverName: String?
         /// `insecure_skip_verify`.
@@ -69,8 +62,10 @@ public struct HTTPClientConfig: Sendable, Equatable {
 
     /// One `http_headers` entry.
     public struct HeaderValues: Sendable, Equatable {
-        /// `values` and `secrets`.
+        /// `values`.
         public var values: [String] = []
+        /// `secrets`: sent like values, hidden when printed.
+        public var secrets: [Secret] = []
         /// `files`: each file's contents is one value, read at each request.
         public var files: [String] = []
     }
@@ -83,8 +78,7 @@ public struct HTTPClientConfig: Sendable, Equatable {
         switch key.name {
         case "basic_auth": basicAuth = try Self.basicAuth(value, reader: reader, field: field)
         case "authorization": authorization = try Self.authorization(value, reader: reader, field: field)
-        case "bearer_token": authorization = Authorization(credentials: try reader.string(value, field: field))
-        case "bearer_token_file": authorization = Authorization(credentialsFile: try reader.path(value, field: field))
+        case "bearer_token", "bearer_token_file": break  // read together by `complete`
         case "tls_config": tls = try Self.tls(value, reader: reader, field: field)
         case "proxy_url": proxyURL = try reader.string(value, field: field)
         case "no_proxy": noProxy = try reader.string(value, field: field)
@@ -101,22 +95,34 @@ public struct HTTPClientConfig: Sendable, Equatable {
         return true
     }
 
-    private static func basicAuth(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> BasicAuth {
-        var auth = BasicAuth()
-        try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
-            switch key.name {
-            case "username": auth.username = try reader.string(value, field: path)
-            case "username_file": auth.usernameFile = try reader.path(value, field: path)
-            case "password": auth.password = try reader.string(value, field: path)
-            case "password_file": auth.passwordFile = try reader.path(value, field: path)
-            default: return false
+    /// Completes a job's HTTP client fields once all of them are read: the `bearer_token`
+    /// pair, and Prometheus's checks across fields.
+    /// - Parameters:
+    ///   - node: the mapping that holds the fields (the scrape job).
+    ///   - reader: the file's reader.
+    ///   - field: the mapping's dotted path.
+    mutating func complete(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) {
+        if let token = try reader.secret("bearer_token", fileKey: "bearer_token_file", in: node, field: field) {
+            if basicAuth != nil {
+                throw reader.error(node, field: field, "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured")
             }
-            return true
+            if authorization != nil {
+                throw reader.error(node, field: field, "authorization is not compatible with bearer_token & bearer_token_file")
+            }
+            authorization = Authorization(credentials: token)
         }
-        if !auth.password.isEmpty && auth.passwordFile != nil {
-            throw reader.error(node, field: field, "at most one of basic_auth password & password_file must be configured")
+        if authorization != nil && basicAuth != nil {
+            throw reader.error(node, field: field, "at most one of basic_auth, oauth2 & authorization must be configured")
         }
-        return auth
+    }
+
+    private static func basicAuth(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> BasicAuth {
+        try reader.fields(node, field: field) { (key, _, _) throws(ConfigError) -> Bool in
+            ["username", "username_file", "password", "password_file"].contains(key.name)
+        }
+        return BasicAuth(
+            username: try reader.secret("username", fileKey: "username_file", in: node, field: field, owner: "basic_auth"),
+            password: try reader.secret("password", fileKey: "password_file", in: node, field: field, owner: "basic_auth"))
     }
 
     private static func authorization(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> Authorization {
@@ -124,8 +130,7 @@ public struct HTTPClientConfig: Sendable, Equatable {
         try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "type": auth.type = try reader.string(value, field: path)
-            case "credentials": auth.credentials = try reader.string(value, field: path)
-            case "credentials_file": auth.credentialsFile = try reader.path(value, field: path)
+            case "credentials", "credentials_file": break  // read together below
             default: return false
             }
             return true
@@ -133,9 +138,7 @@ public struct HTTPClientConfig: Sendable, Equatable {
         if auth.type.lowercased() == "basic" {
             throw reader.error(node, field: "\(field).type", "authorization type cannot be set to \"basic\", use \"basic_auth\" instead")
         }
-        if !auth.credentials.isEmpty && auth.credentialsFile != nil {
-            throw reader.error(node, field: field, "at most one of authorization credentials & credentials_file must be configured")
-        }
+        auth.credentials = try reader.secret("credentials", fileKey: "credentials_file", in: node, field: field, owner: "authorization")
         return auth
     }
 
@@ -143,12 +146,7 @@ public struct HTTPClientConfig: Sendable, Equatable {
         var tls = TLS()
         try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
-            case "ca": tls.ca = try reader.string(value, field: path)
-            case "ca_file": tls.caFile = try reader.path(value, field: path)
-            case "cert": tls.cert = try reader.string(value, field: path)
-            case "cert_file": tls.certFile = try reader.path(value, field: path)
-            case "key": tls.key = try reader.string(value, field: path)
-            case "key_file": tls.keyFile = try reader.path(value, field: path)
+            case "ca", "ca_file", "cert", "cert_file", "key", "key_file": break  // read in pairs below
             case "server_name": tls.serverName = try reader.string(value, field: path)
             case "insecure_skip_verify": tls.insecureSkipVerify = try reader.bool(value, field: path)
             case "min_version":
@@ -163,10 +161,19 @@ public struct HTTPClientConfig: Sendable, Equatable {
             }
             return true
         }
-        if tls.ca != nil && tls.caFile != nil { throw reader.error(node, field: field, "at most one of ca and ca_file must be configured") }
-        if tls.cert != nil && tls.certFile != nil { throw reader.error(node, field: field, "at most one of cert and cert_file must be configured") }
-        if tls.key != nil && tls.keyFile != nil { throw reader.error(node, field: field, "at most one of key and key_file must be configured") }
-        if (tls.cert != nil || tls.certFile != nil) != (tls.key != nil || tls.keyFile != nil) {
+        // The CA and certificate are no secrets, but take the same inline-or-file form.
+        switch try reader.secret("ca", fileKey: "ca_file", in: node, field: field, joinedBy: "and") {
+        case .inline(let pem): tls.ca = pem
+        case .file(let path): tls.caFile = path
+        case nil: break
+        }
+        switch try reader.secret("cert", fileKey: "cert_file", in: node, field: field, joinedBy: "and") {
+        case .inline(let pem): tls.cert = pem
+        case .file(let path): tls.certFile = path
+        case nil: break
+        }
+        tls.key = try reader.secret("key", fileKey: "key_file", in: node, field: field, joinedBy: "and")
+        if (tls.cert != nil || tls.certFile != nil) != (tls.key != nil) {
             throw reader.error(node, field: field, "a client certificate needs both a certificate and a key")
         }
         return tls
@@ -176,7 +183,8 @@ public struct HTTPClientConfig: Sendable, Equatable {
         var header = HeaderValues()
         try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
-            case "values", "secrets": header.values += try reader.strings(value, field: path)
+            case "values": header.values += try reader.strings(value, field: path)
+            case "secrets": header.secrets += try reader.strings(value, field: path).map(Secret.inline)
             case "files": header.files += try reader.strings(value, field: path).map(reader.resolve)
             default: return false
             }

@@ -111,3 +111,43 @@ extension NodeReader {
         }
     }
 }
+
+extension NodeReader {
+    /// Reads a value written inline under `key` or kept in the file named under `fileKey`
+    /// of the mapping `node` (`password` or `password_file`); the file is not read here.
+    ///
+    /// An empty value counts as not given, as in Prometheus. Callers take both keys as
+    /// known fields when they read the mapping's other entries.
+    /// - Parameters:
+    ///   - key: the inline field.
+    ///   - fileKey: the file field; its path is resolved against the configuration's folder.
+    ///   - node: the mapping holding both.
+    ///   - field: the mapping's dotted path.
+    ///   - owner: the section Prometheus names in its error (`basic_auth`), if any.
+    ///   - joinedBy: the word between the two names in the error: `&`, or `and` for `tls_config`'s fields.
+    /// - Returns: the secret, or nil when neither field is given.
+    /// - Throws: ``ConfigError`` when both are given (`at most one of basic_auth password &
+    ///   password_file must be configured`), or when either is not a string.
+    func secret(
+        _ key: String, fileKey: String, in node: Node, field: String, owner: String? = nil, joinedBy: String = "&"
+    ) throws(ConfigError) -> Secret? {
+        var inline: String?
+        var file: String?
+        for (name, value) in try mapping(node, field: field) {
+            if name.name == key {
+                inline = try string(value, field: "\(field).\(key)")
+            } else if name.name == fileKey {
+                let path = try string(value, field: "\(field).\(fileKey)")
+                file = path.isEmpty ? "" : resolve(path)
+            }
+        }
+        switch (inline ?? "", file ?? "") {
+        case ("", ""): return nil
+        case (let text, ""): return .inline(text)
+        case ("", let path): return .file(path)
+        default:
+            let names = [owner, "\(key) \(joinedBy) \(fileKey)"].compactMap { $0 }.joined(separator: " ")
+            throw error(node, field: field, "at most one of \(names) must be configured")
+        }
+    }
+}

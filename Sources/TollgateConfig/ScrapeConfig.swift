@@ -20,9 +20,9 @@ public struct ScrapeConfig: Sendable, Equatable {
     /// `job_name`: the `job` label and the pool's name.
     public var jobName: String
     /// `scrape_interval` (from `global`).
-    public var scrapeInterval: PromDuration
+    public var scrapeInterval = GlobalConfig().scrapeInterval
     /// `scrape_timeout` (from `global`, at most the interval).
-    public var scrapeTimeout: PromDuration
+    public var scrapeTimeout = GlobalConfig().scrapeTimeout
     /// `metrics_path` (`/metrics`).
     public var metricsPath = "/metrics"
     /// `scheme`: `http` or `https`.
@@ -37,12 +37,12 @@ public struct ScrapeConfig: Sendable, Equatable {
     public var trackTimestampsStaleness = false
     /// `enable_compression`: ask for gzip (true).
     public var enableCompression = true
-    /// `scrape_protocols`, in preference order.
+    /// `scrape_protocols`, in preference order (from `global`).
     public var scrapeProtocols: [ScrapeProtocol] = ScrapeProtocol.allCases
     /// `fallback_scrape_protocol`: used when the Content-Type is missing or unknown.
     public var fallbackProtocol: ScrapeProtocol?
-    /// The per-scrape limits.
-    public var limits: ScrapeLimits
+    /// The per-scrape limits (each from `global` unless the job gives it).
+    public var limits = ScrapeLimits()
     /// `static_configs`.
     public var staticConfigs: [TargetGroup] = []
     /// `file_sd_configs`.
@@ -57,26 +57,24 @@ public struct ScrapeConfig: Sendable, Equatable {
     /// A job with the given targets and the global defaults (for the embedded configuration and tests).
     public init(jobName: String, global: GlobalConfig, targets: [String] = []) {
         self.jobName = jobName
-        scrapeInterval = global.scrapeInterval
-        scrapeTimeout = global.scrapeTimeout
-        limits = global.limits
+        // Safe to ignore: a job that gives no timeout takes one no longer than its interval.
+        try? global.fill(&self, given: [])
         if !targets.isEmpty { staticConfigs = [TargetGroup(targets: targets, source: "0")] }
     }
 
     init(_ node: Node, reader: NodeReader, field: String, global: GlobalConfig) throws(ConfigError) {
-        self.init(jobName: "", global: global)
-        var timeoutGiven = false
+        jobName = ""
+        var given: Set<String> = []
         var jobNode: Node?
         for (key, value) in try reader.mapping(node, field: field) {
             let path = "\(field).\(key.name)"
+            given.insert(key.name)
             switch key.name {
             case "job_name":
                 jobName = try reader.string(value, field: path)
                 jobNode = value
             case "scrape_interval": scrapeInterval = try reader.duration(value, field: path)
-            case "scrape_timeout":
-                scrapeTimeout = try reader.duration(value, field: path)
-                timeoutGiven = true
+            case "scrape_timeout": scrapeTimeout = try reader.duration(value, field: path)
             case "metrics_path": metricsPath = try reader.string(value, field: path)
             case "scheme":
                 scheme = try reader.string(value, field: path)
@@ -91,11 +89,7 @@ public struct ScrapeConfig: Sendable, Equatable {
             case "honor_timestamps": honorTimestamps = try reader.bool(value, field: path)
             case "track_timestamps_staleness": trackTimestampsStaleness = try reader.bool(value, field: path)
             case "enable_compression": enableCompression = try reader.bool(value, field: path)
-            case "scrape_protocols":
-                scrapeProtocols = []
-                for (index, item) in try reader.sequence(value, field: path).enumerated() {
-                    scrapeProtocols.append(try Self.scrapeProtocol(item, reader: reader, field: "\(path)[\(index)]"))
-                }
+            case "scrape_protocols": scrapeProtocols = try Self.scrapeProtocols(value, reader: reader, field: path)
             case "fallback_scrape_protocol": fallbackProtocol = try Self.scrapeProtocol(value, reader: reader, field: path)
             case "static_configs":
                 for (index, item) in try reader.sequence(value, field: path).enumerated() {
@@ -117,13 +111,24 @@ public struct ScrapeConfig: Sendable, Equatable {
             }
         }
         guard let jobNode, !jobName.isEmpty else { throw reader.error(node, field: "\(field).job_name", "job_name is empty") }
-        if !timeoutGiven && scrapeTimeout > scrapeInterval { scrapeTimeout = scrapeInterval }
-        if scrapeTimeout > scrapeInterval {
+        try http.complete(node, reader: reader, field: field)
+        do {
+            try global.fill(&self, given: given)
+        } catch {
             throw reader.error(
                 jobNode, field: "\(field).scrape_timeout",
                 "scrape timeout greater than scrape interval for scrape config with job name \"\(jobName)\"")
         }
         if scrapeInterval.milliseconds == 0 { throw reader.error(jobNode, field: "\(field).scrape_interval", "scrape interval cannot be 0") }
+    }
+
+    /// A `scrape_protocols` list (in a job or in `global`).
+    static func scrapeProtocols(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> [ScrapeProtocol] {
+        var protocols: [ScrapeProtocol] = []
+        for (index, item) in try reader.sequence(node, field: field).enumerated() {
+            protocols.append(try scrapeProtocol(item, reader: reader, field: "\(field)[\(index)]"))
+        }
+        return protocols
     }
 
     private static func scrapeProtocol(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> ScrapeProtocol {

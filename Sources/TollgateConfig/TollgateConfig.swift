@@ -101,19 +101,19 @@ public struct GlobalConfig: Sendable, Equatable {
     public var externalLabels: [String: String] = [:]
     /// Default limits for every job.
     public var limits = ScrapeLimits()
+    /// Default `scrape_protocols` for every job, in preference order.
+    public var scrapeProtocols: [ScrapeConfig.ScrapeProtocol] = ScrapeConfig.ScrapeProtocol.allCases
 
     /// The defaults.
     public init() {}
 
     init(_ node: Node, reader: NodeReader) throws(ConfigError) {
-        var timeoutGiven = false
+        var timeout: PromDuration?
         for (key, value) in try reader.mapping(node, field: "global") {
             let field = "global.\(key.name)"
             switch key.name {
             case "scrape_interval": scrapeInterval = try reader.duration(value, field: field)
-            case "scrape_timeout":
-                scrapeTimeout = try reader.duration(value, field: field)
-                timeoutGiven = true
+            case "scrape_timeout": timeout = try reader.duration(value, field: field)
             case "evaluation_interval": evaluationInterval = try reader.duration(value, field: field)
             case "external_labels":
                 for (name, labelValue) in try reader.mapping(value, field: field) {
@@ -121,19 +121,21 @@ public struct GlobalConfig: Sendable, Equatable {
                 }
             case "sample_limit", "label_limit", "label_name_length_limit", "label_value_length_limit", "body_size_limit", "target_limit":
                 _ = try limits.read(key.name, value, reader: reader, field: field)
+            case "scrape_protocols": scrapeProtocols = try ScrapeConfig.scrapeProtocols(value, reader: reader, field: field)
             case "rule_query_offset", "query_log_file", "scrape_failure_log_file", "keep_dropped_targets", "metric_name_validation_scheme", "metric_name_escaping_scheme",
-                "scrape_protocols", "convert_classic_histograms_to_nhcb", "always_scrape_classic_histograms",
+                "convert_classic_histograms_to_nhcb", "always_scrape_classic_histograms",
                 "scrape_native_histograms", "extra_scrape_metrics":
                 throw reader.error(key.node, field: field, "not supported by this version of Tollgate yet")
             default:
                 throw reader.error(key.node, field: field, "unknown field")
             }
         }
-        if !timeoutGiven && scrapeTimeout > scrapeInterval { scrapeTimeout = scrapeInterval }
-        if scrapeTimeout > scrapeInterval {
+        do {
+            scrapeTimeout = try Self.timeout(given: timeout, inherited: scrapeTimeout, interval: scrapeInterval)
+        } catch {
             throw ConfigError(
                 file: reader.file, line: node.mark?.line, field: "global.scrape_timeout",
-                message: "scrape timeout \(scrapeTimeout) is greater than the scrape interval \(scrapeInterval)")
+                message: "scrape timeout \(timeout ?? scrapeTimeout) is greater than the scrape interval \(scrapeInterval)")
         }
     }
 }

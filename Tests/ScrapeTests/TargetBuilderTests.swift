@@ -1,5 +1,6 @@
 // Tollgate — building targets and sample labels as Prometheus does.
 
+import CurlHTTP
 import Foundation
 import Model
 import Relabel
@@ -137,5 +138,25 @@ struct TargetBuilderTests {
             "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,"
             + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2")
         #expect(ScrapeSettings.seconds(10_000) == "10" && ScrapeSettings.seconds(1_500) == "1.5" && ScrapeSettings.seconds(250) == "0.25")
+    }
+
+    /// Secret files are read for each scrape: a missing one fails that scrape, with Prometheus's words.
+    @Test func aMissingSecretFileFailsTheScrape() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-token-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let config = try job("scrape_configs:\n  - job_name: j\n    bearer_token_file: '\(path)'\n")
+        let group = TargetGroup(targets: ["h:9100"], source: "0")
+        guard case .active(let target) = TargetBuilder.build(address: "h:9100", group: group, config: config) else {
+            Issue.record("target not active")
+            return
+        }
+        let settings = ScrapeSettings(config: config, userAgent: "Tollgate")
+        #expect(throws: ScrapeError("unable to read authorization credentials: unable to read file \(path): No such file or directory")) {
+            try settings.request(for: target)
+        }
+        try "token\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let request = try settings.request(for: target)
+        #expect(request.headers.map(\.name) == ["Authorization", "Accept", "User-Agent", "X-Prometheus-Scrape-Timeout-Seconds"])
+        #expect(request.headers.first?.value == "Bearer token" && request.timeoutMilliseconds == 10_000)
     }
 }

@@ -79,8 +79,8 @@ struct ScrapeConfigTests {
         #expect(node.limits.sampleLimit == 5000, "inherited from global")
         #expect(node.limits.labelLimit == 30 && node.limits.labelNameLengthLimit == 100 && node.limits.labelValueLengthLimit == 200)
         #expect(node.limits.bodySizeLimit == 10 << 20 && node.limits.targetLimit == 50)
-        #expect(node.http.basicAuth?.username == "scraper")
-        #expect(node.http.basicAuth?.passwordFile == "/etc/tollgate/secrets/pass", "relative to the config file")
+        #expect(node.http.basicAuth?.username == .inline("scraper"))
+        #expect(node.http.basicAuth?.password == .file("/etc/tollgate/secrets/pass"), "relative to the config file")
         #expect(node.http.tls.caFile == "/etc/ssl/ca.pem" && node.http.tls.serverName == "node.internal" && node.http.tls.minVersion == "TLS13")
         #expect(node.http.proxyURL == "http://proxy:3128" && !node.http.followRedirects && !node.http.enableHTTP2)
         #expect(node.http.headers["X-Tenant"]?.values == ["a", "b"])
@@ -92,7 +92,7 @@ struct ScrapeConfigTests {
         #expect(node.metricRelabelConfigs.first?.action == .drop)
         let selfJob = config.scrapeConfigs[1]
         #expect(selfJob.scrapeInterval == PromDuration(milliseconds: 30_000) && selfJob.scrapeTimeout == PromDuration(milliseconds: 20_000))
-        #expect(selfJob.http.authorization == HTTPClientConfig.Authorization(type: "Bearer", credentials: "abc"))
+        #expect(selfJob.http.authorization == HTTPClientConfig.Authorization(type: "Bearer", credentials: .inline("abc")))
         #expect(config.global.externalLabels == ["dc": "eu1"])
     }
 

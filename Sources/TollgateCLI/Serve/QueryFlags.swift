@@ -96,7 +96,8 @@ struct QueryFlags: ParsableArguments {
             flags: flagValues.merging(otherFlags) { a, _ in a },
             config: {
                 guard let configPath else { return "# the embedded default configuration\n" }
-                return (try? InputFile.read(path: configPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let text = (try? InputFile.read(path: configPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                return TollgateConfig.redactingSecrets(text)
             },
             storageRetention: retention
         )

@@ -1,0 +1,46 @@
+// Tollgate — TollgateConfig: a configuration file shown with its secrets hidden.
+
+import Yams
+
+extension TollgateConfig {
+    /// Fields whose values are secrets wherever they appear (Prometheus's `Secret` fields).
+    static let secretFields: Set<String> = ["password", "credentials", "bearer_token", "client_secret"]
+
+    /// The configuration text with every inline secret replaced by `<secret>`, as
+    /// Prometheus shows a configuration (`/api/v1/status/config`): `password`,
+    /// `credentials`, `bearer_token`, `client_secret`, a `tls_config`'s `key` and each of
+    /// `http_headers`' `secrets`. File paths (`password_file`) stay visible.
+    ///
+    /// The text is parsed and written again, so comments and layout are not kept.
+    /// - Parameter yaml: the configuration file's text.
+    /// - Returns: the text without secrets; empty when it is not valid YAML (nothing is
+    ///   shown rather than a secret).
+    public static func redactingSecrets(_ yaml: String) -> String {
+        guard let root = try? Yams.compose(yaml: yaml) else { return "" }
+        return (try? Yams.serialize(node: redacting(root))) ?? ""
+    }
+
+    private static func redacting(_ node: Node, parent: String? = nil) -> Node {
+        switch node {
+        case .mapping(let mapping):
+            let pairs = mapping.map { pair -> (Node, Node) in
+                let (key, value) = pair
+                switch (key.string, value) {
+                case (let name?, .scalar) where secretFields.contains(name) || (parent == "tls_config" && name == "key"):
+                    return (key, hidden)
+                case ("secrets"?, .sequence(let items)):
+                    return (key, .sequence(.init(items.map { _ in hidden }, items.tag, items.style)))
+                default:
+                    return (key, redacting(value, parent: key.string))
+                }
+            }
+            return .mapping(.init(pairs, mapping.tag, mapping.style))
+        case .sequence(let sequence):
+            return .sequence(.init(sequence.map { redacting($0) }, sequence.tag, sequence.style))
+        case .scalar, .alias:
+            return node
+        }
+    }
+
+    private static var hidden: Node { .scalar(.init("<secret>")) }
+}
