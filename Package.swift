@@ -127,7 +127,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Locating ../shared, for every test target that reads it.
+        // Locating ../shared, free ports and self-removing temporary directories, for the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
         .testTarget(
@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "ChunksTests", dependencies: ["Chunks"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TSDBTests",
-            dependencies: ["TSDB", "Model", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TSDB", "Model", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
@@ -170,6 +170,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TollgateCLITests", dependencies: ["Exposition", "Model", "tollgate"], swiftSettings: swiftSettings),
+        .testTarget(name: "TollgateCLITests", dependencies: ["Exposition", "Model", "TestSupport", "tollgate"], swiftSettings: swiftSettings),
     ]
 )
