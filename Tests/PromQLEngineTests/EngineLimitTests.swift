@@ -4,12 +4,16 @@
 import Model
 import PromQLEngine
 import TSDB
+import TestSupport
 import Testing
 
-struct EngineLimitTests {
+final class EngineLimitTests: Sendable {
+    /// This test's stores, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     /// A store with `series` series of `samples` samples each, 15 s apart.
-    static func store(series: Int, samples: Int) async throws -> TSDB {
-        let db = try await temporaryStore("engine")
+    func store(series: Int, samples: Int) async throws -> TSDB {
+        let db = try await temporaryStore("engine", in: scratch)
         var appender = db.appender()
         for s in 0..<series {
             let labels = Labels(["__name__": "requests_total", "instance": "i\(s)"])
@@ -22,7 +26,7 @@ struct EngineLimitTests {
     @Test func tooManySamplesIsAnExecutionError() async throws {
         var options = EngineOptions()
         options.maxSamples = 100
-        let engine = Engine(queryable: try await Self.store(series: 20, samples: 40), options: options)
+        let engine = Engine(queryable: try await store(series: 20, samples: 40), options: options)
         await #expect(throws: QueryError(.execution, "query processing would load too many samples into memory in query execution")) {
             _ = try await engine.rangeQuery("requests_total", start: 0, end: 600_000, step: 15_000)
         }
@@ -34,7 +38,7 @@ struct EngineLimitTests {
     @Test func timeoutIsReportedAsTimeout() async throws {
         var options = EngineOptions()
         options.timeout = .zero
-        let engine = Engine(queryable: try await Self.store(series: 1, samples: 10), options: options)
+        let engine = Engine(queryable: try await store(series: 1, samples: 10), options: options)
         await #expect(throws: QueryError(.timeout, "query timed out in expression evaluation")) {
             _ = try await engine.rangeQuery("sum(requests_total)", start: 0, end: 1_000_000, step: 1000)
         }
@@ -44,7 +48,7 @@ struct EngineLimitTests {
     }
 
     @Test func cancellationStopsEvaluation() async throws {
-        let engine = Engine(queryable: try await Self.store(series: 1, samples: 10))
+        let engine = Engine(queryable: try await store(series: 1, samples: 10))
         let task = Task { try await engine.rangeQuery("sum(requests_total)", start: 0, end: 100_000_000, step: 1000) }
         task.cancel()
         do {
@@ -58,7 +62,7 @@ struct EngineLimitTests {
     @Test func queriesBeyondTheConcurrencyLimitWaitTheirTurn() async throws {
         var options = EngineOptions()
         options.maxConcurrentQueries = 1
-        let engine = Engine(queryable: try await Self.store(series: 5, samples: 40), options: options)
+        let engine = Engine(queryable: try await store(series: 5, samples: 40), options: options)
         let results = try await withThrowingTaskGroup(of: QueryValue.self) { group in
             for _ in 0..<6 { group.addTask { try await engine.instantQuery("sum(requests_total)", at: 585_000).value } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -68,7 +72,7 @@ struct EngineLimitTests {
     }
 
     @Test func parseErrorsAreBadDataWithThePosition() async throws {
-        let engine = Engine(queryable: try await Self.store(series: 1, samples: 1))
+        let engine = Engine(queryable: try await store(series: 1, samples: 1))
         do {
             _ = try await engine.instantQuery("sum(rate(x[5m])", at: 0)
             Issue.record("no error")
@@ -80,7 +84,7 @@ struct EngineLimitTests {
     }
 
     @Test func rangeQueriesNeedAnInstantVectorOrScalar() async throws {
-        let engine = Engine(queryable: try await Self.store(series: 1, samples: 1))
+        let engine = Engine(queryable: try await store(series: 1, samples: 1))
         await #expect(throws: QueryError(.badData, "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")) {
             _ = try await engine.rangeQuery("requests_total[5m]", start: 0, end: 60_000, step: 15_000)
         }
