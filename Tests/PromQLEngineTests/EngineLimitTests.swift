@@ -61,14 +61,28 @@ final class EngineLimitTests: Sendable {
 
     @Test func queriesBeyondTheConcurrencyLimitWaitTheirTurn() async throws {
         var options = EngineOptions()
-        options.maxConcurrentQueries = 1
-        let engine = Engine(queryable: try await store(series: 5, samples: 40), options: options)
+        options.maxConcurrentQueries = 2
+        let storage = HeldStorage(try await store(series: 5, samples: 40))
+        let engine = Engine(queryable: storage, options: options)
         let results = try await withThrowingTaskGroup(of: QueryValue.self) { group in
-            for _ in 0..<6 { group.addTask { try await engine.instantQuery("sum(requests_total)", at: 585_000).value } }
+            for _ in 0..<5 { group.addTask { try await engine.instantQuery("sum(requests_total)", at: 585_000).value } }
+            // Storage holds every query that reaches it, so the first two keep both slots: wait
+            // until the other three queue for a slot or, with the limit ignored, reach storage too.
+            var reached = 0, queued = 0
+            repeat {
+                await Task.yield()
+                reached = await storage.probe.reached
+                queued = await engine.queuedQueries
+            } while reached <= 2 && !(reached == 2 && queued == 3)
+            #expect(reached == 2, "queries that reached storage with two slots")
+            #expect(queued == 3, "queries waiting for a slot")
+            await storage.probe.release()
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(results.count == 6)
+        #expect(results.count == 5)
         #expect(Set(results.map { "\($0)" }).count == 1)
+        let mostAtOnce = await storage.probe.mostAtOnce
+        #expect(mostAtOnce == 2, "most queries reading storage at once")
     }
 
     @Test func parseErrorsAreBadDataWithThePosition() async throws {
@@ -88,5 +102,56 @@ final class EngineLimitTests: Sendable {
         await #expect(throws: QueryError(.badData, "invalid expression type \"range vector\" for range query, must be Scalar or instant Vector")) {
             _ = try await engine.rangeQuery("requests_total[5m]", start: 0, end: 60_000, step: 15_000)
         }
+    }
+}
+
+/// A store whose selects wait until ``SelectProbe/release()``, counting how many run at once.
+struct HeldStorage: Queryable {
+    let store: TSDB
+    let probe = SelectProbe()
+
+    init(_ store: TSDB) { self.store = store }
+
+    func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples] {
+        await probe.enter()
+        do {
+            let found = try await store.select(matchers, minTime: minTime, maxTime: maxTime)
+            await probe.leave()
+            return found
+        } catch {
+            await probe.leave()
+            throw error
+        }
+    }
+
+    func labelNames(matching matchers: [LabelMatcher]) -> [String] { store.labelNames(matching: matchers) }
+
+    func labelValues(_ name: String, matching matchers: [LabelMatcher]) -> [String] { store.labelValues(name, matching: matchers) }
+}
+
+/// Counts the selects that reach storage and holds them until released.
+actor SelectProbe {
+    /// Selects that have reached storage.
+    private(set) var reached = 0
+    /// The most selects running at once.
+    private(set) var mostAtOnce = 0
+    private var running = 0
+    /// Selects waiting for ``release()``; `nil` once released.
+    private var held: [CheckedContinuation<Void, Never>]? = []
+
+    func enter() async {
+        reached += 1
+        running += 1
+        mostAtOnce = max(mostAtOnce, running)
+        if held != nil { await withCheckedContinuation { held?.append($0) } }
+    }
+
+    func leave() { running -= 1 }
+
+    /// Lets every held select, and every later one, through.
+    func release() {
+        let waiting = held ?? []
+        held = nil
+        for continuation in waiting { continuation.resume() }
     }
 }
