@@ -133,7 +133,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Locating ../shared, for every test target that reads it.
+        // Locating ../shared, free ports and self-removing temporary directories, for the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
         .testTarget(
@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(name: "ChunksTests", dependencies: ["Chunks", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TSDBTests",
-            dependencies: ["TSDB", "Model", "Storage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TSDB", "Model", "Storage", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "TollgateCLITests",
             dependencies: [
-                "Exposition", "HTTPAPI", "Model", "PromQL", "TollgateCLI", "TollgateConfig", "tollgate",
+                "Exposition", "HTTPAPI", "Model", "PromQL", "TestSupport", "TollgateCLI", "TollgateConfig", "tollgate",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

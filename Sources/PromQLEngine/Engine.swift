@@ -21,6 +21,12 @@ public struct Engine: Sendable {
         gate = QueryGate(limit: max(1, options.maxConcurrentQueries))
     }
 
+    /// How many queries are waiting for a slot under ``EngineOptions/maxConcurrentQueries``
+    /// (tests watch it to see the limit hold).
+    package var queuedQueries: Int {
+        get async { await gate.queued }
+    }
+
     /// Evaluates `query` at one instant (milliseconds); `timeout` shortens the engine's own.
     public func instantQuery(_ query: String, at time: Int64, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
         let expr = try parse(query)
@@ -108,6 +114,9 @@ actor QueryGate {
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
     init(limit: Int) { self.limit = limit }
+
+    /// How many queries wait for a slot.
+    var queued: Int { waiting.count }
 
     /// Takes a slot, waiting for one if all are taken; every `enter` needs one `leave`.
     func enter() async {

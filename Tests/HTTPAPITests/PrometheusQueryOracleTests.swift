@@ -43,10 +43,9 @@ enum QueryOracle {
     }
 
     /// Prometheus serving blocks built from `samples` (OpenMetrics with timestamps), until the returned closure is called.
-    static func start(samples: String = openMetrics()) async throws -> (port: Int, stop: @Sendable () -> Void) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-oracle-\(UUID().uuidString)")
+    /// Its blocks and configuration go in `directory`, which the caller removes.
+    static func start(samples: String = openMetrics(), in directory: URL) async throws -> (port: Int, stop: @Sendable () -> Void) {
         let data = directory.appendingPathComponent("data").path
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let input = directory.appendingPathComponent("samples.om")
         try samples.write(to: input, atomically: true, encoding: .utf8)
         try run(try #require(promtool), ["tsdb", "create-blocks-from", "openmetrics", input.path, data])
@@ -65,7 +64,6 @@ enum QueryOracle {
         let stop: @Sendable () -> Void = {
             process.terminate()
             process.waitUntilExit()
-            try? FileManager.default.removeItem(at: directory)
         }
         for _ in 0..<300 {
             if let ready = try? await get(port, "/-/ready"), ready.status == 200 { return (port, stop) }
@@ -88,7 +86,10 @@ struct OracleFailure: Error, CustomStringConvertible {
 }
 
 @Suite(.serialized, .enabled(if: QueryOracle.prometheus != nil && QueryOracle.promtool != nil, "Debian's prometheus and promtool are not installed"))
-struct PrometheusQueryOracleTests {
+final class PrometheusQueryOracleTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     /// Questions whose answers 2.42 and 3.x give alike, byte for byte.
     static let sameAnswers = [
         "/api/v1/query?query=up&time=1700000300",
@@ -117,9 +118,9 @@ struct PrometheusQueryOracleTests {
     ]
 
     @Test func answersMatchPrometheus() async throws {
-        let prometheus = try await QueryOracle.start()
+        let prometheus = try await QueryOracle.start(in: try scratch.make("oracle"))
         defer { prometheus.stop() }
-        let db = try await QueryFixture.tsdb()
+        let db = try await QueryFixture.tsdb(in: scratch)
         let app = QueryFixture.app(QueryFixture.api(db))
         try await app.test(.router) { client in
             for path in Self.sameAnswers {
@@ -135,9 +136,9 @@ struct PrometheusQueryOracleTests {
     /// Answers that hang on the engine's arithmetic: Prometheus gives `0.2` for the first
     /// step of this rate where Tollgate's engine gives `0.19999999999999998` (reported to the engine).
     @Test func engineArithmeticMatchesPrometheus() async throws {
-        let prometheus = try await QueryOracle.start()
+        let prometheus = try await QueryOracle.start(in: try scratch.make("oracle"))
         defer { prometheus.stop() }
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             for path in [
                 "/api/v1/query?query=sum+by+(job)+(rate(http_requests_total%5B1m%5D))&time=1700000300",
@@ -154,9 +155,9 @@ struct PrometheusQueryOracleTests {
 
     /// Range selectors: 2.42 includes a sample exactly at the window's start, 3.x (and Tollgate) do not.
     @Test func rangeSelectorsAreLeftOpenAs3x() async throws {
-        let prometheus = try await QueryOracle.start()
+        let prometheus = try await QueryOracle.start(in: try scratch.make("oracle"))
         defer { prometheus.stop() }
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             let path = "/api/v1/query?query=http_requests_total%5B1m%5D&time=1700000300"
             let theirs = String(decoding: try await QueryOracle.get(prometheus.port, path).body, as: UTF8.self)
@@ -167,9 +168,9 @@ struct PrometheusQueryOracleTests {
 
     /// Where 3.x changed the text, Tollgate follows 3.x: 2.42 capitalises "Invalid time value".
     @Test func timeParameterErrorsFollow3x() async throws {
-        let prometheus = try await QueryOracle.start()
+        let prometheus = try await QueryOracle.start(in: try scratch.make("oracle"))
         defer { prometheus.stop() }
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             let path = "/api/v1/query?query=up&time=x"
             let theirs = String(decoding: try await QueryOracle.get(prometheus.port, path).body, as: UTF8.self)

@@ -5,11 +5,15 @@ import HTTPAPI
 import Hummingbird
 import HummingbirdTesting
 import PromQLEngine
+import TestSupport
 import Testing
 
-struct QueryAPITests {
+final class QueryAPITests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     @Test func instantVectorInPrometheusShape() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/query?query=up&time=1700000300", method: .get) { response in
                 #expect(response.status == .ok)
@@ -24,7 +28,7 @@ struct QueryAPITests {
     }
 
     @Test func scalarsStringsAndDefaultTime() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             // Grafana's "Save & test" query; time defaults to now (t0 + 10m).
             try await client.execute(uri: "/api/v1/query?query=1+%2B+1", method: .get) { response in
@@ -46,7 +50,7 @@ struct QueryAPITests {
     }
 
     @Test func rfc3339AndFractionalUnixTimes() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             for time in ["2023-11-14T22:13:20.123Z", "2023-11-14T23:13:20.123%2B01:00", "1700000000.123", "1700000000.1234"] {
                 try await client.execute(uri: "/api/v1/query?query=time()&time=\(time)", method: .get) { response in
@@ -59,7 +63,7 @@ struct QueryAPITests {
     }
 
     @Test func postFormsMergeWithTheURLQuery() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             let get = try await client.execute(uri: "/api/v1/query?query=sum(up)&time=1700000300", method: .get) { String(buffer: $0.body) }
             let (headers, body) = form("query=sum%28up%29&time=1700000300")
@@ -76,7 +80,7 @@ struct QueryAPITests {
     }
 
     @Test func rangeQueryMatrix() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             let expected =
                 #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"up","instance":"a:1","job":"api"},"values":["#
@@ -117,7 +121,7 @@ struct QueryAPITests {
             "invalid regular expression in label_replace(): ("),
     ])
     func errorsCarryPrometheusTypesAndCodes(_ uri: String, _ code: Int, _ type: String, _ message: String) async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: uri, method: .get) { response in
                 #expect(response.status.code == code)
@@ -130,7 +134,7 @@ struct QueryAPITests {
     }
 
     @Test func elevenThousandPointsIsTheLastAllowed() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/query_range?query=1&start=0&end=11000&step=1", method: .get) { #expect($0.status == .ok) }
         }
@@ -157,7 +161,7 @@ struct QueryAPITests {
     }
 
     @Test func limitTruncatesWithAWarning() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/query?query=up&time=1700000300&limit=1", method: .get) { response in
                 let body = try json(response.body)
@@ -173,7 +177,7 @@ struct QueryAPITests {
     }
 
     @Test func annotationsBecomeWarningsAndInfos() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             // rate() over a gauge-named series: Prometheus notes it as an info.
             try await client.execute(uri: "/api/v1/query?query=rate(up[5m])&time=1700000300", method: .get) { response in
@@ -190,7 +194,7 @@ struct QueryAPITests {
     @Test func postBodiesOverTheLimitAreRefused() async throws {
         var limits = QueryAPI.Limits()
         limits.maxBodyBytes = 32
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(), limits: limits))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch), limits: limits))
         try await app.test(.router) { client in
             let (headers, body) = form("query=" + String(repeating: "a", count: 64))
             try await client.execute(uri: "/api/v1/query", method: .post, headers: headers, body: body) { response in
@@ -206,7 +210,7 @@ struct QueryAPITests {
     @Test func pointLimitIsConfigurable() async throws {
         var limits = QueryAPI.Limits()
         limits.maxPointsPerSeries = 100
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(), limits: limits))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch), limits: limits))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/query_range?query=1&start=0&end=101&step=1", method: .get) { response in
                 let body = try json(response.body)

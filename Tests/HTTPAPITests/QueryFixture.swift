@@ -9,6 +9,7 @@ import Model
 import PromQLEngine
 import Storage
 import TSDB
+import TestSupport
 
 /// 2023-11-14T22:13:20Z, in milliseconds.
 let t0: Int64 = 1_700_000_000_000
@@ -47,9 +48,9 @@ enum QueryFixture {
     /// A store holding, every 15s over ten minutes from ``t0``:
     /// `up{instance="a:1",job="api"}` 1, `up{instance="b:1",job="db"}` 0, and
     /// `http_requests_total{code="200",job="api"}` rising by 3 a step.
-    static func tsdb() async throws -> TSDB {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-api-\(UUID().uuidString)").path
-        let db = try await TSDB.open(directory: directory, logger: Logger(label: "test"))
+    /// The store's directory comes from `scratch`, and goes with it.
+    static func tsdb(in scratch: TemporaryDirectories) async throws -> TSDB {
+        let db = try await TSDB.open(directory: try scratch.make("api").path, logger: Logger(label: "test"))
         var appender = db.appender()
         let upA = Labels(["__name__": "up", "job": "api", "instance": "a:1"])
         let upB = Labels(["__name__": "up", "job": "db", "instance": "b:1"])

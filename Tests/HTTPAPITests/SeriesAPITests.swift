@@ -4,11 +4,15 @@ import Foundation
 import HTTPAPI
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
-struct SeriesAPITests {
+final class SeriesAPITests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     @Test func seriesByMatchers() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/series?match[]=up", method: .get) { response in
                 #expect(
@@ -46,7 +50,7 @@ struct SeriesAPITests {
         ("/api/v1/metadata?limit=x", "limit must be a number"),
     ])
     func badRequests(_ uri: String, _ message: String) async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: uri, method: .get) { response in
                 #expect(response.status == .badRequest)
@@ -58,7 +62,7 @@ struct SeriesAPITests {
     }
 
     @Test func labelNamesAndValues() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/labels", method: .get) { response in
                 #expect(String(buffer: response.body) == #"{"status":"success","data":["__name__","code","instance","job"]}"#)
@@ -92,7 +96,7 @@ struct SeriesAPITests {
     }
 
     @Test func metadataGroupsByMetric() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/metadata", method: .get) { response in
                 #expect(

@@ -5,12 +5,16 @@ import Gzip
 import HTTPAPI
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
-struct StatusAPITests {
+final class StatusAPITests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     /// What Grafana's Prometheus data source asks, in order: "Save & test", then the query editor, then a panel.
     @Test func grafanaCallSequence() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             let (headers, body) = form("query=1%2B1&time=1700000600")
             try await client.execute(uri: "/api/v1/query", method: .post, headers: headers, body: body) { response in
@@ -45,7 +49,7 @@ struct StatusAPITests {
     }
 
     @Test func statusEndpoints() async throws {
-        let db = try await QueryFixture.tsdb()
+        let db = try await QueryFixture.tsdb(in: scratch)
         let app = QueryFixture.app(QueryFixture.api(db, storage: db))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/status/config", method: .get) { response in
@@ -73,7 +77,7 @@ struct StatusAPITests {
     }
 
     @Test func gzipWhenAccepted() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             let plain = try await client.execute(uri: "/api/v1/labels", method: .get) { response in
                 #expect(response.headers[.contentEncoding] == nil)
@@ -94,7 +98,7 @@ struct StatusAPITests {
     }
 
     @Test func formatAndParseQuery() async throws {
-        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb()))
+        let app = QueryFixture.app(QueryFixture.api(try await QueryFixture.tsdb(in: scratch)))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/format_query?query=sum(rate(foo%7Bbar%3D%22baz%22%7D%5B5m%5D))by(job)", method: .get) { response in
                 #expect(String(buffer: response.body) == #"{"status":"success","data":"sum by (job) (rate(foo{bar=\"baz\"}[5m]))"}"#)

@@ -6,6 +6,7 @@ import PromQLEngine
 import Storage
 import Synchronization
 import TSDB
+import TestSupport
 import Testing
 
 /// A store in memory, written against the Storage contracts alone: what a rule unit test
@@ -93,7 +94,9 @@ struct MemoryAppender: Appender {
     }
 }
 
-struct InMemoryStoreTests {
+final class InMemoryStoreTests: Sendable {
+    let scratch = TemporaryDirectories()
+
     /// The same samples, appended through the contracts into both stores.
     static func fill(_ store: some Appendable) async throws {
         var appender = store.appender()
@@ -119,7 +122,7 @@ struct InMemoryStoreTests {
     func engineAnswersTheSameFromAnyStore(query: String) async throws {
         let memory = InMemoryStore()
         try await Self.fill(memory)
-        let tsdb = try await temporaryStore("in-memory-compare")
+        let tsdb = try await temporaryStore("in-memory-compare", in: scratch)
         try await Self.fill(tsdb)
         let fromMemory = try await Engine(queryable: memory).rangeQuery(query, start: 120_000, end: 585_000, step: 15_000)
         let fromTSDB = try await Engine(queryable: tsdb).rangeQuery(query, start: 120_000, end: 585_000, step: 15_000)

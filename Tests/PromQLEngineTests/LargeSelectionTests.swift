@@ -5,11 +5,15 @@ import Model
 import PromQLEngine
 import Storage
 import TSDB
+import TestSupport
 import Testing
 
-struct LargeSelectionTests {
+final class LargeSelectionTests: Sendable {
     static let seriesCount = 2_400
     static let samples = 120  // half an hour at 15 s
+
+    /// This test's stores, removed when it ends.
+    let scratch = TemporaryDirectories()
 
     /// Series `k` counts up by `k + 1` per 15 s sample. Instances are numbered so that label
     /// order differs from the order the series were created in.
@@ -19,17 +23,17 @@ struct LargeSelectionTests {
 
     /// The series sealed into blocks and compacted, as an import leaves them, plus one more
     /// sample each in the head.
-    static func store() async throws -> TSDB {
-        let db = try await temporaryStore("large-selection")
+    func store() async throws -> TSDB {
+        let db = try await temporaryStore("large-selection", in: scratch)
         var appender = db.appender()
-        for k in 0..<seriesCount {
-            for i in 0..<samples { appender.append(labels(k), t: Int64(i) * 15_000, v: Double(i * (k + 1))) }
+        for k in 0..<Self.seriesCount {
+            for i in 0..<Self.samples { appender.append(Self.labels(k), t: Int64(i) * 15_000, v: Double(i * (k + 1))) }
         }
         _ = try await appender.commit()
         try await db.flush()
         _ = try await db.compact(before: .max)
         var head = db.appender()
-        for k in 0..<seriesCount { head.append(labels(k), t: Int64(samples) * 15_000, v: Double(samples * (k + 1))) }
+        for k in 0..<Self.seriesCount { head.append(Self.labels(k), t: Int64(Self.samples) * 15_000, v: Double(Self.samples * (k + 1))) }
         _ = try await head.commit()
         return db
     }
@@ -40,7 +44,7 @@ struct LargeSelectionTests {
     private static let byInstance = Dictionary(uniqueKeysWithValues: (0..<seriesCount).map { k in ("i\((k * 7919) % seriesCount)", k) })
 
     @Test func selectionReadsEverySampleInLabelOrder() async throws {
-        let db = try await Self.store()
+        let db = try await store()
         let all = try await db.select([try LabelMatcher(.equal, "__name__", "requests_total")], minTime: 300_000, maxTime: .max)
         #expect(all.count == Self.seriesCount)
         #expect(zip(all, all.dropFirst()).allSatisfy { Labels.precedes($0.labels, $1.labels) })
@@ -53,7 +57,7 @@ struct LargeSelectionTests {
     }
 
     @Test func rangeFunctionsAndSelectorsOverManySeries() async throws {
-        let engine = Engine(queryable: try await Self.store())
+        let engine = Engine(queryable: try await store())
         let rates = try await engine.rangeQuery("rate(requests_total[1m])", start: 600_000, end: 1_800_000, step: 60_000)
         guard case .matrix(let series) = rates.value else { Issue.record("not a matrix: \(rates.value)"); return }
         #expect(series.count == Self.seriesCount)

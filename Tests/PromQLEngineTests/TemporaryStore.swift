@@ -4,12 +4,12 @@ import Foundation
 import Logging
 import Storage
 import TSDB
+import TestSupport
 
-/// Opens an empty store in a new temporary directory, logging warnings only.
-func temporaryStore(_ name: String) async throws -> TSDB {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+/// Opens an empty store in a new directory from `scratch` (removed with it), logging warnings only.
+func temporaryStore(_ name: String, in scratch: TemporaryDirectories) async throws -> TSDB {
+    let directory = try scratch.make(name)
     var logger = Logger(label: name)
     logger.logLevel = .warning
-    return try await TSDB.open(directory: directory, logger: logger)
+    return try await TSDB.open(directory: directory.path, logger: logger)
 }

@@ -213,24 +213,20 @@ struct ParserErrorTests {
 
     @Test func descriptionIsPrometheusStyle() {
         #expect(throws: ParseError.self) { try parseExpr("1 +") }
-        do {
-            _ = try parseExpr("foo{a=\"b\"} + 1 ==")
-        } catch {
-            #expect(error.description == "1:18: parse error: unexpected end of input")
-        }
-        do {
-            _ = try parseExpr("")
-        } catch {
-            #expect(error.description == "unknown position: parse error: no expression found in input")
-        }
+        let endOfInput = #expect(throws: ParseError.self) { try parseExpr("foo{a=\"b\"} + 1 ==") }
+        #expect(endOfInput?.description == "1:18: parse error: unexpected end of input")
+        let empty = #expect(throws: ParseError.self) { try parseExpr("") }
+        #expect(empty?.description == "unknown position: parse error: no expression found in input")
     }
 
     @Test func severalErrorsAreJoined() {
-        do {
-            _ = try parseExpr("floor(1, 2) + floor()")
-        } catch {
-            #expect(error.errors.count == 3, "\(error)")
-            #expect(error.description.contains("; "))
-        }
+        let error = #expect(throws: ParseError.self) { try parseExpr("floor(1, 2) + floor()") }
+        let each = [
+            "1:1: parse error: expected 1 argument(s) in call to \"floor\", got 2",
+            "1:7: parse error: expected type instant vector in call to function \"floor\", got scalar",
+            "1:15: parse error: expected 1 argument(s) in call to \"floor\", got 0",
+        ]
+        #expect(error?.errors.count == 3)
+        #expect(error?.description == each.joined(separator: "; "))
     }
 }

@@ -28,8 +28,15 @@ func vm(_ card: Cardinality = .oneToOne, on: Bool = false, _ labels: [String] = 
 
 func matrix(_ s: VectorSelector, _ ms: Int64) -> Expr { .matrixSelector(MatrixSelector(selector: s, range: .literal(ms))) }
 
-func call(_ name: String, _ args: Expr...) -> Expr {
-    guard let f = FunctionSignature.named(name) else { return num(.nan) }
+/// A function name the parser does not know: a typo in a test, not an expected tree.
+struct UnknownFunction: Error, CustomStringConvertible {
+    let name: String
+    var description: String { "no PromQL function is named \"\(name)\"" }
+}
+
+/// `name(args)`; throws for a name the parser does not know, so a typo fails the test.
+func call(_ name: String, _ args: Expr...) throws -> Expr {
+    guard let f = FunctionSignature.named(name) else { throw UnknownFunction(name: name) }
     return .call(Call(function: f, args: args))
 }
 

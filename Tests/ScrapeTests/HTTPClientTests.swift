@@ -6,12 +6,16 @@ import Logging
 import Model
 import Storage
 import TSDB
+import TestSupport
 import Testing
 import TollgateConfig
 
 @testable import Scrape
 
-@Suite(.serialized) struct HTTPClientTests {
+@Suite(.serialized) final class HTTPClientTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     /// A self-signed certificate for the name `tollgate.test` only (not for 127.0.0.1).
     static func certificate(in directory: URL) throws -> (cert: String, key: String) {
         let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
@@ -29,7 +33,7 @@ import TollgateConfig
     }
 
     @Test func tlsVerificationServerNameAndInsecure() async throws {
-        let (tsdb, directory) = try await temporaryStorage()
+        let (tsdb, directory) = try await temporaryStorage(in: scratch)
         let certificate = try Self.certificate(in: directory)
         let server = try TargetServer(certificate: certificate)
         let tlsPort = try #require(server.tlsPort)
@@ -56,7 +60,7 @@ import TollgateConfig
 
     @Test func authenticationAndCustomHeaders() async throws {
         let server = try TargetServer()
-        let (tsdb, directory) = try await temporaryStorage()
+        let (tsdb, directory) = try await temporaryStorage(in: scratch)
         try await server.serve("/basic", "b 1\n")
         try await server.serve("/bearer", "t 1\n")
         let tokenFile = directory.appendingPathComponent("token")

@@ -18,7 +18,10 @@ enum NodeExporter {
 }
 
 @Suite(.enabled(if: NodeExporter.path != nil, "prometheus-node-exporter is not installed; `make test` installs it"))
-struct NodeExporterTests {
+final class NodeExporterTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     @Test func scrapesEverySeriesTheExporterServes() async throws {
         let port = try freeLoopbackPort()
         let exporter = Process()
@@ -42,7 +45,7 @@ struct NodeExporterTests {
         let names = Set(direct.compactMap { $0.labels.metricName })
         #expect(names.count > 50)
 
-        let (tsdb, _) = try await temporaryStorage()
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
         let manager = try ScrapeLoopTests.manager(tsdb)
         await manager.apply(try TollgateConfig(
             yaml: "scrape_configs:\n  - job_name: node\n    scrape_interval: 1s\n    static_configs: [{targets: ['127.0.0.1:\(port)']}]\n",

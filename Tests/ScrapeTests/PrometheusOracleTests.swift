@@ -42,9 +42,11 @@ enum PrometheusOracle {
     }
 
     /// Prometheus and a Tollgate scrape manager (with its store) on the same configuration.
-    static func startBoth(_ config: String) async throws -> (prometheus: (port: Int, stop: () -> Void), tsdb: TSDB, manager: ScrapeManager) {
-        let prometheus = try await start(config: config, in: try await temporaryStorage().1)
-        let (tsdb, _) = try await temporaryStorage()
+    static func startBoth(
+        _ config: String, in scratch: TemporaryDirectories
+    ) async throws -> (prometheus: (port: Int, stop: () -> Void), tsdb: TSDB, manager: ScrapeManager) {
+        let prometheus = try await start(config: config, in: try scratch.make("prometheus"))
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
         let manager = try ScrapeLoopTests.manager(tsdb)
         await manager.apply(try TollgateConfig(yaml: config, file: "oracle.yml"))
         return (prometheus, tsdb, manager)
@@ -60,7 +62,10 @@ enum PrometheusOracle {
 }
 
 @Suite(.serialized, .enabled(if: PrometheusOracle.path != nil, "Debian's prometheus is not installed; `make test` installs it"))
-struct PrometheusOracleTests {
+final class PrometheusOracleTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     /// Target building and relabeling: the documented relabeling patterns, compared as
     /// `/api/v1/targets` shows them. The addresses carry ports: 2.42 would add `:80` to a
     /// bare host where 3.x (and Tollgate) keep it as written.
@@ -110,7 +115,7 @@ struct PrometheusOracleTests {
                     action: drop
 
             """
-        let (prometheus, _, manager) = try await PrometheusOracle.startBoth(config)
+        let (prometheus, _, manager) = try await PrometheusOracle.startBoth(config, in: scratch)
         defer {
             prometheus.stop()
             Task { await manager.stop() }
@@ -171,7 +176,7 @@ struct PrometheusOracleTests {
                 static_configs: [{targets: ['\(server.address)']}]
 
             """
-        let (prometheus, tsdb, manager) = try await PrometheusOracle.startBoth(jobs)
+        let (prometheus, tsdb, manager) = try await PrometheusOracle.startBoth(jobs, in: scratch)
         defer {
             prometheus.stop()
             Task { await manager.stop() }

@@ -5,13 +5,17 @@ import Logging
 import Model
 import Storage
 import TSDB
+import TestSupport
 import Testing
 import TollgateConfig
 
 @testable import Scrape
 
 /// Each test runs a target server and a manager scraping it every 200 ms.
-@Suite(.serialized) struct ScrapeLoopTests {
+@Suite(.serialized) final class ScrapeLoopTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     static func config(_ jobs: String) throws -> TollgateConfig {
         try TollgateConfig(yaml: "global: {scrape_interval: 200ms, scrape_timeout: 150ms}\nscrape_configs:\n" + jobs, file: "test.yml")
     }
@@ -28,7 +32,7 @@ import TollgateConfig
 
     @Test func storesSamplesTargetLabelsAndSyntheticSeries() async throws {
         let server = try TargetServer()
-        let (tsdb, _) = try await temporaryStorage()
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
         try await server.serve("/m", "# HELP a_total A counter.\n# TYPE a_total counter\na_total{path=\"/x\"} 1\nb 2\n")
         let manager = try Self.manager(tsdb)
         await manager.apply(try Self.config("  - job_name: t\n    metrics_path: /m\n    static_configs: [{targets: ['\(server.address)']}]\n"))
@@ -62,7 +66,7 @@ import TollgateConfig
 
     @Test func vanishedSeriesAndRemovedTargetsGetStaleMarkers() async throws {
         let server = try TargetServer()
-        let (tsdb, _) = try await temporaryStorage()
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
         try await server.serve("/m", "keep 1\ngo 2\n")
         try await server.serve("/other", "other 1\n")
         let manager = try Self.manager(tsdb)
@@ -108,7 +112,7 @@ import TollgateConfig
     ])
     func failedScrapesStoreUpZeroAndEndSeries(_ failure: String, _ message: String) async throws {
         let server = try TargetServer()
-        let (tsdb, _) = try await temporaryStorage()
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
         try await server.serve("/m", "m{a=\"1\"} 1\nm{a=\"2\"} 2\n")
         let manager = try Self.manager(tsdb)
         let limits = "    body_size_limit: 100B\n    sample_limit: 2\n    label_limit: 4\n"
@@ -136,7 +140,7 @@ import TollgateConfig
 
     @Test func gzipAndOpenMetricsBodies() async throws {
         let server = try TargetServer()
-        let (tsdb, _) = try await temporaryStorage()
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
         let body = "# TYPE requests counter\nrequests_total{code=\"200\"} 7 1700000000.5\nrequests_created{code=\"200\"} 1.7e9\n# EOF\n"
         try await server.serve("/om", body, contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8", gzip: true)
         let manager = try Self.manager(tsdb)
@@ -150,7 +154,7 @@ import TollgateConfig
 
     @Test func honorLabelsAndMetricRelabeling() async throws {
         let server = try TargetServer()
-        let (tsdb, _) = try await temporaryStorage()
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
         try await server.serve("/m", "fed{job=\"inner\",instance=\"i:1\"} 1\ngo_goroutines 9\n")
         let manager = try Self.manager(tsdb)
         let drop = "    metric_relabel_configs: [{source_labels: [__name__], regex: 'go_.*', action: drop}]\n"
@@ -171,7 +175,7 @@ import TollgateConfig
 
     @Test func fileSDChangesAreFollowed() async throws {
         let server = try TargetServer()
-        let (tsdb, directory) = try await temporaryStorage()
+        let (tsdb, directory) = try await temporaryStorage(in: scratch)
         try await server.serve("/m", "x 1\n")
         let file = directory.appendingPathComponent("targets.json")
         try #"[{"targets": ["\#(server.address)"], "labels": {"team": "a"}}]"#.write(to: file, atomically: true, encoding: .utf8)
@@ -191,7 +195,7 @@ import TollgateConfig
 
     @Test func targetLimitFailsEveryTargetOfTheJob() async throws {
         let server = try TargetServer()
-        let (tsdb, _) = try await temporaryStorage()
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
         try await server.serve("/m", "x 1\n")
         let manager = try Self.manager(tsdb)
         let targets = "['\(server.address)', 'localhost:\(server.port)']"

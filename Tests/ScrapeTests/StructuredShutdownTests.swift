@@ -7,18 +7,20 @@ import Logging
 import ServiceLifecycle
 import Storage
 import TSDB
+import TestSupport
 import Testing
 import TollgateConfig
 
 @testable import Scrape
 
-@Suite(.serialized) struct StructuredShutdownTests {
+@Suite(.serialized) final class StructuredShutdownTests: Sendable {
+    let scratch = TemporaryDirectories()
+
     /// `run()` returns only once every loop and discovery it ran has ended, and the target
     /// hears nothing from the manager afterwards.
     @Test func gracefulShutdownEndsEveryLoopAndDiscovery() async throws {
         let server = try TargetServer()
-        let (tsdb, dir) = try await temporaryStorage()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let (tsdb, dir) = try await temporaryStorage(in: scratch)
         try await server.serve("/m", "a 1\n")
         let sd = dir.appendingPathComponent("targets.json")
         try Data("[{\"targets\": [\"\(server.address)\"], \"labels\": {\"from\": \"file\"}}]".utf8).write(to: sd)

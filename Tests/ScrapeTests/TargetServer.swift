@@ -6,6 +6,7 @@ import Logging
 import Model
 import Storage
 import TSDB
+import TestSupport
 
 /// A real HTTP server in a child process: tests set what each path serves and read
 /// back the headers of the requests it got.
@@ -78,10 +79,9 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A real store in a fresh temporary directory.
-func temporaryStorage() async throws -> (TSDB, URL) {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-scrape-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+/// A real store in a fresh directory from `scratch`, removed with it.
+func temporaryStorage(in scratch: TemporaryDirectories) async throws -> (TSDB, URL) {
+    let url = try scratch.make("scrape")
     return (try await TSDB.open(directory: url.path, logger: Logger(label: "test")), url)
 }
 

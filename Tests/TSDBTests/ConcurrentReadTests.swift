@@ -6,6 +6,7 @@ import Logging
 import Model
 import Storage
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import TSDB
@@ -20,8 +21,9 @@ private final class Progress: Sendable {
     func set(_ value: Int) { current.store(value, ordering: .releasing) }
 }
 
-struct ConcurrentReadTests {
+final class ConcurrentReadTests: Sendable {
     let logs = LogCapture()
+    let scratch = TemporaryDirectories()
 
     func open(_ dir: String, chunkSize: Int) async throws -> TSDB {
         var options = TSDB.Options()
@@ -35,8 +37,7 @@ struct ConcurrentReadTests {
     /// must return strictly increasing timestamps (no sample twice) and at least every
     /// sample committed before it started (none lost between the head and the sealed chunks).
     @Test func selectionsBesideSealingCommitsSeeEverySampleOnce() async throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch.make("tsdb").path
         let db = try await open(dir, chunkSize: 3)
         let names = (0..<20).map { series("m", ["i": "\($0)"]) }
         let committed = Progress()
@@ -78,8 +79,7 @@ struct ConcurrentReadTests {
     /// Compaction and retention rewrite and delete sealed rows while selections read them;
     /// every selection sees either the rows before or after, never a mix.
     @Test func selectionsBesideCompactionAndRetention() async throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch.make("tsdb").path
         let db = try await open(dir, chunkSize: 4)
         let names = (0..<10).map { series("m", ["i": "\($0)"]) }
         for t in 0..<400 {
@@ -116,8 +116,7 @@ struct ConcurrentReadTests {
     /// A timestamp set id is never given out twice while the store is open, even when the
     /// set with the highest id was deleted, so decoded sets kept for queries stay right.
     @Test func timestampSetIDsAreNeverReused() async throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratch.make("tsdb").path
         let db = try await open(dir, chunkSize: 4)
         let labels = series("m")
         func fill(_ range: Range<Int>, step: Int64) async throws {

@@ -3,19 +3,22 @@
 import Foundation
 import Model
 import Storage
+import TestSupport
 import Testing
 
 @testable import TSDB
 
-struct SeriesLabelsTests {
+final class SeriesLabelsTests: Sendable {
     let logs = LogCapture()
+    /// This test's store, removed when it ends.
+    let scratch = TemporaryDirectories()
 
     /// `old` has sealed samples only (0–9 s), `recent` sealed ones and a head chunk (0–24 s),
     /// `later` only head samples from 100 s; `other` is not selected.
     func store() async throws -> TSDB {
         var options = TSDB.Options()
         options.chunkSize = 4
-        let db = try await TSDB.open(directory: try temporaryDirectory(), logger: logs.logger, options: options)
+        let db = try await TSDB.open(directory: try scratch.make("tsdb").path, logger: logs.logger, options: options)
         var appender = db.appender()
         for i in 0..<10 { appender.append(series("up", ["job": "old"]), t: Int64(i) * 1000, v: 1) }
         for i in 0..<25 { appender.append(series("up", ["job": "recent"]), t: Int64(i) * 1000, v: 1) }

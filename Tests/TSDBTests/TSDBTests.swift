@@ -6,6 +6,7 @@ import Logging
 import Model
 import Storage
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import TSDB
@@ -29,12 +30,6 @@ final class LogCapture: LogHandler, @unchecked Sendable {
     var logger: Logger { Logger(label: "test") { _ in self } }
 }
 
-func temporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-tsdb-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 func series(_ name: String, _ extra: [String: String] = [:]) -> Labels {
     var all = extra
     all["__name__"] = name
@@ -43,8 +38,10 @@ func series(_ name: String, _ extra: [String: String] = [:]) -> Labels {
 
 let stale = Double(bitPattern: 0x7FF0_0000_0000_0002)
 
-struct TSDBTests {
+final class TSDBTests: Sendable {
     let logs = LogCapture()
+    /// This test's stores, removed when it ends.
+    let scratch = TemporaryDirectories()
 
     func open(_ dir: String, chunkSize: Int = 120, checkpoint: Int = 512) async throws -> TSDB {
         var options = TSDB.Options()
@@ -55,7 +52,7 @@ struct TSDBTests {
     }
 
     @Test func commitsSelectsAndCountsRejections() async throws {
-        let db = try await open(try temporaryDirectory())
+        let db = try await open(try scratch.make("tsdb").path)
         var appender = db.appender()
         let a = series("up", ["job": "a"]), b = series("up", ["job": "b"])
         for (i, v) in [1.0, .nan, stale, -0.0, .infinity].enumerated() { appender.append(a, t: Int64(i) * 1000, v: v) }
@@ -87,7 +84,7 @@ struct TSDBTests {
     }
 
     @Test func aFailedCommitLeavesNoTrace() async throws {
-        let dir = try temporaryDirectory()
+        let dir = try scratch.make("tsdb").path
         let db = try await open(dir, chunkSize: 3)
         var first = db.appender()
         for t in 0..<5 { first.append(series("f"), t: Int64(t), v: Double(t)) }
@@ -115,7 +112,7 @@ struct TSDBTests {
     }
 
     @Test func selectedSeriesIterateAndSeek() async throws {
-        let db = try await open(try temporaryDirectory(), chunkSize: 4)
+        let db = try await open(try scratch.make("tsdb").path, chunkSize: 4)
         var appender = db.appender()
         for t in stride(from: Int64(0), to: 100, by: 10) { appender.append(series("it"), t: t, v: Double(t) / 10) }
         _ = try await appender.commit()
@@ -136,7 +133,7 @@ struct TSDBTests {
     }
 
     @Test func appendsByReferenceSkipTheLabelLookup() async throws {
-        let db = try await open(try temporaryDirectory())
+        let db = try await open(try scratch.make("tsdb").path)
         let labels = series("byref", ["k": "v"])
         #expect(db.ref(for: labels) == nil)
         var first = db.appender()
@@ -154,7 +151,7 @@ struct TSDBTests {
     }
 
     @Test func rollbackStoresNothing() async throws {
-        let db = try await open(try temporaryDirectory())
+        let db = try await open(try scratch.make("tsdb").path)
         var appender = db.appender()
         appender.append(series("x"), t: 1, v: 1)
         appender.rollback()
@@ -163,7 +160,7 @@ struct TSDBTests {
     }
 
     @Test func reopeningRecoversEveryCommittedSample() async throws {
-        let dir = try temporaryDirectory()
+        let dir = try scratch.make("tsdb").path
         var expected: [Labels: [(Int64, Double)]] = [:]
         do {
             // Small chunks and frequent checkpoints exercise sealing, checkpoints and replay together.
@@ -196,7 +193,7 @@ struct TSDBTests {
     }
 
     @Test func aCorruptLogTailIsTruncatedWithAWarning() async throws {
-        let dir = try temporaryDirectory()
+        let dir = try scratch.make("tsdb").path
         do {
             let db = try await open(dir)
             for batch in 0..<3 {
@@ -219,7 +216,7 @@ struct TSDBTests {
     }
 
     @Test func aFileThatIsNotADatabaseIsRefusedAndLeftAlone() async throws {
-        let dir = try temporaryDirectory()
+        let dir = try scratch.make("tsdb").path
         let garbage = Data("this is not a database, but somebody's notes\n".utf8)
         try garbage.write(to: URL(fileURLWithPath: dir + "/tollgate.db"))
         await #expect(throws: TSDBError.self) { _ = try await TSDB.open(directory: dir, logger: logs.logger) }
@@ -227,7 +224,7 @@ struct TSDBTests {
     }
 
     @Test func compactionKeepsEverySampleAndSharesTimestamps() async throws {
-        let dir = try temporaryDirectory()
+        let dir = try scratch.make("tsdb").path
         let db = try await open(dir, chunkSize: 50)
         var original: [SeriesSamples] = []
         for step in 0..<600 {
@@ -253,7 +250,7 @@ struct TSDBTests {
     }
 
     @Test func retentionDeletesOldDataByTimeAndBySize() async throws {
-        let db = try await open(try temporaryDirectory(), chunkSize: 10)
+        let db = try await open(try scratch.make("tsdb").path, chunkSize: 10)
         for step in 0..<100 {
             var appender = db.appender()
             appender.append(series("r"), t: Int64(step) * 1000, v: Double(step))
@@ -269,24 +266,27 @@ struct TSDBTests {
     }
 
     @Test func backupIsACompleteCopy() async throws {
-        let db = try await open(try temporaryDirectory())
+        let db = try await open(try scratch.make("tsdb").path)
         var appender = db.appender()
         appender.append(series("b"), t: 1, v: 2)
         _ = try await appender.commit()
-        let copyDir = try temporaryDirectory()
+        let copyDir = try scratch.make("tsdb").path
         try await db.backup(to: copyDir + "/tollgate.db")
         let copy = try await open(copyDir)
         #expect(try await copy.select([try LabelMatcher(.equal, "__name__", "b")], minTime: .min, maxTime: .max).first?.values == [2])
     }
 }
 
-struct HousekeepingTests {
+final class HousekeepingTests: Sendable {
+    /// This test's store, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     @Test func compactsAndAppliesBothRetentionsWithAnInjectedClock() async throws {
         let logs = LogCapture()
         var options = TSDB.Options()
         options.chunkSize = 10
         options.blockRange = 60_000
-        let db = try await TSDB.open(directory: try temporaryDirectory(), logger: logs.logger, options: options)
+        let db = try await TSDB.open(directory: try scratch.make("tsdb").path, logger: logs.logger, options: options)
         for step in 0..<300 {
             var appender = db.appender()
             appender.append(series("h"), t: Int64(step) * 1000, v: Double(step))

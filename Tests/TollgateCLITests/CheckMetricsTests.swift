@@ -1,9 +1,13 @@
 // Tollgate — `tollgate check metrics`, run as a user runs it.
 
 import Foundation
+import TestSupport
 import Testing
 
-struct CheckMetricsTests {
+final class CheckMetricsTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     @Test func printsOneLinePerSampleInExpositionOrder() throws {
         let body = """
             # HELP http_requests_total Requests.
@@ -26,7 +30,7 @@ struct CheckMetricsTests {
     }
 
     @Test func rejectedBodyPrintsLineAndColumnAndExitsOne() throws {
-        let dir = try Binary.temporaryDirectory()
+        let dir = try scratch.make("cli")
         let file = dir.appendingPathComponent("bad.prom")
         try Data("ok 1\nbad{a=1} 2\n".utf8).write(to: file)
         let result = try Binary.run(["check", "metrics", file.path])

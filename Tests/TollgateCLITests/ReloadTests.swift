@@ -1,13 +1,17 @@
 // Tollgate — `tollgate serve --config`: scrape jobs, SIGHUP and POST /-/reload.
 
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
-struct ReloadTests {
+final class ReloadTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     /// A job scraping an address nothing listens on: the target exists, scrapes fail.
     static func config(_ jobs: [String]) -> String {
         "global: {scrape_interval: 1s}\nscrape_configs:\n"
@@ -38,7 +42,7 @@ struct ReloadTests {
     }
 
     @Test func reloadAddsAndRemovesJobsAndABadFileKeepsTheOldOne() async throws {
-        let dir = try Binary.temporaryDirectory()
+        let dir = try scratch.make("cli")
         let file = dir.appendingPathComponent("prometheus.yml")
         try Self.config(["one", "two"]).write(to: file, atomically: true, encoding: .utf8)
         let server = try RunningServer(dataDir: dir.appendingPathComponent("data"), extra: ["--config", file.path])
@@ -68,7 +72,7 @@ struct ReloadTests {
     }
 
     @Test func checkConfigAcceptsScrapeJobs() throws {
-        let dir = try Binary.temporaryDirectory()
+        let dir = try scratch.make("cli")
         let file = dir.appendingPathComponent("prometheus.yml")
         try Self.config(["node"]).write(to: file, atomically: true, encoding: .utf8)
         let result = try Binary.run(["check", "config", file.path])

@@ -3,6 +3,7 @@
 import Exposition
 import Foundation
 import Model
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -60,12 +61,21 @@ final class RunningServer {
         return process.terminationStatus
     }
 
-    deinit { if process.isRunning { process.terminate() } }
+    /// Stops a server a failed test left running, and waits, so its data directory can go.
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
 }
 
-struct ServeTests {
+final class ServeTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     @Test func servesMetricsHealthAndReadinessThenStopsOnSIGTERM() async throws {
-        let dir = try Binary.temporaryDirectory()
+        let dir = try scratch.make("cli")
         let server = try RunningServer(dataDir: dir.appendingPathComponent("data"))
         let (healthStatus, _, _) = try await server.get("/-/healthy")
         #expect(healthStatus == 200)
@@ -91,7 +101,7 @@ struct ServeTests {
     }
 
     @Test func aSecondServerCannotShareTheDataDirectory() throws {
-        let dir = try Binary.temporaryDirectory().appendingPathComponent("data")
+        let dir = try scratch.make("cli").appendingPathComponent("data")
         let first = try RunningServer(dataDir: dir)
         let second = try Binary.run(["serve", "--web.listen-address", "127.0.0.1:0", "--data-dir", dir.path])
         #expect(second.status == 1)
@@ -109,7 +119,7 @@ struct ServeTests {
         let address = try Binary.run(["serve", "--web.listen-address", "nonsense"])
         #expect(address.status != 0)
         #expect(address.stderr.contains("--web.listen-address"))
-        let dir = try Binary.temporaryDirectory()
+        let dir = try scratch.make("cli")
         let config = dir.appendingPathComponent("tollgate.yml")
         try Data("global:\n  scrape_interval: soon\n".utf8).write(to: config)
         let check = try Binary.run(["check", "config", config.path])
@@ -124,7 +134,7 @@ struct ServeTests {
     /// flag (given in both forms, comma-separated and repeated); unknown names are warned
     /// about, and the accepted names are listed in the flags endpoint.
     @Test func enableFeatureSwitchesOnExperimentalPromQL() async throws {
-        let dir = try Binary.temporaryDirectory()
+        let dir = try scratch.make("cli")
         let plain = try RunningServer(dataDir: dir.appendingPathComponent("plain"))
         let (refused, refusal, _) = try await plain.get("/api/v1/query?query=limitk(1,up)")
         #expect(refused == 400)

@@ -1,19 +1,23 @@
 // Tollgate — import, dump and stats as a user runs them, and a real crash.
 
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-struct StorageCommandTests {
+final class StorageCommandTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     static var corpus: URL? { Binary.shared?.appendingPathComponent("corpus/node_exporter_1s_600.openmetrics.gz") }
 
     @Test(.enabled(if: Binary.shared != nil, "../shared is absent: the corpus import test is skipped"))
     func importedCorpusDumpsBackSampleForSample() throws {
         let corpus = try #require(Self.corpus)
-        let dir = try Binary.temporaryDirectory().appendingPathComponent("data").path
+        let dir = try scratch.make("cli").appendingPathComponent("data").path
         let imported = try Binary.run(["import", "openmetrics", corpus.path, "--data-dir", dir])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("samples stored:     304200"))
@@ -40,7 +44,7 @@ struct StorageCommandTests {
     @Test(.enabled(if: Binary.shared != nil, "../shared is absent: the crash test is skipped"))
     func sigkillDuringImportKeepsExactlyTheCommittedBatches() throws {
         let corpus = try #require(Self.corpus)
-        let dir = try Binary.temporaryDirectory().appendingPathComponent("data").path
+        let dir = try scratch.make("cli").appendingPathComponent("data").path
         let batch = 1000
         let process = Process()
         process.executableURL = Binary.url
@@ -81,7 +85,7 @@ struct StorageCommandTests {
     }
 
     @Test func dumpRejectsABadSelector() throws {
-        let dir = try Binary.temporaryDirectory().path
+        let dir = try scratch.make("cli").path
         let result = try Binary.run(["tsdb", "dump", "--data-dir", dir, "--match", "{a=~\"(\"}"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--match"))

@@ -8,6 +8,7 @@ import HummingbirdTesting
 import Logging
 import Storage
 import TSDB
+import TestSupport
 import Testing
 
 /// Loads ``DifferentialData`` into Debian's Prometheus (blocks built by promtool) and into a
@@ -17,7 +18,10 @@ import Testing
 /// ``DifferentialQueries/knownDifferences`` fails the test. To see both raw answers to one
 /// question, run with `DIFFERENTIAL_DUMP='range: EXPR'` (or `instant: EXPR`).
 @Suite(.serialized, .enabled(if: QueryOracle.prometheus != nil && QueryOracle.promtool != nil, "Debian's prometheus and promtool are not installed"))
-struct PrometheusDifferentialTests {
+final class PrometheusDifferentialTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     /// One question, as a path and query string, with its key in the known-differences list.
     struct Question {
         var key: String
@@ -45,11 +49,9 @@ struct PrometheusDifferentialTests {
     }
 
     @Test func answersAgreeWithPrometheus() async throws {
-        let prometheus = try await QueryOracle.start(samples: DifferentialData.openMetrics())
+        let prometheus = try await QueryOracle.start(samples: DifferentialData.openMetrics(), in: try scratch.make("oracle"))
         defer { prometheus.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-differential-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try await TSDB.open(directory: directory, logger: Logger(label: "test"))
+        let db = try await TSDB.open(directory: try scratch.make("differential").path, logger: Logger(label: "test"))
         let loaded = try await DifferentialData.load(into: db)
         let size = DifferentialData.size
         #expect(loaded.appended == size.samples && loaded.rejected == 0, "loaded \(loaded), generated \(size)")

@@ -7,13 +7,17 @@ import HummingbirdTesting
 import Logging
 import Storage
 import TSDB
+import TestSupport
 import Testing
 
 /// The differential check lists `rate(http_requests_total[5m])` as a known 2.42/3.x
 /// difference (the order of the 1.1-interval threshold and the zero-point limit). This test
 /// shows the other half: Tollgate's answer is what Prometheus 3.x's `extrapolatedRate`
 /// (promql/functions.go) gives, computed independently from the generated samples.
-struct RateExtrapolationTests {
+final class RateExtrapolationTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
     /// `rate` of one series' samples for the window `(end - range, end]`, in Prometheus 3.x's order, or `nil` under two samples.
     static func rate3x(_ samples: [(t: Int64, v: Double)], end: Int64, range: Int64) -> Double? {
         let window = samples.filter { $0.t > end - range && $0.t <= end }
@@ -32,9 +36,7 @@ struct RateExtrapolationTests {
     }
 
     @Test func rateFollowsPrometheus3xExtrapolation() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-rate-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let db = try await TSDB.open(directory: directory, logger: Logger(label: "test"))
+        let db = try await TSDB.open(directory: try scratch.make("rate").path, logger: Logger(label: "test"))
         _ = try await DifferentialData.load(into: db)
         let start = DifferentialQueries.rangeStart, end = DifferentialQueries.rangeEnd, step = Int64(DifferentialQueries.rangeStep)
         let path = "/api/v1/query_range?query=rate(http_requests_total%5B5m%5D)&start=\(start)&end=\(end)&step=\(step)"

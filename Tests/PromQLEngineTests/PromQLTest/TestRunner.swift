@@ -1,12 +1,12 @@
 // Tollgate — promqltest files: running the commands against a real store and the engine.
 
 import Foundation
-import Logging
 import Model
 import PromQL
 import PromQLEngine
 import Storage
 import TSDB
+import TestSupport
 
 /// The outcome of one eval command.
 struct EvalOutcome {
@@ -25,11 +25,8 @@ final class TestRunner {
     private var histogramDataLoaded = false
     private var loaded: Set<Labels> = []
     private var lastTimestamp: [Labels: Int64] = [:]
-    private let logger: Logger = {
-        var logger = Logger(label: "promqltest")
-        logger.logLevel = .warning  // one store per file and per clear: keep their "opened" lines out
-        return logger
-    }()
+    /// One store per file and per clear, all removed with the runner.
+    private let scratch = TemporaryDirectories()
     static let epsilon = 1e-6
 
     static var engineOptions: EngineOptions {
@@ -60,9 +57,7 @@ final class TestRunner {
     }
 
     private func reset() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("promqltest-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try await TSDB.open(directory: directory, logger: logger)
+        let store = try await temporaryStore("promqltest", in: scratch)
         db = store
         engine = Engine(queryable: store, options: Self.engineOptions)
         histogramDataLoaded = false
