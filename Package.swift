@@ -80,7 +80,7 @@ let package = Package(
         // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field.
         .target(
             name: "TollgateConfig",
-            dependencies: ["Relabel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Model", "Relabel", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // The HTTP client over libcurl's multi interface; the only importer of CCurl.
@@ -128,15 +128,15 @@ let package = Package(
         ),
 
         // Locating ../shared, for every test target that reads it.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Model"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExpositionTests",
             dependencies: ["Exposition", "Model", "TestSupport"],
             exclude: ["Oracle"],  // recorded Prometheus scrapes, read by path
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TollgateConfigTests", dependencies: ["TollgateConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "TollgateConfigTests", dependencies: ["Model", "TollgateConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ChunksTests", dependencies: ["Chunks"], swiftSettings: swiftSettings),
         .testTarget(
@@ -145,7 +145,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "Model", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PromQLTests", dependencies: ["CurlHTTP", "PromQL", "Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PromQLEngineTests",
             dependencies: ["PromQLEngine", "PromQL", "TSDB", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")],

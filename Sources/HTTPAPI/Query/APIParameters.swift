@@ -2,7 +2,6 @@
 
 import Foundation
 import Model
-import TollgateConfig
 
 /// A parameter that failed to parse, with Prometheus's message (`cannot parse "x" to a valid timestamp`).
 struct ParameterError: Error, Sendable {

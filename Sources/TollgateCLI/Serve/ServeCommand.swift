@@ -5,6 +5,7 @@ import CoreMetrics
 import HTTPAPI
 import Hummingbird
 import Logging
+import Model
 import Prometheus
 import Scrape
 import ServiceLifecycle
