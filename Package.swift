@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "ChunksTests", dependencies: ["Chunks"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TSDBTests",
-            dependencies: ["TSDB", "Model", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TSDB", "Model", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),

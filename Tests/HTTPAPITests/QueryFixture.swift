@@ -8,6 +8,7 @@ import Logging
 import Model
 import PromQLEngine
 import TSDB
+import TestSupport
 
 /// 2023-11-14T22:13:20Z, in milliseconds.
 let t0: Int64 = 1_700_000_000_000
@@ -71,7 +72,7 @@ enum QueryFixture {
             engine: Engine(queryable: queryable, options: options), queryable: queryable, metadata: FixedMetadata(), storage: storage,
             status: StatusInfo(build: .init(version: "0.1.0", revision: "abc", branch: "main", goVersion: "swift6.3"), flags: ["query.timeout": "2m"],
                 config: { "global:\n  scrape_interval: 15s\n" }),
-            limits: limits, now: { t0 + 600_000 })
+            limits: limits, clock: ManualClock(t0 + 600_000))
     }
 
     /// An application serving `api`.

@@ -108,7 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
                 retentionTime: PromDuration(parsing: retentionTime)?.milliseconds ?? 0,
                 retentionSize: ByteSize(parsing: retentionSize)?.bytes ?? 0),
             logger: Logger(label: "tollgate.tsdb"),
-            now: { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+            clock: SystemClock()
         )
         logger.info(
             "starting Tollgate",
