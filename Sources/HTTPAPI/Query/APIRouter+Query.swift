@@ -1,6 +1,7 @@
 // Tollgate — HTTPAPI: the routes of the Prometheus query API.
 
 import Hummingbird
+import Model
 import PromQL
 import PromQLEngine
 

@@ -1,6 +1,7 @@
 // Tollgate — HTTPAPI: /api/v1/status/buildinfo, config, flags, runtimeinfo and tsdb.
 
 import Foundation
+import Model
 import TSDB
 
 /// Renders ``StatusInfo`` and storage statistics in Prometheus's shapes.
