@@ -3,6 +3,7 @@
 import CoreMetrics
 import HTTPAPI
 import Logging
+import Model
 import Scrape
 import ServiceLifecycle
 import TollgateConfig
@@ -16,20 +17,22 @@ actor ConfigReloadService: Service, ConfigReloader {
     private let path: String?
     private let scrape: ScrapeManager
     private let logger: Logger
+    private let clock: any MillisecondClock
     private let successful = Gauge(label: "tollgate_config_last_reload_successful")
     private let successTime = Gauge(label: "tollgate_config_last_reload_success_timestamp_seconds")
 
-    init(path: String?, scrape: ScrapeManager, logger: Logger) {
+    init(path: String?, scrape: ScrapeManager, logger: Logger, clock: any MillisecondClock = SystemClock()) {
         self.path = path
         self.scrape = scrape
         self.logger = logger
+        self.clock = clock
     }
 
     /// Applies a configuration already loaded (at start) and records the success.
     func applyInitial(_ config: TollgateConfig) async {
         await scrape.apply(config)
         successful.record(1)
-        successTime.record(Date().timeIntervalSince1970)
+        successTime.record(Double(clock.now()) / 1000)
     }
 
     /// Loads the file again and applies it.
@@ -42,7 +45,7 @@ actor ConfigReloadService: Service, ConfigReloader {
             let config = try ServerSettings.load(path: path)
             await scrape.apply(config)
             successful.record(1)
-            successTime.record(Date().timeIntervalSince1970)
+            successTime.record(Double(clock.now()) / 1000)
             logger.info("configuration reloaded", metadata: ["config": "\(path)"])
         } catch {
             successful.record(0)
