@@ -85,7 +85,7 @@ let package = Package(
         // an `http_config` becomes a CurlHTTP request here, for every client that has one.
         .target(
             name: "TollgateConfig",
-            dependencies: ["CurlHTTP", "Relabel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CurlHTTP", "Model", "Relabel", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         // The HTTP client over libcurl's multi interface; the only importer of CCurl.
@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Gzip", "Model", "PromQL", "PromQLEngine", "Scrape", "Storage", "TollgateConfig",
+                "Gzip", "Model", "PromQL", "PromQLEngine", "Scrape", "Storage",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,16 +133,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Locating ../shared, free ports and self-removing temporary directories, for the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: swiftSettings),
+        // Locating ../shared, free ports, self-removing temporary directories and a hand-set clock, for the test targets.
+        .target(name: "TestSupport", dependencies: ["Model"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExpositionTests",
             dependencies: ["Exposition", "Model", "TestSupport"],
             exclude: ["Oracle"],  // recorded Prometheus scrapes, read by path
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "TollgateConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TollgateConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ChunksTests", dependencies: ["Chunks", "Model"], swiftSettings: swiftSettings),
         .testTarget(
@@ -151,7 +151,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
-        .testTarget(name: "PromQLTests", dependencies: ["PromQL", "Model", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PromQLTests", dependencies: ["CurlHTTP", "PromQL", "Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PromQLEngineTests",
             dependencies: ["PromQLEngine", "PromQL", "Storage", "TSDB", "Model", "TestSupport", .product(name: "Logging", package: "swift-log")],

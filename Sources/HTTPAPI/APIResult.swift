@@ -2,6 +2,7 @@
 
 import Gzip
 import Hummingbird
+import Model
 
 /// The outcome of an API call, rendered in Prometheus's envelope:
 /// `{"status":"success","data":…,"warnings":[…],"infos":[…]}` or

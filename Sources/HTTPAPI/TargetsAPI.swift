@@ -112,26 +112,8 @@ enum TargetsAPI {
     static func rfc3339(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         let whole = Int64(seconds.rounded(.down))
-        var nanos = Int64(((seconds - Double(whole)) * 1e9).rounded())
-        var wholeSeconds = whole
-        if nanos >= 1_000_000_000 {
-            nanos -= 1_000_000_000
-            wholeSeconds += 1
-        }
-        var time = time_t(wholeSeconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        var text = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
-        if nanos > 0 {
-            var fraction = pad(Int32(nanos), 9)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
-        }
-        return text + "Z"
+        let nanos = Int64(((seconds - Double(whole)) * 1e9).rounded())
+        // Rounding may carry into the next second.
+        return Timestamp.rfc3339(seconds: whole + nanos / 1_000_000_000, nanoseconds: nanos % 1_000_000_000)
     }
 }

@@ -57,39 +57,23 @@ public struct LabelMatcher: Sendable, CustomStringConvertible {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// What a matcher compares against, with fast paths for common regexes.
-    private enum Pattern: @unchecked Sendable {
-        // @unchecked: `Regex` is immutable once compiled; it is only read, from any thread.
+    /// What a matcher compares against: its value, or its anchored regex.
+    private enum Pattern: Sendable {
         case literal(String)
-        case anything  // `.*`
-        case nonEmpty  // `.+`
-        case alternatives(Set<[UInt8]>)  // `a|b|c` of plain literals
-        case regex(Regex<AnyRegexOutput>)
+        case regex(AnchoredRegex)
 
         static func compile(_ source: String) throws(LabelMatcherError) -> Pattern {
-            if source == ".*" { return .anything }
-            if source == ".+" { return .nonEmpty }
-            let meta = Set("\\^$.|?*+()[]{}".utf8)
-            if !source.utf8.contains(where: { meta.contains($0) }) { return .literal(source) }
-            let parts = source.split(separator: "|", omittingEmptySubsequences: false)
-            if parts.count > 1, parts.allSatisfy({ part in !part.utf8.contains(where: { meta.contains($0) && $0 != UInt8(ascii: "|") }) }) {
-                return .alternatives(Set(parts.map { Array($0.utf8) }))
-            }
             do {
-                // RE2, which Prometheus uses, matches code points, not grapheme clusters.
-                return .regex(try Regex("^(?s:" + source + ")$").matchingSemantics(.unicodeScalar))
+                return .regex(try AnchoredRegex(source))
             } catch {
-                throw LabelMatcherError("invalid regular expression \"\(source)\": \(error)")
+                throw LabelMatcherError(error.description)
             }
         }
 
         func matches(_ value: String) -> Bool {
             switch self {
             case .literal(let literal): literal.utf8.elementsEqual(value.utf8)
-            case .anything: true
-            case .nonEmpty: !value.isEmpty
-            case .alternatives(let set): set.contains(Array(value.utf8))
-            case .regex(let regex): (try? regex.wholeMatch(in: value)) != nil
+            case .regex(let regex): regex.matches(value)
             }
         }
     }

@@ -1,34 +1,27 @@
 // Tollgate — Relabel: anchored regexes and Go's `$1` / `${name}` templates.
 
 import Crypto
+import Model
 
 /// A relabeling regex: fully anchored, `.` matching newlines, matching code points
-/// (RE2's semantics as Prometheus compiles it: `^(?s:re)$`).
-package struct RelabelRegex: @unchecked Sendable {
-    // @unchecked: a compiled `Regex` is immutable and only read.
+/// (RE2's semantics as Prometheus compiles it: `^(?s:re)$`), through Model's ``AnchoredRegex``.
+package struct RelabelRegex: Sendable {
     let source: String
-    private let regex: Regex<AnyRegexOutput>
+    private let regex: AnchoredRegex
 
     package init(_ source: String) throws(RelabelError) {
         self.source = source
         do {
-            regex = try Regex("^(?s:" + source + ")$").matchingSemantics(.unicodeScalar)
+            regex = try AnchoredRegex(source)
         } catch {
-            throw RelabelError("invalid regular expression \"\(source)\": \(error)")
+            throw RelabelError(error.description)
         }
     }
 
-    func matches(_ value: String) -> Bool { (try? regex.wholeMatch(in: value)) != nil }
+    func matches(_ value: String) -> Bool { regex.matches(value) }
 
     package func match(_ value: String) -> RelabelMatch? {
-        guard let found = try? regex.wholeMatch(in: value) else { return nil }
-        var groups: [String?] = []
-        var names: [String: Int] = [:]
-        for (index, element) in found.output.enumerated() {
-            groups.append(element.range.map { String(value.unicodeScalars[$0]) })
-            if let name = element.name { names[name] = index }
-        }
-        return RelabelMatch(groups: groups, names: names)
+        regex.match(value).map { RelabelMatch(groups: $0.groups, names: $0.names) }
     }
 }
 

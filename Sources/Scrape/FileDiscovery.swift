@@ -2,6 +2,7 @@
 
 import Foundation
 import Logging
+import Model
 import TollgateConfig
 
 #if canImport(Glibc)

@@ -32,12 +32,14 @@ final class ScrapeLoop: Sendable {
     }
 
     let target: ScrapeTarget
+    private let clock: any MillisecondClock
     private let shared: Mutex<Shared>
     /// The loop's place in the manager's task group.
     private let child = ChildTask()
 
-    init(target: ScrapeTarget, settings: ScrapeSettings) {
+    init(target: ScrapeTarget, settings: ScrapeSettings, clock: any MillisecondClock) {
         self.target = target
+        self.clock = clock
         shared = Mutex(Shared(settings: settings))
     }
 
@@ -63,8 +65,6 @@ final class ScrapeLoop: Sendable {
         await child.stop()
     }
 
-    private static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
-
     /// The first scrape time: the target's fixed offset within the interval, as Prometheus spreads them.
     private func firstScrape(after now: Int64) -> Int64 {
         let interval = target.interval
@@ -77,10 +77,10 @@ final class ScrapeLoop: Sendable {
     private func scrapeUntilCancelled(client: HTTPClient, storage: some Appendable, logger: Logger) async {
         var cache = ScrapeCache()
         var settings = shared.withLock { $0.settings }
-        var scraper = Scraper(target: target, client: client)
-        var next = firstScrape(after: Self.nowMilliseconds())
+        var scraper = Scraper(target: target, client: client, clock: clock)
+        var next = firstScrape(after: clock.now())
         while !Task.isCancelled {
-            let wait = next - Self.nowMilliseconds()
+            let wait = next - clock.now()
             if wait > 0 {
                 do { try await Task.sleep(for: .milliseconds(wait)) } catch { break }
             }
@@ -104,13 +104,13 @@ final class ScrapeLoop: Sendable {
                 }
             }
             next += target.interval
-            let now = Self.nowMilliseconds()
+            let now = clock.now()
             if next <= now { next += ((now - next) / target.interval + 1) * target.interval }
         }
         guard shared.withLock({ $0.stopReason }) == .removed else { return }
         var appender = storage.appender()
-        cache.appendStaleMarkers(at: Self.nowMilliseconds(), into: &appender)
-        await scraper.appendStaleReport(at: Self.nowMilliseconds(), into: &appender)
+        cache.appendStaleMarkers(at: clock.now(), into: &appender)
+        await scraper.appendStaleReport(at: clock.now(), into: &appender)
         do {
             _ = try await appender.commit()
         } catch {

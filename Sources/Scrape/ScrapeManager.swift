@@ -31,6 +31,7 @@ public actor ScrapeManager: Service {
     private let client: HTTPClient
     private let logger: Logger
     private let options: Options
+    private let clock: any MillisecondClock
     private var pools: [String: ScrapePool] = [:]
     private var jobOrder: [String] = []
     private var discoveries: [String: ChildTask] = [:]
@@ -40,11 +41,17 @@ public actor ScrapeManager: Service {
     private var stopped = false
 
     /// Creates a manager with no jobs.
+    /// - Parameters:
+    ///   - storage: where scraped samples are appended.
+    ///   - logger: where scrape failures and reloads are logged.
+    ///   - options: settings that are not part of the configuration file.
+    ///   - clock: the wall clock that stamps scrapes and schedules them.
     /// - Throws: ``CurlHTTP/HTTPClientError`` when the HTTP client cannot start.
-    public init(storage: any Appendable, logger: Logger, options: Options = Options()) throws {
+    public init(storage: any Appendable, logger: Logger, options: Options = Options(), clock: any MillisecondClock = SystemClock()) throws {
         self.storage = storage
         self.logger = logger
         self.options = options
+        self.clock = clock
         client = try HTTPClient()
         (work, newWork) = AsyncStream.makeStream()
     }
@@ -62,7 +69,7 @@ public actor ScrapeManager: Service {
         }
         for job in config.scrapeConfigs {
             let settings = ScrapeSettings(config: job, userAgent: options.userAgent)
-            var pool = pools[job.jobName] ?? ScrapePool(settings: settings)
+            var pool = pools[job.jobName] ?? ScrapePool(settings: settings, clock: clock)
             let discoveryChanged = pool.settings.config.fileSDConfigs != job.fileSDConfigs
             pool.settings = settings
             pool.groups["static"] = job.staticConfigs

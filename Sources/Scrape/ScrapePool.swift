@@ -15,9 +15,12 @@ struct ScrapePool {
     private(set) var loops: [ScrapeTarget: ScrapeLoop] = [:]
     private(set) var order: [ScrapeTarget] = []
     private(set) var dropped: [DroppedTarget] = []
+    /// The wall clock the pool's loops scrape by.
+    let clock: any MillisecondClock
 
-    init(settings: ScrapeSettings) {
+    init(settings: ScrapeSettings, clock: any MillisecondClock) {
         self.settings = settings
+        self.clock = clock
         groups["static"] = settings.config.staticConfigs
     }
 
@@ -56,7 +59,7 @@ struct ScrapePool {
                 loop.force(forced)
                 next[target] = loop
             } else {
-                let loop = ScrapeLoop(target: target, settings: settings)
+                let loop = ScrapeLoop(target: target, settings: settings, clock: clock)
                 loop.force(forced)
                 created.append(loop)
                 next[target] = loop

@@ -23,13 +23,15 @@ struct Scraper {
 
     let target: ScrapeTarget
     let client: HTTPClient
+    private let clock: any MillisecondClock
     private let targetLabels: Labels
     private let reportLabels: [Labels]
     private var reportRefs: [SeriesRef?]
 
-    init(target: ScrapeTarget, client: HTTPClient) {
+    init(target: ScrapeTarget, client: HTTPClient, clock: any MillisecondClock) {
         self.target = target
         self.client = client
+        self.clock = clock
         targetLabels = target.targetLabels
         reportLabels = Self.reportNames.map { SampleLabels.report($0, target: target.targetLabels) }
         reportRefs = Array(repeating: nil, count: Self.reportNames.count)
@@ -40,8 +42,8 @@ struct Scraper {
         settings: ScrapeSettings, forced: ScrapeError?, cache: inout ScrapeCache, storage: some Appendable, logger: Logger
     ) async -> Outcome {
         let started = ContinuousClock.now
-        let wallStart = Date()
-        let time = Int64((wallStart.timeIntervalSince1970 * 1000).rounded(.down))
+        let time = clock.now()
+        let wallStart = Date(timeIntervalSince1970: Double(time) / 1000)
         var appender = storage.appender()
         var counts = ScrapeCache.Counts()
         var failure: ScrapeError? = forced

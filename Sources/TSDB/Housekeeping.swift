@@ -1,6 +1,7 @@
 // Tollgate — TSDB: the background service that compacts and enforces retention.
 
 public import Logging
+public import Model
 public import ServiceLifecycle
 import Synchronization
 
@@ -28,19 +29,19 @@ public struct Housekeeping: Service {
     let tsdb: TSDB
     let settings: Settings
     let logger: Logger
-    let now: @Sendable () -> Int64
+    let clock: any MillisecondClock
 
     /// Creates the service.
     /// - Parameters:
     ///   - tsdb: the store.
     ///   - settings: retention and timing.
     ///   - logger: where results and failures are logged.
-    ///   - now: the clock, in milliseconds since the epoch.
-    public init(tsdb: TSDB, settings: Settings, logger: Logger, now: @escaping @Sendable () -> Int64) {
+    ///   - clock: the wall clock that retention counts back from.
+    public init(tsdb: TSDB, settings: Settings, logger: Logger, clock: any MillisecondClock = SystemClock()) {
         self.tsdb = tsdb
         self.settings = settings
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     public func run() async throws {
@@ -64,7 +65,7 @@ public struct Housekeeping: Service {
 
     /// One round: compaction, then time retention, then size retention.
     public func runOnce() async {
-        let current = now()
+        let current = clock.now()
         do {
             let compacted = try await tsdb.compact(before: current - tsdb.options.blockRange)
             if compacted.blocks > 0 {

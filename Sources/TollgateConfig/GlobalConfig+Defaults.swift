@@ -1,5 +1,7 @@
 // Tollgate — TollgateConfig: the one pass that hands `global`'s settings down.
 
+import Model
+
 extension GlobalConfig {
     /// A scrape timeout given longer than its level's scrape interval.
     struct TimeoutLongerThanInterval: Error {}

@@ -1,5 +1,6 @@
 // Tollgate — TollgateConfig: typed reads from YAML nodes, with positions.
 
+import Model
 import Yams
 
 /// Reads typed values from YAML nodes and turns mismatches into ``ConfigError``s

@@ -1,5 +1,6 @@
 // Tollgate — TollgateConfig: one `scrape_configs` entry.
 
+public import Model
 public import Relabel
 import Yams
 

@@ -1,5 +1,6 @@
 // Tollgate — TollgateConfig: target groups from static_configs and file_sd files.
 
+public import Model
 import Yams
 
 /// A set of targets sharing labels: one `static_configs` entry or one group of a

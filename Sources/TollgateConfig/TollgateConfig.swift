@@ -1,5 +1,6 @@
 // Tollgate — TollgateConfig: the configuration file.
 
+public import Model
 import Yams
 
 /// `tollgate.yml`: the sections of `prometheus.yml` Tollgate understands, in

@@ -73,7 +73,7 @@ enum QueryFixture {
             engine: Engine(queryable: queryable, options: options), queryable: queryable, metadata: FixedMetadata(), storage: storage,
             status: StatusInfo(build: .init(version: "0.1.0", revision: "abc", branch: "main", goVersion: "swift6.3"), flags: ["query.timeout": "2m"],
                 config: { "global:\n  scrape_interval: 15s\n" }),
-            limits: limits, now: { t0 + 600_000 })
+            limits: limits, clock: ManualClock(t0 + 600_000))
     }
 
     /// An application serving `api`.

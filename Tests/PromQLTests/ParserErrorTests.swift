@@ -92,6 +92,7 @@ private let cases: [ErrorCase] = [
     .init("foo[5y1hs]", "not a valid duration string: \"5y1hs\""),
     .init("foo[5m1h]", "not a valid duration string: \"5m1h\""),
     .init("foo[5m1m]", "not a valid duration string: \"5m1m\""),
+    .init("foo[293y]", "duration out of range"),
     .init("foo[\"5m\"]", "unexpected string \"\\\"5m\\\"\" in subquery selector, expected duration"),
     .init("foo[]", "unexpected \"]\" in subquery selector, expected duration"),
     .init("foo[-1]", "experimental duration expression is not enabled"),

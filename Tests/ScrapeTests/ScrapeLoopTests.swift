@@ -20,11 +20,11 @@ import TollgateConfig
         try TollgateConfig(yaml: "global: {scrape_interval: 200ms, scrape_timeout: 150ms}\nscrape_configs:\n" + jobs, file: "test.yml")
     }
 
-    static func manager(_ storage: TSDB) throws -> ScrapeManager {
+    static func manager(_ storage: TSDB, clock: any MillisecondClock = SystemClock()) throws -> ScrapeManager {
         var options = ScrapeManager.Options()
         options.userAgent = "Tollgate/test"
         options.fileCheckInterval = .milliseconds(100)
-        let manager = try ScrapeManager(storage: storage, logger: Logger(label: "test"), options: options)
+        let manager = try ScrapeManager(storage: storage, logger: Logger(label: "test"), options: options, clock: clock)
         // The manager's loops run in its own task group; `stop()` ends it.
         Task { try await manager.run() }
         return manager
@@ -203,6 +203,23 @@ import TollgateConfig
         _ = try await tsdb.waitFor("up") { $0.count == 2 && $0.allSatisfy { $0.values.last == 0 } }
         #expect(await manager.activeTargets().allSatisfy { $0.health.lastError == "target_limit exceeded (number of targets: 2, limit: 1)" })
         #expect(try await tsdb.samples("x").isEmpty)
+        await manager.stop()
+    }
+
+    @Test func theInjectedClockStampsScrapes() async throws {
+        let server = try TargetServer()
+        let (tsdb, _) = try await temporaryStorage(in: scratch)
+        try await server.serve("/m", "x 1\n")
+        let start: Int64 = 1_700_000_000_000
+        let clock = ManualClock(start)
+        let manager = try Self.manager(tsdb, clock: clock)
+        await manager.apply(try Self.config("  - job_name: t\n    metrics_path: /m\n    static_configs: [{targets: ['\(server.address)']}]\n"))
+        let first = try await tsdb.waitFor("up") { !($0.first?.timestamps.isEmpty ?? true) }
+        #expect(first.first?.timestamps.first == start)
+        clock.advance(by: 1000)
+        let both = try await tsdb.waitFor("up") { ($0.first?.timestamps.count ?? 0) >= 2 }
+        #expect(both.first?.timestamps.prefix(2) == [start, start + 1000])
+        #expect(try await tsdb.samples("x").first?.timestamps.prefix(2) == [start, start + 1000])
         await manager.stop()
     }
 }

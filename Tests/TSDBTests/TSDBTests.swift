@@ -295,7 +295,7 @@ final class HousekeepingTests: Sendable {
         // At t = 300 s with a 100 s retention: blocks end before 240 s, and whole blocks
         // ending before 200 s go (retention deletes blocks, never parts of one).
         let service = Housekeeping(
-            tsdb: db, settings: .init(retentionTime: 100_000, retentionSize: 0), logger: logs.logger, now: { 300_000 })
+            tsdb: db, settings: .init(retentionTime: 100_000, retentionSize: 0), logger: logs.logger, clock: ManualClock(300_000))
         await service.runOnce()
         let stats = try await db.stats()
         #expect(stats.blocks > 0)
@@ -304,7 +304,7 @@ final class HousekeepingTests: Sendable {
         #expect(first > 200_000 - options.blockRange && first <= 200_000, "first sample left: \(first)")
         #expect(left.first?.timestamps.last == 299_000)
         #expect(logs.messages.withLock { $0.contains { $0.hasPrefix("info compacted") } })
-        let sized = Housekeeping(tsdb: db, settings: .init(retentionTime: 0, retentionSize: 64), logger: logs.logger, now: { 300_000 })
+        let sized = Housekeeping(tsdb: db, settings: .init(retentionTime: 0, retentionSize: 64), logger: logs.logger, clock: ManualClock(300_000))
         await sized.runOnce()
         #expect(try await db.stats().dataBytes <= 64)
     }

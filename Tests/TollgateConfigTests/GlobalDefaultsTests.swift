@@ -1,5 +1,6 @@
 // Tollgate — what `global` hands down to each job.
 
+import Model
 import Testing
 
 @testable import TollgateConfig

@@ -1,6 +1,7 @@
 // Tollgate — scrape_configs in prometheus.yml's own form.
 
 import Relabel
+import Model
 import Testing
 
 @testable import TollgateConfig

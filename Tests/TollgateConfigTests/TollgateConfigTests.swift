@@ -1,5 +1,6 @@
 // Tollgate — loading tollgate.yml.
 
+import Model
 import Testing
 
 @testable import TollgateConfig
@@ -46,23 +47,6 @@ struct TollgateConfigTests {
             #expect(error.line != nil)
             #expect(error.message.hasPrefix("invalid YAML"))
         }
-    }
-
-    @Test(arguments: [("15s", 15_000), ("1h30m", 5_400_000), ("500ms", 500), ("0", 0), ("2w", 1_209_600_000), ("1y", 31_536_000_000)] as [(String, Int64)])
-    func durations(_ text: String, _ ms: Int64) {
-        #expect(PromDuration(parsing: text)?.milliseconds == ms)
-    }
-
-    @Test(arguments: ["", "1", "s", "1m1h", "1.5s", "-1s", "1x", "1s1s"])
-    func badDurations(_ text: String) {
-        #expect(PromDuration(parsing: text) == nil)
-    }
-
-    @Test func durationsPrintCanonically() {
-        #expect(PromDuration(milliseconds: 5_400_000).description == "1h30m")
-        #expect(PromDuration(milliseconds: 0).description == "0s")
-        #expect(PromDuration(milliseconds: 1_209_600_000).description == "2w")
-        #expect(PromDuration(milliseconds: 1500).description == "1s500ms")
     }
 }
 

@@ -1,6 +1,7 @@
 // Tollgate — HTTPAPI: the routes of the Prometheus query API.
 
 public import Hummingbird
+import Model
 import PromQL
 import PromQLEngine
 
@@ -27,7 +28,7 @@ public struct QueryRoutes: RouteRegistrar {
             ("/api/v1/status/buildinfo", [.get], { api, _, _ in StatusAPI.buildInfo(api.status) }),
             ("/api/v1/status/config", [.get], { api, _, _ in await StatusAPI.config(api.status) }),
             ("/api/v1/status/flags", [.get], { api, _, _ in StatusAPI.flags(api.status) }),
-            ("/api/v1/status/runtimeinfo", [.get], { api, _, _ in await StatusAPI.runtimeInfo(api.status) }),
+            ("/api/v1/status/runtimeinfo", [.get], { api, _, _ in await StatusAPI.runtimeInfo(api.status, now: api.clock.now()) }),
             ("/api/v1/status/tsdb", [.get], { api, form, _ in await StatusAPI.tsdb(api.storage, form: form) }),
         ]
         for (path, methods, handler) in routes {

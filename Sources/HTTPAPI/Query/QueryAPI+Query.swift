@@ -1,5 +1,6 @@
 // Tollgate — HTTPAPI: /api/v1/query and /api/v1/query_range.
 
+import Model
 import PromQLEngine
 
 extension QueryAPI {
@@ -10,7 +11,7 @@ extension QueryAPI {
         let timeout: Duration?
         do throws(InvalidParameter) {
             limit = try parameter("limit") { () throws(ParameterError) in try APIParameters.limit(form.value("limit")) }
-            time = try parameter("time") { () throws(ParameterError) in try APIParameters.time(form, "time", default: now()) }
+            time = try parameter("time") { () throws(ParameterError) in try APIParameters.time(form, "time", default: clock.now()) }
             timeout = try parameter("timeout") { () throws(ParameterError) in try Self.timeout(form) }
         } catch {
             return error.result

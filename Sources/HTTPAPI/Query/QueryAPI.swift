@@ -1,8 +1,9 @@
 // Tollgate — HTTPAPI: what the Prometheus query API is served from.
 
 import CoreMetrics
-public import Foundation
+import Foundation
 public import Logging
+public import Model
 public import PromQLEngine
 public import Storage
 
@@ -40,8 +41,8 @@ public struct QueryAPI: Sendable {
     public var limits: Limits
     /// Where rejections are logged.
     public var logger: Logger
-    /// The current time in milliseconds, the default of `time`.
-    public var now: @Sendable () -> Int64
+    /// The wall clock whose time is the default of `time`.
+    public var clock: any MillisecondClock
 
     /// Creates the query API.
     /// - Parameters:
@@ -52,7 +53,7 @@ public struct QueryAPI: Sendable {
     ///   - status: build and runtime facts.
     ///   - limits: request limits.
     ///   - logger: where rejected requests are logged.
-    ///   - now: the clock, in milliseconds since the epoch.
+    ///   - clock: the wall clock whose time is the default of `time`.
     public init(
         engine: Engine,
         queryable: any Queryable,
@@ -61,7 +62,7 @@ public struct QueryAPI: Sendable {
         status: StatusInfo = StatusInfo(),
         limits: Limits = Limits(),
         logger: Logger = Logger(label: "tollgate.api"),
-        now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+        clock: any MillisecondClock = SystemClock()
     ) {
         self.engine = engine
         self.queryable = queryable
@@ -70,7 +71,7 @@ public struct QueryAPI: Sendable {
         self.status = status
         self.limits = limits
         self.logger = logger
-        self.now = now
+        self.clock = clock
     }
 
     /// Counts and logs a request refused by a limit.

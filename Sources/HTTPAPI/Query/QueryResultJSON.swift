@@ -33,19 +33,19 @@ extension JSONWriter {
                 }
             case .matrix(let series):
                 let size = series.reduce(0) { $0 + 64 + $1.points.count * 28 }
-                json.bytes.reserveCapacity(json.bytes.count + size)
+                json.buffer.reserveCapacity(json.buffer.count + size)
                 // A large answer is written in shares on several cores, then joined in order.
                 let shares = Parallel.shares(series.count, minimum: 256)
                 let parts = Parallel.map(shares.count) { share in
                     var part = JSONWriter()
-                    part.bytes.reserveCapacity(size / shares.count + 1024)
+                    part.buffer.reserveCapacity(size / shares.count + 1024)
                     part.matrixElements(series[shares[share]])
                     return part.bytes
                 }
                 json.array { json in
                     for part in parts where !part.isEmpty {
                         json.separate()
-                        json.bytes.append(contentsOf: part)
+                        json.buffer.append(contentsOf: part)
                         json.needsComma = true
                     }
                 }
@@ -72,20 +72,20 @@ extension JSONWriter {
         let whole = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 72) { scratch -> Bool in
             var uncached = PointTexts()
             guard let base = scratch.baseAddress, let n = Self.writeWholePoint(FloatPoint(t: t, v: v), nil, &uncached, to: base) else { return false }
-            bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+            buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
             return true
         }
         if whole { return }
-        bytes.append(UInt8(ascii: "["))
+        buffer.append(UInt8(ascii: "["))
         appendTimestamp(t)
-        bytes.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: "\"")])
+        buffer.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: "\"")])
         let magnitude = abs(v)
         if v != v.rounded(.towardZero) && magnitude >= 1e-4 && magnitude < 1e15 {
-            bytes.append(contentsOf: v.description.utf8)  // Swift's shortest digits, plain in this range (never "x.0" here)
+            buffer.append(contentsOf: v.description.utf8)  // Swift's shortest digits, plain in this range (never "x.0" here)
         } else {
-            bytes.append(contentsOf: Self.sampleValue(v).utf8)
+            buffer.append(contentsOf: Self.sampleValue(v).utf8)
         }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "]")])
+        buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "]")])
     }
 
     /// Writes the elements `[t,"v"],…` of a series' points: whole-number values (counters,
@@ -109,12 +109,12 @@ extension JSONWriter {
                         n += separator + written
                         needsComma = true
                     } else {
-                        bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+                        buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
                         n = 0
                         self.point(point.t, point.v)
                     }
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+                buffer.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
             }
             start = end
         }
@@ -136,68 +136,6 @@ extension JSONWriter {
         p[n] = UInt8(ascii: "\"")
         p[n + 1] = UInt8(ascii: "]")
         return n + 2
-    }
-
-    /// Writes milliseconds as seconds, as Prometheus's `jsonutil.MarshalTimestamp` does:
-    /// the fraction always has three digits (`1700000000.100`), and is left out when zero.
-    mutating func timestamp(_ ms: Int64) {
-        separate()
-        appendTimestamp(ms)
-        needsComma = true
-    }
-
-    private mutating func appendTimestamp(_ ms: Int64) {
-        if ms < 0 { bytes.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { scratch in
-            guard let base = scratch.baseAddress else { return }
-            bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: Self.writeTimestamp(ms.magnitude, to: base)))
-        }
-    }
-
-    static func writeTimestamp(_ ms: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var n = writeDecimal(ms / 1000, to: p)
-        let fraction = ms % 1000
-        if fraction != 0 {
-            p[n] = UInt8(ascii: ".")
-            p[n + 1] = UInt8(ascii: "0") + UInt8(fraction / 100)
-            p[n + 2] = UInt8(ascii: "0") + UInt8(fraction / 10 % 10)
-            p[n + 3] = UInt8(ascii: "0") + UInt8(fraction % 10)
-            n += 4
-        }
-        return n
-    }
-
-    /// Writes the decimal digits of `n` (at most 20), two at a time; the count written.
-    @inline(__always)
-    static func writeDecimal(_ n: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        var digits = 1, bound: UInt64 = 10
-        while digits < 20 && n >= bound {
-            digits &+= 1
-            bound &*= 10
-        }
-        var i = digits, rest = n
-        while rest >= 100 {
-            let q = rest / 100, pair = rest &- q &* 100
-            p[i &- 2] = 48 &+ UInt8(truncatingIfNeeded: pair / 10)
-            p[i &- 1] = 48 &+ UInt8(truncatingIfNeeded: pair % 10)
-            i &-= 2
-            rest = q
-        }
-        if rest >= 10 {
-            p[i &- 2] = 48 &+ UInt8(truncatingIfNeeded: rest / 10)
-            p[i &- 1] = 48 &+ UInt8(truncatingIfNeeded: rest % 10)
-        } else {
-            p[i &- 1] = 48 &+ UInt8(truncatingIfNeeded: rest)
-        }
-        return digits
-    }
-
-    /// A sample value as Prometheus's `jsonutil.MarshalFloat` writes it: the shortest digits
-    /// (Go's `'f'` format, `'e'` below 1e-6 and from 1e21), `NaN`, `+Inf`, `-Inf`.
-    static func sampleValue(_ v: Double) -> String {
-        let magnitude = abs(v)
-        if magnitude != 0, magnitude.isFinite, magnitude < 1e-6 || magnitude >= 1e21 { return GoFloat.formatG(v) }
-        return GoFloat.formatF(v)
     }
 }
 

@@ -1,6 +1,7 @@
 // Tollgate — HTTPAPI: /api/v1/status/buildinfo, config, flags, runtimeinfo and tsdb.
 
 import Foundation
+import Model
 import Storage
 
 /// Renders ``StatusInfo`` and storage statistics in Prometheus's shapes.
@@ -36,15 +37,15 @@ enum StatusAPI {
         return .success(json.bytes)
     }
 
-    /// `/api/v1/status/runtimeinfo`, with Go-only facts at neutral values.
-    static func runtimeInfo(_ info: StatusInfo) async -> APIResult {
+    /// `/api/v1/status/runtimeinfo`, with Go-only facts at neutral values; `now` (ms) is its `serverTime`.
+    static func runtimeInfo(_ info: StatusInfo, now: Int64) async -> APIResult {
         let reload = await info.reload()
         var json = JSONWriter()
         json.object { json in
             json.field("startTime", TargetsAPI.rfc3339(info.startTime))
             json.field("CWD", FileManager.default.currentDirectoryPath)
             json.field("hostname", ProcessInfo.processInfo.hostName)
-            json.field("serverTime", TargetsAPI.rfc3339(Date()))
+            json.field("serverTime", Timestamp.rfc3339(milliseconds: now))
             json.key("reloadConfigSuccess")
             json.bool(reload?.successful ?? true)
             json.field("lastConfigTime", TargetsAPI.rfc3339(reload?.time ?? info.startTime))

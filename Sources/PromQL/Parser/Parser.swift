@@ -216,43 +216,14 @@ struct Parser {
 
     /// A duration token's milliseconds, by Prometheus's `model.ParseDuration`.
     mutating func durationMilliseconds(_ token: Token) -> Int64 {
-        if let ms = parsePromDuration(token.text) { return ms }
-        addError(token.range, "not a valid duration string: \(goQuote(token.text))")
-        return 0
-    }
-}
-
-/// `1h30m`, `5m`, `10ms`, `1y`: units in decreasing order, each at most once, in milliseconds.
-func parsePromDuration(_ text: String) -> Int64? {
-    let units: [(String, Int64)] = [
-        ("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000),
-        ("m", 60_000), ("s", 1000), ("ms", 1),
-    ]
-    let bytes = Array(text.utf8)
-    var i = 0, unitIndex = 0
-    var total: Int64 = 0
-    guard !bytes.isEmpty else { return nil }
-    while i < bytes.count {
-        var value: Int64 = 0
-        let digitsStart = i
-        while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (a, o2) = m.addingReportingOverflow(Int64(bytes[i] - UInt8(ascii: "0")))
-            if o1 || o2 { return nil }
-            value = a
-            i += 1
+        do {
+            return try PromDuration.parse(token.text).milliseconds
+        } catch {
+            switch error.kind {
+            case .outOfRange: addError(token.range, error.description)
+            case .empty, .invalid: addError(token.range, "not a valid duration string: \(goQuote(token.text))")
+            }
+            return 0
         }
-        if i == digitsStart { return nil }
-        var unitEnd = i
-        while unitEnd < bytes.count, !(bytes[unitEnd] >= UInt8(ascii: "0") && bytes[unitEnd] <= UInt8(ascii: "9")) { unitEnd += 1 }
-        let unit = String(decoding: bytes[i..<unitEnd], as: UTF8.self)
-        guard let found = units[unitIndex...].firstIndex(where: { $0.0 == unit }) else { return nil }
-        let (m, o1) = value.multipliedReportingOverflow(by: units[found].1)
-        let (a, o2) = total.addingReportingOverflow(m)
-        if o1 || o2 { return nil }
-        total = a
-        unitIndex = found + 1
-        i = unitEnd
     }
-    return total
 }

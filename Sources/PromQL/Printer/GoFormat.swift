@@ -1,4 +1,4 @@
-// Tollgate — PromQL: Go-compatible formatting of strings, floats and durations.
+// Tollgate — PromQL: Go-compatible formatting of strings and floats.
 
 /// Quotes a string the way Go's `%q` / `strconv.Quote` does.
 package func goQuote(_ text: String) -> String {
@@ -84,26 +84,4 @@ func goFormatFloat(_ value: Double) -> String {
     while whole.count > 1, whole.first == "0" { whole.removeFirst() }
     let body = fraction.isEmpty ? whole : whole + "." + fraction
     return negative && body != "0" ? "-" + body : (negative ? "-0" : body)
-}
-
-/// Formats milliseconds like Prometheus's `model.Duration.String()`: `1h30m`, `5m`, `1y`, `10ms`, `0s`.
-func formatDuration(milliseconds: Int64) -> String {
-    if milliseconds == 0 { return "0s" }
-    if milliseconds < 0 { return "-" + formatDuration(milliseconds: -milliseconds) }
-    var ms = milliseconds
-    var out = ""
-    let units: [(String, Int64, Bool)] = [
-        ("y", 1000 * 60 * 60 * 24 * 365, true), ("w", 1000 * 60 * 60 * 24 * 7, true),
-        ("d", 1000 * 60 * 60 * 24, false), ("h", 1000 * 60 * 60, false), ("m", 1000 * 60, false),
-        ("s", 1000, false), ("ms", 1, false),
-    ]
-    for (unit, mult, exact) in units {
-        if exact && ms % mult != 0 { continue }
-        let v = ms / mult
-        if v > 0 {
-            out += "\(v)\(unit)"
-            ms -= v * mult
-        }
-    }
-    return out
 }

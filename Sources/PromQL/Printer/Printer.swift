@@ -26,7 +26,7 @@ extension NumberLiteral: CustomStringConvertible {
     /// Go's `FormatFloat(v, 'f', -1, 64)`, or the duration when written as one (`5m`).
     public var description: String {
         if isDuration, value.isFinite, (value * 1000).rounded() == value * 1000, abs(value) < 9e15 {
-            return formatDuration(milliseconds: Int64((value * 1000).rounded()))
+            return PromDuration(milliseconds: Int64((value * 1000).rounded())).description
         }
         return goFormatFloat(value)
     }
@@ -36,7 +36,7 @@ extension DurationExpr: CustomStringConvertible {
     /// Literals as Prometheus durations (`1h30m`), arithmetic with spaces around operators.
     public var description: String {
         switch self {
-        case .literal(let ms): formatDuration(milliseconds: ms)
+        case .literal(let ms): PromDuration(milliseconds: ms).description
         case .number(let s): goFormatFloat(s)
         case .step: "step()"
         case .range: "range()"
@@ -50,7 +50,7 @@ extension DurationExpr: CustomStringConvertible {
 
     /// A whole range, step or offset: plain numbers of seconds print as durations (`[300]` as `[5m]`).
     var topLevelDescription: String {
-        if case .number = self, let ms = literalMilliseconds { return formatDuration(milliseconds: ms) }
+        if case .number = self, let ms = literalMilliseconds { return PromDuration(milliseconds: ms).description }
         return description
     }
 

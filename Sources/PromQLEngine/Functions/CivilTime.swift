@@ -1,6 +1,9 @@
 // Tollgate — PromQL engine: UTC calendar fields for the date functions, and natural order.
 
-/// The UTC calendar fields of a Unix time in seconds (the date functions' `time.Unix(v, 0).UTC()`).
+import Model
+
+/// The UTC calendar fields of a Unix time in seconds (the date functions' `time.Unix(v, 0).UTC()`),
+/// from Model's ``Timestamp`` calendar arithmetic.
 struct CivilTime {
     let year: Double, month: Double, day: Double, hour: Double, minute: Double
     let weekday: Double, dayOfYear: Double, daysInMonth: Double
@@ -8,37 +11,17 @@ struct CivilTime {
     init(_ seconds: Double) {
         // Go converts with truncation; NaN and out-of-range values become the minimum int64.
         let s: Int64 = seconds.isFinite && abs(seconds) < 9.2e18 ? Int64(seconds) : Int64.min / 2
-        let days = Self.floorDiv(s, 86_400)
+        let days = Timestamp.floorDivide(s, 86_400)
         let secondOfDay = s - days * 86_400
         hour = Double(secondOfDay / 3600)
         minute = Double(secondOfDay % 3600 / 60)
         weekday = Double(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday (4).
-        let (y, m, d) = Self.civil(fromDays: days)
+        let (y, m, d) = Timestamp.civil(days: days)
         year = Double(y)
         month = Double(m)
         day = Double(d)
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let before = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334][Int(m) - 1]
-        dayOfYear = Double(before + Int(d) + (leap && m > 2 ? 1 : 0))
-        daysInMonth = Double(m == 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][Int(m) - 1])
-    }
-
-    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
-
-    /// Howard Hinnant's `civil_from_days`.
-    private static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        dayOfYear = Double(Timestamp.days(year: y, month: m, day: d) - Timestamp.days(year: y, month: 1, day: 1) + 1)
+        daysInMonth = Double(Timestamp.daysInMonth(m, year: y))
     }
 }
 

@@ -4,6 +4,7 @@ import CoreMetrics
 import Foundation
 import HTTPAPI
 import Logging
+import Model
 import ServiceLifecycle
 import TollgateConfig
 import UnixSignals
@@ -16,20 +17,22 @@ actor ConfigReloadService: Service, ConfigReloader {
     private let path: String?
     private let server: Server
     private let logger: Logger
+    private let clock: any MillisecondClock
     private let successful = Gauge(label: "tollgate_config_last_reload_successful")
     private let successTime = Gauge(label: "tollgate_config_last_reload_success_timestamp_seconds")
 
-    init(path: String?, server: Server, logger: Logger) {
+    init(path: String?, server: Server, logger: Logger, clock: any MillisecondClock = SystemClock()) {
         self.path = path
         self.server = server
         self.logger = logger
+        self.clock = clock
     }
 
     /// Applies a configuration already loaded (at start) and records the success.
     func applyInitial(_ config: TollgateConfig) async throws {
         try await server.apply(config)
         successful.record(1)
-        successTime.record(Date().timeIntervalSince1970)
+        successTime.record(Double(clock.now()) / 1000)
     }
 
     /// Loads the file again and applies it.
@@ -42,7 +45,7 @@ actor ConfigReloadService: Service, ConfigReloader {
             let config = try ServerSettings.load(path: path)
             try await server.apply(config)
             successful.record(1)
-            successTime.record(Date().timeIntervalSince1970)
+            successTime.record(Double(clock.now()) / 1000)
             logger.info("configuration reloaded", metadata: ["config": "\(path)"])
         } catch {
             successful.record(0)

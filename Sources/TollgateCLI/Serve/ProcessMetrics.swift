@@ -12,10 +12,8 @@ struct ProcessMetrics: Sendable {
     /// Seconds since the epoch when this value was made (at server start).
     let startTime: Double
 
-    init() {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        startTime = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    init(clock: any MillisecondClock = SystemClock()) {
+        startTime = Double(clock.now()) / 1000
     }
 
     func write(into writer: inout TextWriter) {

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import HTTPAPI
 import Logging
+import Model
 import PromQL
 import PromQLEngine
 import Scrape

@@ -4,6 +4,7 @@ import ArgumentParser
 import CoreMetrics
 import HTTPAPI
 import Logging
+import Model
 import Prometheus
 import Scrape
 import ServiceLifecycle
@@ -167,7 +168,7 @@ struct ServeCommand: AsyncParsableCommand {
                 retentionTime: PromDuration(parsing: retentionTime)?.milliseconds ?? 0,
                 retentionSize: ByteSize(parsing: retentionSize)?.bytes ?? 0),
             logger: Logger(label: "tollgate.tsdb"),
-            now: { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+            clock: SystemClock()
         )
     }
 

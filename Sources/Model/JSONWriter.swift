@@ -1,9 +1,8 @@
-// Tollgate — HTTPAPI: JSON written in the order Prometheus writes it.
-
-public import Model
+// Tollgate — Model: JSON written in the order Prometheus writes it.
 
 /// Appends JSON to a byte buffer: objects keep the order their keys are written in,
-/// numbers print as Go's `encoding/json` prints float64.
+/// numbers print as Go's `encoding/json` prints float64. Any module can write
+/// Prometheus-style JSON with it without importing the HTTP layer.
 ///
 /// ```swift
 /// var json = JSONWriter()
@@ -13,32 +12,40 @@ public import Model
 /// ```
 public struct JSONWriter: Sendable {
     /// The JSON written so far.
-    public internal(set) var bytes: [UInt8] = []
-    var needsComma = false
+    public var bytes: [UInt8] { buffer }
+    /// The JSON written so far, for writers in this package that append to it directly.
+    @usableFromInline package var buffer: [UInt8] = []
+    /// Whether the next value needs a comma before it.
+    @usableFromInline package var needsComma = false
 
     /// An empty writer.
-    public init() {}
+    @inlinable public init() {}
 
     /// Writes `{`, the members `body` writes, `}`.
+    @inlinable
     public mutating func object(_ body: (inout JSONWriter) -> Void) {
         container(UInt8(ascii: "{"), UInt8(ascii: "}"), body)
     }
 
     /// Writes `[`, the elements `body` writes, `]`.
+    @inlinable
     public mutating func array(_ body: (inout JSONWriter) -> Void) {
         container(UInt8(ascii: "["), UInt8(ascii: "]"), body)
     }
 
-    private mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
+    /// Writes `open`, what `body` writes, `close`.
+    @inlinable
+    package mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(open)
+        buffer.append(open)
         needsComma = false
         body(&self)
-        bytes.append(close)
+        buffer.append(close)
         needsComma = true
     }
 
     /// Writes a member whose value is a string.
+    @inlinable
     public mutating func field(_ name: String, _ value: String) {
         key(name)
         string(value)
@@ -51,14 +58,16 @@ public struct JSONWriter: Sendable {
     }
 
     /// Writes an object key; the next value is its value.
+    @inlinable
     public mutating func key(_ name: String) {
         separate()
         appendQuoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        buffer.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     /// Writes a string value.
+    @inlinable
     public mutating func string(_ value: String) {
         separate()
         appendQuoted(value)
@@ -69,16 +78,16 @@ public struct JSONWriter: Sendable {
     public mutating func number(_ value: Double) {
         separate()
         if value.isNaN || value.isInfinite {
-            bytes += Array("null".utf8)  // JSON has no NaN or Inf; Prometheus sends those as strings
+            buffer += Array("null".utf8)  // JSON has no NaN or Inf; Prometheus sends those as strings
         } else if value == value.rounded() && abs(value) < 1e21 {
-            bytes += Array(String(Int64(value)).utf8)
+            buffer += Array(String(Int64(value)).utf8)
         } else {
             let magnitude = abs(value)
             var text = "\(value)"
             if magnitude >= 1e-6 && magnitude < 1e21, text.contains("e") {
                 text = Self.plain(value)
             }
-            bytes += Array(text.utf8)
+            buffer += Array(text.utf8)
         }
         needsComma = true
     }
@@ -86,35 +95,37 @@ public struct JSONWriter: Sendable {
     /// Writes an integer.
     public mutating func integer(_ value: Int) {
         separate()
-        bytes += Array(String(value).utf8)
+        buffer += Array(String(value).utf8)
         needsComma = true
     }
 
     /// Writes `true` or `false`.
+    @inlinable
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes += Array((value ? "true" : "false").utf8)
+        buffer += Array((value ? "true" : "false").utf8)
         needsComma = true
     }
 
     /// Writes `null`.
+    @inlinable
     public mutating func null() {
         separate()
-        bytes += Array("null".utf8)
+        buffer += Array("null".utf8)
         needsComma = true
     }
 
     /// Writes a value already rendered as JSON (a number in a form `number(_:)` does not give).
-    mutating func raw(_ json: String) {
+    package mutating func raw(_ json: String) {
         separate()
-        bytes += Array(json.utf8)
+        buffer += Array(json.utf8)
         needsComma = true
     }
 
     /// Writes a value already rendered as JSON bytes.
-    mutating func raw(_ json: [UInt8]) {
+    package mutating func raw(_ json: [UInt8]) {
         separate()
-        bytes += json
+        buffer += json
         needsComma = true
     }
 
@@ -128,8 +139,10 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    /// Writes the comma a value needs after the one before it.
+    @inlinable
+    package mutating func separate() {
+        if needsComma { buffer.append(UInt8(ascii: ",")) }
     }
 
     /// Swift prints 1e-6 ≤ |x| < 1e-4 with an exponent (`1.5e-05`); Go writes `0.000015`.
@@ -141,22 +154,24 @@ public struct JSONWriter: Sendable {
         return (value < 0 ? "-" : "") + "0." + String(repeating: "0", count: -exponent - 1) + mantissa
     }
 
-    private mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+    /// Appends `text` quoted and escaped as Go's `encoding/json` does (HTML characters too).
+    @usableFromInline
+    package mutating func appendQuoted(_ text: String) {
+        buffer.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case UInt8(ascii: "\""): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
             case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), 0..<0x20:
                 // Go escapes HTML characters and control bytes as \u00XX.
                 let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            default: bytes.append(byte)
+                buffer += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            default: buffer.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
     }
 }
