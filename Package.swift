@@ -134,7 +134,7 @@ let package = Package(
         ),
 
         // Locating ../shared, free ports, self-removing temporary directories and a hand-set clock, for the test targets.
-        .target(name: "TestSupport", dependencies: ["Model"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["CurlHTTP", "Model"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ModelTests", dependencies: ["Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExpositionTests",

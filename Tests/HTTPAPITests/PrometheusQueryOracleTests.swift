@@ -18,7 +18,7 @@ import Glibc
 
 /// Debian's prometheus and promtool (2.42); `make test` installs them, else the suite is skipped.
 enum QueryOracle {
-    static let prometheus = ["/usr/bin/prometheus"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let prometheus = PrometheusServer.binary
     static let promtool = ["/usr/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// The fixture's samples as OpenMetrics text, for `promtool tsdb create-blocks-from openmetrics`.
@@ -49,34 +49,13 @@ enum QueryOracle {
         let input = directory.appendingPathComponent("samples.om")
         try samples.write(to: input, atomically: true, encoding: .utf8)
         try run(try #require(promtool), ["tsdb", "create-blocks-from", "openmetrics", input.path, data])
-        let config = directory.appendingPathComponent("prometheus.yml")
-        try "global: {}\n".write(to: config, atomically: true, encoding: .utf8)
-        let port = try freeLoopbackPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(prometheus))
-        process.arguments = [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(data)", "--web.listen-address=127.0.0.1:\(port)",
-            "--storage.tsdb.retention.time=100y",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let stop: @Sendable () -> Void = {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        for _ in 0..<300 {
-            if let ready = try? await get(port, "/-/ready"), ready.status == 200 { return (port, stop) }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        stop()
-        throw OracleFailure("prometheus did not become ready")
+        let server = try await PrometheusServer.start(
+            config: "global: {}\n", in: directory, dataDirectory: data, arguments: ["--storage.tsdb.retention.time=100y"])
+        return (server.port, server.stop)
     }
 
     static func get(_ port: Int, _ path: String) async throws -> HTTPClient.Response {
-        let client = try HTTPClient()
-        defer { client.shutdown() }
-        return try await client.execute(.init(url: "http://127.0.0.1:\(port)\(path)"))
+        try await PrometheusServer(port: port, stop: {}).get(path)
     }
 }
 

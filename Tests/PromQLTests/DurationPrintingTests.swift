@@ -45,7 +45,7 @@ struct DurationOracleTests {
 
 /// Starts Debian's prometheus on a free loopback port with an empty store.
 enum DurationOracle {
-    static let prometheus = ["/usr/bin/prometheus"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let prometheus = PrometheusServer.binary
 
     /// What `/api/v1/format_query` answered.
     enum Answer: Equatable {
@@ -53,38 +53,22 @@ enum DurationOracle {
         case error(String)
     }
 
-    static func start() async throws -> (port: Int, stop: @Sendable () -> Void) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-duration-oracle-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let config = directory.appendingPathComponent("prometheus.yml")
-        try "global: {}\n".write(to: config, atomically: true, encoding: .utf8)
-        let port = try freeLoopbackPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(prometheus))
-        process.arguments = [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let stop: @Sendable () -> Void = {
-            process.terminate()
-            process.waitUntilExit()
+    static func start() async throws -> PrometheusServer {
+        let directory = try makeTemporaryDirectory("duration-oracle")
+        do {
+            let server = try await PrometheusServer.start(config: "global: {}\n", in: directory)
+            return PrometheusServer(port: server.port) {
+                server.stop()
+                try? FileManager.default.removeItem(at: directory)
+            }
+        } catch {
             try? FileManager.default.removeItem(at: directory)
+            throw error
         }
-        for _ in 0..<300 {
-            if let ready = try? await get(port, "/-/ready"), ready.status == 200 { return (port, stop) }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        stop()
-        throw DurationOracleFailure(description: "prometheus did not become ready")
     }
 
     static func get(_ port: Int, _ path: String) async throws -> HTTPClient.Response {
-        let client = try HTTPClient()
-        defer { client.shutdown() }
-        return try await client.execute(.init(url: "http://127.0.0.1:\(port)\(path)"))
+        try await PrometheusServer(port: port, stop: {}).get(path)
     }
 
     static func object(_ response: HTTPClient.Response) throws -> [String: Any] {
@@ -99,6 +83,3 @@ enum DurationOracle {
     }
 }
 
-struct DurationOracleFailure: Error, CustomStringConvertible {
-    var description: String
-}

@@ -13,32 +13,12 @@ import TollgateConfig
 
 /// `make test` installs Debian's prometheus (2.42); without it this suite is skipped.
 enum PrometheusOracle {
-    static let path = ["/usr/bin/prometheus"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let path = PrometheusServer.binary
 
     /// Runs Prometheus on `config` until the returned closure is called.
     static func start(config: String, in directory: URL) async throws -> (port: Int, stop: () -> Void) {
-        let file = directory.appendingPathComponent("prometheus.yml")
-        try config.write(to: file, atomically: true, encoding: .utf8)
-        let port = try freeLoopbackPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(path))
-        process.arguments = [
-            "--config.file=\(file.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("prom").path)",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ]
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let client = try HTTPClient()
-        defer { client.shutdown() }
-        for _ in 0..<300 {
-            if let ready = try? await client.execute(.init(url: "http://127.0.0.1:\(port)/-/ready")), ready.status == 200 {
-                return (port, { process.terminate(); process.waitUntilExit() })
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        process.terminate()
-        throw TestFailure("prometheus did not become ready")
+        let server = try await PrometheusServer.start(config: config, in: directory, dataDirectory: directory.appendingPathComponent("prom").path)
+        return (server.port, server.stop)
     }
 
     /// Prometheus and a Tollgate scrape manager (with its store) on the same configuration.
