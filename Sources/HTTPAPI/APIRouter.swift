@@ -13,12 +13,19 @@ public enum APIRouter {
     public static let textFormatContentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// Creates the router: request metrics, then every registrar's routes in order.
-    /// - Parameter registrars: the routes of each part of the server.
+    /// - Parameters:
+    ///   - registrars: the routes of each part of the server.
+    ///   - prefix: a path every route is served under (`--web.route-prefix`), or "".
     /// - Returns: a router for a Hummingbird `Application`.
-    public static func build(_ registrars: [any RouteRegistrar]) -> Router<BasicRequestContext> {
+    public static func build(_ registrars: [any RouteRegistrar], prefix: String = "") -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(MetricsMiddleware())
-        for registrar in registrars { registrar.addRoutes(to: router) }
+        if prefix.isEmpty {
+            for registrar in registrars { registrar.addRoutes(to: router) }
+        } else {
+            let group = router.group(RouterPath(prefix))
+            for registrar in registrars { registrar.addRoutes(to: group) }
+        }
         return router
     }
 

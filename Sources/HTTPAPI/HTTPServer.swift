@@ -11,21 +11,24 @@ import Hummingbird
 public struct HTTPServer: Service {
     let host: String
     let port: Int
+    let prefix: String
     let routes: [any RouteRegistrar]
     let readiness: ReadinessState
     let logger: Logger
     let onListening: @Sendable (_ port: Int) async -> Void
 
-    /// A server on `host:port` (port 0 picks a free one) answering `routes`.
+    /// A server on `host:port` (port 0 picks a free one) answering `routes` under `prefix`.
     /// - Parameters:
+    ///   - prefix: the path every route is served under (`--web.route-prefix`), or "".
     ///   - readiness: set once the server listens, and cleared when it stops.
     ///   - onListening: called once listening, with the port actually bound.
     public init(
-        host: String, port: Int, routes: [any RouteRegistrar], readiness: ReadinessState, logger: Logger,
+        host: String, port: Int, prefix: String = "", routes: [any RouteRegistrar], readiness: ReadinessState, logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
         self.host = host
         self.port = port
+        self.prefix = prefix
         self.routes = routes
         self.readiness = readiness
         self.logger = logger
@@ -36,7 +39,7 @@ public struct HTTPServer: Service {
     public func run() async throws {
         let readiness = readiness, logger = logger, onListening = onListening, port = port
         let app = Application(
-            router: APIRouter.build(routes),
+            router: APIRouter.build(routes, prefix: prefix),
             configuration: .init(address: .hostname(host, port: port), serverName: "Tollgate"),
             onServerRunning: { channel in
                 readiness.set(true)

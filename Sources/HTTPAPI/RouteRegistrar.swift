@@ -14,7 +14,7 @@ public import Hummingbird
 /// ```
 public protocol RouteRegistrar: Sendable {
     /// Adds the routes.
-    func addRoutes(to router: Router<BasicRequestContext>)
+    func addRoutes(to router: some RouterMethods<BasicRequestContext>)
 }
 
 /// `/-/healthy` and `/-/ready`, by GET and HEAD.
@@ -24,7 +24,7 @@ public struct HealthRoutes: RouteRegistrar {
     /// Routes answering from `readiness`.
     public init(readiness: ReadinessState) { self.readiness = readiness }
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         let readiness = readiness
         for method in [HTTPRequest.Method.get, .head] {
             router.on("/-/healthy", method: method) { _, _ in
@@ -44,7 +44,7 @@ public struct SelfMetricsRoutes: RouteRegistrar {
     /// Routes answering from `source`.
     public init(source: any SelfMetricsSource) { self.source = source }
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         let source = source
         router.get("/metrics") { _, _ -> Response in
             let body = await source.exposition()
@@ -57,23 +57,36 @@ public struct SelfMetricsRoutes: RouteRegistrar {
     }
 }
 
-/// `POST` (and `PUT`) `/-/reload`.
-public struct ReloadRoutes: RouteRegistrar {
+/// `POST` (and `PUT`) `/-/reload` and `/-/quit`, answered only with `--web.enable-lifecycle`,
+/// as Prometheus does (403 "Lifecycle API is not enabled." otherwise).
+public struct LifecycleRoutes: RouteRegistrar {
     let reloader: any ConfigReloader
+    let enabled: Bool
+    let quit: @Sendable () -> Void
 
-    /// Routes calling `reloader`.
-    public init(reloader: any ConfigReloader) { self.reloader = reloader }
+    /// Routes calling `reloader` and `quit` (which starts a graceful shutdown) when `enabled`.
+    public init(reloader: any ConfigReloader, enabled: Bool, quit: @escaping @Sendable () -> Void) {
+        self.reloader = reloader
+        self.enabled = enabled
+        self.quit = quit
+    }
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
-        let reloader = reloader
+    public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        let reloader = reloader, enabled = enabled, quit = quit
         for method in [HTTPRequest.Method.post, .put] {
             router.on("/-/reload", method: method) { _, _ in
+                guard enabled else { return APIRouter.plain(.forbidden, "Lifecycle API is not enabled.\n") }
                 do {
                     try await reloader.reload()
                     return APIRouter.plain(.ok, "")
                 } catch {
                     return APIRouter.plain(.internalServerError, "failed to reload config: \(error)\n")
                 }
+            }
+            router.on("/-/quit", method: method) { _, _ in
+                guard enabled else { return APIRouter.plain(.forbidden, "Lifecycle API is not enabled.\n") }
+                quit()
+                return APIRouter.plain(.ok, "Requesting termination... Goodbye!\n")
             }
         }
     }
@@ -86,7 +99,7 @@ public struct EmptyAlertingRoutes: RouteRegistrar {
     /// The empty answers.
     public init() {}
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         let answers: [(String, String)] = [
             ("/api/v1/rules", "{\"groups\":[]}"),
             ("/api/v1/alerts", "{\"alerts\":[]}"),

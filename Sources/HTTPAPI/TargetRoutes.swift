@@ -27,7 +27,7 @@ public struct TargetRoutes: RouteRegistrar {
     /// Routes answering from `source`.
     public init(source: any TargetSource) { self.source = source }
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         let source = source
         router.get("/api/v1/targets") { request, _ in
             let query = request.uri.queryParameters

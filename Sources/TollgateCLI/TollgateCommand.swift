@@ -33,13 +33,25 @@ extension TollgateCommand {
     /// Parses the process arguments and runs the chosen command, awaiting async ones.
     public static func runAsMain() async {
         do {
-            var command = try parseAsRoot()
+            var arguments = Array(CommandLine.arguments.dropFirst())
+            // `serve` takes Prometheus's flags: those it has no use for are dropped with a
+            // warning, those for missing features refused in one error.
+            var prometheusFlags: PrometheusFlags?
+            if arguments.first == "serve" {
+                let sorted = PrometheusFlags(Array(arguments.dropFirst()))
+                if let refusal = sorted.refusal { throw ValidationError(refusal) }
+                arguments = ["serve"] + sorted.kept
+                prometheusFlags = sorted
+            }
+            var command = try parseAsRoot(arguments)
             // Logs go to standard error, so command output on standard output stays clean.
-            let level = (command as? ServeCommand).flatMap { Logger.Level(rawValue: $0.logLevel) } ?? .warning
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
+            let serve = command as? ServeCommand
+            let level = serve.flatMap { Logger.Level(rawValue: $0.logLevel) } ?? .warning
+            let format = serve.flatMap { LogFormat(rawValue: $0.logFormat) } ?? .logfmt
+            LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format, level: level) }
+            if let ignored = prometheusFlags?.ignoredFlags, !ignored.isEmpty {
+                Logger(label: "tollgate").warning(
+                    "Prometheus flags ignored: they tune what Tollgate does not have", metadata: ["flags": "\(ignored.joined(separator: " "))"])
             }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()

@@ -34,7 +34,7 @@ final class ReloadTests: Sendable {
         }
     }
 
-    func post(_ server: RunningServer, _ path: String) async throws -> (Int, String) {
+    static func post(_ server: RunningServer, _ path: String) async throws -> (Int, String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)\(path)")!)  // Safe to force unwrap: a fixed, valid URL.
         request.httpMethod = "POST"
         let (data, response) = try await URLSession.shared.data(for: request)
@@ -45,7 +45,7 @@ final class ReloadTests: Sendable {
         let dir = try scratch.make("cli")
         let file = dir.appendingPathComponent("prometheus.yml")
         try Self.config(["one", "two"]).write(to: file, atomically: true, encoding: .utf8)
-        let server = try RunningServer(dataDir: dir.appendingPathComponent("data"), extra: ["--config", file.path])
+        let server = try RunningServer(dataDir: dir.appendingPathComponent("data"), extra: ["--config.file", file.path, "--web.enable-lifecycle"])
         try await waitForPools(server, ["one", "two"])
 
         try Self.config(["two", "three"]).write(to: file, atomically: true, encoding: .utf8)
@@ -53,7 +53,7 @@ final class ReloadTests: Sendable {
         try await waitForPools(server, ["three", "two"])
 
         try "scrape_configs:\n  - job_name: four\n    scrape_intervall: 1s\n".write(to: file, atomically: true, encoding: .utf8)
-        let (status, body) = try await post(server, "/-/reload")
+        let (status, body) = try await Self.post(server, "/-/reload")
         #expect(status == 500)
         #expect(body.contains("failed to reload config") && body.contains("prometheus.yml:3: scrape_configs[0].scrape_intervall: unknown field"))
         #expect(try await pools(server) == ["three", "two"], "the running configuration stays")
@@ -63,7 +63,7 @@ final class ReloadTests: Sendable {
         #expect(metrics.contains("tollgate_target_scrapes_failed_total"))
 
         try Self.config(["four"]).write(to: file, atomically: true, encoding: .utf8)
-        let (okStatus, _) = try await post(server, "/-/reload")
+        let (okStatus, _) = try await Self.post(server, "/-/reload")
         #expect(okStatus == 200)
         #expect(try await pools(server) == ["four"])
         let (_, after, _) = try await server.get("/metrics")

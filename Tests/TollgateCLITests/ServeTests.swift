@@ -30,8 +30,9 @@ final class RunningServer {
         while found == nil && Date() < deadline && process.isRunning {
             let chunk = errors.fileHandleForReading.availableData
             log += String(decoding: chunk, as: UTF8.self)
-            if let range = log.range(of: #"port=(\d+)"#, options: .regularExpression) {
-                found = Int(log[range].dropFirst(5))
+            // logfmt writes port=N, JSON "port":"N".
+            if let range = log.range(of: #"port(=|":")\d+"#, options: .regularExpression) {
+                found = Int(log[range].drop { !$0.isNumber })
             }
         }
         guard let found else {
@@ -151,5 +152,48 @@ final class ServeTests: Sendable {
         #expect(server.startupLog.contains("Unknown option for --enable-feature"))
         #expect(server.startupLog.contains("no-such-feature"))
         #expect(server.stop() == 0)
+    }
+
+    /// A systemd unit written for Prometheus works by changing the binary: Prometheus's flag
+    /// names, console flags dropped with a warning, the route prefix from the external URL,
+    /// JSON logs, and the lifecycle endpoints only with --web.enable-lifecycle.
+    @Test func prometheusFlagsRunAnExistingUnit() async throws {
+        let dir = try scratch.make("cli")
+        let config = dir.appendingPathComponent("prometheus.yml")
+        try Data("global:\n  scrape_interval: 1m\n".utf8).write(to: config)
+        let server = try RunningServer(
+            dataDir: dir.appendingPathComponent("data"),
+            extra: [
+                "--config.file=\(config.path)", "--storage.tsdb.retention.time=30d", "--web.enable-lifecycle",
+                "--web.console.templates=/etc/prometheus/consoles", "--web.console.libraries", "/etc/prometheus/console_libraries",
+                "--web.external-url=http://monitoring.example.com/prom/", "--log.format=json",
+            ])
+        #expect(server.startupLog.contains(#""msg":"Prometheus flags ignored"#), "\(server.startupLog)")
+        #expect(server.startupLog.contains("--web.console.templates --web.console.libraries"))
+        #expect(try await server.get("/prom/-/ready").0 == 200)
+        #expect(try await server.get("/-/ready").0 == 404)
+        let (_, flags, _) = try await server.get("/prom/api/v1/status/flags")
+        #expect(flags.contains(#""web.route-prefix":"/prom""#) && flags.contains(#""storage.tsdb.retention.time":"30d""#), "\(flags)")
+        #expect(try await ReloadTests.post(server, "/prom/-/reload").0 == 200)
+        let (quit, goodbye) = try await ReloadTests.post(server, "/prom/-/quit")
+        #expect(quit == 200 && goodbye.contains("Goodbye"))
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+    }
+
+    @Test func lifecycleEndpointsNeedTheFlag() async throws {
+        let server = try RunningServer(dataDir: try scratch.make("cli").appendingPathComponent("data"))
+        let (status, body) = try await ReloadTests.post(server, "/-/reload")
+        #expect(status == 403 && body == "Lifecycle API is not enabled.\n")
+        #expect(try await ReloadTests.post(server, "/-/quit").0 == 403)
+        #expect(server.stop() == 0)
+    }
+
+    @Test func prometheusFlagsForMissingFeaturesAreRefusedTogether() throws {
+        let result = try Binary.run(["serve", "--web.enable-remote-write-receiver", "--rules.alert.resend-delay=1m", "--storage.tsdb.path", "/nonexistent"])
+        #expect(result.status != 0)
+        let line = try #require(result.stderr.split(separator: "\n").first { $0.contains("Prometheus flags Tollgate does not support") })
+        #expect(line.contains("--web.enable-remote-write-receiver") && line.contains("--rules.alert.resend-delay"))
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent"))
     }
 }

@@ -12,7 +12,7 @@ public struct QueryRoutes: RouteRegistrar {
     /// Routes answering from `api`.
     public init(api: QueryAPI) { self.api = api }
 
-    public func addRoutes(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         let api = api
         typealias Handler = @Sendable (QueryAPI, APIForm, String) async -> APIResult
         let both: [HTTPRequest.Method] = [.get, .post]

@@ -20,23 +20,30 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the Tollgate server.",
         discussion: """
-            --config takes a prometheus.yml-style file (global, scrape_configs); without it \
+            --config.file takes a prometheus.yml-style file (global, scrape_configs); without it \
             Tollgate runs its embedded default: data under ./data, listening on 127.0.0.1:9090, \
             scraping its own /metrics every 15s. Samples live in DIR/tollgate.db (SQLite); a \
             background task compacts them and applies the retention limits every minute. \
             Endpoints: /metrics (Tollgate's own metrics), /-/healthy, /-/ready, /api/v1/targets, \
-            /api/v1/targets/metadata, /api/v1/scrape_pools, POST /-/reload, and Prometheus's query \
-            API: /api/v1/query, query_range, series, labels, label/NAME/values, metadata, \
-            format_query, parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb. SIGHUP or \
-            POST /-/reload re-reads the file (a bad file keeps the running one). SIGTERM or \
-            SIGINT shuts down gracefully.
+            /api/v1/targets/metadata, /api/v1/scrape_pools, and Prometheus's query API: \
+            /api/v1/query, query_range, series, labels, label/NAME/values, metadata, format_query, \
+            parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb. SIGHUP re-reads the file \
+            (a bad file keeps the running one), as POST /-/reload does with --web.enable-lifecycle; \
+            SIGTERM, SIGINT or POST /-/quit shut down gracefully. Prometheus's flag names are \
+            taken as they are, so a systemd unit written for Prometheus works by changing the \
+            binary; flags that tune what Tollgate does not have (the web console, WAL tuning) are \
+            dropped with a warning, and flags for features it lacks are refused in one error.
             """
     )
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("The configuration file (tollgate.yml, prometheus.yml form).", valueName: "FILE"))
+    @Option(
+        name: [.customLong("config.file"), .customLong("config")],
+        help: ArgumentHelp("The configuration file (tollgate.yml, prometheus.yml form); --config is the same.", valueName: "FILE"))
     var config: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where Tollgate keeps its data; created if missing, locked while running.", valueName: "DIR"))
+    @Option(
+        name: [.customLong("storage.tsdb.path"), .customLong("data-dir")],
+        help: ArgumentHelp("Where Tollgate keeps its data; created if missing, locked while running; --data-dir is the same.", valueName: "DIR"))
     var dataDir = "./data"
 
     @Option(
@@ -46,13 +53,13 @@ struct ServeCommand: AsyncParsableCommand {
     var listenAddress = "127.0.0.1:9090"
 
     @Option(
-        name: .customLong("storage.retention.time"),
+        name: [.customLong("storage.tsdb.retention.time"), .customLong("storage.retention.time")],
         help: ArgumentHelp("How long to keep samples (a Prometheus duration, e.g. 15d, 12h); 0 keeps them all.", valueName: "DURATION")
     )
     var retentionTime = "15d"
 
     @Option(
-        name: .customLong("storage.retention.size"),
+        name: [.customLong("storage.tsdb.retention.size"), .customLong("storage.retention.size")],
         help: ArgumentHelp("The most sample data to keep (e.g. 512MB, 10GB); the oldest goes first; 0 means no limit.", valueName: "SIZE")
     )
     var retentionSize = "0"
@@ -71,6 +78,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
 
+    @Option(name: .customLong("log.format"), help: ArgumentHelp("Log line format: logfmt or json, one event per line.", valueName: "FORMAT"))
+    var logFormat = "logfmt"
+
+    @Flag(
+        name: .customLong("web.enable-lifecycle"),
+        help: "Answer POST /-/reload and POST /-/quit (off by default, as in Prometheus; SIGHUP reloads either way).")
+    var enableLifecycle = false
+
+    @Option(
+        name: .customLong("web.external-url"),
+        help: ArgumentHelp("The URL users reach Tollgate under (behind a proxy); its path is the default --web.route-prefix.", valueName: "URL"))
+    var externalURL: String?
+
+    @Option(
+        name: .customLong("web.route-prefix"),
+        help: ArgumentHelp("Serve every endpoint under this path (default: the path of --web.external-url, else /).", valueName: "PATH"))
+    var routePrefix: String?
+
     func validate() throws {
         do {
             _ = try ListenAddress(parsing: listenAddress)
@@ -84,6 +109,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--storage.retention.size: invalid size \"\(retentionSize)\"; expected e.g. 512MB, 10GB")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log.level: unknown level \"\(logLevel)\"") }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log.format: unknown format \"\(logFormat)\"; expected logfmt or json") }
+        if let externalURL {
+            guard let url = URLComponents(string: externalURL), url.scheme == "http" || url.scheme == "https", url.host?.isEmpty == false else {
+                throw ValidationError("--web.external-url: \"\(externalURL)\" is not an absolute http or https URL")
+            }
+        }
     }
 
     func run() async throws {
@@ -143,9 +174,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let readiness = ReadinessState()
         let routes: [any RouteRegistrar] = [
-            SelfMetricsRoutes(source: SelfMetrics(registry: registry)), HealthRoutes(readiness: readiness), ReloadRoutes(reloader: reloader),
+            SelfMetricsRoutes(source: SelfMetrics(registry: registry)), HealthRoutes(readiness: readiness),
+            LifecycleRoutes(reloader: reloader, enabled: enableLifecycle) { kill(getpid(), SIGTERM) },
         ] + server.routes
-        let http = HTTPServer(host: address.host, port: address.port, routes: routes, readiness: readiness, logger: logger) { port in
+        let http = HTTPServer(host: address.host, port: address.port, prefix: prefix, routes: routes, readiness: readiness, logger: logger) { port in
             // The embedded default scrapes this server, on the port actually bound.
             if settings == nil { try? await reloader.applyInitial(.embeddedDefault(selfAddress: "\(address.host):\(port)")) }
         }
@@ -172,12 +204,21 @@ struct ServeCommand: AsyncParsableCommand {
         )
     }
 
+    /// Where every endpoint is served: `--web.route-prefix`, else the path of
+    /// `--web.external-url`, without a trailing slash ("" for the root).
+    var prefix: String {
+        let path = routePrefix ?? externalURL.flatMap { URLComponents(string: $0)?.path } ?? ""
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return trimmed.isEmpty || trimmed.hasPrefix("/") ? trimmed : "/" + trimmed
+    }
+
     /// The flags `/api/v1/status/flags` lists besides the query flags.
     private func flagValues(_ features: FeatureFlags) -> [String: String] {
         [
             "config.file": config ?? "", "storage.tsdb.path": dataDir, "web.listen-address": listenAddress,
             "storage.tsdb.retention.time": retentionTime, "storage.tsdb.retention.size": retentionSize, "log.level": logLevel,
-            "enable-feature": features.flagValue,
+            "enable-feature": features.flagValue, "log.format": logFormat, "web.enable-lifecycle": String(enableLifecycle),
+            "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
         ]
     }
 }
