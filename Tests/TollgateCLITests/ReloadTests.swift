@@ -48,19 +48,39 @@ final class ReloadTests: Sendable {
         let server = try RunningServer(dataDir: dir.appendingPathComponent("data"), extra: ["--config.file", file.path, "--web.enable-lifecycle"])
         try await waitForPools(server, ["one", "two"])
 
+        let lastConfigTime = { (runtime: String) in runtime.range(of: #""lastConfigTime":"[^"]+""#, options: .regularExpression).map { String(runtime[$0]) } }
+        let startedWith = lastConfigTime(try await server.get("/api/v1/status/runtimeinfo").1)
         try Self.config(["two", "three"]).write(to: file, atomically: true, encoding: .utf8)
         kill(server.process.processIdentifier, SIGHUP)
         try await waitForPools(server, ["three", "two"])
+        var loadedAt = startedWith
+        for _ in 0..<100 where loadedAt == startedWith {
+            loadedAt = lastConfigTime(try await server.get("/api/v1/status/runtimeinfo").1)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(loadedAt != nil && loadedAt != startedWith, "a successful reload sets lastConfigTime")
 
         try "scrape_configs:\n  - job_name: four\n    scrape_intervall: 1s\n".write(to: file, atomically: true, encoding: .utf8)
         let (status, body) = try await Self.post(server, "/-/reload")
         #expect(status == 500)
         #expect(body.contains("failed to reload config") && body.contains("prometheus.yml:3: scrape_configs[0].scrape_intervall: unknown field"))
         #expect(try await pools(server) == ["three", "two"], "the running configuration stays")
+        // The status API describes the running configuration, not the broken file on disk.
+        let (_, shown, _) = try await server.get("/api/v1/status/config")
+        #expect(shown.contains("three") && !shown.contains("scrape_intervall"), "\(shown)")
+        let (_, runtime, _) = try await server.get("/api/v1/status/runtimeinfo")
+        #expect(runtime.contains(#""reloadConfigSuccess":false"#), "\(runtime)")
+        #expect(lastConfigTime(runtime) == loadedAt, "the running configuration's load time stays")
         let (_, metrics, _) = try await server.get("/metrics")
         #expect(metrics.contains("tollgate_config_last_reload_successful 0"))
-        // Nothing listens on the targets' port: each failed scrape is counted.
-        #expect(metrics.contains("tollgate_target_scrapes_failed_total"))
+        // Nothing listens on the targets' port: each failed scrape is counted (once the
+        // first scrape has run, which may take a moment after start).
+        var counted = metrics.contains("tollgate_target_scrapes_failed_total")
+        for _ in 0..<100 where !counted {
+            try await Task.sleep(for: .milliseconds(100))
+            counted = try await server.get("/metrics").1.contains("tollgate_target_scrapes_failed_total")
+        }
+        #expect(counted)
 
         try Self.config(["four"]).write(to: file, atomically: true, encoding: .utf8)
         let (okStatus, _) = try await Self.post(server, "/-/reload")

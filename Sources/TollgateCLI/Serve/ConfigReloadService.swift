@@ -16,14 +16,16 @@ import UnixSignals
 actor ConfigReloadService: Service, ConfigReloader {
     private let path: String?
     private let server: Server
+    private let status: ConfigStatus
     private let logger: Logger
     private let clock: any MillisecondClock
     private let successful = Gauge(label: "tollgate_config_last_reload_successful")
     private let successTime = Gauge(label: "tollgate_config_last_reload_success_timestamp_seconds")
 
-    init(path: String?, server: Server, logger: Logger, clock: any MillisecondClock = SystemClock()) {
+    init(path: String?, server: Server, status: ConfigStatus, logger: Logger, clock: any MillisecondClock = SystemClock()) {
         self.path = path
         self.server = server
+        self.status = status
         self.logger = logger
         self.clock = clock
     }
@@ -42,12 +44,14 @@ actor ConfigReloadService: Service, ConfigReloader {
             return
         }
         do {
-            let config = try ServerSettings.load(path: path)
+            let (config, text) = try ServerSettings.loadWithText(path: path)
             try await server.apply(config)
+            status.succeeded(text: text, at: Date(timeIntervalSince1970: Double(clock.now()) / 1000))
             successful.record(1)
             successTime.record(Double(clock.now()) / 1000)
             logger.info("configuration reloaded", metadata: ["config": "\(path)"])
         } catch {
+            status.failed()
             successful.record(0)
             logger.error("configuration reload failed; the previous configuration stays", metadata: ["config": "\(path)", "error": "\(error)"])
             throw error

@@ -86,20 +86,17 @@ struct QueryFlags: ParsableArguments {
         ]
     }
 
-    /// The query API over `tsdb`, with metadata from `scrape` and the parser switches `--enable-feature` set.
+    /// The query API over `tsdb`, with the running configuration from `configStatus`, metadata from `scrape` and the parser switches `--enable-feature` set.
     func queryAPI(
-        tsdb: TSDB, scrape: ScrapeManager, configPath: String?, otherFlags: [String: String], retention: String, parser: ParserOptions
+        tsdb: TSDB, scrape: ScrapeManager, configStatus: ConfigStatus, otherFlags: [String: String], retention: String, parser: ParserOptions
     ) -> QueryAPI {
         var options = engineOptions
         options.parser = parser
         let status = StatusInfo(
             build: .init(version: BuildInfo.version, branch: "", goVersion: "swift"),
             flags: flagValues.merging(otherFlags) { a, _ in a },
-            config: {
-                guard let configPath else { return "# the embedded default configuration\n" }
-                let text = (try? InputFile.read(path: configPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                return TollgateConfig.redactingSecrets(text)
-            },
+            config: { configStatus.runningText },
+            reload: { configStatus.reloadState },
             storageRetention: retention
         )
         return QueryAPI(

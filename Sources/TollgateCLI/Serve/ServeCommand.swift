@@ -126,16 +126,18 @@ struct ServeCommand: AsyncParsableCommand {
         let features = FeatureFlags(enableFeature)
         for name in features.unknown { logger.warning("Unknown option for --enable-feature", metadata: ["option": "\(name)"]) }
         for name in features.withoutEffect { logger.info("feature accepted; it changes nothing in Tollgate", metadata: ["option": "\(name)"]) }
-        let settings: TollgateConfig?
+        let loaded: (config: TollgateConfig, text: String)?
         let dataLock: DataDirectoryLock
         do {
-            settings = try config.map { try ServerSettings.load(path: $0) }
+            loaded = try config.map { try ServerSettings.loadWithText(path: $0) }
             dataLock = try DataDirectoryLock(path: dataDir)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
         defer { dataLock.release() }
+        let settings = loaded?.config
+        let configStatus = ConfigStatus(text: loaded?.text, loaded: Date())
         let tsdb: TSDB
         do {
             tsdb = try await TSDB.open(directory: dataDir, logger: Logger(label: "tollgate.tsdb"))
@@ -162,10 +164,10 @@ struct ServeCommand: AsyncParsableCommand {
         var server = Server()
         server.add(StoragePart(housekeeping: housekeeping(tsdb)))
         server.add(ScrapePart(manager: scrape))
-        server.add(QueryPart(api: query.queryAPI(tsdb: tsdb, scrape: scrape, configPath: config, otherFlags: flagValues(features), retention: retentionTime, parser: features.parserOptions)))
+        server.add(QueryPart(api: query.queryAPI(tsdb: tsdb, scrape: scrape, configStatus: configStatus, otherFlags: flagValues(features), retention: retentionTime, parser: features.parserOptions)))
         server.add(EmptyAlertingPart())
 
-        let reloader = ConfigReloadService(path: config, server: server, logger: Logger(label: "tollgate.config"))
+        let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
         do {
             if let settings { try await reloader.applyInitial(settings) }
         } catch {
