@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Scrape", "TollgateConfig", "Storage", "TSDB",
+                "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Scrape", "TollgateConfig", "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -26,7 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
             Endpoints: /metrics (Tollgate's own metrics), /-/healthy, /-/ready, /api/v1/targets, \
             /api/v1/targets/metadata, /api/v1/scrape_pools, POST /-/reload, and Prometheus's query \
             API: /api/v1/query, query_range, series, labels, label/NAME/values, metadata, \
-            format_query, parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb. SIGHUP or \
+            format_query, parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb; with \
+            --web.enable-admin-api, POST /api/v1/import/openmetrics (backfill). SIGHUP or \
             POST /-/reload re-reads the file (a bad file keeps the running one). SIGTERM or \
             SIGINT shuts down gracefully.
             """
@@ -67,6 +68,18 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var enableFeature: [String] = []
 
+    @Flag(
+        name: .customLong("web.enable-admin-api"),
+        help: "Enable the admin endpoints: POST /api/v1/import/openmetrics (backfill through this server, as `tollgate import openmetrics --url` does)."
+    )
+    var enableAdminAPI = false
+
+    @Option(
+        name: .customLong("web.max-import-size"),
+        help: ArgumentHelp("Largest body POST /api/v1/import/openmetrics accepts, before and after decompression (e.g. 32MB).", valueName: "SIZE")
+    )
+    var maxImportSize = "32MB"
+
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
 
@@ -81,6 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard ByteSize(parsing: retentionSize) != nil else {
             throw ValidationError("--storage.retention.size: invalid size \"\(retentionSize)\"; expected e.g. 512MB, 10GB")
+        }
+        guard let importSize = ByteSize(parsing: maxImportSize), importSize.bytes > 0 else {
+            throw ValidationError("--web.max-import-size: invalid size \"\(maxImportSize)\"; expected e.g. 32MB")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log.level: unknown level \"\(logLevel)\"") }
     }
@@ -98,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         let dataLock: DataDirectoryLock
         do {
             settings = try config.map { try ServerSettings.load(path: $0) }
-            dataLock = try DataDirectoryLock(path: dataDir)
+            dataLock = try DataDirectoryLock(path: dataDir, mode: .exclusive, command: "tollgate serve")
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(1)
@@ -132,6 +148,7 @@ struct ServeCommand: AsyncParsableCommand {
         server.add(ScrapePart(manager: scrape))
         server.add(QueryPart(api: query.queryAPI(tsdb: tsdb, scrape: scrape, configPath: config, otherFlags: flagValues(features), retention: retentionTime, parser: features.parserOptions)))
         server.add(EmptyAlertingPart())
+        server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
 
         let reloader = ConfigReloadService(path: config, server: server, logger: Logger(label: "tollgate.config"))
         do {
@@ -145,6 +162,8 @@ struct ServeCommand: AsyncParsableCommand {
             SelfMetricsRoutes(source: SelfMetrics(registry: registry)), HealthRoutes(readiness: readiness), ReloadRoutes(reloader: reloader),
         ] + server.routes
         let http = HTTPServer(host: address.host, port: address.port, routes: routes, readiness: readiness, logger: logger) { port in
+            // A command refused the data directory names this address.
+            dataLock.record(address: address.local(port: port))
             // The embedded default scrapes this server, on the port actually bound.
             if settings == nil { try? await reloader.applyInitial(.embeddedDefault(selfAddress: "\(address.host):\(port)")) }
         }
@@ -176,7 +195,7 @@ struct ServeCommand: AsyncParsableCommand {
         [
             "config.file": config ?? "", "storage.tsdb.path": dataDir, "web.listen-address": listenAddress,
             "storage.tsdb.retention.time": retentionTime, "storage.tsdb.retention.size": retentionSize, "log.level": logLevel,
-            "enable-feature": features.flagValue,
+            "enable-feature": features.flagValue, "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize,
         ]
     }
 }
