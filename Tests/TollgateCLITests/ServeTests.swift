@@ -91,11 +91,13 @@ struct ServeTests {
     }
 
     @Test func aSecondServerCannotShareTheDataDirectory() throws {
-        let dir = try Binary.temporaryDirectory().appendingPathComponent("data")
+        let root = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dir = root.appendingPathComponent("data")
         let first = try RunningServer(dataDir: dir)
         let second = try Binary.run(["serve", "--web.listen-address", "127.0.0.1:0", "--data-dir", dir.path])
         #expect(second.status == 1)
-        #expect(second.stderr.contains("is in use by another process"))
+        #expect(second.stderr.contains("is in use by tollgate serve (pid \(first.process.processIdentifier))"), "\(second.stderr)")
         #expect(first.stop() == 0)
     }
 

@@ -13,7 +13,9 @@ struct StorageCommandTests {
     @Test(.enabled(if: Binary.shared != nil, "../shared is absent: the corpus import test is skipped"))
     func importedCorpusDumpsBackSampleForSample() throws {
         let corpus = try #require(Self.corpus)
-        let dir = try Binary.temporaryDirectory().appendingPathComponent("data").path
+        let root = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dir = root.appendingPathComponent("data").path
         let imported = try Binary.run(["import", "openmetrics", corpus.path, "--data-dir", dir])
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("samples stored:     304200"))
@@ -40,7 +42,9 @@ struct StorageCommandTests {
     @Test(.enabled(if: Binary.shared != nil, "../shared is absent: the crash test is skipped"))
     func sigkillDuringImportKeepsExactlyTheCommittedBatches() throws {
         let corpus = try #require(Self.corpus)
-        let dir = try Binary.temporaryDirectory().appendingPathComponent("data").path
+        let root = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dir = root.appendingPathComponent("data").path
         let batch = 1000
         let process = Process()
         process.executableURL = Binary.url
@@ -81,7 +85,9 @@ struct StorageCommandTests {
     }
 
     @Test func dumpRejectsABadSelector() throws {
-        let dir = try Binary.temporaryDirectory().path
+        let root = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dir = root.path
         let result = try Binary.run(["tsdb", "dump", "--data-dir", dir, "--match", "{a=~\"(\"}"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--match"))
