@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "TollgateCLITests",
             dependencies: [
-                "Exposition", "HTTPAPI", "Model", "PromQL", "TollgateCLI", "TollgateConfig", "tollgate",
+                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "TollgateCLI", "TollgateConfig", "tollgate",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -91,8 +91,7 @@ public struct ImportRoutes: RouteRegistrar {
             do {
                 body = try Gzip.decompress(body, limit: maxBodyBytes)
             } catch {
-                // Past the limit, or not gzip at all.
-                if (try? Gzip.decompress(body, limit: .max)) != nil { return tooLarge() }
+                if error.exceededLimit { return tooLarge() }
                 return APIResult.error(.badData, "cannot decompress the body: \(error)").response
             }
         }

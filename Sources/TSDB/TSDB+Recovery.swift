@@ -60,7 +60,7 @@ extension TSDB {
             for (seq, data) in log {
                 guard let record = LogRecord(data) else {
                     logger.warning(
-                        "head log is corrupt or torn; truncating it",
+                        readOnly ? "head log is corrupt or torn; replaying it only up to here" : "head log is corrupt or torn; truncating it",
                         metadata: ["record": "\(seq)", "dropped_records": "\(log.count - replayed)", "path": "\(path)"])
                     if !readOnly {
                         try pool.write { db in try db.execute(sql: "DELETE FROM head_log WHERE seq >= ?", arguments: [seq]) }

@@ -1,6 +1,7 @@
 // Tollgate — `POST /api/v1/import/openmetrics` on a real server: off by default, limited, all or nothing.
 
 import Foundation
+import Gzip
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -8,10 +9,14 @@ import FoundationNetworking
 #endif
 
 struct ImportEndpointTests {
-    func post(_ server: RunningServer, _ body: String) async throws -> (Int, String) {
+    func post(_ server: RunningServer, _ body: String, gzip: Bool = false) async throws -> (Int, String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/v1/import/openmetrics")!)  // Safe to force unwrap: a fixed, valid URL.
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
+        if gzip {
+            request.httpBody = Data(try Gzip.compress(Array(body.utf8)))
+            request.setValue("gzip", forHTTPHeaderField: "Content-Encoding")
+        }
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
@@ -47,8 +52,14 @@ struct ImportEndpointTests {
         let (tooLarge, refusal) = try await post(server, String(repeating: "a 1 1\n", count: 400))
         #expect(tooLarge == 413)
         #expect(refusal.contains("--web.max-import-size"), "\(refusal)")
+        // Compressed, the body is small; inflated, it is over the limit: refused without inflating it all.
+        let (inflated, _) = try await post(server, String(repeating: "a 1 1\n", count: 400), gzip: true)
+        #expect(inflated == 413)
+        let (zipped, zippedAnswer) = try await post(server, "# TYPE d gauge\nd 1 1\n# EOF\n", gzip: true)
+        #expect(zipped == 200)
+        #expect(zippedAnswer.contains(#""samplesStored":1"#), "\(zippedAnswer)")
         let (_, metrics, _) = try await server.get("/metrics")
-        #expect(metrics.contains(#"tollgate_http_api_rejected_requests_total{reason="max_import_bytes"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"tollgate_http_api_rejected_requests_total{reason="max_import_bytes"} 2"#), "\(metrics)")
         #expect(server.stop() == 0)
     }
 }
