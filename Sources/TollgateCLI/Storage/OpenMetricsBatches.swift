@@ -5,8 +5,9 @@
 /// document cut inside a metric family starts with that family's `# TYPE`, `# HELP`
 /// and `# UNIT` lines again.
 ///
-/// Lines are never parsed here (the server parses); a raw newline never occurs inside an
-/// OpenMetrics line, so cutting at newlines keeps every sample whole.
+/// Lines are never parsed here (the server parses, and refuses what a local import would);
+/// a raw newline never occurs inside an OpenMetrics line, so cutting at newlines keeps
+/// every sample whole.
 ///
 /// ```swift
 /// var batches = OpenMetricsBatches(text: bytes, samples: 10_000)
@@ -20,6 +21,7 @@ struct OpenMetricsBatches {
     /// The metadata lines of the family being read, repeated at the start of the next document.
     private var metadata: [ArraySlice<UInt8>] = []
     private var family: ArraySlice<UInt8> = []
+    private var sawEOF = false
 
     /// Batches of `text` with at most `samples` sample lines each (at least one).
     init(text: [UInt8], samples: Int) {
@@ -42,6 +44,7 @@ struct OpenMetricsBatches {
             if current.first == UInt8(ascii: "#") {
                 if Self.isEOF(current) {
                     position = text.count
+                    sawEOF = true
                     break
                 }
                 if let name = Self.metadataName(current) {
@@ -54,13 +57,14 @@ struct OpenMetricsBatches {
                 document += current
                 continue
             }
-            if current.allSatisfy({ $0 == newline || $0 == UInt8(ascii: " ") }) { continue }
             document += current
             if current.last != newline { document.append(newline) }
-            count += 1
+            // A blank line is passed on, for the server to refuse as a local import would.
+            if !current.allSatisfy({ $0 == newline }) { count += 1 }
         }
         guard count > 0 else { return nil }
-        document += Array("# EOF\n".utf8)
+        // A file without `# EOF` ends in a document without it, which the server refuses, as a local import would.
+        if position < text.count || sawEOF { document += Array("# EOF\n".utf8) }
         return (document, firstLine)
     }
 
