@@ -27,6 +27,7 @@ struct CheckMetricsTests {
 
     @Test func rejectedBodyPrintsLineAndColumnAndExitsOne() throws {
         let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("bad.prom")
         try Data("ok 1\nbad{a=1} 2\n".utf8).write(to: file)
         let result = try Binary.run(["check", "metrics", file.path])

@@ -39,6 +39,7 @@ struct ReloadTests {
 
     @Test func reloadAddsAndRemovesJobsAndABadFileKeepsTheOldOne() async throws {
         let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("prometheus.yml")
         try Self.config(["one", "two"]).write(to: file, atomically: true, encoding: .utf8)
         let server = try RunningServer(dataDir: dir.appendingPathComponent("data"), extra: ["--config", file.path])
@@ -69,6 +70,7 @@ struct ReloadTests {
 
     @Test func checkConfigAcceptsScrapeJobs() throws {
         let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("prometheus.yml")
         try Self.config(["node"]).write(to: file, atomically: true, encoding: .utf8)
         let result = try Binary.run(["check", "config", file.path])

@@ -66,6 +66,7 @@ final class RunningServer {
 struct ServeTests {
     @Test func servesMetricsHealthAndReadinessThenStopsOnSIGTERM() async throws {
         let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let server = try RunningServer(dataDir: dir.appendingPathComponent("data"))
         let (healthStatus, _, _) = try await server.get("/-/healthy")
         #expect(healthStatus == 200)
@@ -112,6 +113,7 @@ struct ServeTests {
         #expect(address.status != 0)
         #expect(address.stderr.contains("--web.listen-address"))
         let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("tollgate.yml")
         try Data("global:\n  scrape_interval: soon\n".utf8).write(to: config)
         let check = try Binary.run(["check", "config", config.path])
@@ -127,6 +129,7 @@ struct ServeTests {
     /// about, and the accepted names are listed in the flags endpoint.
     @Test func enableFeatureSwitchesOnExperimentalPromQL() async throws {
         let dir = try Binary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let plain = try RunningServer(dataDir: dir.appendingPathComponent("plain"))
         let (refused, refusal, _) = try await plain.get("/api/v1/query?query=limitk(1,up)")
         #expect(refused == 400)
