@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Scrape", "TollgateConfig", "Storage", "TSDB",
+                "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Scrape", "TollgateConfig", "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "TollgateCLITests",
             dependencies: [
-                "Exposition", "HTTPAPI", "Model", "PromQL", "TestSupport", "TollgateCLI", "TollgateConfig", "tollgate",
+                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "TestSupport", "TollgateCLI", "TollgateConfig", "tollgate",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

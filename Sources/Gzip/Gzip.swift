@@ -48,7 +48,7 @@ public enum Gzip {
                 }
             }
             let produced = chunk.count - Int(stream.avail_out)
-            guard output.count + produced <= limit else { throw GzipError("decompressed size exceeds the limit of \(limit) bytes") }
+            guard output.count + produced <= limit else { throw GzipError("decompressed size exceeds the limit of \(limit) bytes", exceededLimit: true) }
             output.append(contentsOf: chunk[0..<produced])
             switch result {
             case Z_STREAM_END:
@@ -83,7 +83,12 @@ public enum Gzip {
 public struct GzipError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var description: String
-    init(_ description: String) { self.description = description }
+    /// Whether the input was good but inflated past the caller's limit.
+    public var exceededLimit: Bool
+    init(_ description: String, exceededLimit: Bool = false) {
+        self.description = description
+        self.exceededLimit = exceededLimit
+    }
 }
 
 extension Gzip {

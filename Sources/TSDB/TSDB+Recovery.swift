@@ -11,7 +11,12 @@ extension TSDB {
     /// Loads the series, restores the open chunks of the last checkpoint, and replays
     /// the log. A record whose checksum or encoding is bad ends the usable log: it and
     /// everything after it are deleted with a warning.
+    ///
+    /// Read-only, nothing is written: the replayed samples stay in the head chunks, however
+    /// many, and a bad record only ends the replay.
     func recover() throws {
+        let readOnly = options.readOnly
+        let chunkSize = readOnly ? Int.max : options.chunkSize
         let started = ContinuousClock.now
         try state.withLock { s in
             var sealedMax: [UInt32: Int64] = [:]
@@ -55,9 +60,11 @@ extension TSDB {
             for (seq, data) in log {
                 guard let record = LogRecord(data) else {
                     logger.warning(
-                        "head log is corrupt or torn; truncating it",
+                        readOnly ? "head log is corrupt or torn; replaying it only up to here" : "head log is corrupt or torn; truncating it",
                         metadata: ["record": "\(seq)", "dropped_records": "\(log.count - replayed)", "path": "\(path)"])
-                    try pool.write { db in try db.execute(sql: "DELETE FROM head_log WHERE seq >= ?", arguments: [seq]) }
+                    if !readOnly {
+                        try pool.write { db in try db.execute(sql: "DELETE FROM head_log WHERE seq >= ?", arguments: [seq]) }
+                    }
                     break
                 }
                 replayed += 1
@@ -71,7 +78,7 @@ extension TSDB {
                 for (id, t, v) in record.samples {
                     guard let series = s.series[id] else { continue }
                     if series.hasSamples && t <= series.maxTime { continue }  // already sealed
-                    series.append(t, v, chunkSize: options.chunkSize) { sealed.append((id, $0)) }
+                    series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 }
             }
             if !sealed.isEmpty {
@@ -80,7 +87,7 @@ extension TSDB {
                 }
             }
             s.logRecords = replayed
-            if replayed > 0 { try self.checkpoint(&s) }
+            if replayed > 0 && !readOnly { try self.checkpoint(&s) }
             logger.info(
                 "storage opened",
                 metadata: [

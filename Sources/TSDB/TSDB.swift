@@ -38,6 +38,10 @@ public final class TSDB: Sendable {
         public var checkpointSamplesPerSeries = 64
         /// Time range of a merged block, in milliseconds (2 h).
         public var blockRange: Int64 = 2 * 3_600_000
+        /// Opens an existing store for reading only: nothing is created or written, a
+        /// missing store is an error, and the head is rebuilt in memory (recovery seals,
+        /// truncates and checkpoints nothing). Appends fail. For `tsdb dump` and `tsdb stats`.
+        public var readOnly = false
 
         /// The defaults.
         public init() {}
@@ -80,17 +84,24 @@ public final class TSDB: Sendable {
         self.options = options
     }
 
-    /// Opens (creating if needed) `DIR/tollgate.db` and recovers the head: series, the
-    /// last checkpoint of open chunks, then every committed batch logged since.
-    /// - Throws: ``TSDBError`` when the file cannot be opened as a Tollgate database;
-    ///   the file is then left as it was.
+    /// Opens (creating if needed, unless `options.readOnly`) `DIR/tollgate.db` and recovers
+    /// the head: series, the last checkpoint of open chunks, then every committed batch
+    /// logged since.
+    /// - Throws: ``TSDBError`` when the file cannot be opened as a Tollgate database
+    ///   (the file is then left as it was), or, read-only, when there is no store in
+    ///   `directory` (`no Tollgate data in DIR`; nothing is created).
     public static func open(directory: String, logger: Logger, options: Options = Options()) async throws -> TSDB {
         let path = (directory as NSString).appendingPathComponent("tollgate.db")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if options.readOnly {
+            guard FileManager.default.fileExists(atPath: path) else { throw TSDBError("no Tollgate data in \(directory)") }
+        } else {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         return try await onQueue(DispatchQueue(label: "tollgate.tsdb.open")) {
             try checkReadable(path)
             var configuration = Configuration()
             configuration.label = "tollgate.tsdb"
+            configuration.readonly = options.readOnly
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL: durable against process crashes
                 // Query readers map the file instead of copying pages through pread (queries
@@ -101,7 +112,13 @@ public final class TSDB: Sendable {
             let pool: DatabasePool
             do {
                 pool = try DatabasePool(path: path, configuration: configuration)
-                try Schema.migrator.migrate(pool)
+                if options.readOnly {
+                    guard try pool.read({ try Schema.migrator.hasCompletedMigrations($0) }) else {
+                        throw TSDBError("the schema is older than this Tollgate's; open it once with tollgate serve or tollgate import")
+                    }
+                } else {
+                    try Schema.migrator.migrate(pool)
+                }
             } catch {
                 throw TSDBError("cannot open \(path): \(error)")
             }

@@ -106,7 +106,7 @@ final class ServeTests: Sendable {
         let first = try RunningServer(dataDir: dir)
         let second = try Binary.run(["serve", "--web.listen-address", "127.0.0.1:0", "--data-dir", dir.path])
         #expect(second.status == 1)
-        #expect(second.stderr.contains("is in use by another process"))
+        #expect(second.stderr.contains("is in use by tollgate serve (pid \(first.process.processIdentifier))"), "\(second.stderr)")
         #expect(first.stop() == 0)
     }
 

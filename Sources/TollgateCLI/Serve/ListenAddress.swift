@@ -24,6 +24,16 @@ struct ListenAddress: Equatable, CustomStringConvertible {
 
     var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
+    /// Where a client on this machine reaches the server on `port` (the port bound): a
+    /// wildcard host becomes loopback.
+    func local(port: Int) -> String {
+        var local = self
+        local.port = port
+        if host == "0.0.0.0" { local.host = "127.0.0.1" }
+        if host == "::" { local.host = "::1" }
+        return local.description
+    }
+
     /// Why a listen address did not parse.
     struct ParseError: Error, CustomStringConvertible {
         var description: String

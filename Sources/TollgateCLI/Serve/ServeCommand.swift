@@ -27,7 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
             Endpoints: /metrics (Tollgate's own metrics), /-/healthy, /-/ready, /api/v1/targets, \
             /api/v1/targets/metadata, /api/v1/scrape_pools, and Prometheus's query API: \
             /api/v1/query, query_range, series, labels, label/NAME/values, metadata, format_query, \
-            parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb. SIGHUP re-reads the file \
+            parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb; with --web.enable-admin-api, \
+            POST /api/v1/import/openmetrics (backfill). SIGHUP re-reads the file \
             (a bad file keeps the running one), as POST /-/reload does with --web.enable-lifecycle; \
             SIGTERM, SIGINT or POST /-/quit shut down gracefully. Prometheus's flag names are \
             taken as they are, so a systemd unit written for Prometheus works by changing the \
@@ -75,6 +76,18 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var enableFeature: [String] = []
 
+    @Flag(
+        name: .customLong("web.enable-admin-api"),
+        help: "Enable the admin endpoints: POST /api/v1/import/openmetrics (backfill through this server, as `tollgate import openmetrics --url` does)."
+    )
+    var enableAdminAPI = false
+
+    @Option(
+        name: .customLong("web.max-import-size"),
+        help: ArgumentHelp("Largest body POST /api/v1/import/openmetrics accepts, before and after decompression (e.g. 32MB).", valueName: "SIZE")
+    )
+    var maxImportSize = "32MB"
+
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
 
@@ -108,6 +121,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard ByteSize(parsing: retentionSize) != nil else {
             throw ValidationError("--storage.retention.size: invalid size \"\(retentionSize)\"; expected e.g. 512MB, 10GB")
         }
+        guard let importSize = ByteSize(parsing: maxImportSize), importSize.bytes > 0 else {
+            throw ValidationError("--web.max-import-size: invalid size \"\(maxImportSize)\"; expected e.g. 32MB")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log.level: unknown level \"\(logLevel)\"") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log.format: unknown format \"\(logFormat)\"; expected logfmt or json") }
         if let externalURL {
@@ -130,7 +146,7 @@ struct ServeCommand: AsyncParsableCommand {
         let dataLock: DataDirectoryLock
         do {
             loaded = try config.map { try ServerSettings.loadWithText(path: $0) }
-            dataLock = try DataDirectoryLock(path: dataDir)
+            dataLock = try DataDirectoryLock(path: dataDir, mode: .exclusive, command: "tollgate serve")
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(1)
@@ -166,6 +182,7 @@ struct ServeCommand: AsyncParsableCommand {
         server.add(ScrapePart(manager: scrape))
         server.add(QueryPart(api: query.queryAPI(tsdb: tsdb, scrape: scrape, configStatus: configStatus, otherFlags: flagValues(features), retention: retentionTime, parser: features.parserOptions)))
         server.add(EmptyAlertingPart())
+        server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
         do {
@@ -180,6 +197,8 @@ struct ServeCommand: AsyncParsableCommand {
             LifecycleRoutes(reloader: reloader, enabled: enableLifecycle) { kill(getpid(), SIGTERM) },
         ] + server.routes
         let http = HTTPServer(host: address.host, port: address.port, prefix: prefix, routes: routes, readiness: readiness, logger: logger) { port in
+            // A command refused the data directory names this address.
+            dataLock.record(address: address.local(port: port))
             // The embedded default scrapes this server, on the port actually bound.
             if settings == nil { try? await reloader.applyInitial(.embeddedDefault(selfAddress: "\(address.host):\(port)")) }
         }
@@ -221,6 +240,7 @@ struct ServeCommand: AsyncParsableCommand {
             "storage.tsdb.retention.time": retentionTime, "storage.tsdb.retention.size": retentionSize, "log.level": logLevel,
             "enable-feature": features.flagValue, "log.format": logFormat, "web.enable-lifecycle": String(enableLifecycle),
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
+            "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize,
         ]
     }
 }

@@ -2,6 +2,7 @@
 // alerting answers (replaced by the rules part once rules are evaluated).
 
 import HTTPAPI
+import Logging
 import Scrape
 import ServiceLifecycle
 import TSDB
@@ -24,6 +25,18 @@ struct ScrapePart: ServerPart {
     func prepare(_ config: TollgateConfig) async throws -> ReloadStep? {
         let manager = manager
         return ReloadStep { await manager.apply(config) }
+    }
+}
+
+/// Backfill through the running server: `POST /api/v1/import/openmetrics`, an admin
+/// endpoint, off unless `--web.enable-admin-api`.
+struct ImportPart: ServerPart {
+    let importer: StoreImporter
+    let enabled: Bool
+    let maxBodyBytes: Int
+    var name: String { "import" }
+    var routes: [any RouteRegistrar] {
+        [ImportRoutes(importer: importer, enabled: enabled, maxBodyBytes: maxBodyBytes, logger: Logger(label: "tollgate.import"))]
     }
 }
 

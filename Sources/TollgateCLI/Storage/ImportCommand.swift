@@ -6,8 +6,6 @@ import Glibc
 #endif
 import Exposition
 import Gzip
-import Logging
-import Model
 import Storage
 import TSDB
 
@@ -24,24 +22,38 @@ struct ImportCommand: AsyncParsableCommand {
 struct ImportOpenMetricsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "openmetrics",
-        abstract: "Import an OpenMetrics file with timestamps into the data directory.",
+        abstract: "Import an OpenMetrics file with timestamps, into a data directory or through a running server.",
         discussion: """
             Takes the files `promtool tsdb create-blocks-from openmetrics` takes: OpenMetrics \
             text ending in # EOF, every sample with a timestamp (gzip-compressed files are \
             read too). Samples are committed in batches; a sample older than its series' newest \
-            is rejected and counted, as is a sample without a timestamp. At the end the data \
-            is sealed and compacted, and a summary is printed. On a terminal, progress is shown.
+            is rejected and counted, as is a sample without a timestamp. A summary is printed; \
+            on a terminal, progress is shown.
+
+            --data-dir writes the directory itself, under the same exclusive lock as serve: it \
+            is refused while a server (or anything else) uses the directory. At the end the data \
+            is sealed and compacted. --url sends the batches to a running server started with \
+            --web.enable-admin-api (POST /api/v1/import/openmetrics), which commits them beside \
+            its scrapes: the way to backfill a live server.
             """
     )
 
     @Argument(help: ArgumentHelp("The OpenMetrics file (or - for standard input).", valueName: "FILE"))
     var file: String
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The data directory.", valueName: "DIR"))
-    var dataDir = "./data"
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The data directory to write (default ./data); refused while in use.", valueName: "DIR"))
+    var dataDir: String?
 
-    @Option(name: .customLong("batch-size"), help: "Samples per committed batch.")
+    @Option(
+        name: .customLong("url"),
+        help: ArgumentHelp("Import through the server at this URL (e.g. http://127.0.0.1:9090) instead of a data directory.", valueName: "URL"))
+    var url: String?
+
+    @Option(name: .customLong("batch-size"), help: "Samples per committed batch (per request with --url).")
     var batchSize = 10_000
+
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("With --url, how long one request may take, in seconds.", valueName: "SECONDS"))
+    var timeout = 60
 
     @Flag(name: .customLong("report-commits"), help: "Print `committed N` on standard output after every durable batch.")
     var reportCommits = false
@@ -51,39 +63,36 @@ struct ImportOpenMetricsCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if url != nil && dataDir != nil { throw ValidationError("--url and --data-dir exclude each other: import through a server or into a directory") }
+        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ValidationError("--url: expected http://HOST:PORT or https://HOST:PORT, got \"\(url)\"")
+        }
     }
 
     func run() async throws {
         var body = try (file == "-" ? InputFile.readStandardInput() : InputFile.read(path: file))
         if Gzip.isGzip(body) { body = try Gzip.decompress(body) }
-        let logger = Logger(label: "tollgate.import")
-        let tsdb = try await TSDB.open(directory: dataDir, logger: logger)
+        if let url {
+            try await importThroughServer(body, url: url)
+        } else {
+            try await importIntoDirectory(body, dataDir ?? "./data")
+        }
+    }
+
+    /// Writes the directory, holding its lock.
+    private func importIntoDirectory(_ body: [UInt8], _ directory: String) async throws {
+        let store = try await LockedStore.writing(directory, command: "tollgate import")
+        defer { store.close() }
+        let tsdb = store.tsdb
         let progress = Progress(total: body.count)
-        var parser = ExpositionParser(bytes: body, format: .openMetrics)
+        var reader = BackfillReader(text: body)
         var appender = tsdb.appender()
         var total = CommitResult()
-        var missingTimestamp = 0
-        var cache: [ArraySlice<UInt8>: Labels] = [:]
         do {
-            while let entry = try parser.next() {
-                guard entry == .sample else { continue }
-                guard let timestamp = parser.timestamp else {
-                    missingTimestamp += 1
-                    continue
-                }
-                let key = parser.seriesBytes
-                let labels: Labels
-                if let known = cache[key] {
-                    labels = known
-                } else {
-                    labels = try parser.labels()
-                    cache[key] = labels
-                }
-                appender.append(labels, t: timestamp, v: parser.value)
-                if appender.count >= batchSize {
-                    total = total + (try await appender.commit())
-                    report(total, progress, parser)
-                }
+            while try reader.read(upTo: batchSize - appender.count, { appender.append($0, t: $1, v: $2) }) {
+                total = total + (try await appender.commit())
+                report(total, progress, reader.progress)
             }
         } catch {
             guard let parseError = error as? ExpositionError else { throw error }
@@ -94,7 +103,7 @@ struct ImportOpenMetricsCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         total = total + (try await appender.commit())
-        report(total, progress, parser)
+        report(total, progress, reader.progress)
         progress.finish()
         try await tsdb.flush()
         if !noCompact {
@@ -102,16 +111,7 @@ struct ImportOpenMetricsCommand: AsyncParsableCommand {
             try await tsdb.vacuum()
         }
         let stats = try await tsdb.stats()
-        var summary = """
-            imported \(file) into \(tsdb.path)
-              series created:     \(total.newSeries)
-              samples stored:     \(total.appended)
-              rejected:           \(total.rejected + missingTimestamp)
-                out of order:     \(total.outOfOrder)
-                duplicate:        \(total.duplicate)
-                no timestamp:     \(missingTimestamp)
-
-            """
+        var summary = Self.summary(file: file, into: tsdb.path, total, missingTimestamp: reader.missingTimestamp)
         if stats.samples > 0 {
             summary += "  store now: \(stats.series) series, \(stats.samples) samples, \(stats.dataBytes) data bytes "
                 + "(\(format(Double(stats.dataBytes) / Double(stats.samples))) B/sample), \(stats.fileBytes) bytes on disk\n"
@@ -119,9 +119,41 @@ struct ImportOpenMetricsCommand: AsyncParsableCommand {
         StandardStream.output(Array(summary.utf8))
     }
 
-    private func report(_ total: CommitResult, _ progress: Progress, _ parser: ExpositionParser) {
+    /// Sends the file to a running server in batches.
+    private func importThroughServer(_ body: [UInt8], url: String) async throws {
+        let progress = Progress(total: body.count)
+        let remote = RemoteImport(baseURL: url, batchSize: batchSize, timeoutMilliseconds: timeout * 1000)
+        let totals: RemoteImport.Totals
+        do {
+            totals = try await remote.run(body) { totals, fraction in
+                report(totals.commit, progress, fraction)
+            }
+        } catch {
+            progress.finish()
+            StandardStream.error("\(file): \(error)\n")
+            throw ExitCode(1)
+        }
+        progress.finish()
+        let summary = Self.summary(file: file, into: url, totals.commit, missingTimestamp: totals.noTimestamp)
+        StandardStream.output(Array(summary.utf8))
+    }
+
+    static func summary(file: String, into target: String, _ total: CommitResult, missingTimestamp: Int) -> String {
+        """
+        imported \(file) into \(target)
+          series created:     \(total.newSeries)
+          samples stored:     \(total.appended)
+          rejected:           \(total.rejected + missingTimestamp)
+            out of order:     \(total.outOfOrder)
+            duplicate:        \(total.duplicate)
+            no timestamp:     \(missingTimestamp)
+
+        """
+    }
+
+    private func report(_ total: CommitResult, _ progress: Progress, _ fraction: Double) {
         if reportCommits { StandardStream.output(Array("committed \(total.appended + total.rejected)\n".utf8)) }
-        progress.update(samples: total.appended, fraction: parser.progress)
+        progress.update(samples: total.appended, fraction: fraction)
     }
 }
 

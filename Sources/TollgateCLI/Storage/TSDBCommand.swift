@@ -1,7 +1,6 @@
 // Tollgate — `tollgate tsdb dump` and `tollgate tsdb stats`.
 
 import ArgumentParser
-import Logging
 import Model
 import Storage
 import TSDB
@@ -26,7 +25,9 @@ struct DumpCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The data directory.", valueName: "DIR"))
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp("The data directory; read under a shared lock, never created or changed (refused while serve or import holds it).", valueName: "DIR"))
     var dataDir = "./data"
 
     @Option(name: .customLong("match"), help: ArgumentHelp("A series selector; repeat to select the union.", valueName: "SELECTOR"))
@@ -45,7 +46,9 @@ struct DumpCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("--match: \(error)")
         }
-        let tsdb = try await TSDB.open(directory: dataDir, logger: Logger(label: "tollgate.tsdb"))
+        let store = try await LockedStore.reading(dataDir)
+        defer { store.close() }
+        let tsdb = store.tsdb
         var seen = Set<Labels>()
         var all: [SeriesSamples] = []
         for matchers in selectors {
@@ -83,11 +86,15 @@ struct DumpCommand: AsyncParsableCommand {
 struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Print series, samples, chunks and bytes on disk.")
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("The data directory.", valueName: "DIR"))
+    @Option(
+        name: .customLong("data-dir"),
+        help: ArgumentHelp("The data directory; read under a shared lock, never created or changed (refused while serve or import holds it).", valueName: "DIR"))
     var dataDir = "./data"
 
     func run() async throws {
-        let tsdb = try await TSDB.open(directory: dataDir, logger: Logger(label: "tollgate.tsdb"))
+        let store = try await LockedStore.reading(dataDir)
+        defer { store.close() }
+        let tsdb = store.tsdb
         let s = try await tsdb.stats()
         let perSample = s.samples > 0 ? format(Double(s.dataBytes) / Double(s.samples)) : "-"
         let perSampleAll = s.samples > 0 ? format(Double(s.dataBytes + s.indexBytes) / Double(s.samples)) : "-"

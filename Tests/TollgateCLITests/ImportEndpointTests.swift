@@ -1,0 +1,67 @@
+// Tollgate — `POST /api/v1/import/openmetrics` on a real server: off by default, limited, all or nothing.
+
+import Foundation
+import Gzip
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+final class ImportEndpointTests: Sendable {
+    /// This test's temporary directories, removed when it ends.
+    let scratch = TemporaryDirectories()
+
+    func post(_ server: RunningServer, _ body: String, gzip: Bool = false) async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/api/v1/import/openmetrics")!)  // Safe to force unwrap: a fixed, valid URL.
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        if gzip {
+            request.httpBody = Data(try Gzip.compress(Array(body.utf8)))
+            request.setValue("gzip", forHTTPHeaderField: "Content-Encoding")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func theEndpointIsOffWithoutTheAdminAPI() async throws {
+        let root = try scratch.make("cli")
+        let server = try RunningServer(dataDir: root.appendingPathComponent("data"))
+        let (status, body) = try await post(server, "a 1 1\n# EOF\n")
+        #expect(status == 503)
+        #expect(body == #"{"status":"error","errorType":"unavailable","error":"admin APIs disabled"}"#)
+        #expect(server.stop() == 0)
+    }
+
+    @Test func bodiesAreLimitedCountedAndCommittedWholeOrNotAtAll() async throws {
+        let root = try scratch.make("cli")
+        let server = try RunningServer(dataDir: root.appendingPathComponent("data"), extra: ["--web.enable-admin-api", "--web.max-import-size", "1KB"])
+
+        let (status, body) = try await post(server, "# TYPE a gauge\na 1 1\na 2 2\nb 5\n# EOF\n")
+        #expect(status == 200)
+        #expect(body == #"{"status":"success","data":{"seriesCreated":1,"samplesStored":2,"outOfOrder":0,"duplicate":0,"noTimestamp":1}}"#)
+        let (_, again) = try await post(server, "a 1 1\na 3 2\n# EOF\n")
+        #expect(again.contains(#""samplesStored":0,"outOfOrder":1,"duplicate":1"#), "\(again)")
+
+        // A malformed body stores none of its samples, not even those before the error.
+        let (badStatus, bad) = try await post(server, "c 1 10\nc{ 2 11\n# EOF\n")
+        #expect(badStatus == 400)
+        #expect(bad.contains("nothing from this request was stored"), "\(bad)")
+        let (_, c, _) = try await server.get("/api/v1/query?query=c&time=10")
+        #expect(c.contains("\"result\":[]"), "\(c)")
+
+        let (tooLarge, refusal) = try await post(server, String(repeating: "a 1 1\n", count: 400))
+        #expect(tooLarge == 413)
+        #expect(refusal.contains("--web.max-import-size"), "\(refusal)")
+        // Compressed, the body is small; inflated, it is over the limit: refused without inflating it all.
+        let (inflated, _) = try await post(server, String(repeating: "a 1 1\n", count: 400), gzip: true)
+        #expect(inflated == 413)
+        let (zipped, zippedAnswer) = try await post(server, "# TYPE d gauge\nd 1 1\n# EOF\n", gzip: true)
+        #expect(zipped == 200)
+        #expect(zippedAnswer.contains(#""samplesStored":1"#), "\(zippedAnswer)")
+        let (_, metrics, _) = try await server.get("/metrics")
+        #expect(metrics.contains(#"tollgate_http_api_rejected_requests_total{reason="max_import_bytes"} 2"#), "\(metrics)")
+        #expect(server.stop() == 0)
+    }
+}
