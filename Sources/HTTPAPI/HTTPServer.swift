@@ -50,6 +50,19 @@ public struct HTTPServer: Service {
             logger: logger
         )
         defer { readiness.set(false) }
-        try await app.run()
+        do {
+            try await app.run()
+        } catch {
+            // A bind failure names the address, in the user's words.
+            guard !readiness.isReady else { throw error }
+            let reason = "\(error)".contains("Address already in use") ? "the address is already in use (another server on this port?)" : "\(error)"
+            throw HTTPServerError(description: "cannot listen on \(host):\(port): \(reason)")
+        }
     }
+}
+
+/// Why the HTTP server could not start.
+public struct HTTPServerError: Error, CustomStringConvertible {
+    /// The address and the reason.
+    public let description: String
 }

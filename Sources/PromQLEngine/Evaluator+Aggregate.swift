@@ -180,7 +180,7 @@ extension Evaluator {
 
     private func countValues(_ a: AggregateExpr, _ grouping: Set<String>, _ window: EvalWindow) throws(QueryError) -> [Series] {
         let label = a.param?.stringValue ?? ""
-        guard LabelNames.isValid(label) else { throw QueryError(.execution, "invalid label name \(goQuote(label))") }
+        guard LabelNames.isValid(label), a.param?.isValidLabelName ?? false else { throw QueryError(.execution, "invalid label name \(goQuote(label))") }
         var grouping = grouping
         if !a.without { grouping.insert(label) }
         let input = try eval(a.expr, window)

@@ -15,6 +15,13 @@ extension Expr {
         if case .string(let s) = unwrapped { return s.value }
         return ""
     }
+
+    /// Whether a string literal argument is a valid label name: non-empty and valid UTF-8
+    /// (Prometheus 3.x allows any UTF-8 name; `"\xff"` is refused).
+    var isValidLabelName: Bool {
+        if case .string(let s) = unwrapped { return !s.value.isEmpty && s.isValidUTF8 }
+        return false
+    }
 }
 
 extension Evaluator {

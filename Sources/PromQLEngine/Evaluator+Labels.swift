@@ -14,7 +14,7 @@ extension Evaluator {
         } catch {
             throw QueryError(.execution, "invalid regular expression in label_replace(): \(pattern)")
         }
-        guard LabelNames.isValid(destination) else {
+        guard call.args[1].isValidLabelName else {
             throw QueryError(.execution, "invalid destination label name in label_replace(): \(destination)")
         }
         var list = try eval(call.args[0], window).seriesList
@@ -29,10 +29,10 @@ extension Evaluator {
     func labelJoin(_ call: Call, _ window: EvalWindow) throws(QueryError) -> [Series] {
         let destination = call.args[1].stringValue, separator = call.args[2].stringValue
         let sources = call.args.dropFirst(3).map(\.stringValue)
-        for source in sources where !LabelNames.isValid(source) {
+        for (source, argument) in zip(sources, call.args.dropFirst(3)) where !argument.isValidLabelName {
             throw QueryError(.execution, "invalid source label name in label_join(): \(source)")
         }
-        guard LabelNames.isValid(destination) else {
+        guard call.args[1].isValidLabelName else {
             throw QueryError(.execution, "invalid destination label name in label_join(): \(destination)")
         }
         var list = try eval(call.args[0], window).seriesList

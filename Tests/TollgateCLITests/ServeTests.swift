@@ -196,4 +196,15 @@ final class ServeTests: Sendable {
         #expect(line.contains("--web.enable-remote-write-receiver") && line.contains("--rules.alert.resend-delay"))
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent"))
     }
+
+    /// A port in use is reported with the address, in one line.
+    @Test func aPortInUseNamesTheAddress() throws {
+        let first = try RunningServer(dataDir: try scratch.make("cli").appendingPathComponent("data"))
+        let second = try Binary.run([
+            "serve", "--web.listen-address", "127.0.0.1:\(first.port)", "--storage.tsdb.path", try scratch.make("cli").appendingPathComponent("d").path,
+        ])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(first.port): the address is already in use"), "\(second.stderr)")
+        #expect(first.stop() == 0)
+    }
 }

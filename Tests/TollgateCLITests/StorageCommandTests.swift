@@ -89,5 +89,6 @@ final class StorageCommandTests: Sendable {
         let result = try Binary.run(["tsdb", "dump", "--data-dir", dir, "--match", "{a=~\"(\"}"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--match"))
+        #expect(!result.stderr.lowercased().contains("usage"), "one line, not the program's usage: \(result.stderr)")
     }
 }

@@ -60,9 +60,13 @@ public struct NumberLiteral: Sendable, Equatable {
 public struct StringLiteral: Sendable, Equatable {
     public var value: String
     public var position: PositionRange
-    public init(_ value: String, position: PositionRange = .none) {
+    /// Whether the literal's bytes, escapes decoded, were valid UTF-8 (`"\xff"` is not, and
+    /// `value` then holds U+FFFD in place of the bad bytes). Label names must be.
+    public var isValidUTF8: Bool
+    public init(_ value: String, position: PositionRange = .none, isValidUTF8: Bool = true) {
         self.value = value
         self.position = position
+        self.isValidUTF8 = isValidUTF8
     }
     public static func == (a: Self, b: Self) -> Bool { a.value == b.value }
 }

@@ -20,7 +20,7 @@ extension Lexer {
                 return false
             }
         }
-        emit(.string, from: start, text: String(decoding: bytes, as: UTF8.self))
+        emit(.string, from: start, text: String(decoding: bytes, as: UTF8.self), isValidUTF8: String(validating: bytes, as: UTF8.self) != nil)
         return true
     }
 

@@ -23,9 +23,9 @@ struct Lexer {
         pos + offset < input.count ? input[pos + offset] : nil
     }
 
-    mutating func emit(_ kind: Token.Kind, from start: Int, text: String? = nil) {
+    mutating func emit(_ kind: Token.Kind, from start: Int, text: String? = nil, isValidUTF8: Bool = true) {
         let raw = String(decoding: input[start..<pos], as: UTF8.self)
-        tokens.append(Token(kind: kind, text: text ?? raw, start: start, end: pos, raw: raw))
+        tokens.append(Token(kind: kind, text: text ?? raw, start: start, end: pos, raw: raw, isValidUTF8: isValidUTF8))
     }
 
     mutating func fail(_ message: String, at start: Int) {

@@ -32,6 +32,9 @@ struct Token: Sendable {
     var end: Int
     /// The source text as written (with quotes, for strings).
     var raw: String = ""
+    /// For a string: whether its bytes, escapes decoded, are valid UTF-8 (`"\xff"` is not;
+    /// `text` then holds U+FFFD in place of the bad bytes).
+    var isValidUTF8 = true
 
     var range: PositionRange { PositionRange(start, end) }
 

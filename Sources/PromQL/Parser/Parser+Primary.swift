@@ -16,7 +16,7 @@ extension Parser {
             return .number(NumberLiteral(Double(ms) / 1000, position: token.range, isDuration: true))
         case .string:
             advance()
-            return .string(StringLiteral(token.text, position: token.range))
+            return .string(StringLiteral(token.text, position: token.range, isValidUTF8: token.isValidUTF8))
         case .leftParen:
             advance()
             let inner = try parseExpr(0)

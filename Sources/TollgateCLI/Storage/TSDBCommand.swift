@@ -44,7 +44,7 @@ struct DumpCommand: AsyncParsableCommand {
         do {
             selectors = try (match.isEmpty ? ["{__name__=~\".+\"}"] : match).map { try SeriesSelector.parse($0) }
         } catch {
-            throw ValidationError("--match: \(error)")
+            throw CommandFailure("--match: \(error)")
         }
         let store = try await LockedStore.reading(dataDir)
         defer { store.close() }
