@@ -15,9 +15,10 @@
 #          create every series) are left out of the per-sample figure. The CPU of the whole
 #          process life is shown too.
 #        - samples ingested in the same window, from the server's own /metrics:
-#          prometheus_tsdb_head_samples_appended_total (summed over its label sets) or
-#          tollgate_tsdb_head_samples_appended_total.
-#        - active series at the end: prometheus_tsdb_head_series / tollgate_tsdb_head_series.
+#          prometheus_tsdb_head_samples_appended_total (summed over its label sets; both
+#          servers expose it, older Tollgates as tollgate_tsdb_head_samples_appended_total).
+#        - active series at the end: prometheus_tsdb_head_series (older Tollgates:
+#          tollgate_tsdb_head_series).
 #        - peak RSS: VmHWM from /proc/PID/status, read just before stopping the server (whole
 #          run, warm-up included; it grows with DURATION as head chunks fill).
 #        - scrapes each server made: fake_targets' /stats metrics_requests before and after.
@@ -220,8 +221,8 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
     mkdir -p "$data"
     case "$name" in
         tollgate)
-            samples_metric=tollgate_tsdb_head_samples_appended_total
-            series_metric=tollgate_tsdb_head_series
+            samples_metric='prometheus_tsdb_head_samples_appended_total|tollgate_tsdb_head_samples_appended_total'
+            series_metric='prometheus_tsdb_head_series|tollgate_tsdb_head_series'
             cmd=("$TOLLGATE" serve --config "$CONFIG" --data-dir "$data"
                  --web.listen-address "127.0.0.1:$port" --log.level warning) ;;
         prometheus)

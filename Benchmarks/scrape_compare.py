@@ -7,7 +7,8 @@ Subcommands:
   wait-ready URL PID SECS    poll URL until HTTP 200; exit 1 on timeout,
                              2 if process PID died first
   metrics URL NAME...        one value per NAME, summed over all label sets;
-                             "n/a" if the fetch fails or the metric is absent
+                             "n/a" if the fetch fails or the metric is absent;
+                             NAME may be "a|b": the first of them present
   stats URL FILE             save fake_targets' /stats JSON to FILE
   scrapes BEFORE AFTER       "TOTAL TARGETS_SCRAPED TARGETS" between two /stats files
   report FILE...             print the comparison table from result files
@@ -113,6 +114,7 @@ def parse_line(line):
 
 
 def metrics(url, names):
+    wanted = {n for name in names for n in name.split("|")}
     sums = {}
     try:
         status, body = fetch(url)
@@ -120,17 +122,17 @@ def metrics(url, names):
             for line in body.decode("utf-8", "replace").splitlines():
                 if line.startswith("# TYPE "):  # a declared family with no samples sums to 0
                     f = line.split()
-                    if len(f) >= 3 and f[2] in names:
+                    if len(f) >= 3 and f[2] in wanted:
                         sums.setdefault(f[2], 0.0)
                     continue
                 p = parse_line(line)
-                if p and p[0] in names:
+                if p and p[0] in wanted:
                     sums[p[0]] = sums.get(p[0], 0.0) + p[1]
     except Exception:
         pass
     out = []
-    for n in names:
-        v = sums.get(n)
+    for name in names:
+        v = next((sums[n] for n in name.split("|") if n in sums), None)
         out.append("n/a" if v is None or math.isnan(v) else "%.0f" % v)
     print(" ".join(out))
     return 0

@@ -19,7 +19,7 @@ public enum APIRouter {
     /// - Returns: a router for a Hummingbird `Application`.
     public static func build(_ registrars: [any RouteRegistrar], prefix: String = "") -> Router<BasicRequestContext> {
         let router = Router()
-        router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(RequestMetricsMiddleware())
         if prefix.isEmpty {
             for registrar in registrars { registrar.addRoutes(to: router) }
         } else {

@@ -55,20 +55,32 @@ public struct Engine: Sendable {
 
     private func run(_ query: String, _ parsed: Expr, _ window: EvalWindow, isRange: Bool, timeout: Duration?) async throws(QueryError) -> QueryResult {
         let expr = try Preprocessor(start: window.start, end: window.end, step: isRange ? window.interval : 0).resolve(parsed)
+        var timings = QueryTimings()
+        var mark = ContinuousClock.now
+        func lap() -> Duration {
+            let now = ContinuousClock.now
+            defer { mark = now }
+            return now - mark
+        }
         await gate.enter()
         defer { Task { await gate.leave() } }
+        timings.queue = lap()
         if Task.isCancelled { throw QueryError(.canceled, "query was canceled before evaluation") }
         let deadline = ContinuousClock.now + min(options.timeout, timeout ?? options.timeout)
         let data = try await SelectorData.fetch(expr, start: window.start, end: window.end, options: options, from: queryable)
+        timings.prepare = lap()
         let evaluator = Evaluator(
             options: options, data: data, deadline: deadline, query: (window.start, window.end, isRange ? window.interval : 0))
         let value = try evaluator.eval(expr, window)
+        timings.innerEval = lap()
         var annotations = Annotations()
         if isRange {
             for position in Self.sortCalls(expr) { evaluator.annotate(.sortInRangeQuery(position)) }
         }
         for a in evaluator.annotations { annotations.add(a, query: query) }
-        return QueryResult(value: try result(value, expr, window, evaluator, isRange: isRange), annotations: annotations)
+        let final = try result(value, expr, window, evaluator, isRange: isRange)
+        timings.resultSort = lap()
+        return QueryResult(value: final, annotations: annotations, timings: timings)
     }
 
     /// Where `sort`-family calls are: they do nothing in a range query, which is sorted anyway.

@@ -77,8 +77,28 @@ public struct Annotations: Sendable, Equatable {
 
 /// What a query returned, with its annotations.
 public struct QueryResult: Sendable {
+    /// The result.
     public var value: QueryValue
+    /// Warnings and infos.
     public var annotations: Annotations
+    /// Where the time went.
+    public var timings = QueryTimings()
+}
+
+/// How long each stage of a query took, as Prometheus's `prometheus_engine_query_duration_seconds`
+/// slices it.
+public struct QueryTimings: Sendable, Equatable {
+    /// Waiting for a slot under the concurrency limit (`queue_time`).
+    public var queue: Duration = .zero
+    /// Reading the selected series from storage (`prepare_time`).
+    public var prepare: Duration = .zero
+    /// Evaluating the expression (`inner_eval`).
+    public var innerEval: Duration = .zero
+    /// Cleaning up and ordering the result (`result_sort`).
+    public var resultSort: Duration = .zero
+
+    /// No time spent.
+    public init() {}
 }
 
 /// Why a query failed, in Prometheus's error classes (which pick the HTTP status).

@@ -3,6 +3,7 @@
 import CurlHTTP
 import Exposition
 public import Foundation
+import CoreMetrics
 import Logging
 import Model
 import Synchronization
@@ -79,6 +80,8 @@ final class ScrapeLoop: Sendable {
         var settings = shared.withLock { $0.settings }
         var scraper = Scraper(target: target, client: client, clock: clock)
         var next = firstScrape(after: clock.now())
+        let intervalLength = ScrapeMetrics.intervalLength(PromDuration(milliseconds: target.interval).description)
+        var lastStart: Int64?
         while !Task.isCancelled {
             let wait = next - clock.now()
             if wait > 0 {
@@ -87,6 +90,9 @@ final class ScrapeLoop: Sendable {
             let (current, forced) = shared.withLock { ($0.settings, $0.forcedError) }
             if !current.keepsSeriesCache(settings) { cache.reset() }
             settings = current
+            let start = clock.now()
+            if let lastStart, start > lastStart { intervalLength.recordMilliseconds(start - lastStart) }
+            lastStart = start
             let outcome = await scraper.scrape(settings: settings, forced: forced, cache: &cache, storage: storage, logger: logger)
             if Task.isCancelled && outcome.cancelled { break }
             let previous = shared.withLock {

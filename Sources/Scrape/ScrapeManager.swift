@@ -2,6 +2,7 @@
 
 import CurlHTTP
 import Exposition
+import CoreMetrics
 public import Logging
 public import Model
 public import ServiceLifecycle
@@ -52,6 +53,7 @@ public actor ScrapeManager: Service {
         self.logger = logger
         self.options = options
         self.clock = clock
+        ScrapeMetrics.register()
         client = try HTTPClient()
         (work, newWork) = AsyncStream.makeStream()
     }
@@ -66,9 +68,11 @@ public actor ScrapeManager: Service {
         for name in jobOrder where !names.contains(name) {
             if let discovery = discoveries.removeValue(forKey: name) { stoppingDiscoveries.append(discovery) }
             if var pool = pools.removeValue(forKey: name) { stopping += pool.removeAll() }
+            ScrapeMetrics.pool(name, active: 0, discovered: 0)
         }
         for job in config.scrapeConfigs {
             let settings = ScrapeSettings(config: job, userAgent: options.userAgent)
+            if pools[job.jobName] == nil { ScrapeMetrics.poolsCreated.increment() }
             var pool = pools[job.jobName] ?? ScrapePool(settings: settings, clock: clock)
             let discoveryChanged = pool.settings.config.fileSDConfigs != job.fileSDConfigs
             pool.settings = settings
@@ -83,6 +87,7 @@ public actor ScrapeManager: Service {
                 }
             }
             stopping += start(pool.sync(logger: logger))
+            pool.recordTargetCounts()
             pools[job.jobName] = pool
         }
         jobOrder = config.scrapeConfigs.map(\.jobName)
@@ -120,6 +125,7 @@ public actor ScrapeManager: Service {
         guard var pool = pools[job] else { return }
         pool.groups["file_sd"] = fileGroups
         let stopping = start(pool.sync(logger: logger))
+        pool.recordTargetCounts()
         pools[job] = pool
         logger.info("file_sd targets changed", metadata: ["job": "\(job)", "targets": "\(pool.loops.count)"])
         await Self.stop(stopping, .removed)

@@ -71,6 +71,11 @@ struct ScrapePool {
         return (created, removed)
     }
 
+    /// Records the job's active and discovered target counts in ``ScrapeMetrics``.
+    func recordTargetCounts() {
+        ScrapeMetrics.pool(name, active: loops.count, discovered: loops.count + dropped.count)
+    }
+
     /// Every loop, for shutdown.
     mutating func removeAll() -> [ScrapeLoop] {
         defer {

@@ -7,6 +7,7 @@ import Logging
 import CoreMetrics
 import Model
 import Storage
+import TollgateConfig
 
 /// Performs single scrapes of one target and appends the synthetic series.
 struct Scraper {
@@ -87,6 +88,7 @@ struct Scraper {
             let result = try await appender.commit()
             cache.resolveReferences(storage)
             resolveReportReferences(storage)
+            ScrapeMetrics.count(result)
             if result.rejected > 0 {
                 logger.debug(
                     "samples rejected", metadata: ["target": "\(target.url)", "out_of_order": "\(result.outOfOrder)", "duplicate": "\(result.duplicate)"])
@@ -95,7 +97,7 @@ struct Scraper {
             logger.error("cannot store scrape", metadata: ["target": "\(target.url)", "error": "\(error)"])
             failure = failure ?? ScrapeError("storage: \(error)")
         }
-        if let failure { ScrapeMetrics.count(failure) }
+        if let failure { ScrapeMetrics.count(failure, job: settings.config.jobName) }
         return Outcome(
             health: TargetHealth(
                 health: failure == nil ? "up" : "down", lastError: failure?.description ?? "", lastScrape: wallStart,
@@ -153,26 +155,3 @@ enum HTTPStatusText {
     }
 }
 
-/// Counters of failed scrapes by the limit that failed them (Prometheus's
-/// `prometheus_target_scrapes_exceeded_*_total`), and of all failures.
-enum ScrapeMetrics {
-    static let failed = Counter(label: "tollgate_target_scrapes_failed_total")
-    static let sampleLimit = Counter(label: "tollgate_target_scrapes_exceeded_sample_limit_total")
-    static let bodySizeLimit = Counter(label: "tollgate_target_scrapes_exceeded_body_size_limit_total")
-    static let labelLimits = Counter(label: "tollgate_target_scrapes_exceeded_label_limits_total")
-    static let targetLimit = Counter(label: "tollgate_target_scrapes_exceeded_target_limit_total")
-
-    static func count(_ failure: ScrapeError) {
-        failed.increment()
-        let message = failure.description
-        if message == "sample limit exceeded" {
-            sampleLimit.increment()
-        } else if message == "body size limit exceeded" {
-            bodySizeLimit.increment()
-        } else if message.hasPrefix("label_limit") || message.hasPrefix("label_name_length_limit") || message.hasPrefix("label_value_length_limit") {
-            labelLimits.increment()
-        } else if message.hasPrefix("target_limit") {
-            targetLimit.increment()
-        }
-    }
-}

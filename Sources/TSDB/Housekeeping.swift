@@ -1,5 +1,6 @@
 // Tollgate — TSDB: the background service that compacts and enforces retention.
 
+import CoreMetrics
 public import Logging
 public import Model
 public import ServiceLifecycle
@@ -45,6 +46,8 @@ public struct Housekeeping: Service {
     }
 
     public func run() async throws {
+        HousekeepingMetrics.register(retentionSize: settings.retentionSize)
+        await recordStats()
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
@@ -66,21 +69,45 @@ public struct Housekeeping: Service {
     /// One round: compaction, then time retention, then size retention.
     public func runOnce() async {
         let current = clock.now()
+        let started = ContinuousClock.now
         do {
             let compacted = try await tsdb.compact(before: current - tsdb.options.blockRange)
             if compacted.blocks > 0 {
+                HousekeepingMetrics.compactions.increment()
+                HousekeepingMetrics.recordCompaction(ContinuousClock.now - started)
                 logger.info("compacted", metadata: ["blocks": "\(compacted.blocks)", "merged_rows": "\(compacted.mergedRows)"])
             }
+        } catch {
+            HousekeepingMetrics.compactionsFailed.increment()
+            logger.error("compaction failed", metadata: ["error": "\(error)"])
+        }
+        do {
             if settings.retentionTime > 0 {
                 let deleted = try await tsdb.deleteBefore(current - settings.retentionTime)
-                if deleted > 0 { logger.info("time retention deleted old data", metadata: ["rows": "\(deleted)"]) }
+                if deleted > 0 {
+                    HousekeepingMetrics.timeRetentions.increment()
+                    logger.info("time retention deleted old data", metadata: ["rows": "\(deleted)"])
+                }
             }
             if settings.retentionSize > 0 {
                 let deleted = try await tsdb.shrink(toBytes: Int(clamping: settings.retentionSize))
-                if deleted > 0 { logger.info("size retention deleted old data", metadata: ["rows": "\(deleted)"]) }
+                if deleted > 0 {
+                    HousekeepingMetrics.sizeRetentions.increment()
+                    logger.info("size retention deleted old data", metadata: ["rows": "\(deleted)"])
+                }
             }
         } catch {
-            logger.error("housekeeping failed", metadata: ["error": "\(error)"])
+            logger.error("retention failed", metadata: ["error": "\(error)"])
+        }
+        await recordStats()
+    }
+
+    /// Records the store's size and time range in ``HousekeepingMetrics``.
+    private func recordStats() async {
+        do {
+            HousekeepingMetrics.record(try await tsdb.stats())
+        } catch {
+            logger.warning("cannot read storage statistics", metadata: ["error": "\(error)"])
         }
     }
 }

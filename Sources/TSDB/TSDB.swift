@@ -125,6 +125,9 @@ public final class TSDB: Sendable {
             let tsdb = TSDB(pool: pool, path: path, logger: logger, options: options)
             try tsdb.recover()
             StorageMetrics.series.record(tsdb.state.withLock { $0.ids.count })
+            StorageMetrics.appended.increment(by: 0)
+            StorageMetrics.outOfOrder.increment(by: 0)
+            StorageMetrics.rejected.increment(by: 0)
             return tsdb
         }
     }
@@ -141,6 +144,7 @@ public final class TSDB: Sendable {
         }
         StorageMetrics.appended.increment(by: result.appended)
         StorageMetrics.rejected.increment(by: result.rejected)
+        if result.outOfOrder > 0 { StorageMetrics.outOfOrder.increment(by: result.outOfOrder) }
         if result.newSeries > 0 { StorageMetrics.series.record(state.withLock { $0.ids.count }) }
         return result
     }
@@ -200,10 +204,12 @@ public struct TSDBError: Error, Sendable, CustomStringConvertible {
 
 /// The store's own metrics, named as Prometheus names its head's.
 enum StorageMetrics {
-    /// Samples stored by commits.
-    static let appended = Counter(label: "tollgate_tsdb_head_samples_appended_total")
+    /// Samples stored by commits (Prometheus 2.4x+ labels them by sample type).
+    static let appended = Counter(label: "prometheus_tsdb_head_samples_appended_total", dimensions: [("type", "float")])
+    /// Samples older than their series' newest sample, dropped.
+    static let outOfOrder = Counter(label: "prometheus_tsdb_out_of_order_samples_total", dimensions: [("type", "float")])
     /// Samples dropped as out of order or duplicate.
     static let rejected = Counter(label: "tollgate_tsdb_samples_rejected_total")
     /// Series in the store.
-    static let series = Gauge(label: "tollgate_tsdb_head_series")
+    static let series = Gauge(label: "prometheus_tsdb_head_series")
 }

@@ -29,10 +29,10 @@ enum Binary {
         var stderr: String
     }
 
-    /// Runs the binary to completion.
-    static func run(_ arguments: [String], stdin: [UInt8]? = nil) throws -> Result {
+    /// Runs the binary (or another program, `executable`) to completion.
+    static func run(_ arguments: [String], stdin: [UInt8]? = nil, executable: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable ?? url
         process.arguments = arguments
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

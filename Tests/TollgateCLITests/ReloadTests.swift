@@ -72,13 +72,13 @@ final class ReloadTests: Sendable {
         #expect(runtime.contains(#""reloadConfigSuccess":false"#), "\(runtime)")
         #expect(lastConfigTime(runtime) == loadedAt, "the running configuration's load time stays")
         let (_, metrics, _) = try await server.get("/metrics")
-        #expect(metrics.contains("tollgate_config_last_reload_successful 0"))
+        #expect(metrics.contains("prometheus_config_last_reload_successful 0"))
         // Nothing listens on the targets' port: each failed scrape is counted (once the
         // first scrape has run, which may take a moment after start).
-        var counted = metrics.contains("tollgate_target_scrapes_failed_total")
+        var counted = metrics.contains("tollgate_target_scrapes_failed_total{scrape_job=")
         for _ in 0..<100 where !counted {
             try await Task.sleep(for: .milliseconds(100))
-            counted = try await server.get("/metrics").1.contains("tollgate_target_scrapes_failed_total")
+            counted = try await server.get("/metrics").1.contains("tollgate_target_scrapes_failed_total{scrape_job=")
         }
         #expect(counted)
 
@@ -87,7 +87,7 @@ final class ReloadTests: Sendable {
         #expect(okStatus == 200)
         #expect(try await pools(server) == ["four"])
         let (_, after, _) = try await server.get("/metrics")
-        #expect(after.contains("tollgate_config_last_reload_successful 1"))
+        #expect(after.contains("prometheus_config_last_reload_successful 1"))
         #expect(server.stop() == 0)
     }
 

@@ -1,5 +1,6 @@
 // Tollgate — HTTPAPI: /api/v1/query and /api/v1/query_range.
 
+import CoreMetrics
 import Model
 import PromQLEngine
 
@@ -70,11 +71,14 @@ extension QueryAPI {
         _ run: @Sendable (Duration?) async throws(QueryError) -> QueryResult
     ) async -> APIResult {
         let outcome: Result<QueryResult, QueryError>
+        EngineMetrics.queries.increment()
         do throws(QueryError) { outcome = .success(try await run(timeout)) } catch { outcome = .failure(error) }
+        EngineMetrics.queries.decrement()
         switch outcome {
         case .failure(let error):
             return Self.result(error, badDataPrefix: badDataPrefix)
         case .success(var result):
+            EngineMetrics.record(result.timings)
             var warnings = result.annotations.warnings
             if limit > 0, Self.truncate(&result.value, to: limit) { warnings.append("results truncated due to limit") }
             var json = JSONWriter()

@@ -65,6 +65,7 @@ public struct QueryAPI: Sendable {
         clock: any MillisecondClock = SystemClock()
     ) {
         self.engine = engine
+        EngineMetrics.register(maxConcurrentQueries: engine.options.maxConcurrentQueries)
         self.queryable = queryable
         self.metadata = metadata
         self.storage = storage

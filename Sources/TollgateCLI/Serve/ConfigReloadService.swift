@@ -12,15 +12,15 @@ import UnixSignals
 /// Re-reads the configuration file and applies it to every part of the server, all or
 /// nothing. A file that fails to load, or that any part refuses, leaves every part on the
 /// running configuration; the outcome is logged and kept in
-/// `tollgate_config_last_reload_successful`.
+/// `prometheus_config_last_reload_successful`.
 actor ConfigReloadService: Service, ConfigReloader {
     private let path: String?
     private let server: Server
     private let status: ConfigStatus
     private let logger: Logger
     private let clock: any MillisecondClock
-    private let successful = Gauge(label: "tollgate_config_last_reload_successful")
-    private let successTime = Gauge(label: "tollgate_config_last_reload_success_timestamp_seconds")
+    private let successful = Gauge(label: "prometheus_config_last_reload_successful")
+    private let successTime = Gauge(label: "prometheus_config_last_reload_success_timestamp_seconds")
 
     init(path: String?, server: Server, status: ConfigStatus, logger: Logger, clock: any MillisecondClock = SystemClock()) {
         self.path = path

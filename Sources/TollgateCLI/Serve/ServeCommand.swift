@@ -136,7 +136,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "tollgate")
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let summaries = SummaryStore()
+        MetricsSystem.bootstrap(SelfMetricsFactory(registry: registry, summaries: summaries))
 
         let address = try ListenAddress(parsing: listenAddress)
         let features = FeatureFlags(enableFeature)
@@ -193,7 +194,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let readiness = ReadinessState()
         let routes: [any RouteRegistrar] = [
-            SelfMetricsRoutes(source: SelfMetrics(registry: registry)), HealthRoutes(readiness: readiness),
+            SelfMetricsRoutes(source: SelfMetrics(registry: registry, summaries: summaries, readiness: readiness)),
+            HealthRoutes(readiness: readiness),
             LifecycleRoutes(reloader: reloader, enabled: enableLifecycle) { kill(getpid(), SIGTERM) },
         ] + server.routes
         let http = HTTPServer(host: address.host, port: address.port, prefix: prefix, routes: routes, readiness: readiness, logger: logger) { port in

@@ -1,0 +1,85 @@
+// Tollgate — HELP texts, histogram buckets and summary quantiles of Tollgate's own families.
+
+/// What each family Tollgate records through swift-metrics is, by name: its HELP text
+/// (Prometheus's own where the family is Prometheus's), its histogram buckets, and
+/// whether it is a summary. Modules below the CLI record with swift-metrics alone;
+/// this table is applied when ``SelfMetricsFactory`` makes their handlers.
+enum SelfMetricsCatalog {
+    /// HELP text by family name.
+    static let help: [String: String] = [
+        // Storage (TSDB).
+        "prometheus_tsdb_head_series": "Total number of series in the head block.",
+        "prometheus_tsdb_head_samples_appended_total": "Total number of appended samples.",
+        "prometheus_tsdb_out_of_order_samples_total": "Total number of out of order samples ingestion failed attempts due to out of order being disabled.",
+        "prometheus_tsdb_compactions_total": "Total number of compactions that were executed for the partition.",
+        "prometheus_tsdb_compactions_failed_total": "Total number of compactions that failed for the partition.",
+        "prometheus_tsdb_compaction_duration_seconds": "Duration of compaction runs",
+        "prometheus_tsdb_storage_blocks_bytes": "The number of bytes that are currently used for local storage by all blocks.",
+        "prometheus_tsdb_size_retentions_total": "The number of times that blocks were deleted because the maximum number of bytes was exceeded.",
+        "prometheus_tsdb_time_retentions_total": "The number of times that blocks were deleted because the maximum time limit was exceeded.",
+        "prometheus_tsdb_retention_limit_bytes": "Max number of bytes to be retained in the tsdb blocks, configured 0 means disabled",
+        "prometheus_tsdb_lowest_timestamp_seconds": "Lowest timestamp value stored in the database.",
+        "prometheus_tsdb_head_max_time_seconds": "Maximum timestamp of the head block.",
+        "tollgate_tsdb_samples_rejected_total": "Samples a commit dropped as out of order or as a duplicate timestamp with a different value.",
+        // Scraping and discovery.
+        "prometheus_target_interval_length_seconds": "Actual intervals between scrapes.",
+        "prometheus_target_scrapes_exceeded_sample_limit_total": "Total number of scrapes that hit the sample limit and were rejected.",
+        "prometheus_target_scrapes_exceeded_body_size_limit_total": "Total number of scrapes that hit the body size limit",
+        "prometheus_target_scrapes_sample_out_of_order_total": "Total number of samples rejected due to not being out of the expected order.",
+        "prometheus_target_scrapes_sample_duplicate_timestamp_total": "Total number of samples rejected due to duplicate timestamps but different values.",
+        "prometheus_target_scrape_pool_exceeded_label_limits_total": "Total number of times scrape pools hit the label limits, during sync or config reload.",
+        "prometheus_target_scrape_pool_targets": "Current number of targets in this scrape pool.",
+        "prometheus_target_scrape_pools_total": "Total number of scrape pool creation attempts.",
+        "prometheus_sd_discovered_targets": "Current number of discovered targets.",
+        "tollgate_target_scrapes_failed_total": "Scrapes that failed (the target's up was 0), by scrape job.",
+        "tollgate_target_scrapes_exceeded_target_limit_total": "Scrapes failed because their job had more targets than its target_limit.",
+        // Queries.
+        "prometheus_engine_query_duration_seconds": "Query timings",
+        "prometheus_engine_queries": "The current number of queries being executed or waiting.",
+        "prometheus_engine_queries_concurrent_max": "The max number of concurrent queries.",
+        "tollgate_http_api_rejected_requests_total": "API requests refused by a query limit, by limit.",
+        // HTTP.
+        "prometheus_http_requests_total": "Counter of HTTP requests.",
+        "prometheus_http_request_duration_seconds": "Histogram of latencies for HTTP requests.",
+        "prometheus_http_response_size_bytes": "Histogram of response size for HTTP requests.",
+        // Configuration.
+        "prometheus_config_last_reload_successful": "Whether the last configuration reload attempt was successful.",
+        "prometheus_config_last_reload_success_timestamp_seconds": "Timestamp of the last successful configuration reload.",
+    ]
+
+    /// Histogram buckets (seconds) of the families recorded with a swift-metrics `Timer`.
+    static let durationBuckets: [String: [Double]] = [
+        "prometheus_http_request_duration_seconds": [0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120],
+        "prometheus_tsdb_compaction_duration_seconds": exponential(start: 1, factor: 2, count: 14),
+    ]
+
+    /// Histogram buckets of the families recorded with an aggregating swift-metrics `Recorder`.
+    static let valueBuckets: [String: [Double]] = [
+        "prometheus_http_response_size_bytes": exponential(start: 100, factor: 10, count: 8)
+    ]
+
+    /// The quantiles of the families that are summaries, as Prometheus declares them.
+    static let summaries: [String: [Double]] = [
+        "prometheus_target_interval_length_seconds": [0.01, 0.05, 0.5, 0.9, 0.99],
+        "prometheus_engine_query_duration_seconds": [0.5, 0.9, 0.99],
+    ]
+
+    /// Go client's `DefBuckets`, for any other histogram.
+    static let defaultBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    /// The HELP text of `name`; a family missing from the table still gets one.
+    static func helpText(_ name: String) -> String {
+        help[name] ?? "Tollgate's \(name)."
+    }
+
+    /// Go client's `ExponentialBuckets`.
+    private static func exponential(start: Double, factor: Double, count: Int) -> [Double] {
+        (0..<count).map { start * pow(factor, Double($0)) }
+    }
+
+    private static func pow(_ base: Double, _ exponent: Double) -> Double {
+        var result = 1.0
+        for _ in 0..<Int(exponent) { result *= base }
+        return result
+    }
+}
