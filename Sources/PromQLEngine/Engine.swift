@@ -69,17 +69,26 @@ public struct Engine: Sendable {
         let deadline = ContinuousClock.now + min(options.timeout, timeout ?? options.timeout)
         let data = try await SelectorData.fetch(expr, start: window.start, end: window.end, options: options, from: queryable)
         timings.prepare = lap()
-        let evaluator = Evaluator(
-            options: options, data: data, deadline: deadline, query: (window.start, window.end, isRange ? window.interval : 0))
-        let value = try evaluator.eval(expr, window)
-        timings.innerEval = lap()
-        var annotations = Annotations()
-        if isRange {
-            for position in Self.sortCalls(expr) { evaluator.annotate(.sortInRangeQuery(position)) }
+        // Evaluation is the CPU-heavy part: it runs on a thread of its own (see EvaluationThread).
+        let options = options, cancellation = CancellationFlag()
+        let (final, raised, evaluated) = try await EvaluationThread.run(cancelling: cancellation) {
+            Result { () throws(QueryError) -> (QueryValue, [Annotation], ContinuousClock.Instant) in
+                let evaluator = Evaluator(
+                    options: options, data: data, deadline: deadline, query: (window.start, window.end, isRange ? window.interval : 0),
+                    cancellation: cancellation)
+                let value = try evaluator.eval(expr, window)
+                let evaluated = ContinuousClock.now
+                if isRange {
+                    for position in Self.sortCalls(expr) { evaluator.annotate(.sortInRangeQuery(position)) }
+                }
+                return (try Self.result(value, expr, window, evaluator, isRange: isRange), evaluator.annotations, evaluated)
+            }
         }
-        for a in evaluator.annotations { annotations.add(a, query: query) }
-        let final = try result(value, expr, window, evaluator, isRange: isRange)
+        timings.innerEval = evaluated - mark
+        mark = evaluated
         timings.resultSort = lap()
+        var annotations = Annotations()
+        for a in raised { annotations.add(a, query: query) }
         return QueryResult(value: final, annotations: annotations, timings: timings)
     }
 
@@ -98,7 +107,7 @@ public struct Engine: Sendable {
         }
     }
 
-    private func result(_ value: EvalValue, _ expr: Expr, _ window: EvalWindow, _ ev: Evaluator, isRange: Bool) throws(QueryError) -> QueryValue {
+    private static func result(_ value: EvalValue, _ expr: Expr, _ window: EvalWindow, _ ev: Evaluator, isRange: Bool) throws(QueryError) -> QueryValue {
         switch value {
         case .string(let s): return .string(t: window.start, s)
         case .scalar(let values):

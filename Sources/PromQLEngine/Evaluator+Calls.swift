@@ -77,7 +77,7 @@ extension Evaluator {
         try checkExtendedModifiers(name, anchored: source.anchored, smoothed: source.smoothed)
         let job = RangeCallJob(
             name: name, function: function, scalarArgs: scalarArgs, argumentPositions: positions, rangePosition: call.args[index].position,
-            delayedNameRemoval: delayedNameRemoval, window: window, source: source, lookback: options.lookbackDelta, interrupt: Interrupt(deadline: deadline),
+            delayedNameRemoval: delayedNameRemoval, window: window, source: source, lookback: options.lookbackDelta, interrupt: interrupt,
             samplesLeft: options.maxSamples - currentSamples)
         let (result, annotations) = try job.runInShares()
         try checkInterruptNow()

@@ -37,7 +37,7 @@ extension Evaluator {
         if s.smoothed && !timestamps { return try evalSmoothedSelector(s, window) }
         let stored = data[s]
         let offset = s.offset?.literalMilliseconds ?? 0, at = s.at?.milliseconds, lookback = options.lookbackDelta
-        let interrupt = Interrupt(deadline: deadline)
+        let interrupt = interrupt
         let result = try Self.inShares(stored.count, minimum: 256) { share throws(QueryError) in
             try Self.selectorSteps(stored[share], window, offset: offset, at: at, lookback: lookback, timestamps: timestamps, interrupt)
         }.flatMap { $0 }

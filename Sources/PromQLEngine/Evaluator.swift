@@ -12,6 +12,9 @@ final class Evaluator {
     let options: EngineOptions
     let data: SelectorData
     let deadline: ContinuousClock.Instant
+    /// Set when the query's task is cancelled (the client went away): evaluation runs on a
+    /// thread of its own, where the task's cancellation is not visible.
+    let cancellation: CancellationFlag
     /// The query's own start, end and step (0 for an instant query), for `start()`, `end()`,
     /// `range()` and `step()`.
     let query: (start: Int64, end: Int64, step: Int64)
@@ -21,12 +24,19 @@ final class Evaluator {
     var currentSamples = 0
     private var checks = 0
 
-    init(options: EngineOptions, data: SelectorData, deadline: ContinuousClock.Instant, query: (start: Int64, end: Int64, step: Int64)) {
+    init(
+        options: EngineOptions, data: SelectorData, deadline: ContinuousClock.Instant, query: (start: Int64, end: Int64, step: Int64),
+        cancellation: CancellationFlag = CancellationFlag()
+    ) {
         self.options = options
         self.query = query
         self.data = data
         self.deadline = deadline
+        self.cancellation = cancellation
     }
+
+    /// The deadline and cancellation, for work in shares.
+    var interrupt: Interrupt { Interrupt(deadline: deadline, cancellation: cancellation) }
 
     var delayedNameRemoval: Bool { options.delayedNameRemoval }
 
@@ -40,7 +50,7 @@ final class Evaluator {
     }
 
     /// Throws when the query ran out of time or was cancelled.
-    func checkInterruptNow() throws(QueryError) { try Interrupt(deadline: deadline).check() }
+    func checkInterruptNow() throws(QueryError) { try interrupt.check() }
 
     /// `body` over contiguous shares of `0..<count`, on several cores when each share gets at
     /// least `minimum` items (`Parallel`); the shares' results in order. Bodies see only what
@@ -170,9 +180,10 @@ final class Evaluator {
 /// evaluator checks again once the shares are done); every thread sees the deadline.
 struct Interrupt: Sendable {
     let deadline: ContinuousClock.Instant
+    let cancellation: CancellationFlag
 
     func check() throws(QueryError) {
-        if Task.isCancelled { throw QueryError(.canceled, "query was canceled in expression evaluation") }
+        if Task.isCancelled || cancellation.isSet { throw QueryError(.canceled, "query was canceled in expression evaluation") }
         if ContinuousClock.now > deadline { throw QueryError(.timeout, "query timed out in expression evaluation") }
     }
 }
