@@ -13,6 +13,12 @@ struct Parser {
     let tokens: [Token]
     let options: ParserOptions
     var index = 0
+    /// How deep the tree being built is here: operands entered and operators chained.
+    var nesting = 0
+    /// Deeper queries are refused: every later pass (type checks, evaluation, printing, even
+    /// freeing the tree) walks it recursively, and 10,000 levels would overflow a thread's
+    /// stack. Real queries stay far below; Prometheus itself has no limit.
+    static let maxNesting = 256
     /// Errors from grammar actions, which do not stop parsing.
     var errors: [ParseError.Detail] = []
     /// The end of the last closing token consumed, Prometheus's `lastClosing`.
@@ -78,10 +84,21 @@ struct Parser {
         return nil
     }
 
+    /// One level deeper; throws past ``maxNesting``.
+    mutating func enterNesting() throws(ParseError) {
+        nesting += 1
+        guard nesting > Self.maxNesting else { return }
+        throw ParseError([.init(positionRange: current.range, message: "expression nested deeper than \(Self.maxNesting) levels", query: query)])
+    }
+
     /// Precedence climbing: operands bind tighter than operators of precedence below `minPrecedence`.
     mutating func parseExpr(_ minPrecedence: Int) throws(ParseError) -> Expr {
         var lhs = try parseUnary()
+        var chained = 0
+        defer { nesting -= chained }
         while let op = currentBinaryOperator, op.precedence >= minPrecedence {
+            try enterNesting()
+            chained += 1
             advance()
             let (returnBool, matching, fills) = try parseBinaryModifiers()
             let rhs = try parseExpr(op.isRightAssociative ? op.precedence : op.precedence + 1)
@@ -97,6 +114,8 @@ struct Parser {
     /// Unary `+`/`-` binds like `*`: looser than `^`, tighter than `+`. A sign on a number literal
     /// is folded into it, as Prometheus does.
     mutating func parseUnary() throws(ParseError) -> Expr {
+        try enterNesting()
+        defer { nesting -= 1 }
         guard let op = currentBinaryOperator, op == .add || op == .sub else {
             return try parsePostfix(try parsePrimary())
         }
