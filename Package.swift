@@ -42,6 +42,8 @@ let package = Package(
         // C libraries from Debian, one module each.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // RE2 (Debian's libre2-dev) behind a small C interface: Go's regex syntax, linear-time matching.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
         // Pure data: label sets and samples.
         .target(name: "Model", swiftSettings: swiftSettings),
@@ -185,5 +187,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )
