@@ -45,8 +45,8 @@ let package = Package(
         // RE2 (Debian's libre2-dev) behind a small C interface: Go's regex syntax, linear-time matching.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
-        // Pure data: label sets and samples.
-        .target(name: "Model", swiftSettings: swiftSettings),
+        // Pure data: label sets and samples; regexes through CRE2.
+        .target(name: "Model", dependencies: ["CRE2"], swiftSettings: swiftSettings),
         // Prometheus text 0.0.4 / OpenMetrics 1.0 parser and text writer, over bytes.
         .target(name: "Exposition", dependencies: ["Model"], swiftSettings: swiftSettings),
         // relabel_configs with Prometheus's semantics (hashmod needs MD5, from swift-crypto).
