@@ -137,7 +137,7 @@ let package = Package(
 
         // Locating ../shared, free ports, self-removing temporary directories and a hand-set clock, for the test targets.
         .target(name: "TestSupport", dependencies: ["CurlHTTP", "Model"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ModelTests", dependencies: ["CurlHTTP", "Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExpositionTests",
             dependencies: ["Exposition", "Model", "TestSupport"],
