@@ -42,9 +42,11 @@ let package = Package(
         // C libraries from Debian, one module each.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // RE2 (Debian's libre2-dev) behind a small C interface: Go's regex syntax, linear-time matching.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
-        // Pure data: label sets and samples.
-        .target(name: "Model", swiftSettings: swiftSettings),
+        // Pure data: label sets and samples; regexes through CRE2.
+        .target(name: "Model", dependencies: ["CRE2"], swiftSettings: swiftSettings),
         // Prometheus text 0.0.4 / OpenMetrics 1.0 parser and text writer, over bytes.
         .target(name: "Exposition", dependencies: ["Model"], swiftSettings: swiftSettings),
         // relabel_configs with Prometheus's semantics (hashmod needs MD5, from swift-crypto).
@@ -135,7 +137,7 @@ let package = Package(
 
         // Locating ../shared, free ports, self-removing temporary directories and a hand-set clock, for the test targets.
         .target(name: "TestSupport", dependencies: ["CurlHTTP", "Model"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "ModelTests", dependencies: ["Model", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ModelTests", dependencies: ["CurlHTTP", "Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExpositionTests",
             dependencies: ["Exposition", "Model", "TestSupport"],
@@ -185,5 +187,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

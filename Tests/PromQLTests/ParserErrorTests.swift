@@ -216,6 +216,8 @@ struct ParserErrorTests {
         #expect(throws: ParseError.self) { try parseExpr("1 +") }
         let endOfInput = #expect(throws: ParseError.self) { try parseExpr("foo{a=\"b\"} + 1 ==") }
         #expect(endOfInput?.description == "1:18: parse error: unexpected end of input")
+        let regex = #expect(throws: ParseError.self) { try parseExpr(#"{a=~"a++"}"#) }
+        #expect(regex?.description == "1:2: parse error: error parsing regexp: invalid nested repetition operator: `++`")
         let empty = #expect(throws: ParseError.self) { try parseExpr("") }
         #expect(empty?.description == "unknown position: parse error: no expression found in input")
     }

@@ -87,6 +87,14 @@ struct RelabelTests {
         #expect(RelabelConfig.process(labels(["__address__": "db-1:9100"]), rules) == nil)
     }
 
+    @Test func regexesAreGos() throws {
+        // Unicode classes and named groups, as Go's RE2 reads them.
+        let rule = try RelabelConfig(sourceLabels: ["a"], regex: #"(?P<word>\pL+)-(\d+)"#, targetLabel: "d", replacement: "${word}_$2")
+        #expect(rule.apply(to: labels(["a": "héllo-42"]))?["d"] == "héllo_42")
+        let error = #expect(throws: RelabelError.self) { try RelabelConfig(regex: "a++", action: .keep) }
+        #expect(error?.description.contains("error parsing regexp: invalid nested repetition operator: `++`") == true)
+    }
+
     @Test func invalidRulesAreErrors() {
         #expect(throws: RelabelError.self) { try RelabelConfig(sourceLabels: ["a"], action: .replace) }
         #expect(throws: RelabelError.self) { try RelabelConfig(sourceLabels: ["a"], targetLabel: "d", action: .hashmod) }
