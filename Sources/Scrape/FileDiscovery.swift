@@ -40,7 +40,12 @@ struct FileDiscovery: Sendable {
                 lastRefresh[path] = .now
                 do {
                     let text = try String(contentsOfFile: path, encoding: .utf8)
-                    let read = try TargetGroup.fileSD(text, file: path)
+                    // Every group carries the file it came from, as Prometheus's file_sd sets it.
+                    let read = try TargetGroup.fileSD(text, file: path).map { group in
+                        var group = group
+                        group.labels["__meta_filepath"] = path
+                        return group
+                    }
                     if groups[path] != read {
                         groups[path] = read
                         changed = true

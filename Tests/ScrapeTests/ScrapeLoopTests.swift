@@ -193,6 +193,28 @@ import TollgateConfig
         await manager.stop()
     }
 
+    /// file_sd sets `__meta_filepath`, so relabeling can use it; like every `__` label it is
+    /// gone from the stored series.
+    @Test func fileSDSetsMetaFilepath() async throws {
+        let server = try TargetServer()
+        let (tsdb, directory) = try await temporaryStorage(in: scratch)
+        try await server.serve("/m", "x 1\n")
+        let file = directory.appendingPathComponent("web.json")
+        try #"[{"targets": ["\#(server.address)"]}]"#.write(to: file, atomically: true, encoding: .utf8)
+        let manager = try Self.manager(tsdb)
+        await manager.apply(try Self.config("""
+              - job_name: f
+                metrics_path: /m
+                file_sd_configs: [{files: ['\(directory.path)/*.json']}]
+                relabel_configs: [{source_labels: [__meta_filepath], regex: '.*/(.*)\\.json', target_label: source}]
+
+            """))
+        let x = try await tsdb.waitFor("x{source=\"web\"}") { !$0.isEmpty }
+        #expect(x.first?.labels["__meta_filepath"] == nil)
+        #expect(await manager.activeTargets().first?.discoveredLabels["__meta_filepath"] == file.path)
+        await manager.stop()
+    }
+
     @Test func targetLimitFailsEveryTargetOfTheJob() async throws {
         let server = try TargetServer()
         let (tsdb, _) = try await temporaryStorage(in: scratch)
