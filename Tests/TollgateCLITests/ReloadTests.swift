@@ -99,4 +99,33 @@ final class ReloadTests: Sendable {
         #expect(result.status == 0)
         #expect(result.stdout.contains("SUCCESS"))
     }
+
+    /// A static target that stays a URL after relabeling is refused up front, as promtool
+    /// refuses it (serve would only drop it with a log line); the blackbox pattern, which
+    /// relabels the URL away from `__address__`, passes.
+    @Test func checkConfigRefusesUnusableStaticTargets() throws {
+        let dir = try scratch.make("cli")
+        let bad = dir.appendingPathComponent("bad.yml")
+        try "scrape_configs:\n  - job_name: web\n    static_configs: [{targets: ['http://127.0.0.1:1/metrics', '127.0.0.1:2']}]\n"
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try Binary.run(["check", "config", bad.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("scrape_configs[0].static_configs[0].targets[0] (job \"web\")"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("http://127.0.0.1:1/metrics"))
+        #expect(!refused.stderr.contains("targets[1]"))
+
+        let blackbox = dir.appendingPathComponent("blackbox.yml")
+        try """
+            scrape_configs:
+              - job_name: blackbox
+                metrics_path: /probe
+                static_configs: [{targets: ['https://example.com/health']}]
+                relabel_configs:
+                  - {source_labels: [__address__], target_label: __param_target}
+                  - {target_label: __address__, replacement: '127.0.0.1:9115'}
+
+            """.write(to: blackbox, atomically: true, encoding: .utf8)
+        let accepted = try Binary.run(["check", "config", blackbox.path])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+    }
 }
