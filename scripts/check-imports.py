@@ -153,6 +153,14 @@ def swift_imports(text: str) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------- Package.swift
 
 
+def string_end(text: str, at: int) -> int:
+    """Index of the quote closing the string literal that opens at `at` (escapes skipped)."""
+    i = at + 1
+    while i < len(text) and text[i] != '"':
+        i += 2 if text[i] == "\\" else 1
+    return i
+
+
 def matching(text: str, open_at: int) -> int:
     """Index of the bracket closing the one at open_at; string literals skipped."""
     pairs = {"(": ")", "[": "]", "{": "}"}
@@ -161,9 +169,7 @@ def matching(text: str, open_at: int) -> int:
     while i < len(text):
         c = text[i]
         if c == '"':
-            i += 1
-            while i < len(text) and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
+            i = string_end(text, i)
         elif c in pairs:
             stack.append(pairs[c])
         elif c in ")]}":
@@ -181,9 +187,7 @@ def split_top(text: str) -> list[str]:
     while i < len(text):
         c = text[i]
         if c == '"':
-            i += 1
-            while i < len(text) and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
+            i = string_end(text, i)
         elif c in "([{":
             depth += 1
         elif c in ")]}":

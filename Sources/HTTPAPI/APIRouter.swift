@@ -20,12 +20,10 @@ public enum APIRouter {
     public static func build(_ registrars: [any RouteRegistrar], prefix: String = "") -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(RequestMetricsMiddleware())
-        if prefix.isEmpty {
-            for registrar in registrars { registrar.addRoutes(to: router) }
-        } else {
-            let group = router.group(RouterPath(prefix))
-            for registrar in registrars { registrar.addRoutes(to: group) }
+        func add(to target: some RouterMethods<BasicRequestContext>) {
+            for registrar in registrars { registrar.addRoutes(to: target) }
         }
+        if prefix.isEmpty { add(to: router) } else { add(to: router.group(RouterPath(prefix))) }
         return router
     }
 

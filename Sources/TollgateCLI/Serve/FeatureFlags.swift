@@ -6,7 +6,7 @@ import PromQL
 /// The features `--enable-feature` switched on: comma-separated names, the flag repeatable,
 /// as Prometheus takes them. Names Prometheus does not know are warned about and ignored,
 /// as Prometheus does; names it knows that change nothing here are accepted and listed.
-struct FeatureFlags: Equatable {
+struct FeatureFlags {
     /// The features that change what Tollgate does.
     enum Feature: String, CaseIterable {
         /// `limitk`, `limit_ratio`, `mad_over_time`, `first_over_time`, `sort_by_label`, …

@@ -4,7 +4,7 @@
 /// no option for: some change nothing here and are dropped with a warning (the web console,
 /// WAL tuning, the lock file), the rest are refused together in one error naming each, so
 /// that swapping the binary either works or says exactly what to remove.
-struct PrometheusFlags: Equatable {
+struct PrometheusFlags {
     /// Flags accepted and ignored: what they tune does not exist in Tollgate.
     static let ignored: Set<String> = [
         "web.console.templates", "web.console.libraries", "web.page-title", "web.user-assets", "web.cors.origin",
@@ -41,10 +41,6 @@ struct PrometheusFlags: Equatable {
     private(set) var ignoredFlags: [String] = []
     /// Refused flags with the reason, in the order given.
     private(set) var refusedFlags: [(String, String)] = []
-
-    static func == (a: PrometheusFlags, b: PrometheusFlags) -> Bool {
-        a.kept == b.kept && a.ignoredFlags == b.ignoredFlags && a.refusedFlags.map(\.0) == b.refusedFlags.map(\.0)
-    }
 
     /// Sorts `arguments` (those after `serve`): `--flag=value`, `--flag value` and, for
     /// boolean flags, `--flag` alone.
