@@ -85,8 +85,14 @@ import FoundationNetworking
             for try await part in group { all += part }
             return all
         }
+        // The median probe answers within a second. The slowest may take longer while the
+        // whole suite runs in parallel on two cores; a starved server (what this guards
+        // against) did not answer within 10 s at all.
+        let sorted = probes.map(\.1).sorted()
+        #expect(sorted.count == 16)
+        #expect(sorted[sorted.count / 2] < 1, "median probe: \(sorted)")
         for (probe, seconds) in probes {
-            #expect(seconds < 1, "\(probe) took \(seconds) s beside the pathological requests")
+            #expect(seconds < 3, "\(probe) took \(seconds) s beside the pathological requests")
         }
         // Scraping went on meanwhile: more samples of up than before.
         let (_, after, _) = await Self.request(port, "/api/v1/query?query=count_over_time(up[1h])")
