@@ -144,7 +144,7 @@ let package = Package(
             exclude: ["Oracle"],  // recorded Prometheus scrapes, read by path
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TollgateConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TestSupport", "TollgateConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ChunksTests", dependencies: ["Chunks", "Model"], swiftSettings: swiftSettings),
         .testTarget(

@@ -72,20 +72,5 @@ struct FileDiscovery: Sendable {
     }
 
     /// The files matching each pattern (a `*`, `?` or `[…]` glob in the file name).
-    static func expand(_ patterns: [String]) -> [String] {
-        var paths: [String] = []
-        for pattern in patterns {
-            guard pattern.contains(where: { "*?[".contains($0) }) else {
-                paths.append(pattern)
-                continue
-            }
-            var result = glob_t()
-            defer { globfree(&result) }
-            guard glob(pattern, 0, nil, &result) == 0 else { continue }
-            for index in 0..<Int(result.gl_pathc) {
-                if let path = result.gl_pathv[index] { paths.append(String(cString: path)) }
-            }
-        }
-        return paths
-    }
+    static func expand(_ patterns: [String]) -> [String] { PathPattern.expand(patterns) }
 }

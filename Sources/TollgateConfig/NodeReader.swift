@@ -5,9 +5,49 @@ import Yams
 
 /// Reads typed values from YAML nodes and turns mismatches into ``ConfigError``s
 /// that carry the file, line and field.
+///
+/// A reader goes on past a problem where the rest of the file still means something:
+/// ``attempt(_:)`` records the error of one field or one entry, and ``finish()`` throws
+/// them all at the end, so one run names every problem.
 struct NodeReader {
     /// The file being read.
     let file: String
+    /// Problems recorded so far, shared by the copies of this reader.
+    private let problems = ProblemLog()
+
+    /// Creates a reader of `file`.
+    init(file: String) { self.file = file }
+
+    /// The problems met while reading, in file order.
+    final class ProblemLog {
+        var errors: [ConfigError] = []
+    }
+
+    /// Runs `read`; its error is recorded and nil returned, so reading goes on.
+    @discardableResult
+    func attempt<Value>(_ read: () throws(ConfigError) -> Value) -> Value? {
+        do {
+            return try read()
+        } catch {
+            problems.errors.append(contentsOf: error.all)
+            return nil
+        }
+    }
+
+    /// Records an error met outside ``attempt(_:)``.
+    func record(_ error: ConfigError) { problems.errors.append(contentsOf: error.all) }
+
+    /// Whether a problem has been recorded.
+    var hasProblems: Bool { !problems.errors.isEmpty }
+
+    /// How many problems have been recorded: a reader compares it before and after the
+    /// fields of an entry, so that it checks the entry as a whole only when each field read.
+    var problemCount: Int { problems.errors.count }
+
+    /// Throws every recorded problem as one ``ConfigError`` (the rest under `more`).
+    func finish() throws(ConfigError) {
+        if let error = ConfigError(collecting: problems.errors) { throw error }
+    }
 
     /// A mapping key with the node it came from.
     struct Key {
@@ -105,10 +145,14 @@ extension NodeReader {
     /// Reads each entry of a mapping with `read`, which gets the key, the value and the
     /// entry's dotted field path; an entry `read` does not take (returns false) is an
     /// unknown field.
+    ///
+    /// A problem in one entry is recorded and the next entry is read.
     func fields(_ node: Node, field: String, _ read: (Key, Node, String) throws(ConfigError) -> Bool) throws(ConfigError) {
         for (key, value) in try mapping(node, field: field) {
             let path = "\(field).\(key.name)"
-            guard try read(key, value, path) else { throw error(key.node, field: path, "unknown field") }
+            attempt { () throws(ConfigError) in
+                guard try read(key, value, path) else { throw error(key.node, field: path, "unknown field") }
+            }
         }
     }
 }

@@ -8,12 +8,14 @@ extension NodeReader {
     func relabelConfigs(_ node: Node, field: String) throws(ConfigError) -> [RelabelConfig] {
         var rules: [RelabelConfig] = []
         for (index, item) in try sequence(node, field: field).enumerated() {
-            rules.append(try relabelConfig(item, field: "\(field)[\(index)]"))
+            if case let rule?? = attempt({ () throws(ConfigError) in try relabelConfig(item, field: "\(field)[\(index)]") }) { rules.append(rule) }
         }
         return rules
     }
 
-    private func relabelConfig(_ node: Node, field: String) throws(ConfigError) -> RelabelConfig {
+    /// One rule; nil when one of its fields had a problem (already recorded).
+    private func relabelConfig(_ node: Node, field: String) throws(ConfigError) -> RelabelConfig? {
+        let before = problemCount
         var sourceLabels: [String] = []
         var separator = ";", regex = "(.*)", targetLabel = "", replacement = "$1"
         var modulus: UInt64 = 0
@@ -36,6 +38,7 @@ extension NodeReader {
             }
             return true
         }
+        guard problemCount == before else { return nil }
         do {
             return try RelabelConfig(
                 sourceLabels: sourceLabels, separator: separator, regex: regex, modulus: modulus,

@@ -67,9 +67,11 @@ public struct ScrapeConfig: Sendable, Equatable {
         jobName = ""
         var given: Set<String> = []
         var jobNode: Node?
+        let before = reader.problemCount
         for (key, value) in try reader.mapping(node, field: field) {
             let path = "\(field).\(key.name)"
             given.insert(key.name)
+            reader.attempt { () throws(ConfigError) in
             switch key.name {
             case "job_name":
                 jobName = try reader.string(value, field: path)
@@ -103,15 +105,17 @@ public struct ScrapeConfig: Sendable, Equatable {
             case "relabel_configs": relabelConfigs = try reader.relabelConfigs(value, field: path)
             case "metric_relabel_configs": metricRelabelConfigs = try reader.relabelConfigs(value, field: path)
             default:
-                if try limits.read(key.name, value, reader: reader, field: path) { continue }
-                if try http.read(key, value, reader: reader, field: path) { continue }
+                if try limits.read(key.name, value, reader: reader, field: path) { return }
+                if try http.read(key, value, reader: reader, field: path) { return }
                 if Self.unsupported.contains(key.name) || key.name.hasSuffix("_sd_configs") {
                     throw reader.error(key.node, field: path, "not supported by this version of Tollgate yet")
                 }
                 throw reader.error(key.node, field: path, "unknown field")
             }
+            }
         }
         guard let jobNode, !jobName.isEmpty else { throw reader.error(node, field: "\(field).job_name", "job_name is empty") }
+        guard reader.problemCount == before else { return }  // the job as a whole is checked only when each field read
         try http.complete(node, reader: reader, field: field)
         do {
             try global.fill(&self, given: given)

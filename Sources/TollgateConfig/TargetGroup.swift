@@ -37,8 +37,13 @@ public struct TargetGroup: Sendable, Equatable {
         let reader = NodeReader(file: file)
         var groups: [TargetGroup] = []
         for (index, node) in try reader.sequence(root, field: "").enumerated() {
-            groups.append(try TargetGroup(node, reader: reader, field: "[\(index)]", source: "\(file):\(index)", fileSD: true))
+            if let group = reader.attempt({ () throws(ConfigError) in
+                try TargetGroup(node, reader: reader, field: "[\(index)]", source: "\(file):\(index)", fileSD: true)
+            }) {
+                groups.append(group)
+            }
         }
+        try reader.finish()
         return groups
     }
 

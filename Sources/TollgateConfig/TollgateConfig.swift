@@ -1,6 +1,7 @@
 // Tollgate — TollgateConfig: the configuration file.
 
-public import Model
+import Model
+import Foundation
 import Yams
 
 /// `tollgate.yml`: the sections of `prometheus.yml` Tollgate understands, in
@@ -13,8 +14,23 @@ public struct TollgateConfig: Sendable, Equatable {
     public var source: String
     /// The `global` section.
     public var global = GlobalConfig()
-    /// The `scrape_configs` section: one entry per job, names unique.
+    /// The `scrape_configs` section and the jobs of `scrape_config_files`: one entry per
+    /// job, names unique across all of them.
     public var scrapeConfigs: [ScrapeConfig] = []
+    /// `scrape_config_files`: patterns (a glob in the file name), resolved against this
+    /// file's folder; each matching file holds a `scrape_configs` list.
+    public var scrapeConfigFiles: [String] = []
+    /// `rule_files`: patterns of rule files, resolved against this file's folder.
+    public var ruleFiles: [String] = []
+    /// The `storage` section.
+    public var storage = StorageConfig()
+    /// The `alerting` section: external Alertmanagers alerts are sent to.
+    public var alerting = AlertingConfig()
+    /// The `remote_write` section.
+    public var remoteWrite: [RemoteWriteConfig] = []
+    /// Things that load but do nothing in this version (each names its field): `serve`
+    /// logs them and `check config` prints them.
+    public var warnings: [ConfigError] = []
 
     /// The embedded default for a server listening on `address`: it scrapes itself every 15 s.
     public static func embeddedDefault(selfAddress address: String) -> TollgateConfig {
@@ -24,43 +40,114 @@ public struct TollgateConfig: Sendable, Equatable {
         return config
     }
 
-    /// Parses a configuration file's text.
+    /// Parses a configuration file's text, and reads the files its `scrape_config_files`
+    /// name.
+    ///
+    /// The whole file is read even after a problem, so the error names every problem.
     /// - Parameters:
     ///   - yaml: the file contents.
-    ///   - file: the path, used in error messages.
-    /// - Throws: ``ConfigError`` naming the line and field.
+    ///   - file: the path, used in error messages and to resolve relative paths.
+    /// - Throws: ``ConfigError`` naming the line and field of the first problem, with the
+    ///   others under ``ConfigError/more``.
     public init(yaml: String, file: String) throws(ConfigError) {
         source = file
-        let root: Node?
+        guard let root = try Self.compose(yaml, file: file) else { return }  // An empty file is the default configuration.
+        let reader = NodeReader(file: file)
+        let top = try reader.mapping(root, field: nil)
+        // Jobs inherit from global, wherever in the file it is.
+        if let (_, value) = top.first(where: { $0.0.name == "global" }) {
+            global = reader.attempt { () throws(ConfigError) in try GlobalConfig(value, reader: reader) } ?? GlobalConfig()
+        }
+        var jobs = JobNames()
+        for (key, value) in top {
+            reader.attempt { () throws(ConfigError) in
+                switch key.name {
+                case "global": break
+                case "scrape_configs": scrapeConfigs += try Self.scrapeConfigs(value, reader: reader, field: "scrape_configs", global: global, names: &jobs)
+                case "scrape_config_files": scrapeConfigFiles = try reader.strings(value, field: key.name).map(reader.resolve)
+                case "rule_files": ruleFiles = try reader.strings(value, field: key.name).map(reader.resolve)
+                case "storage": storage = try StorageConfig(value, reader: reader, warnings: &warnings)
+                case "alerting": alerting = try AlertingConfig(value, reader: reader, warnings: &warnings)
+                case "remote_write":
+                    for (index, item) in try reader.sequence(value, field: key.name).enumerated() {
+                        if let entry = reader.attempt({ () throws(ConfigError) in try RemoteWriteConfig(item, reader: reader, field: "remote_write[\(index)]") }) {
+                            remoteWrite.append(entry)
+                        }
+                    }
+                    if !remoteWrite.isEmpty {
+                        warnings.append(reader.error(key.node, field: key.name, "samples are not sent to remote storage by this version of Tollgate yet"))
+                    }
+                case let name where Self.plannedSections.contains(name):
+                    throw reader.error(key.node, field: name, "not supported by this version of Tollgate yet")
+                default:
+                    throw reader.error(key.node, field: key.name, "unknown field")
+                }
+            }
+        }
+        for path in PathPattern.expand(scrapeConfigFiles) {
+            reader.attempt { () throws(ConfigError) in
+                scrapeConfigs += try Self.scrapeConfigFile(path, global: global, names: &jobs)
+            }
+        }
+        try reader.finish()
+    }
+
+    /// The job names seen so far, to refuse a second job of the same name.
+    struct JobNames {
+        var seen: Set<String> = []
+    }
+
+    /// A `scrape_configs` list, in this file or in one of `scrape_config_files`.
+    static func scrapeConfigs(
+        _ node: Node, reader: NodeReader, field: String, global: GlobalConfig, names: inout JobNames
+    ) throws(ConfigError) -> [ScrapeConfig] {
+        var jobs: [ScrapeConfig] = []
+        for (index, item) in try reader.sequence(node, field: field).enumerated() {
+            let path = "\(field)[\(index)]"
+            guard let job = reader.attempt({ () throws(ConfigError) in try ScrapeConfig(item, reader: reader, field: path, global: global) }) else {
+                continue
+            }
+            guard names.seen.insert(job.jobName).inserted else {
+                reader.record(reader.error(item, field: "\(path).job_name", "found multiple scrape configs with job name \"\(job.jobName)\""))
+                continue
+            }
+            jobs.append(job)
+        }
+        return jobs
+    }
+
+    /// The jobs of one of `scrape_config_files`: a file holding only `scrape_configs`,
+    /// whose relative paths are resolved against its own folder.
+    static func scrapeConfigFile(_ path: String, global: GlobalConfig, names: inout JobNames) throws(ConfigError) -> [ScrapeConfig] {
+        let text: String
         do {
-            root = try Yams.compose(yaml: yaml)
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, line: nil, field: nil, message: "cannot read the file: \(error.localizedDescription)")
+        }
+        guard let root = try compose(text, file: path) else { return [] }
+        let reader = NodeReader(file: path)
+        var jobs: [ScrapeConfig] = []
+        for (key, value) in try reader.mapping(root, field: nil) {
+            reader.attempt { () throws(ConfigError) in
+                guard key.name == "scrape_configs" else {
+                    throw reader.error(key.node, field: key.name, "unknown field; a file of scrape_config_files holds only scrape_configs")
+                }
+                jobs += try scrapeConfigs(value, reader: reader, field: "scrape_configs", global: global, names: &names)
+            }
+        }
+        try reader.finish()
+        return jobs
+    }
+
+    /// The file's YAML tree; nil for an empty file.
+    static func compose(_ yaml: String, file: String) throws(ConfigError) -> Node? {
+        do {
+            return try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             throw ConfigError(file: file, line: Self.line(of: error), field: nil, message: "invalid YAML: \(Self.problem(of: error))")
         } catch {
             throw ConfigError(file: file, line: nil, field: nil, message: "invalid YAML: \(error)")
-        }
-        guard let root else { return }  // An empty file is the default configuration.
-        let reader = NodeReader(file: file)
-        let top = try reader.mapping(root, field: nil)
-        // Jobs inherit from global, wherever in the file it is.
-        if let (_, value) = top.first(where: { $0.0.name == "global" }) { global = try GlobalConfig(value, reader: reader) }
-        for (key, value) in top {
-            switch key.name {
-            case "global": break
-            case "scrape_configs":
-                var seen: Set<String> = []
-                for (index, item) in try reader.sequence(value, field: "scrape_configs").enumerated() {
-                    let job = try ScrapeConfig(item, reader: reader, field: "scrape_configs[\(index)]", global: global)
-                    guard seen.insert(job.jobName).inserted else {
-                        throw reader.error(item, field: "scrape_configs[\(index)].job_name", "found multiple scrape configs with job name \"\(job.jobName)\"")
-                    }
-                    scrapeConfigs.append(job)
-                }
-            case let name where Self.plannedSections.contains(name):
-                throw reader.error(key.node, field: name, "not supported by this version of Tollgate yet")
-            default:
-                throw reader.error(key.node, field: key.name, "unknown field")
-            }
         }
     }
 
@@ -68,10 +155,7 @@ public struct TollgateConfig: Sendable, Equatable {
     public init(source: String) { self.source = source }
 
     /// Sections of prometheus.yml (and Tollgate's own) that later versions read.
-    static let plannedSections: Set<String> = [
-        "scrape_config_files", "rule_files", "alerting", "remote_write", "remote_read",
-        "storage", "tracing", "otlp", "runtime", "cloudwatch", "guards",
-    ]
+    static let plannedSections: Set<String> = ["remote_read", "tracing", "otlp", "runtime", "cloudwatch", "guards"]
 
     private static func line(of error: YamlError) -> Int? {
         switch error {
@@ -86,57 +170,6 @@ public struct TollgateConfig: Sendable, Equatable {
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): problem
         case .duplicatedKeysInMapping(let duplicates, _): "duplicated keys \(duplicates.joined(separator: ", "))"
         default: "\(error)"
-        }
-    }
-}
-
-/// The `global` section.
-public struct GlobalConfig: Sendable, Equatable {
-    /// How often to scrape targets by default (`1m`).
-    public var scrapeInterval = PromDuration(milliseconds: 60_000)
-    /// How long a scrape may take by default (`10s`, at most the interval).
-    public var scrapeTimeout = PromDuration(milliseconds: 10_000)
-    /// How often to evaluate rules (`1m`).
-    public var evaluationInterval = PromDuration(milliseconds: 60_000)
-    /// Labels added to every series and alert sent outside.
-    public var externalLabels: [String: String] = [:]
-    /// Default limits for every job.
-    public var limits = ScrapeLimits()
-    /// Default `scrape_protocols` for every job, in preference order.
-    public var scrapeProtocols: [ScrapeConfig.ScrapeProtocol] = ScrapeConfig.ScrapeProtocol.allCases
-
-    /// The defaults.
-    public init() {}
-
-    init(_ node: Node, reader: NodeReader) throws(ConfigError) {
-        var timeout: PromDuration?
-        for (key, value) in try reader.mapping(node, field: "global") {
-            let field = "global.\(key.name)"
-            switch key.name {
-            case "scrape_interval": scrapeInterval = try reader.duration(value, field: field)
-            case "scrape_timeout": timeout = try reader.duration(value, field: field)
-            case "evaluation_interval": evaluationInterval = try reader.duration(value, field: field)
-            case "external_labels":
-                for (name, labelValue) in try reader.mapping(value, field: field) {
-                    externalLabels[name.name] = try reader.string(labelValue, field: "\(field).\(name.name)")
-                }
-            case "sample_limit", "label_limit", "label_name_length_limit", "label_value_length_limit", "body_size_limit", "target_limit":
-                _ = try limits.read(key.name, value, reader: reader, field: field)
-            case "scrape_protocols": scrapeProtocols = try ScrapeConfig.scrapeProtocols(value, reader: reader, field: field)
-            case "rule_query_offset", "query_log_file", "scrape_failure_log_file", "keep_dropped_targets", "metric_name_validation_scheme", "metric_name_escaping_scheme",
-                "convert_classic_histograms_to_nhcb", "always_scrape_classic_histograms",
-                "scrape_native_histograms", "extra_scrape_metrics":
-                throw reader.error(key.node, field: field, "not supported by this version of Tollgate yet")
-            default:
-                throw reader.error(key.node, field: field, "unknown field")
-            }
-        }
-        do {
-            scrapeTimeout = try Self.timeout(given: timeout, inherited: scrapeTimeout, interval: scrapeInterval)
-        } catch {
-            throw ConfigError(
-                file: reader.file, line: node.mark?.line, field: "global.scrape_timeout",
-                message: "scrape timeout \(timeout ?? scrapeTimeout) is greater than the scrape interval \(scrapeInterval)")
         }
     }
 }

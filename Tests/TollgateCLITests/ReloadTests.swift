@@ -110,7 +110,7 @@ final class ReloadTests: Sendable {
             .write(to: bad, atomically: true, encoding: .utf8)
         let refused = try Binary.run(["check", "config", bad.path])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("scrape_configs[0].static_configs[0].targets[0] (job \"web\")"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("scrape_configs[0].static_configs[0].targets[0]: job \"web\""), "\(refused.stderr)")
         #expect(refused.stderr.contains("http://127.0.0.1:1/metrics"))
         #expect(!refused.stderr.contains("targets[1]"))
 

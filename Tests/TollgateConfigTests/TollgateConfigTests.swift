@@ -29,7 +29,7 @@ struct TollgateConfigTests {
         ("global:\n  scrape_interval: 15s\n  bogus: 1\n", 3, "global.bogus", "unknown field"),
         ("global:\n  scrape_interval: fast\n", 2, "global.scrape_interval", "invalid duration \"fast\"; expected e.g. 15s, 1m, 1h30m"),
         ("global:\n  scrape_interval: 5s\n  scrape_timeout: 10s\n", 2, "global.scrape_timeout", "scrape timeout 10s is greater than the scrape interval 5s"),
-        ("rule_files: []\n", 1, "rule_files", "not supported by this version of Tollgate yet"),
+        ("remote_read: []\n", 1, "remote_read", "not supported by this version of Tollgate yet"),
         ("nonsense: 1\n", 1, "nonsense", "unknown field"),
     ] as [(String, Int, String, String)])
     func errorsNameFileLineAndField(_ yaml: String, _ line: Int, _ field: String, _ message: String) {

@@ -33,6 +33,7 @@ actor ConfigReloadService: Service, ConfigReloader {
     /// Applies a configuration already loaded (at start) and records the success.
     func applyInitial(_ config: TollgateConfig) async throws {
         try await server.apply(config)
+        logWarnings(config)
         successful.record(1)
         successTime.record(Double(clock.now()) / 1000)
     }
@@ -46,6 +47,7 @@ actor ConfigReloadService: Service, ConfigReloader {
         do {
             let (config, text) = try ServerSettings.loadWithText(path: path)
             try await server.apply(config)
+            logWarnings(config)
             status.succeeded(text: text, at: Date(timeIntervalSince1970: Double(clock.now()) / 1000))
             successful.record(1)
             successTime.record(Double(clock.now()) / 1000)
@@ -55,6 +57,13 @@ actor ConfigReloadService: Service, ConfigReloader {
             successful.record(0)
             logger.error("configuration reload failed; the previous configuration stays", metadata: ["config": "\(path)", "error": "\(error)"])
             throw error
+        }
+    }
+
+    /// Logs what the configuration asks for that this version does not do.
+    private func logWarnings(_ config: TollgateConfig) {
+        for warning in config.warnings {
+            logger.warning("configuration has no effect yet", metadata: ["config": "\(warning.file)", "problem": "\(warning.located)"])
         }
     }
 
