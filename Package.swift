@@ -103,6 +103,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Rules: rule files to groups, recording and alerting rules, alert state, `for` restore.
+        .target(
+            name: "Rules",
+            dependencies: [
+                "Model", "PromQL", "Storage", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
         .target(
             name: "HTTPAPI",

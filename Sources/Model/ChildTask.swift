@@ -1,26 +1,29 @@
-// Tollgate — Scrape: work that runs as a child of the manager's task group and stops on its own.
+// Tollgate — Model: work that runs as a child of an owner's task group and stops on its own (scrape loops, rule groups).
 
 import Synchronization
 
-/// One piece of long-running work (a target's scrape loop, a job's file discovery) that runs
-/// as a child task of the scrape manager's task group, yet can be stopped alone when its
-/// target or job goes away. Shutting the group down cancels it like any child task.
+/// One piece of long-running work (a target's scrape loop, a job's file discovery, a rule
+/// group) that runs as a child task of its manager's task group, yet can be stopped alone
+/// when its target, job or group goes away. Shutting the group down cancels it like any child task.
 ///
 /// ```swift
 /// let child = ChildTask()
 /// group.addTask { await child.run { await loop() } }   // in the owner's task group
 /// await child.stop()                                    // from anywhere; waits for the end
 /// ```
-final class ChildTask: Sendable {
+package final class ChildTask: Sendable {
     private enum Phase { case waiting, running, stopped }
 
     private let phase = Mutex(Phase.waiting)
     private let stopRequested = Latch()
     private let finished = Latch()
 
+    /// Work that has not begun.
+    package init() {}
+
     /// Runs `body` until it returns, ``stop()`` is called, or the calling task is cancelled
     /// (`body` is then cancelled and awaited). Returns at once if stopped before it began.
-    func run(_ body: @escaping @Sendable () async -> Void) async {
+    package func run(_ body: @escaping @Sendable () async -> Void) async {
         let begins = phase.withLock { phase in
             guard phase == .waiting else { return false }
             phase = .running
@@ -37,7 +40,7 @@ final class ChildTask: Sendable {
     }
 
     /// Stops the work and waits until it has ended; work that has not begun never will.
-    func stop() async {
+    package func stop() async {
         let wasRunning = phase.withLock { phase in
             defer { phase = .stopped }
             return phase == .running
@@ -48,7 +51,7 @@ final class ChildTask: Sendable {
 }
 
 /// A one-way gate: waiters wait until it opens; once open it stays open.
-final class Latch: Sendable {
+package final class Latch: Sendable {
     private struct State {
         var isOpen = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -56,8 +59,11 @@ final class Latch: Sendable {
 
     private let state = Mutex(State())
 
+    /// A closed gate.
+    package init() {}
+
     /// Opens the gate and lets every waiter through.
-    func open() {
+    package func open() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.isOpen else { return [] }
             state.isOpen = true
@@ -68,7 +74,7 @@ final class Latch: Sendable {
     }
 
     /// Waits until the gate opens; a cancelled waiter opens it (the owner is shutting down).
-    func wait() async {
+    package func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let passes = state.withLock { state in
