@@ -114,11 +114,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Alerts from rules to external Alertmanagers (API v2) and the in-process notifier.
+        .target(
+            name: "AlertDispatch",
+            dependencies: [
+                "CurlHTTP", "Model", "Relabel", "Rules", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Gzip", "Model", "PromQL", "PromQLEngine", "Scrape", "Storage",
+                "Gzip", "Model", "PromQL", "PromQLEngine", "Rules", "Scrape", "Storage",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -130,7 +140,8 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Scrape", "TollgateConfig", "Storage", "TSDB",
+                "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Rules", "Scrape", "TollgateConfig",
+                "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -153,6 +164,14 @@ let package = Package(
             name: "ExpositionTests",
             dependencies: ["Exposition", "Model", "TestSupport"],
             exclude: ["Oracle"],  // recorded Prometheus scrapes, read by path
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RulesTests",
+            dependencies: [
+                "Model", "PromQL", "PromQLEngine", "Rules", "Storage", "TSDB", "TestSupport", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TestSupport", "TollgateConfig"], swiftSettings: swiftSettings),
@@ -184,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "CurlHTTP", "HTTPAPI", "Gzip", "Model", "PromQLEngine", "Storage", "TSDB", "TestSupport",
+                "CurlHTTP", "HTTPAPI", "Gzip", "Model", "PromQLEngine", "Rules", "Storage", "TSDB", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

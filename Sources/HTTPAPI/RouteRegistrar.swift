@@ -91,22 +91,3 @@ public struct LifecycleRoutes: RouteRegistrar {
         }
     }
 }
-
-/// `/api/v1/rules`, `/api/v1/alerts` and `/api/v1/alertmanagers` while no part evaluates
-/// rules or sends alerts: empty answers in Prometheus's shapes, so Grafana's alerting
-/// views load.
-public struct EmptyAlertingRoutes: RouteRegistrar {
-    /// The empty answers.
-    public init() {}
-
-    public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        let answers: [(String, String)] = [
-            ("/api/v1/rules", "{\"groups\":[]}"),
-            ("/api/v1/alerts", "{\"alerts\":[]}"),
-            ("/api/v1/alertmanagers", "{\"activeAlertmanagers\":[],\"droppedAlertmanagers\":[]}"),
-        ]
-        for (path, body) in answers {
-            router.get(RouterPath(path)) { _, _ in APIResult.success(Array(body.utf8)).response(gzip: false) }
-        }
-    }
-}

@@ -43,6 +43,22 @@ package enum GoFloat {
         return String(decoding: digits[..<point], as: UTF8.self) + "." + String(decoding: digits[point...], as: UTF8.self)
     }
 
+    /// Go's `strconv.FormatFloat(v, 'e', -1, 64)`: the shortest round-trip digits, always in
+    /// exponent form (`1` → `1e+00`, `35.5` → `3.55e+01`), as Prometheus writes alert values.
+    package static func formatE(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
+        let (negative, digits, point) = shortestDigits(value)
+        var out = negative ? "-" : ""
+        guard let first = digits.first else { return out + "0e+00" }
+        out.append(Character(Unicode.Scalar(first)))
+        if digits.count > 1 { out += "." + String(decoding: digits[1...], as: UTF8.self) }
+        let exponent = point - 1
+        out += exponent < 0 ? "e-" : "e+"
+        let magnitude = abs(exponent)
+        return out + (magnitude < 10 ? "0\(magnitude)" : "\(magnitude)")
+    }
+
     /// Go's `strconv.FormatFloat(v, 'f', -1, 64)`: the shortest round-trip digits, never
     /// in exponent form (`1e+21` → `1000000000000000000000`, `1e-05` → `0.00001`).
     package static func formatF(_ value: Double) -> String {

@@ -1,6 +1,6 @@
 // Tollgate — PromQL engine: instant and range queries over the Queryable seam.
 
-import Model
+public import Model
 import PromQL
 public import Storage
 
@@ -154,6 +154,25 @@ actor QueryGate {
             running -= 1
         } else {
             waiting.removeFirst().resume()
+        }
+    }
+}
+
+extension Engine {
+    /// Evaluates `query` at `time` for a rule (Prometheus's `EngineQueryFunc`): a vector as
+    /// it is, a scalar as one sample without labels.
+    /// - Throws: ``QueryError`` when the query fails or gives a string or a range vector
+    ///   (`rule result is not a vector or scalar`).
+    public func instantSamples(_ query: String, at time: Int64) async throws(QueryError) -> [(labels: Labels, value: Double)] {
+        switch try await instantQuery(query, at: time).value {
+        case .vector(let samples):
+            return samples.map { sample in
+                (sample.dropName ? sample.labels.removing([metricNameLabel]) : sample.labels, sample.v)
+            }
+        case .scalar(_, let value):
+            return [(Labels(), value)]
+        case .string, .matrix:
+            throw QueryError(.execution, "rule result is not a vector or scalar")
         }
     }
 }

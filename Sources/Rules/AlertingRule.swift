@@ -77,6 +77,9 @@ public struct AlertingRule: Sendable {
     public struct EvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
         /// What went wrong, in Prometheus's words.
         public var description: String
+
+        /// Creates an error.
+        public init(description: String) { self.description = description }
     }
 
     /// The alert label set of a sample: its labels without `__name__`, then the rule's

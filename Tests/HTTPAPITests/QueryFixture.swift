@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Logging
 import Model
 import PromQLEngine
+import Rules
 import Storage
 import TSDB
 import TestSupport
@@ -78,7 +79,7 @@ enum QueryFixture {
 
     /// An application serving `api`.
     static func app(_ api: QueryAPI) -> some ApplicationProtocol {
-        Application(router: APIRouter.build([SelfMetricsRoutes(source: CountingSource()), HealthRoutes(readiness: ReadinessState()), QueryRoutes(api: api), EmptyAlertingRoutes()]))
+        Application(router: APIRouter.build([SelfMetricsRoutes(source: CountingSource()), HealthRoutes(readiness: ReadinessState()), QueryRoutes(api: api), RuleRoutes(source: NoRules())]))
     }
 }
 
@@ -90,4 +91,9 @@ func form(_ text: String) -> (HTTPFields, ByteBuffer) {
 /// Parses a JSON body into Foundation objects, for structural checks.
 func json(_ body: ByteBuffer) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(String(buffer: body).utf8)) as? [String: Any] ?? [:]
+}
+
+/// A rule source with no groups.
+struct NoRules: RuleSource {
+    func snapshots() async -> [RuleGroupSnapshot] { [] }
 }

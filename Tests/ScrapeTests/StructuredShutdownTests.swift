@@ -2,6 +2,7 @@
 // stopping, removing and shutting down end everything they started.
 
 import Foundation
+import Model
 import Synchronization
 import Logging
 import ServiceLifecycle

@@ -69,7 +69,7 @@ struct ServerCompositionTests {
         server.add(EmptyAlertingPart())
         server.add(RecordingPart(name: "quiet"))
         #expect(server.routes.count == 1)
-        #expect(server.routes.first is EmptyAlertingRoutes)
+        #expect(server.routes.first is RuleRoutes)
         #expect(server.services.isEmpty)
         #expect(server.parts.map(\.name) == ["alerting", "quiet"])
     }

@@ -3,6 +3,7 @@
 
 import HTTPAPI
 import Logging
+import Rules
 import Scrape
 import ServiceLifecycle
 import TSDB
@@ -50,5 +51,9 @@ struct QueryPart: ServerPart {
 /// `/api/v1/rules`, `/api/v1/alerts` and `/api/v1/alertmanagers` answered empty.
 struct EmptyAlertingPart: ServerPart {
     var name: String { "alerting" }
-    var routes: [any RouteRegistrar] { [EmptyAlertingRoutes()] }
+    var routes: [any RouteRegistrar] { [RuleRoutes(source: NoRuleGroups())] }
+
+    struct NoRuleGroups: RuleSource {
+        func snapshots() async -> [RuleGroupSnapshot] { [] }
+    }
 }
