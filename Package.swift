@@ -140,7 +140,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Rules", "Scrape", "TollgateConfig",
+                "AlertDispatch", "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Rules", "Scrape", "TollgateConfig",
                 "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -83,7 +83,7 @@ public struct RuleLoader: Sendable {
         for (kind, map) in [("label", spec.labels), ("annotation", spec.annotations)] {
             for key in map.keys.sorted() {
                 guard let value = map[key], let failure = templates.check(value, name: "__alert_" + name) else { continue }
-                problems.append(spec.error("\(context): msg=\(kind) \"\(key)\" must be valid template: \(failure)", field: kind + "s." + key))
+                problems.append(spec.error("\(context): \(kind) \"\(key)\": \(failure)", field: kind + "s." + key))
             }
         }
         return problems

@@ -14,7 +14,7 @@ public struct AlertingConfig: Sendable, Equatable {
     /// No external Alertmanager.
     public init() {}
 
-    init(_ node: Node, reader: NodeReader, warnings: inout [ConfigError]) throws(ConfigError) {
+    init(_ node: Node, reader: NodeReader) throws(ConfigError) {
         try reader.fields(node, field: "alerting") { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
             case "alert_relabel_configs": alertRelabelConfigs = try reader.relabelConfigs(value, field: path)
@@ -27,9 +27,6 @@ public struct AlertingConfig: Sendable, Equatable {
             default: return false
             }
             return true
-        }
-        if !alertmanagers.isEmpty {
-            warnings.append(reader.error(node, field: "alerting.alertmanagers", "alerts are not sent to external Alertmanagers by this version of Tollgate yet"))
         }
     }
 }

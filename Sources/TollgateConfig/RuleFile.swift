@@ -124,6 +124,8 @@ public struct RuleSpec: Sendable, Equatable {
     public var file: String
     /// The rule's line.
     public var line: Int?
+    /// The line of its `expr` (where PromQL errors point).
+    public var exprLine: Int?
     /// The rule's dotted path in its file, e.g. `groups[0].rules[2]`.
     public var field: String
 
@@ -136,7 +138,7 @@ public struct RuleSpec: Sendable, Equatable {
 
     /// An error about this rule, naming its file, line and field.
     public func error(_ message: String, field suffix: String? = nil) -> ConfigError {
-        ConfigError(file: file, line: line, field: suffix.map { "\(field).\($0)" } ?? field, message: message)
+        ConfigError(file: file, line: suffix == "expr" ? exprLine ?? line : line, field: suffix.map { "\(field).\($0)" } ?? field, message: message)
     }
 
     init(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) {
@@ -146,13 +148,16 @@ public struct RuleSpec: Sendable, Equatable {
         var record: String?, alert: String?, exprText: String?
         var given: [String: Node] = [:]
         var hold = PromDuration(milliseconds: 0), keep = PromDuration(milliseconds: 0)
+        var exprAt: Int?
         var labelTexts: [String: String] = [:], annotationTexts: [String: String] = [:]
         try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             given[key.name] = key.node
             switch key.name {
             case "record": record = try reader.string(value, field: path)
             case "alert": alert = try reader.string(value, field: path)
-            case "expr": exprText = try reader.string(value, field: path)
+            case "expr":
+                exprText = try reader.string(value, field: path)
+                exprAt = value.mark?.line
             case "for": hold = try reader.duration(value, field: path)
             case "keep_firing_for": keep = try reader.duration(value, field: path)
             case "labels": labelTexts = try reader.stringMap(value, field: path)
@@ -162,6 +167,7 @@ public struct RuleSpec: Sendable, Equatable {
             return true
         }
         expr = exprText ?? ""
+        exprLine = exprAt
         holdDuration = hold
         keepFiringFor = keep
         labels = labelTexts

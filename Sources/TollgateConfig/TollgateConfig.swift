@@ -32,11 +32,14 @@ public struct TollgateConfig: Sendable, Equatable {
     /// logs them and `check config` prints them.
     public var warnings: [ConfigError] = []
 
-    /// The embedded default for a server listening on `address`: it scrapes itself every 15 s.
+    /// The embedded default for a server listening on `address`: it scrapes itself every
+    /// 15 s and evaluates the rule files `./rules/*.yml` (their unit tests, `*.test.yml`
+    /// beside them, left out).
     public static func embeddedDefault(selfAddress address: String) -> TollgateConfig {
         var config = TollgateConfig(source: "<embedded default>")
         config.global.scrapeInterval = PromDuration(milliseconds: 15_000)
         config.scrapeConfigs = [ScrapeConfig(jobName: "tollgate", global: config.global, targets: [address])]
+        config.ruleFiles = PathPattern.expand(["rules/*.yml"]).filter { !$0.hasSuffix(".test.yml") }
         return config
     }
 
@@ -67,7 +70,7 @@ public struct TollgateConfig: Sendable, Equatable {
                 case "scrape_config_files": scrapeConfigFiles = try reader.strings(value, field: key.name).map(reader.resolve)
                 case "rule_files": ruleFiles = try reader.strings(value, field: key.name).map(reader.resolve)
                 case "storage": storage = try StorageConfig(value, reader: reader, warnings: &warnings)
-                case "alerting": alerting = try AlertingConfig(value, reader: reader, warnings: &warnings)
+                case "alerting": alerting = try AlertingConfig(value, reader: reader)
                 case "remote_write":
                     for (index, item) in try reader.sequence(value, field: key.name).enumerated() {
                         if let entry = reader.attempt({ () throws(ConfigError) in try RemoteWriteConfig(item, reader: reader, field: "remote_write[\(index)]") }) {

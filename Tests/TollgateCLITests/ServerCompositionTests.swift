@@ -66,12 +66,12 @@ struct ServerCompositionTests {
 
     @Test func servicesAndRoutesComeFromEveryPartInOrder() {
         var server = Server()
-        server.add(EmptyAlertingPart())
+        server.add(RoutedPart())
         server.add(RecordingPart(name: "quiet"))
         #expect(server.routes.count == 1)
-        #expect(server.routes.first is RuleRoutes)
+        #expect(server.routes.first is HealthRoutes)
         #expect(server.services.isEmpty)
-        #expect(server.parts.map(\.name) == ["alerting", "quiet"])
+        #expect(server.parts.map(\.name) == ["routed", "quiet"])
     }
 
     @Test func featureFlagsTakePrometheusNames() {
@@ -83,4 +83,10 @@ struct ServerCompositionTests {
         #expect(flags.flagValue == "promql-experimental-functions,promql-duration-expr,exemplar-storage")
         #expect(FeatureFlags([]).flagValue == "")
     }
+}
+
+/// A part with one route and nothing else.
+struct RoutedPart: ServerPart {
+    var name: String { "routed" }
+    var routes: [any RouteRegistrar] { [HealthRoutes(readiness: ReadinessState())] }
 }

@@ -61,7 +61,7 @@ final class SectionsTests: Sendable {
         #expect(remote.name == "vm" && remote.headers == ["X-Scope-OrgID": "t1"] && remote.queue.maxShards == 8 && !remote.queue.retryOnRateLimit)
         #expect(!remote.sendMetadata)
         // What loads but is not acted on yet is a warning, each naming its field.
-        #expect(config.warnings.compactMap(\.field) == ["alerting.alertmanagers", "remote_write"])
+        #expect(config.warnings.compactMap(\.field) == ["remote_write"])
     }
 
     /// Every problem of a file in one error, in file order.

@@ -12,6 +12,8 @@ struct PrometheusFlags {
         "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.head-chunks-write-queue-size", "storage.tsdb.min-block-duration",
         "storage.tsdb.max-block-duration", "storage.tsdb.wal-segment-size", "scrape.adjust-timestamps",
         "scrape.timestamp-tolerance", "scrape.discovery-reload-interval", "query.max-samples-per-query-log",
+        // Rule groups run concurrently and alerts are pushed as each group ends, with no queue to size.
+        "rules.max-concurrent-evals", "alertmanager.notification-queue-capacity", "alertmanager.drain-notification-queue-on-shutdown",
     ]
 
     /// Prometheus flags for features Tollgate does not have yet: refused, with the reason.
@@ -26,12 +28,6 @@ struct PrometheusFlags {
         "storage.remote.read-sample-limit": "remote read is not supported",
         "storage.remote.read-concurrent-limit": "remote read is not supported",
         "storage.remote.read-max-bytes-in-frame": "remote read is not supported",
-        "rules.alert.for-outage-tolerance": "rules are not evaluated yet",
-        "rules.alert.for-grace-period": "rules are not evaluated yet",
-        "rules.alert.resend-delay": "rules are not evaluated yet",
-        "rules.max-concurrent-evals": "rules are not evaluated yet",
-        "alertmanager.notification-queue-capacity": "alert sending is not supported yet",
-        "alertmanager.drain-notification-queue-on-shutdown": "alert sending is not supported yet",
         "query.active-query-tracker.path": "the active-query log is not kept",
     ]
 

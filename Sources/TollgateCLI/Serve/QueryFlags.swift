@@ -86,12 +86,18 @@ struct QueryFlags: ParsableArguments {
         ]
     }
 
-    /// The query API over `tsdb`, with the running configuration from `configStatus`, metadata from `scrape` and the parser switches `--enable-feature` set.
-    func queryAPI(
-        tsdb: TSDB, scrape: ScrapeManager, configStatus: ConfigStatus, otherFlags: [String: String], retention: String, parser: ParserOptions
-    ) -> QueryAPI {
+    /// The engine over `tsdb` with these flags and the parser switches `--enable-feature` set;
+    /// the query API and the rules share it, as in Prometheus.
+    func engine(tsdb: TSDB, parser: ParserOptions) -> Engine {
         var options = engineOptions
         options.parser = parser
+        return Engine(queryable: tsdb, options: options)
+    }
+
+    /// The query API over `engine` and `tsdb`, with the running configuration from `configStatus` and metadata from `scrape`.
+    func queryAPI(
+        engine: Engine, tsdb: TSDB, scrape: ScrapeManager, configStatus: ConfigStatus, otherFlags: [String: String], retention: String
+    ) -> QueryAPI {
         let status = StatusInfo(
             build: .init(version: BuildInfo.version, branch: "", goVersion: "swift"),
             flags: flagValues.merging(otherFlags) { a, _ in a },
@@ -100,7 +106,7 @@ struct QueryFlags: ParsableArguments {
             storageRetention: retention
         )
         return QueryAPI(
-            engine: Engine(queryable: tsdb, options: options), queryable: tsdb, metadata: scrape, storage: tsdb, status: status, limits: limits,
+            engine: engine, queryable: tsdb, metadata: scrape, storage: tsdb, status: status, limits: limits,
             logger: Logger(label: "tollgate.api"))
     }
 }

@@ -68,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Queries")
     var query: QueryFlags
 
+    @OptionGroup(title: "Rules and alerts")
+    var rules: RuleFlags
+
     @Option(
         name: .customLong("enable-feature"),
         help: ArgumentHelp(
@@ -181,8 +184,14 @@ struct ServeCommand: AsyncParsableCommand {
         var server = Server()
         server.add(StoragePart(housekeeping: housekeeping(tsdb)))
         server.add(ScrapePart(manager: scrape))
-        server.add(QueryPart(api: query.queryAPI(tsdb: tsdb, scrape: scrape, configStatus: configStatus, otherFlags: flagValues(features), retention: retentionTime, parser: features.parserOptions)))
-        server.add(EmptyAlertingPart())
+        let engine = query.engine(tsdb: tsdb, parser: features.parserOptions)
+        server.add(QueryPart(api: query.queryAPI(engine: engine, tsdb: tsdb, scrape: scrape, configStatus: configStatus, otherFlags: flagValues(features), retention: retentionTime)))
+        do {
+            server.add(try rulesPart(engine: engine, tsdb: tsdb, address: address, parser: features.parserOptions))
+        } catch {
+            logger.critical("cannot start the alert dispatcher", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
@@ -243,6 +252,6 @@ struct ServeCommand: AsyncParsableCommand {
             "enable-feature": features.flagValue, "log.format": logFormat, "web.enable-lifecycle": String(enableLifecycle),
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
             "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize,
-        ]
+        ].merging(rules.values) { a, _ in a }
     }
 }

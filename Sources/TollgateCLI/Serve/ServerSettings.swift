@@ -1,5 +1,7 @@
 // Tollgate — loading and checking the configuration, the one way `serve`, reload and `check config` do it.
 
+import PromQL
+import Rules
 import Scrape
 import TollgateConfig
 
@@ -11,7 +13,8 @@ enum ServerSettings {
 
     /// The configuration and the file's text (for the status API).
     /// - Throws: ``ConfigError`` holding every problem found (the rest under `more`): those
-    ///   of the file and the files it names, then the static targets relabeling leaves unusable.
+    ///   of the file and the files it names, then the static targets relabeling leaves unusable,
+    ///   then those of the rule files.
     static func loadWithText(path: String) throws(ConfigError) -> (config: TollgateConfig, text: String) {
         let bytes: [UInt8]
         do {
@@ -21,7 +24,13 @@ enum ServerSettings {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         let config = try TollgateConfig(yaml: text, file: path)
-        if let problems = ConfigError(collecting: unusableStaticTargets(config)) { throw problems }
+        var problems = unusableStaticTargets(config)
+        do {
+            _ = try RulesPart.loader(config, parserOptions: ParserOptions(), templates: RuleTemplates.standard()).load(patterns: config.ruleFiles)
+        } catch {
+            problems += error.all
+        }
+        if let problems = ConfigError(collecting: problems) { throw problems }
         return (config, text)
     }
 

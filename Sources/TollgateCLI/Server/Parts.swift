@@ -1,8 +1,9 @@
-// Tollgate — the parts of today's server: storage, scraping, queries, and the empty
-// alerting answers (replaced by the rules part once rules are evaluated).
+// Tollgate — the parts of today's server: storage, scraping, queries, rules, import.
 
+import AlertDispatch
 import HTTPAPI
 import Logging
+import PromQL
 import Rules
 import Scrape
 import ServiceLifecycle
@@ -48,12 +49,37 @@ struct QueryPart: ServerPart {
     var routes: [any RouteRegistrar] { [QueryRoutes(api: api)] }
 }
 
-/// `/api/v1/rules`, `/api/v1/alerts` and `/api/v1/alertmanagers` answered empty.
-struct EmptyAlertingPart: ServerPart {
-    var name: String { "alerting" }
-    var routes: [any RouteRegistrar] { [RuleRoutes(source: NoRuleGroups())] }
+/// Rules and alerts: the rule manager's groups, the rules and alerts API, every
+/// configuration's rule files, and the Alertmanagers alerts are pushed to.
+struct RulesPart: ServerPart {
+    let manager: RuleManager
+    let dispatcher: AlertDispatcher
+    /// Everything the groups need but the external labels, which come with each configuration.
+    let environment: RuleEnvironment
+    let parserOptions: ParserOptions
+    var name: String { "rules" }
+    var services: [any Service] { [manager] }
+    var routes: [any RouteRegistrar] {
+        let dispatcher = dispatcher
+        return [RuleRoutes(source: manager) { await dispatcher.alertmanagerURLs }]
+    }
 
-    struct NoRuleGroups: RuleSource {
-        func snapshots() async -> [RuleGroupSnapshot] { [] }
+    /// Loads every rule file of `config` (all must be good) before anything changes.
+    func prepare(_ config: TollgateConfig) async throws -> ReloadStep? {
+        let groups = try Self.loader(config, parserOptions: parserOptions, templates: environment.templates).load(patterns: config.ruleFiles)
+        var environment = environment
+        environment.externalLabels = config.global.externalLabels
+        let manager = manager, dispatcher = dispatcher, applied = environment
+        return ReloadStep {
+            await dispatcher.apply(config.alerting, externalLabels: config.global.externalLabels)
+            await manager.apply(groups, environment: applied)
+        }
+    }
+
+    /// The loader of `config`'s rule files, the one `check config` uses too.
+    static func loader(_ config: TollgateConfig, parserOptions: ParserOptions, templates: any AlertTemplates) -> RuleLoader {
+        RuleLoader(
+            evaluationInterval: config.global.evaluationInterval, queryOffset: config.global.ruleQueryOffset, parserOptions: parserOptions,
+            templates: templates)
     }
 }
