@@ -91,8 +91,11 @@ enum RulesAPI {
                 json.key("keepFiringFor")
                 json.number(Double(rule.keepFiringFor) / 1000)
             }
-            json.key("labels")
-            map(rule.labels, to: &json)
+            // A recording rule's labels are left out when it has none (`omitempty`).
+            if rule.kind == .alerting || !rule.labels.isEmpty {
+                json.key("labels")
+                map(rule.labels, to: &json)
+            }
             if rule.kind == .alerting {
                 json.key("annotations")
                 map(rule.annotations, to: &json)

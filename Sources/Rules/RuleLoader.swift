@@ -34,8 +34,10 @@ public struct RuleLoader: Sendable {
         var groups: [RuleGroup] = []
         var problems: [ConfigError] = []
         for path in PathPattern.expand(patterns) {
+            let (file, found) = RuleFile.read(path: path)
+            problems += found
             do {
-                groups += try load(file: RuleFile(path: path), restore: restore)
+                groups += try load(file: file, restore: restore)
             } catch {
                 problems.append(error)
             }

@@ -17,41 +17,66 @@ public struct RuleFile: Sendable, Equatable {
     /// Parses a rule file's text.
     /// - Throws: ``ConfigError`` with every problem of the file.
     public init(yaml: String, path: String) throws(ConfigError) {
-        self.path = path
+        let (file, problems) = Self.read(yaml: yaml, path: path)
+        if let error = ConfigError(collecting: problems) { throw error }
+        self = file
+    }
+
+    /// Reads and parses the file at `path`.
+    public init(path: String) throws(ConfigError) {
+        let (file, problems) = Self.read(path: path)
+        if let error = ConfigError(collecting: problems) { throw error }
+        self = file
+    }
+
+    /// The file's groups with every rule that reads, and the problems of the rest, so a
+    /// checker can go on to check the good rules' expressions (every problem in one run).
+    public static func read(path: String) -> (RuleFile, [ConfigError]) {
+        do {
+            return read(yaml: try String(contentsOfFile: path, encoding: .utf8), path: path)
+        } catch {
+            return (RuleFile(path: path, groups: []), [ConfigError(file: path, line: nil, field: nil, message: "cannot read the file: \(error.localizedDescription)")])
+        }
+    }
+
+    /// ``read(path:)`` for a file's text.
+    public static func read(yaml: String, path: String) -> (RuleFile, [ConfigError]) {
+        var file = RuleFile(path: path, groups: [])
         let root: Node?
         do {
             // A second YAML document is ignored, as Prometheus ignores it (with a warning).
             root = try Yams.compose_all(yaml: yaml).first(where: { _ in true }) ?? nil
         } catch {
-            throw ConfigError(file: path, line: nil, field: nil, message: "invalid YAML: \(error)")
+            return (file, [ConfigError(file: path, line: nil, field: nil, message: "invalid YAML: \(error)")])
         }
-        guard let root else { return }  // an empty file has no groups
+        guard let root else { return (file, []) }  // an empty file has no groups
         let reader = NodeReader(file: path)
         var names: Set<String> = []
-        try reader.fields(root, field: "") { (key, value, _) throws(ConfigError) -> Bool in
-            guard key.name == "groups" else { return false }
-            for (index, item) in try reader.sequence(value, field: "groups").enumerated() {
-                guard let group = reader.attempt({ () throws(ConfigError) in try RuleGroupSpec(item, reader: reader, index: index) }) else { continue }
-                guard names.insert(group.name).inserted else {
-                    reader.record(reader.error(item, field: "groups[\(index)].name", "groupname: \"\(group.name)\" is repeated in the same file"))
-                    continue
+        reader.attempt { () throws(ConfigError) in
+            try reader.fields(root, field: "") { (key, value, _) throws(ConfigError) -> Bool in
+                guard key.name == "groups" else { return false }
+                for (index, item) in try reader.sequence(value, field: "groups").enumerated() {
+                    guard let group = reader.attempt({ () throws(ConfigError) in try RuleGroupSpec(item, reader: reader, index: index) }) else { continue }
+                    guard names.insert(group.name).inserted else {
+                        reader.record(reader.error(item, field: "groups[\(index)].name", "groupname: \"\(group.name)\" is repeated in the same file"))
+                        continue
+                    }
+                    file.groups.append(group)
                 }
-                groups.append(group)
+                return true
             }
-            return true
         }
-        try reader.finish()
+        do {
+            try reader.finish()
+            return (file, [])
+        } catch {
+            return (file, error.all)
+        }
     }
 
-    /// Reads and parses the file at `path`.
-    public init(path: String) throws(ConfigError) {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(file: path, line: nil, field: nil, message: "cannot read the file: \(error.localizedDescription)")
-        }
-        try self.init(yaml: text, path: path)
+    private init(path: String, groups: [RuleGroupSpec]) {
+        self.path = path
+        self.groups = groups
     }
 }
 

@@ -111,24 +111,36 @@ final class RuleGroupTests: Sendable {
     /// After a restart, a pending alert keeps how long it had been pending (moved on by the
     /// time the server was down), so it neither restarts its `for` nor fires at once.
     @Test func forStateIsRestoredAfterARestart() async throws {
-        let dir = try scratch.make("restart")
         let yaml = Self.rules.replacingOccurrences(of: "for: 2m", with: "for: 30m")
-        do {
-            let harness = try await RuleHarness(scratch, directory: dir)
-            try await harness.write(["__name__": "errors", "job": "api"], (0...60).map { (Int64($0) * Self.minute, 9) })
-            let group = try group(yaml)
-            for step in 1...10 { await group.evaluate(at: Int64(step) * Self.minute, environment: harness.environment) }
-        }
-        // Down from 10m to 15m; the new process's group restores at its first run.
-        let harness = try await RuleHarness(scratch, directory: dir)
-        let group = try group(yaml, restore: true)
-        await group.evaluate(at: 15 * Self.minute, environment: harness.environment)
-        let alert = try #require(await group.snapshot().rules.last?.alerts.first)
+        let harness = try await RuleHarness(scratch)
+        try await harness.write(["__name__": "errors", "job": "api"], (0...60).map { (Int64($0) * Self.minute, 9) })
+        let before = try group(yaml)
+        for step in 1...10 { await before.evaluate(at: Int64(step) * Self.minute, environment: harness.environment) }
+        // Down from 10m to 15m: a new process's group (state empty) restores at its first run
+        // from the ALERTS_FOR_STATE the old one wrote.
+        let after = try group(yaml, restore: true)
+        await after.evaluate(at: 15 * Self.minute, environment: harness.environment)
+        let alert = try #require(await after.snapshot().rules.last?.alerts.first)
         #expect(alert.state == .pending)
         #expect(alert.activeAt == Self.minute + 5 * Self.minute)  // active since 1m, plus 5m down
-        // No ALERTS sample was written before the restore.
-        let written = try await harness.read("ALERTS", from: 11 * Self.minute, to: 20 * Self.minute)
-        #expect(written.isEmpty)
+        // No ALERTS sample is written by the first run, before the restore.
+        #expect(try await harness.read("ALERTS", from: 11 * Self.minute, to: 20 * Self.minute).isEmpty)
+        await after.evaluate(at: 16 * Self.minute, environment: harness.environment)
+        #expect(try await harness.read("ALERTS", from: 16 * Self.minute, to: 20 * Self.minute).count == 1)
+    }
+
+    /// With less than the grace period of `for` left, a restored alert waits the grace period.
+    @Test func aRestoredAlertWaitsAtLeastTheGracePeriod() async throws {
+        let yaml = Self.rules.replacingOccurrences(of: "for: 2m", with: "for: 15m")
+        let harness = try await RuleHarness(scratch)
+        try await harness.write(["__name__": "errors", "job": "api"], (0...60).map { (Int64($0) * Self.minute, 9) })
+        let before = try group(yaml)
+        for step in 1...10 { await before.evaluate(at: Int64(step) * Self.minute, environment: harness.environment) }
+        let after = try group(yaml, restore: true)
+        await after.evaluate(at: 12 * Self.minute, environment: harness.environment)
+        let alert = try #require(await after.snapshot().rules.last?.alerts.first)
+        // 9 of 15 minutes spent, 6 left: less than the 10-minute grace period.
+        #expect(alert.activeAt == 12 * Self.minute + 10 * Self.minute - 15 * Self.minute)
     }
 
     @Test func loaderReportsEveryBadRuleWithFileLineAndGroup() throws {

@@ -36,13 +36,22 @@ public struct PrometheusServer: Sendable {
         guard let binary else { throw PrometheusServerError("Debian's prometheus is not installed") }
         let file = directory.appendingPathComponent("prometheus.yml")
         try config.write(to: file, atomically: true, encoding: .utf8)
+        return try await launch(binary: binary) { port in
+            [
+                "--config.file=\(file.path)", "--storage.tsdb.path=\(dataDirectory ?? directory.appendingPathComponent("data").path)",
+                "--web.listen-address=127.0.0.1:\(port)",
+            ] + arguments
+        }
+    }
+
+    /// Starts `binary` with the arguments `arguments` gives for a free port, and waits until
+    /// `/-/ready` answers 200 (Prometheus and Alertmanager both have it).
+    /// - Throws: when it is not ready within 30 s.
+    public static func launch(binary: String, arguments: (Int) -> [String]) async throws -> PrometheusServer {
         let port = try freeLoopbackPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--config.file=\(file.path)", "--storage.tsdb.path=\(dataDirectory ?? directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ] + arguments
+        process.arguments = arguments(port)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -55,7 +64,24 @@ public struct PrometheusServer: Sendable {
             try await Task.sleep(for: .milliseconds(100))
         }
         server.stop()
-        throw PrometheusServerError("prometheus did not become ready")
+        throw PrometheusServerError("\(binary) did not become ready")
+    }
+
+    /// Debian's Alertmanager (`prometheus-alertmanager`), when installed.
+    public static let alertmanagerBinary = ["/usr/bin/prometheus-alertmanager"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Starts Debian's Alertmanager on `config` (written to `directory/alertmanager.yml`),
+    /// alone (no cluster), with its data in `directory`.
+    public static func startAlertmanager(config: String, in directory: URL) async throws -> PrometheusServer {
+        guard let binary = alertmanagerBinary else { throw PrometheusServerError("Debian's prometheus-alertmanager is not installed") }
+        let file = directory.appendingPathComponent("alertmanager.yml")
+        try config.write(to: file, atomically: true, encoding: .utf8)
+        return try await launch(binary: binary) { port in
+            [
+                "--config.file=\(file.path)", "--storage.path=\(directory.appendingPathComponent("am").path)",
+                "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+            ]
+        }
     }
 
     /// GETs `path` (with its query) from the server.

@@ -40,17 +40,10 @@ struct CheckRulesCommand: AsyncParsableCommand {
             templates: RuleTemplates.standard())
         for path in files {
             StandardStream.output(Array("Checking \(path)\n".utf8))
-            let problems: [ConfigError]
-            var count = 0
-            var duplicates: [String] = []
-            do {
-                let file = try RuleFile(path: path)
-                problems = loader.check(file: file)
-                count = file.groups.reduce(0) { $0 + $1.rules.count }
-                if lint == "duplicate-rules" { duplicates = Self.duplicateRecordings(file) }
-            } catch {
-                problems = error.all
-            }
+            let (file, structural) = RuleFile.read(path: path)
+            let problems = structural + loader.check(file: file)
+            let count = file.groups.reduce(0) { $0 + $1.rules.count }
+            let duplicates = lint == "duplicate-rules" ? Self.duplicateRecordings(file) : []
             if !problems.isEmpty {
                 failed = true
                 StandardStream.error("  FAILED:\n" + problems.map { "\(Self.promtoolForm($0))\n" }.joined())
