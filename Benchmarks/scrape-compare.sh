@@ -22,6 +22,8 @@
 #        - peak RSS: VmHWM from /proc/PID/status, read just before stopping the server (whole
 #          run, warm-up included; it grows with DURATION as head chunks fill).
 #        - scrapes each server made: fake_targets' /stats metrics_requests before and after.
+#        - with RULES=1: the rule group's evaluation time per iteration in the same window,
+#          from prometheus_rule_group_duration_seconds_sum / _count (both servers).
 #   5. Prints CPU-µs per ingested sample, peak RSS per active series (KiB), samples/s, and
 #      the ratios Tollgate / Prometheus. A metric the server does not expose shows "n/a".
 #
@@ -46,6 +48,9 @@
 #                              is installed with scripts/apt-install.sh prometheus
 #   BASE_PORT                  where the search for TARGETS free ports starts, default 29500
 #   KEEP_TMP=1                 keep the temp dir (config, logs, results) for inspection
+#   RULES=1    (--rules)       also evaluate Benchmarks/make_rules.py's group (200 recording and
+#                              50 alerting rules over the fake targets' series) every RULE_INTERVAL
+#   RULE_INTERVAL              the group's interval, default 15s
 #
 # The machine has 2 cores: run nothing else heavy meanwhile. fake_targets itself uses a few
 # percent of one core (it reports its CPU at the end).
@@ -65,6 +70,8 @@ TOLLGATE=${TOLLGATE:-$DEFAULT_TOLLGATE}
 PROMETHEUS=${PROMETHEUS:-prometheus}
 BASE_PORT=${BASE_PORT:-29500}
 KEEP_TMP=${KEEP_TMP:-0}
+RULES=${RULES:-0}
+RULE_INTERVAL=${RULE_INTERVAL:-15s}
 SCRAPE_INTERVAL=2      # seconds; also fake_targets' --step
 READY_TIMEOUT=30       # seconds a server gets to answer /-/ready
 STOP_TIMEOUT=60        # seconds a server gets to exit after SIGTERM
@@ -81,6 +88,7 @@ while [[ $# -gt 0 ]]; do
         -d|--duration) DURATION=${2:?--duration needs a value}; shift 2 ;;
         --warmup) WARMUP=${2:?--warmup needs a value}; shift 2 ;;
         --only) SERVERS=${2:?--only needs tollgate or prometheus}; shift 2 ;;
+        --rules) RULES=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) die "unknown argument: $1 (try --help)" ;;
     esac
@@ -192,6 +200,10 @@ CONFIG="$TMP/prometheus.yml"
     echo "global:"
     echo "  scrape_interval: ${SCRAPE_INTERVAL}s"
     echo "  scrape_timeout: ${SCRAPE_INTERVAL}s"
+    if [[ $RULES == 1 ]]; then
+        python3 "$ROOT/Benchmarks/make_rules.py" "$TMP/rules.yml" "$RULE_INTERVAL"
+        echo "rule_files: [$TMP/rules.yml]"
+    fi
     echo "scrape_configs:"
     echo "  - job_name: fake"
     echo "    static_configs:"
@@ -255,8 +267,9 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
 
     pause "$WARMUP"
     alive_or_die "$pid" "$name" "$logf"
-    local samples_a t_a cpu_a
+    local samples_a t_a cpu_a rules_a="n/a n/a" rules_b="n/a n/a"
     samples_a=$(python3 "$HELPER" metrics "$base/metrics" "$samples_metric")
+    [[ $RULES == 1 ]] && rules_a=$(python3 "$HELPER" metrics "$base/metrics" prometheus_rule_group_duration_seconds_sum prometheus_rule_group_duration_seconds_count)
     t_a=$EPOCHREALTIME
     cpu_a=$(cpu_ticks "$pid") || { show_log "$logf"; die "$name exited during the run"; }
 
@@ -264,6 +277,7 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
     alive_or_die "$pid" "$name" "$logf"
     local samples_b series t_b cpu_b hwm
     read -r samples_b series < <(python3 "$HELPER" metrics "$base/metrics" "$samples_metric" "$series_metric")
+    [[ $RULES == 1 ]] && rules_b=$(python3 "$HELPER" metrics "$base/metrics" prometheus_rule_group_duration_seconds_sum prometheus_rule_group_duration_seconds_count)
     t_b=$EPOCHREALTIME
     cpu_b=$(cpu_ticks "$pid") || { show_log "$logf"; die "$name exited during the run"; }
     hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")   # kB (KiB)
@@ -290,6 +304,10 @@ samples_a=$samples_a
 samples_b=$samples_b
 series=$series
 hwm_kib=$hwm
+rule_seconds_a=${rules_a% *}
+rule_iterations_a=${rules_a#* }
+rule_seconds_b=${rules_b% *}
+rule_iterations_b=${rules_b#* }
 scrapes=$scrapes
 targets_scraped=$scraped
 targets=$ntargets

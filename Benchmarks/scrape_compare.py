@@ -202,6 +202,12 @@ def derive(r):
     d["scrapes"] = r.get("scrapes", "n/a")
     d["targets_scraped"] = "%s/%s" % (r.get("targets_scraped", "n/a"), r.get("targets", "n/a"))
     d["expected_scrapes"] = num(r, "expected_scrapes")
+    rs_a, rs_b = num(r, "rule_seconds_a"), num(r, "rule_seconds_b")
+    ri_a, ri_b = num(r, "rule_iterations_a"), num(r, "rule_iterations_b")
+    if rs_b is not None and ri_b is not None:
+        rs_a, ri_a = rs_a or 0.0, ri_a or 0.0
+        d["rule_iterations"] = ri_b - ri_a
+        d["rule_ms_per_iteration"] = (rs_b - rs_a) * 1000 / (ri_b - ri_a) if ri_b > ri_a else None
     return d
 
 
@@ -235,6 +241,8 @@ def report(paths):
         ("scrapes served by targets", "scrapes", "s"),
         ("max scrapes (2s, ready to stop)", "expected_scrapes", ",.0f"),
         ("targets scraped", "targets_scraped", "s"),
+        ("rule group iterations in window", "rule_iterations", ",.0f"),
+        ("rule group ms per iteration", "rule_ms_per_iteration", ".1f"),
     ]
     names = [n for n, _ in results]
     w0 = max(len(r[0]) for r in rows)
@@ -254,8 +262,8 @@ def report(paths):
             a, b = tg.get(key), pr.get(key)
             return "%.2f" % (a / b) if a is not None and b else "n/a"
         print()
-        print("Tollgate / Prometheus:  CPU per sample %s   RSS per series %s   samples/s %s"
-              % (ratio("cpu_us_per_sample"), ratio("kib_per_series"), ratio("samples_per_s")))
+        print("Tollgate / Prometheus:  CPU per sample %s   RSS per series %s   samples/s %s   rule group time %s"
+              % (ratio("cpu_us_per_sample"), ratio("kib_per_series"), ratio("samples_per_s"), ratio("rule_ms_per_iteration")))
     return 0
 
 
