@@ -81,6 +81,8 @@ let package = Package(
             dependencies: ["Model", "PromQL", "Relabel", "Storage"],
             swiftSettings: swiftSettings
         ),
+        // Go's text/template language and Prometheus's template functions, for alert labels and annotations.
+        .target(name: "GoTemplate", dependencies: ["Model"], swiftSettings: swiftSettings),
         // gzip / deflate over zlib; the only importer of CZlib.
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field;
@@ -183,6 +185,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .testTarget(name: "GoTemplateTests", dependencies: ["GoTemplate", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PromQLTests", dependencies: ["CurlHTTP", "PromQL", "Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PromQLEngineTests",

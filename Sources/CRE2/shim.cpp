@@ -81,6 +81,30 @@ int tg_re2_full_match_groups(const tg_re2 *re, const char *text, size_t len, ptr
     return 1;
 }
 
+int tg_re2_search(const tg_re2 *re, const char *text, size_t len, size_t start, ptrdiff_t *offsets, int ngroups) {
+    const char *base = nonNull(text);
+    if (start > len) return 0;
+    int n = ngroups < 1 ? 1 : ngroups;
+    re2::StringPiece small[16];
+    std::vector<re2::StringPiece> large;
+    re2::StringPiece *groups = small;
+    if (n > 16) {
+        large.resize(static_cast<size_t>(n));
+        groups = large.data();
+    }
+    if (!re->re.Match(re2::StringPiece(base, len), start, len, RE2::UNANCHORED, groups, n)) return 0;
+    for (int i = 0; i < n && i < ngroups; i++) {
+        if (groups[i].data() == nullptr) {
+            offsets[2 * i] = -1;
+            offsets[2 * i + 1] = -1;
+        } else {
+            offsets[2 * i] = groups[i].data() - base;
+            offsets[2 * i + 1] = groups[i].data() - base + static_cast<ptrdiff_t>(groups[i].size());
+        }
+    }
+    return 1;
+}
+
 int tg_re2_group_count(const tg_re2 *re) { return re->re.NumberOfCapturingGroups(); }
 
 const char *tg_re2_group_name(const tg_re2 *re, int index) {

@@ -68,6 +68,26 @@ final class RE2Program: @unchecked Sendable {
     }
 }
 
+extension RE2Program {
+    /// The leftmost-first match at byte `start` or later (unanchored), as byte ranges of
+    /// its groups (0 is the whole match; nil for a group that took no part), or nil.
+    /// - Complexity: O(n) in the UTF-8 length of `value`.
+    func search(_ value: String, from start: Int) -> [Range<Int>?]? {
+        var offsets = [Int](repeating: -1, count: 2 * groupCount)
+        return withUTF8Bytes(value) { bytes -> [Range<Int>?]? in
+            let found = offsets.withUnsafeMutableBufferPointer { out in
+                tg_re2_search(handle, bytes.cString, bytes.count, start, out.baseAddress, CInt(groupCount))
+            }
+            guard found == 1 else { return nil }
+            return (0..<groupCount).map { group -> Range<Int>? in
+                let lower = offsets[2 * group], upper = offsets[2 * group + 1]
+                guard lower >= 0, lower <= upper, upper <= bytes.count else { return nil }
+                return lower..<upper
+            }
+        }
+    }
+}
+
 /// RE2's refusal of a pattern: its `RE2::ErrorCode` and the fragment it names.
 struct RE2CompileError: Error {
     let code: Int

@@ -31,6 +31,12 @@ int tg_re2_full_match(const tg_re2 *re, const char *text, size_t len);
 /// Returns 1 on a match, 0 otherwise (offsets untouched).
 int tg_re2_full_match_groups(const tg_re2 *re, const char *text, size_t len, ptrdiff_t *offsets, int ngroups);
 
+/// Searches `text` (`len` bytes) for the leftmost-first match starting at byte `start` or later,
+/// unanchored, as Go's `Regexp.FindStringSubmatchIndex` does from a position (`^` and `\b`
+/// still see the text before `start`). Stores group offsets as `tg_re2_full_match_groups`
+/// does. Returns 1 on a match, 0 otherwise.
+int tg_re2_search(const tg_re2 *re, const char *text, size_t len, size_t start, ptrdiff_t *offsets, int ngroups);
+
 /// The number of capturing groups, not counting group 0.
 int tg_re2_group_count(const tg_re2 *re);
 
