@@ -109,7 +109,7 @@ let package = Package(
         .target(
             name: "Rules",
             dependencies: [
-                "Model", "PromQL", "Storage", "TollgateConfig",
+                "GoTemplate", "Model", "PromQL", "Storage", "TollgateConfig",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -54,6 +54,12 @@ final class RulesServeTests: Sendable {
         return value
     }
 
+    /// A JSON object of strings as sorted `k=v` text (Swift dictionaries print in any order).
+    static func text(_ value: Any?) -> String {
+        guard let map = value as? [String: Any] else { return "" }
+        return map.keys.sorted().map { "\($0)=\(map[$0] ?? "")" }.joined(separator: ",")
+    }
+
     /// The parts of `/api/v1/rules` that do not depend on timing, rule by rule.
     static func shape(_ body: String) throws -> [String] {
         let data = try #require(try json(body)["data"] as? [String: Any])
@@ -61,8 +67,8 @@ final class RulesServeTests: Sendable {
         return groups.flatMap { group -> [String] in
             let rules = group["rules"] as? [[String: Any]] ?? []
             return ["group \(group["name"] ?? "") keys=\(group.keys.sorted())"] + rules.map { rule in
-                let alerts = (rule["alerts"] as? [[String: Any]] ?? []).map { "\($0["state"] ?? "") \($0["labels"] ?? "") keys=\($0.keys.sorted())" }
-                return "\(rule["type"] ?? "") \(rule["name"] ?? "") query=\(rule["query"] ?? "") labels=\(rule["labels"] ?? "") health=\(rule["health"] ?? "") "
+                let alerts = (rule["alerts"] as? [[String: Any]] ?? []).map { "\($0["state"] ?? "") \(text($0["labels"])) keys=\($0.keys.sorted())" }
+                return "\(rule["type"] ?? "") \(rule["name"] ?? "") query=\(rule["query"] ?? "") labels=\(text(rule["labels"])) health=\(rule["health"] ?? "") "
                     + "state=\(rule["state"] ?? "-") keys=\(rule.keys.sorted()) alerts=\(alerts)"
             }
         }
