@@ -143,7 +143,7 @@ extension RuleTestRunner {
             do {
                 labels = try SeriesDescription.parseLabels(sample.labels)
             } catch {
-                return prefix + ", err: labels \(goQuote(sample.labels)): \(error)"
+                return prefix + ", err: labels \(goQuote(sample.labels)): \(labelsProblem(sample.labels, fallback: error))"
             }
             guard sample.histogram.isEmpty else {
                 return prefix + ", err: labels \(goQuote(sample.labels)): native histograms are not supported"
@@ -157,6 +157,17 @@ extension RuleTestRunner {
             && zip(sortedGot, sortedExpected).allSatisfy { g, e in g.labels == e.labels && Self.equal(e.value, g.value, fuzzy: fuzzy) }
         guard !equal else { return nil }
         return prefix + ",\n        exp: \(PromtoolFormat.samples(sortedExpected))\n        got: \(PromtoolFormat.samples(sortedGot))"
+    }
+
+    /// Why a label set does not parse, in the PromQL parser's words (`1:8: parse error: …`,
+    /// as Prometheus's `ParseMetric` reports it) when the parser refuses it too.
+    private func labelsProblem(_ text: String, fallback: SeriesDescriptionError) -> String {
+        do {
+            _ = try parseExpr(text, options: parserOptions)
+        } catch {
+            return error.description
+        }
+        return fallback.description
     }
 
     /// Exact float equality, or within one step of the last mantissa bit when `fuzzy`.
