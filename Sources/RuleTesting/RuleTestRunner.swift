@@ -42,7 +42,9 @@ public struct RuleTestRunner: Sendable {
             self.run = nil
         } else {
             do {
-                self.run = try AnchoredRegex(".*(?:" + run.joined(separator: "|") + ").*")
+                let joined = run.joined(separator: "|")
+                _ = try AnchoredRegex(joined)  // so that an error names the pattern as given
+                self.run = try AnchoredRegex(".*(?:" + joined + ").*")
             } catch {
                 throw RuleTestRunnerError(description: "invalid --run pattern: \(error)")
             }
