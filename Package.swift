@@ -116,6 +116,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `test rules`: promtool's rule unit tests over a fresh store, the engine and the rule groups.
+        .target(
+            name: "RuleTesting",
+            dependencies: [
+                "Model", "PromQL", "PromQLEngine", "Rules", "Storage", "TSDB", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Alerts from rules to external Alertmanagers (API v2) and the in-process notifier.
         .target(
             name: "AlertDispatch",
@@ -142,7 +151,8 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "AlertDispatch", "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "Rules", "Scrape", "TollgateConfig",
+                "AlertDispatch", "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "RuleTesting", "Rules", "Scrape",
+                "TollgateConfig",
                 "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -174,6 +184,14 @@ let package = Package(
                 "Model", "PromQL", "PromQLEngine", "Rules", "Storage", "TSDB", "TestSupport", "TollgateConfig",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RuleTestingTests",
+            dependencies: [
+                "Model", "PromQL", "RuleTesting", "Rules", "TestSupport", "TollgateConfig",
+            ],
+            exclude: ["Scenarios"],  // test and rule files, read by path
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TestSupport", "TollgateConfig"], swiftSettings: swiftSettings),

@@ -14,7 +14,7 @@ public struct TollgateCommand: AsyncParsableCommand {
             inputs the way the server would read them.
             """,
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self, ImportCommand.self, TSDBCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, ImportCommand.self, TSDBCommand.self]
     )
 
     public init() {}
@@ -26,6 +26,15 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Check inputs the way the server would read them.",
         subcommands: [CheckConfigCommand.self, CheckRulesCommand.self, CheckMetricsCommand.self]
+    )
+}
+
+/// `tollgate test`: unit tests.
+struct TestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Unit tests, as promtool runs them.",
+        subcommands: [TestRulesCommand.self]
     )
 }
 

@@ -2,6 +2,7 @@
 
 import Foundation
 import Model
+import PromQL
 
 /// What an eval expects to fail or to be annotated with.
 enum MessageMatch {
@@ -48,7 +49,7 @@ struct EvalCommand {
 /// One command of a file, in order.
 enum TestCommand {
     /// `nativeHistograms`: `load_with_nhcb`, which also stores the classic series as native histograms.
-    case load(step: Int64, series: [SeriesLine], line: Int, nativeHistograms: Bool)
+    case load(step: Int64, series: [SeriesDescription], line: Int, nativeHistograms: Bool)
     case clear
     case eval(EvalCommand)
 }
@@ -82,8 +83,8 @@ enum TestFile {
                 guard parts.count >= 2, let step = TestValues.duration(String(parts[1])) else {
                     throw TestFileError(line: lineNumber, message: "bad load header")
                 }
-                var series: [SeriesLine] = []
-                for (text, n) in body where !text.contains("@st ") { series.append(try SeriesLine.parse(text, line: n)) }
+                var series: [SeriesDescription] = []
+                for (text, n) in body where !text.contains("@st ") { series.append(try SeriesDescription.parse(text, line: n)) }
                 commands.append(.load(step: step, series: series, line: lineNumber, nativeHistograms: keyword == "load_with_nhcb"))
             } else if keyword.hasPrefix("eval") {
                 commands.append(.eval(try parseEval(header, body, line: lineNumber)))
@@ -135,7 +136,7 @@ enum TestFile {
                 }
                 if rest.hasPrefix("string") {
                     position += 1
-                    eval.string = TestValues.unquote(rest.dropFirst(6).trimmingCharacters(in: .whitespaces))
+                    eval.string = SeriesDescription.unquote(rest.dropFirst(6).trimmingCharacters(in: .whitespaces))
                     continue
                 }
                 let kind = String(rest.prefix { $0 != " " && $0 != ":" })
@@ -163,11 +164,11 @@ enum TestFile {
                 break
             }
             position += 1
-            if let v = TestValues.number(text, allowHex: true) {
+            if let v = SeriesDescription.number(text, allowHex: true) {
                 eval.scalar = v
                 break
             }
-            let series = try SeriesLine.parse(text, line: n)
+            let series = try SeriesDescription.parse(text, line: n)
             if series.hasHistograms { eval.usesHistograms = true }
             eval.series.removeAll { $0.labels == series.labels }
             eval.series.append((series.labels, series.values, position))

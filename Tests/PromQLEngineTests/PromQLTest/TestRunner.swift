@@ -64,9 +64,9 @@ final class TestRunner {
         lastTimestamp = [:]
     }
 
-    private func load(_ step: Int64, _ lines: [SeriesLine]) async throws {
+    private func load(_ step: Int64, _ lines: [SeriesDescription]) async throws {
         guard let db else { return }
-        var latest: [Labels: SeriesLine] = [:]
+        var latest: [Labels: SeriesDescription] = [:]
         var order: [Labels] = []
         for line in lines {
             if line.hasHistograms { histogramDataLoaded = true }
