@@ -164,6 +164,10 @@ final class OutOfOrderTests: Sendable {
                 #expect(result.appended == batch.count)
                 if step == 20 { _ = try await db.compact(before: .max) }
             }
+            // Inside the last (checkpointed) head chunk, 460 to 490: neither recovery nor
+            // compaction may take this chunk for that head chunk sealed.
+            #expect(try await commit(db, [(m, 475, 0.75)]) == CommitResult(appended: 1, outOfOrderAppended: 1))
+            reference[m, default: [:]][475] = 0.75
             _ = try await db.compact(before: .max)
         }
         let reopened = try await open(dir, window: 1_000_000, chunkSize: 6, checkpoint: checkpoint, blockRange: 50)
