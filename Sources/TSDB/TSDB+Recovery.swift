@@ -39,14 +39,20 @@ extension TSDB {
                     s.postings.add(id, labels)
                     s.nextID = max(s.nextID, id + 1)
                 }
-                // Chunks of out-of-order samples are left out: they may reach into the range of a
-                // checkpointed head chunk that was never sealed (see below).
+                // One scan, two maxima: chunks of out-of-order samples apart, since they may reach
+                // into the range of a checkpointed head chunk that was never sealed (see below).
                 let maxima = try Row.fetchCursor(
-                    db, sql: "SELECT series_id, MAX(max_time) FROM chunks WHERE encoding <> ? GROUP BY series_id", arguments: [Self.outOfOrderEncoding])
-                while let row = try maxima.next() { sealedMax[UInt32(truncatingIfNeeded: row[0] as Int64)] = row[1] }
-                let late = try Row.fetchCursor(
-                    db, sql: "SELECT series_id, MAX(max_time) FROM chunks WHERE encoding = ? GROUP BY series_id", arguments: [Self.outOfOrderEncoding])
-                while let row = try late.next() { lateMax[UInt32(truncatingIfNeeded: row[0] as Int64)] = row[1] }
+                    db,
+                    sql: """
+                        SELECT series_id, MAX(CASE WHEN encoding <> ? THEN max_time END), MAX(CASE WHEN encoding = ? THEN max_time END)
+                        FROM chunks GROUP BY series_id
+                        """,
+                    arguments: [Self.outOfOrderEncoding, Self.outOfOrderEncoding])
+                while let row = try maxima.next() {
+                    let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+                    if let sealed = row[1] as Int64? { sealedMax[id] = sealed }
+                    if let late = row[2] as Int64? { lateMax[id] = late }
+                }
                 checkpoint = try Row.fetchAll(db, sql: "SELECT series_id, count, data, state FROM head_chunks").map {
                     (UInt32(truncatingIfNeeded: $0[0] as Int64), $0[1], $0[2], $0[3])
                 }
