@@ -26,21 +26,41 @@ struct ChunkReader {
             sql: "SELECT count, encoding, timestamps_id, data FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ? ORDER BY min_time")
     }
 
-    /// Appends the sealed samples of series `id` in `[minTime, maxTime]`, in time order.
+    /// Appends the sealed samples of series `id` in `[minTime, maxTime]`, in time order, one
+    /// per timestamp.
+    ///
+    /// Chunks come in `min_time` order; while each starts after the one before ends (in-order
+    /// data) they are appended as they are. Chunks of out-of-order samples overlap others:
+    /// then the series' samples are sorted once at the end (`TSDB.sortByTime`).
     mutating func read(_ id: UInt32, _ minTime: Int64, _ maxTime: Int64, _ timestamps: inout [Int64], _ values: inout [Double]) throws {
+        let start = timestamps.count
+        if try readChunks(id, minTime, maxTime, &timestamps, &values) { TSDB.sortByTime(&timestamps, &values, from: start) }
+    }
+
+    /// Appends the samples of each chunk in `min_time` order.
+    /// - Returns: whether a chunk started at or before the end of the one before it.
+    private mutating func readChunks(_ id: UInt32, _ minTime: Int64, _ maxTime: Int64, _ timestamps: inout [Int64], _ values: inout [Double]) throws -> Bool {
         let s = statement.sqliteStatement
         sqlite3_reset(s)
         defer { sqlite3_reset(s) }
         sqlite3_bind_int64(s, 1, Int64(id))
         sqlite3_bind_int64(s, 2, minTime)
         sqlite3_bind_int64(s, 3, maxTime)
+        let start = timestamps.count
+        var overlapping = false
         while true {
             let code = sqlite3_step(s)
-            if code == SQLITE_DONE { return }
+            if code == SQLITE_DONE { return overlapping }
             guard code == SQLITE_ROW else { throw TSDBError("reading the chunks of series \(id): \(db.lastErrorMessage ?? "SQLite error \(code)")") }
             let count = Int(sqlite3_column_int64(s, 0))
             let blob = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 3), count: Int(sqlite3_column_bytes(s, 3)))
-            if sqlite3_column_int64(s, 1) == 1 {
+            let chunkStart = timestamps.count
+            defer {
+                // One compare per chunk: in-order chunks never start before the last one ended.
+                if chunkStart > start && chunkStart < timestamps.count && timestamps[chunkStart] <= timestamps[chunkStart - 1] { overlapping = true }
+            }
+            let encoding = sqlite3_column_int64(s, 1)
+            if encoding == 1 || encoding == Int64(TSDB.outOfOrderEncoding) {
                 TSDB.decodeXOR(Array(blob), count: count, minTime, maxTime, &timestamps, &values)
                 continue
             }

@@ -10,8 +10,10 @@ import Storage
 
 extension TSDB {
     /// Validates and stores one batch in one SQLite transaction: new series, the log
-    /// record and any chunks the batch sealed. The head is changed in place and put back
-    /// as it was if the transaction fails, so a failed commit leaves no trace.
+    /// record, any chunks the batch sealed, and a chunk per series of the samples the
+    /// out-of-order window took. The head is changed in place and put back as it was if the
+    /// transaction fails, so a failed commit leaves no trace (out-of-order samples never
+    /// touch the head).
     func commitNow(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)] = []) throws -> CommitResult {
         try state.withLock { s in
             var result = CommitResult()
@@ -27,11 +29,21 @@ extension TSDB {
             var sealed: [(UInt32, XORChunk)] = []
             var nextID = s.nextID
             let chunkSize = options.chunkSize
+            let window = options.outOfOrderTimeWindow
+            // The head's newest time as this commit starts: the out-of-order window counts back from it.
+            let headMax = s.headMaxTime
+            var batchMax = headMax
+            var outOfOrder: [OutOfOrderSample] = []
             /// Validates one sample and appends it to its series in place.
             func accept(_ id: UInt32, _ t: Int64, _ v: Double) {
                 guard let series = s.series[id] else { return }
                 if series.hasSamples && t < series.maxTime {
-                    result.outOfOrder += 1
+                    // Out of order: kept for the transaction when the window takes it (see TSDB+OutOfOrder).
+                    if window > 0 && Self.isInsideWindow(t, reference: max(headMax, series.maxTime), window: window) {
+                        outOfOrder.append(OutOfOrderSample(id: id, t: t, v: v))
+                    } else {
+                        result.outOfOrder += 1
+                    }
                     return
                 }
                 if series.hasSamples && t == series.maxTime {
@@ -46,6 +58,7 @@ extension TSDB {
                 series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 logged.append(id, t, v)
                 result.appended += 1
+                if t > batchMax { batchMax = t }
             }
             // Samples by reference reach series all over the head. They are taken sixteen
             // at a time: first each series' object and chunk bytes are read in a tight loop
@@ -78,17 +91,25 @@ extension TSDB {
                 }
                 accept(id, t, v)
             }
-            guard !created.isEmpty || logged.count > 0 else { return result }
+            let logs = !created.isEmpty || logged.count > 0
+            guard logs || !outOfOrder.isEmpty else { return result }
+            // Each series' out-of-order samples with a copy of its head chunk (as this batch left it).
+            let late = outOfOrder.isEmpty ? [] : Self.group(outOfOrder, s.series)
             do {
-                let encoded = LogRecord.encoded(newSeries: newSeries, samples: logged)
-                try pool.write { db in
+                let encoded = logs ? LogRecord.encoded(newSeries: newSeries, samples: logged) : Data()
+                let stored = try pool.write { db -> OutOfOrderCounts in
                     if !created.isEmpty {
                         let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
                         for (id, data) in newSeries { try insert.execute(arguments: [Int64(id), data]) }
                     }
-                    try db.execute(sql: "INSERT INTO head_log (data) VALUES (?)", arguments: [encoded])
+                    if logs { try db.execute(sql: "INSERT INTO head_log (data) VALUES (?)", arguments: [encoded]) }
                     for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
+                    // After this batch's sealed chunks, which the duplicate checks must see.
+                    return late.isEmpty ? OutOfOrderCounts() : try self.storeOutOfOrder(late, db)
                 }
+                result.appended += stored.appended
+                result.outOfOrderAppended = stored.appended
+                result.duplicate += stored.duplicate
             } catch {
                 for (id, _) in created { s.series[id] = nil }
                 for (id, previous) in undo {
@@ -97,11 +118,12 @@ extension TSDB {
                 throw error
             }
             s.nextID = nextID
+            s.headMaxTime = batchMax
             for (id, labels) in created {
                 s.ids[labels] = id
                 s.postings.add(id, labels)
             }
-            s.logRecords += 1
+            if logs { s.logRecords += 1 }
             s.logSamples += logged.count
             result.newSeries = created.count
             if s.logRecords >= options.checkpointInterval && s.logSamples >= options.checkpointSamplesPerSeries * s.series.count {

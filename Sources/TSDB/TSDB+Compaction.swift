@@ -17,7 +17,9 @@ extension TSDB {
 
     /// Merges the sealed chunks that end before `cutoff` into one block per series and
     /// block range (2 h by default): values in ``SampleBlock`` form, timestamps in a set
-    /// shared with every series that has the same timestamps.
+    /// shared with every series that has the same timestamps. Chunks of out-of-order samples
+    /// are merged in by time (one sample per timestamp), except those reaching into their
+    /// series' open head chunk, which wait for it to be sealed.
     public func compact(before cutoff: Int64) async throws -> CompactionResult {
         try await run {
             try self.pool.write { db in try self.compact(db, before: cutoff) }
@@ -29,23 +31,38 @@ extension TSDB {
             var minTime: Int64, count: Int, encoding: Int, timestampsID: Int64?, data: Data
         }
         var groups: [UInt32: [Int64: [Row3]]] = [:]
+        // Where each open head chunk starts, once an out-of-order chunk is seen: see below.
+        var headStarts: [UInt32: Int64]?
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT series_id, min_time, count, encoding, timestamps_id, data FROM chunks WHERE max_time < ? ORDER BY series_id, min_time",
+            db,
+            sql: "SELECT series_id, min_time, count, encoding, timestamps_id, data, max_time FROM chunks WHERE max_time < ? ORDER BY series_id, min_time",
             arguments: [cutoff])
         while let row = try rows.next() {
             let id = UInt32(truncatingIfNeeded: row[0] as Int64)
             let minTime: Int64 = row[1]
+            if row[3] as Int == Self.outOfOrderEncoding {
+                // Out-of-order samples inside the open head chunk's range stay apart until the head
+                // moves past them: recovery takes a block reaching into that range for the head
+                // chunk sealed since the checkpoint.
+                let starts = headStarts ?? state.withLock { s in
+                    Dictionary(uniqueKeysWithValues: s.series.all.filter { $0.1.chunk.count > 0 }.map { ($0.0, $0.1.chunk.minTime) })
+                }
+                headStarts = starts
+                if let start = starts[id], row[6] as Int64 >= start { continue }
+            }
             let window = minTime >= 0 ? minTime / options.blockRange : (minTime - options.blockRange + 1) / options.blockRange
             groups[id, default: [:]][window, default: []].append(Row3(minTime: minTime, count: row[2], encoding: row[3], timestampsID: row[4], data: row[5]))
         }
         var result = CompactionResult()
         var sets = TimestampSets { db in try self.newTimestampSetID(db) }
         for (id, windows) in groups {
-            for (_, members) in windows where members.count > 1 || members.contains(where: { $0.encoding == 1 }) {
+            for (_, members) in windows where members.count > 1 || members.contains(where: { $0.encoding != 2 }) {
                 var timestamps: [Int64] = []
                 var values: [Double] = []
+                var overlapping = false
                 for member in members {
-                    if member.encoding == 1 {
+                    if let last = timestamps.last, member.minTime <= last { overlapping = true }
+                    if member.encoding == 1 || member.encoding == Self.outOfOrderEncoding {
                         Self.decodeXOR([UInt8](member.data), count: member.count, .min, .max, &timestamps, &values)
                     } else if let setID = member.timestampsID, let ts = try sets.load(setID, db),
                         let vs = SampleBlock.decodeValues([UInt8](member.data), count: member.count)
@@ -56,6 +73,8 @@ extension TSDB {
                         throw TSDBError("a block of series \(id) is corrupt")
                     }
                 }
+                // Out-of-order chunks overlap the others: one sample per timestamp, in time order.
+                if overlapping { Self.sortByTime(&timestamps, &values, from: 0) }
                 guard let first = timestamps.first, let last = timestamps.last else { continue }
                 let setID = try sets.store(timestamps, db)
                 for member in members {

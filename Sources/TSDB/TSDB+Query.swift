@@ -14,11 +14,12 @@ extension TSDB {
     ///
     /// A selection does not hold the store: commits, compaction and retention go on while it
     /// reads. It copies each selected series' head chunk under the state lock first, then
-    /// reads the sealed chunks in read transactions (SQLite's WAL snapshots), and keeps only
-    /// the head samples newer than the last sealed one. A commit seals a chunk and empties
-    /// the head under that same lock, so a chunk sealed after the copy is read twice at most
-    /// (once sealed, once in the copy) and the second reading is dropped; nothing committed
-    /// before the selection began is missed.
+    /// reads the sealed chunks in read transactions (SQLite's WAL snapshots), and merges the
+    /// two by time, one sample per timestamp. A commit seals a chunk and empties the head
+    /// under that same lock, so a chunk sealed after the copy is read twice at most (once
+    /// sealed, once in the copy) and the second reading is dropped; nothing committed before
+    /// the selection began is missed. Chunks of out-of-order samples may overlap the others
+    /// and the head; they are merged in the same way (see `TSDB+OutOfOrder`).
     ///
     /// Large selections are read by several readers at once (one per core, at most four),
     /// each over its own share of the series in its own read transaction (`Parallel`).
@@ -38,8 +39,7 @@ extension TSDB {
                             var values: [Double] = []
                             try reader.read(id, minTime, maxTime, &timestamps, &values)
                             // Head samples already read from a chunk sealed since the copy are skipped.
-                            let headFrom = timestamps.last.map { max(minTime, $0 &+ 1) } ?? minTime
-                            Self.decodeXOR(head.bytes, count: head.count, headFrom, maxTime, &timestamps, &values)
+                            Self.appendHead(head, minTime, maxTime, &timestamps, &values)
                             if !timestamps.isEmpty {
                                 found.append(SeriesSamples(labels: labels, timestamps: timestamps, values: values))
                             }

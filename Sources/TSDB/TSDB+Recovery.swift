@@ -12,6 +12,12 @@ extension TSDB {
     /// the log. A record whose checksum or encoding is bad ends the usable log: it and
     /// everything after it are deleted with a warning.
     ///
+    /// Out-of-order samples are never in the log (their commit wrote them as chunks), so the
+    /// replay only meets in-order ones. A checkpointed head chunk is dropped when a sealed
+    /// chunk or block reaches its start (it was sealed since); chunks of out-of-order samples
+    /// do not count, and compaction keeps them out of blocks while they reach into the open
+    /// head chunk's range, so neither can make recovery drop a head chunk that was never sealed.
+    ///
     /// Read-only, nothing is written: the replayed samples stay in the head chunks, however
     /// many, and a bad record only ends the replay.
     func recover() throws {
@@ -20,6 +26,7 @@ extension TSDB {
         let started = ContinuousClock.now
         try state.withLock { s in
             var sealedMax: [UInt32: Int64] = [:]
+            var lateMax: [UInt32: Int64] = [:]
             var checkpoint: [(UInt32, Int, Data, Data?)] = []
             var log: [(Int64, Data)] = []
             try pool.read { db in
@@ -32,8 +39,20 @@ extension TSDB {
                     s.postings.add(id, labels)
                     s.nextID = max(s.nextID, id + 1)
                 }
-                let maxima = try Row.fetchCursor(db, sql: "SELECT series_id, MAX(max_time) FROM chunks GROUP BY series_id")
-                while let row = try maxima.next() { sealedMax[UInt32(truncatingIfNeeded: row[0] as Int64)] = row[1] }
+                // One scan, two maxima: chunks of out-of-order samples apart, since they may reach
+                // into the range of a checkpointed head chunk that was never sealed (see below).
+                let maxima = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT series_id, MAX(CASE WHEN encoding <> ? THEN max_time END), MAX(CASE WHEN encoding = ? THEN max_time END)
+                        FROM chunks GROUP BY series_id
+                        """,
+                    arguments: [Self.outOfOrderEncoding, Self.outOfOrderEncoding])
+                while let row = try maxima.next() {
+                    let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+                    if let sealed = row[1] as Int64? { sealedMax[id] = sealed }
+                    if let late = row[2] as Int64? { lateMax[id] = late }
+                }
                 checkpoint = try Row.fetchAll(db, sql: "SELECT series_id, count, data, state FROM head_chunks").map {
                     (UInt32(truncatingIfNeeded: $0[0] as Int64), $0[1], $0[2], $0[3])
                 }
@@ -86,7 +105,17 @@ extension TSDB {
                     for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
                 }
             }
+            // Only after the replay, which must not skip logged samples older than an out-of-order
+            // one: a series' newest sample is an out-of-order one only when retention deleted the
+            // in-order data after it.
+            for (id, maxTime) in lateMax {
+                guard let series = s.series[id], !series.hasSamples || series.maxTime < maxTime else { continue }
+                series.hasSamples = true
+                series.maxTime = maxTime
+                series.lastValue = nil
+            }
             s.logRecords = replayed
+            s.headMaxTime = s.series.all.reduce(Int64.min) { $1.1.hasSamples ? max($0, $1.1.maxTime) : $0 }
             if replayed > 0 && !readOnly { try self.checkpoint(&s) }
             logger.info(
                 "storage opened",

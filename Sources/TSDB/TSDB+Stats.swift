@@ -28,7 +28,7 @@ extension TSDB {
                 if let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT COALESCE(SUM(count), 0), COALESCE(SUM(encoding = 1), 0), COALESCE(SUM(encoding = 2), 0),
+                        SELECT COALESCE(SUM(count), 0), COALESCE(SUM(encoding <> 2), 0), COALESCE(SUM(encoding = 2), 0),
                                COALESCE(SUM(LENGTH(data)), 0), MIN(min_time), MAX(max_time) FROM chunks
                         """)
                 {

@@ -38,6 +38,11 @@ public final class TSDB: Sendable {
         public var checkpointSamplesPerSeries = 64
         /// Time range of a merged block, in milliseconds (2 h).
         public var blockRange: Int64 = 2 * 3_600_000
+        /// How far back, in milliseconds, a sample older than its series' newest one is still
+        /// taken (Prometheus's `storage.tsdb.out_of_order_time_window`): one at or after the
+        /// head's newest time minus this window is stored, an older one is rejected as out of
+        /// order. 0 (the default) takes no out-of-order sample at all.
+        public var outOfOrderTimeWindow: Int64 = 0
         /// Opens an existing store for reading only: nothing is created or written, a
         /// missing store is an error, and the head is rebuilt in memory (recovery seals,
         /// truncates and checkpoints nothing). Appends fail. For `tsdb dump` and `tsdb stats`.
@@ -54,6 +59,8 @@ public final class TSDB: Sendable {
         var nextID: UInt32 = 1
         var logRecords = 0
         var logSamples = 0
+        /// The newest sample time of any series (Prometheus's head max time); `.min` when empty.
+        var headMaxTime: Int64 = .min
         /// Counts commits, to stamp the series each one changes.
         var batch: UInt64 = 0
         /// What the commit loop's reads ahead saw; kept so that the reads are not optimized away.
@@ -127,6 +134,7 @@ public final class TSDB: Sendable {
             StorageMetrics.series.record(tsdb.state.withLock { $0.ids.count })
             StorageMetrics.appended.increment(by: 0)
             StorageMetrics.outOfOrder.increment(by: 0)
+            StorageMetrics.outOfOrderAppended.increment(by: 0)
             StorageMetrics.rejected.increment(by: 0)
             return tsdb
         }
@@ -145,6 +153,7 @@ public final class TSDB: Sendable {
         StorageMetrics.appended.increment(by: result.appended)
         StorageMetrics.rejected.increment(by: result.rejected)
         if result.outOfOrder > 0 { StorageMetrics.outOfOrder.increment(by: result.outOfOrder) }
+        if result.outOfOrderAppended > 0 { StorageMetrics.outOfOrderAppended.increment(by: result.outOfOrderAppended) }
         if result.newSeries > 0 { StorageMetrics.series.record(state.withLock { $0.ids.count }) }
         return result
     }
@@ -206,8 +215,11 @@ public struct TSDBError: Error, Sendable, CustomStringConvertible {
 enum StorageMetrics {
     /// Samples stored by commits (Prometheus 2.4x+ labels them by sample type).
     static let appended = Counter(label: "prometheus_tsdb_head_samples_appended_total", dimensions: [("type", "float")])
-    /// Samples older than their series' newest sample, dropped.
+    /// Samples older than their series' newest sample, dropped (with a window: older than it allows).
     static let outOfOrder = Counter(label: "prometheus_tsdb_out_of_order_samples_total", dimensions: [("type", "float")])
+    /// Samples older than their series' newest sample, stored because the out-of-order window took them.
+    static let outOfOrderAppended = Counter(
+        label: "prometheus_tsdb_head_out_of_order_samples_appended_total", dimensions: [("type", "float")])
     /// Samples dropped as out of order or duplicate.
     static let rejected = Counter(label: "tollgate_tsdb_samples_rejected_total")
     /// Series in the store.
