@@ -29,7 +29,7 @@ extension TSDB {
             var sealed: [(UInt32, XORChunk)] = []
             var nextID = s.nextID
             let chunkSize = options.chunkSize
-            let window = options.outOfOrderTimeWindow
+            let window = s.outOfOrderTimeWindow
             // The head's newest time as this commit starts: the out-of-order window counts back from it.
             let headMax = s.headMaxTime
             var batchMax = headMax

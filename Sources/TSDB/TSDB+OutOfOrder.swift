@@ -3,6 +3,7 @@
 import Chunks
 import Foundation
 import GRDB
+import Synchronization
 
 /// Out-of-order samples (``TSDB/Options/outOfOrderTimeWindow``).
 ///
@@ -171,5 +172,14 @@ extension TSDB {
         }
         timestamps.replaceSubrange(low..., with: mergedTimes)
         values.replaceSubrange(low..., with: mergedValues)
+    }
+}
+
+extension TSDB {
+    /// Sets the out-of-order window (milliseconds; 0 refuses every out-of-order sample) for
+    /// the commits that begin from now on: `storage.tsdb.out_of_order_time_window`, applied at
+    /// start and on every reload, as Prometheus applies it.
+    public func setOutOfOrderTimeWindow(_ milliseconds: Int64) {
+        state.withLock { $0.outOfOrderTimeWindow = max(0, milliseconds) }
     }
 }

@@ -61,6 +61,9 @@ public final class TSDB: Sendable {
         var logSamples = 0
         /// The newest sample time of any series (Prometheus's head max time); `.min` when empty.
         var headMaxTime: Int64 = .min
+        /// The out-of-order window in force (from ``Options/outOfOrderTimeWindow``, changed by
+        /// ``setOutOfOrderTimeWindow(_:)`` on a configuration reload).
+        var outOfOrderTimeWindow: Int64 = 0
         /// Counts commits, to stamp the series each one changes.
         var batch: UInt64 = 0
         /// What the commit loop's reads ahead saw; kept so that the reads are not optimized away.
@@ -130,6 +133,7 @@ public final class TSDB: Sendable {
                 throw TSDBError("cannot open \(path): \(error)")
             }
             let tsdb = TSDB(pool: pool, path: path, logger: logger, options: options)
+            tsdb.setOutOfOrderTimeWindow(options.outOfOrderTimeWindow)
             try tsdb.recover()
             StorageMetrics.series.record(tsdb.state.withLock { $0.ids.count })
             StorageMetrics.appended.increment(by: 0)

@@ -10,6 +10,7 @@ enum SelfMetricsCatalog {
         // Storage (TSDB).
         "prometheus_tsdb_head_series": "Total number of series in the head block.",
         "prometheus_tsdb_head_samples_appended_total": "Total number of appended samples.",
+        "prometheus_tsdb_head_out_of_order_samples_appended_total": "Total number of appended out of order samples.",
         "prometheus_tsdb_out_of_order_samples_total": "Total number of out of order samples ingestion failed attempts due to out of order being disabled.",
         "prometheus_tsdb_compactions_total": "Total number of compactions that were executed for the partition.",
         "prometheus_tsdb_compactions_failed_total": "Total number of compactions that failed for the partition.",

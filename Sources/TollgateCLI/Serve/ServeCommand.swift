@@ -182,7 +182,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         // The parts of the server; a new part is one more line here.
         var server = Server()
-        server.add(StoragePart(housekeeping: housekeeping(tsdb)))
+        server.add(StoragePart(tsdb: tsdb, housekeeping: housekeeping(tsdb)))
         server.add(ScrapePart(manager: scrape))
         let engine = query.engine(tsdb: tsdb, parser: features.parserOptions)
         server.add(QueryPart(api: query.queryAPI(engine: engine, tsdb: tsdb, scrape: scrape, configStatus: configStatus, otherFlags: flagValues(features), retention: retentionTime)))

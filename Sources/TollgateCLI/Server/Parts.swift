@@ -3,6 +3,7 @@
 import AlertDispatch
 import HTTPAPI
 import Logging
+import Model
 import PromQL
 import Rules
 import Scrape
@@ -10,11 +11,18 @@ import ServiceLifecycle
 import TSDB
 import TollgateConfig
 
-/// The store: compaction and retention in the background.
+/// The store: compaction and retention in the background, and the configuration's
+/// `storage` section (the out-of-order window).
 struct StoragePart: ServerPart {
+    let tsdb: TSDB
     let housekeeping: Housekeeping
     var name: String { "storage" }
     var services: [any Service] { [housekeeping] }
+
+    func prepare(_ config: TollgateConfig) async throws -> ReloadStep? {
+        let tsdb = tsdb, window = config.storage.outOfOrderTimeWindow.milliseconds
+        return ReloadStep { tsdb.setOutOfOrderTimeWindow(window) }
+    }
 }
 
 /// Scraping: the scrape manager's loops, the targets API, and every configuration's jobs.
