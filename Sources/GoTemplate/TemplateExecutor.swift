@@ -46,8 +46,7 @@ struct TemplateExecutor {
         let line = 1 + prefix.lazy.filter { $0 == 0x0A }.count
         var column = at.pos
         if let lastNewline = prefix.lastIndex(of: 0x0A) { column = at.pos - (bytes.distance(from: bytes.startIndex, to: lastNewline) + 1) }
-        var context = at.text
-        if context.unicodeScalars.count > 20 { context = String(String.UnicodeScalarView(context.unicodeScalars.prefix(20))) + "..." }
+        let context = at.text
         return TemplateError(.execute, "template: \(template.name):\(line):\(column): executing \(GoFormat.quote(name)) at <\(context)>: \(message)")
     }
 

@@ -25,6 +25,12 @@ package struct GoRegex: Sendable {
             // plain `regexp` does not, so the flag is cleared around the pattern.
             program = try RE2Program("(?-s:" + prepared + ")")
         } catch {
+            // The error's text names fragments of the pattern as written: compile it unwrapped.
+            do {
+                _ = try RE2Program(prepared)
+            } catch {
+                throw GoRegexSyntax.error(error, source: source, prepared: prepared)
+            }
             throw GoRegexSyntax.error(error, source: source, prepared: prepared)
         }
     }
