@@ -1,6 +1,7 @@
 // Tollgate — Rules: everything a group's evaluation reaches outside itself.
 
 public import Logging
+import Model
 public import Storage
 
 /// What rule groups evaluate against and hand their results to (Prometheus's
@@ -45,23 +46,6 @@ public struct RuleEnvironment: Sendable {
 
     /// The link to an expression in the UI: `externalURL/graph?g0.expr=…&g0.tab=1`.
     public func generatorURL(for expr: String) -> String {
-        externalURL + "/graph?g0.expr=" + Self.queryEscape(expr) + "&g0.tab=1"
-    }
-
-    /// Go's `url.QueryEscape`: letters, digits and `-_.~` stay, a space is `+`, the rest `%XX`.
-    static func queryEscape(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "): out += "+"
-            default:
-                let hex = Array("0123456789ABCDEF")
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
-            }
-        }
-        return out
+        externalURL + "/graph?g0.expr=" + GoURL.queryEscape(expr) + "&g0.tab=1"
     }
 }

@@ -106,25 +106,8 @@ public enum TargetBuilder {
         }
         var query: [String] = []
         for (name, list) in values.sorted(by: { $0.key < $1.key }) {
-            for value in list { query.append("\(percentEncode(name))=\(percentEncode(value))") }
+            for value in list { query.append("\(GoURL.queryEscape(name))=\(GoURL.queryEscape(value))") }
         }
         return "\(scheme)://\(address)\(path)" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-    }
-
-    /// Go's `url.QueryEscape`: unreserved bytes stay, space becomes `+`, the rest `%XX`.
-    static func percentEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "): out += "+"
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
-            }
-        }
-        return out
     }
 }

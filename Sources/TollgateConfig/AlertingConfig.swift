@@ -73,14 +73,8 @@ public struct AlertmanagerConfig: Sendable, Equatable {
                     throw reader.error(value, field: path, "unknown scheme \"\(scheme)\"; expected http or https")
                 }
             case "timeout": timeout = try reader.duration(value, field: path)
-            case "static_configs":
-                for (index, item) in try reader.sequence(value, field: path).enumerated() {
-                    staticConfigs.append(try TargetGroup(item, reader: reader, field: "\(path)[\(index)]", source: "\(index)"))
-                }
-            case "file_sd_configs":
-                for (index, item) in try reader.sequence(value, field: path).enumerated() {
-                    fileSDConfigs.append(try FileSDConfig(item, reader: reader, field: "\(path)[\(index)]"))
-                }
+            case "static_configs": staticConfigs = try reader.staticConfigs(value, field: path)
+            case "file_sd_configs": fileSDConfigs = try reader.fileSDConfigs(value, field: path)
             case "relabel_configs": relabelConfigs = try reader.relabelConfigs(value, field: path)
             case "alert_relabel_configs": alertRelabelConfigs = try reader.relabelConfigs(value, field: path)
             case let name where name.hasSuffix("_sd_configs"):

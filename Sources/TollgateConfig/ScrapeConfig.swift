@@ -94,14 +94,8 @@ public struct ScrapeConfig: Sendable, Equatable {
             case "enable_compression": enableCompression = try reader.bool(value, field: path)
             case "scrape_protocols": scrapeProtocols = try Self.scrapeProtocols(value, reader: reader, field: path)
             case "fallback_scrape_protocol": fallbackProtocol = try Self.scrapeProtocol(value, reader: reader, field: path)
-            case "static_configs":
-                for (index, item) in try reader.sequence(value, field: path).enumerated() {
-                    staticConfigs.append(try TargetGroup(item, reader: reader, field: "\(path)[\(index)]", source: "\(index)"))
-                }
-            case "file_sd_configs":
-                for (index, item) in try reader.sequence(value, field: path).enumerated() {
-                    fileSDConfigs.append(try FileSDConfig(item, reader: reader, field: "\(path)[\(index)]"))
-                }
+            case "static_configs": staticConfigs = try reader.staticConfigs(value, field: path)
+            case "file_sd_configs": fileSDConfigs = try reader.fileSDConfigs(value, field: path)
             case "relabel_configs": relabelConfigs = try reader.relabelConfigs(value, field: path)
             case "metric_relabel_configs": metricRelabelConfigs = try reader.relabelConfigs(value, field: path)
             default:

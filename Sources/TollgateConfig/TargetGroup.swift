@@ -91,3 +91,23 @@ public struct FileSDConfig: Sendable, Equatable {
         }
     }
 }
+
+extension NodeReader {
+    /// A `static_configs` list: one target group per entry, named by its index.
+    func staticConfigs(_ node: Node, field: String) throws(ConfigError) -> [TargetGroup] {
+        var groups: [TargetGroup] = []
+        for (index, item) in try sequence(node, field: field).enumerated() {
+            groups.append(try TargetGroup(item, reader: self, field: "\(field)[\(index)]", source: "\(index)"))
+        }
+        return groups
+    }
+
+    /// A `file_sd_configs` list.
+    func fileSDConfigs(_ node: Node, field: String) throws(ConfigError) -> [FileSDConfig] {
+        var configs: [FileSDConfig] = []
+        for (index, item) in try sequence(node, field: field).enumerated() {
+            configs.append(try FileSDConfig(item, reader: self, field: "\(field)[\(index)]"))
+        }
+        return configs
+    }
+}
