@@ -79,8 +79,9 @@ extension TemplateParser {
         var fields: [String] = []
         while peek().kind == .field { fields.append(String(next().value.dropFirst())) }
         switch node {
-        case .field(let pos, let names): return .field(pos: pos, names: names + fields)
-        case .variable(let pos, let name, let existing): return .variable(pos: pos, name: name, fields: existing + fields)
+        // Go gives the joined node the position of the first added field.
+        case .field(_, let names): return .field(pos: chainPos, names: names + fields)
+        case .variable(_, let name, let existing): return .variable(pos: chainPos, name: name, fields: existing + fields)
         case .bool, .string, .number, .nilValue, .dot:
             throw error("unexpected . after term \(GoFormat.quote(node.description))")
         default: return .chain(pos: chainPos, base: node, fields: fields)

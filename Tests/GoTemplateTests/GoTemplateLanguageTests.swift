@@ -152,7 +152,7 @@ let errorCases: [LanguageCase] = [
     LanguageCase("{{ index .I 0 }}", error: "template: t:1:3: executing \"t\" at <index .I 0>: error calling index: can't index item of type int"),
     LanguageCase("{{ len 3 }}", error: "template: t:1:3: executing \"t\" at <len 3>: error calling len: len of type int"),
     LanguageCase("{{ not 1 2 }}", error: "template: t:1:3: executing \"t\" at <not>: wrong number of args for not: want 1 got 2"),
-    LanguageCase("{{ .S.Foo }}", error: "template: t:1:3: executing \"t\" at <.S.Foo>: can't evaluate field Foo in type string"),
+    LanguageCase("{{ .S.Foo }}", error: "template: t:1:5: executing \"t\" at <.S.Foo>: can't evaluate field Foo in type string"),
     LanguageCase("{{ .S 1 }}", error: "template: t:1:3: executing \"t\" at <.S>: S is not a method but has arguments"),
     LanguageCase("{{ 1 2 }}", error: "template: t:1:3: executing \"t\" at <1>: can't give argument to non-function 1"),
     LanguageCase("{{ nil }}", error: "template: t:1:3: executing \"t\" at <nil>: nil is not a command"),
