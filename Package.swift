@@ -132,6 +132,7 @@ let package = Package(
                 "CurlHTTP", "Model", "Relabel", "Rules", "TollgateConfig",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,6 +7,7 @@ import Model
 import Relabel
 public import Rules
 import Synchronization
+public import ServiceLifecycle
 public import TollgateConfig
 
 /// Takes the alerts rules hand over (it is their ``Rules/NotifyFunc``), adds the external
@@ -17,9 +18,15 @@ public import TollgateConfig
 /// ```swift
 /// let dispatcher = try AlertDispatcher(logger: logger)
 /// await dispatcher.apply(config.alerting, externalLabels: config.global.externalLabels)
-/// let notify: NotifyFunc = { expr, alerts in await dispatcher.send(alerts) }
+/// let notify: NotifyFunc = { expr, alerts in dispatcher.send(alerts) }
+/// // in the ServiceGroup: `dispatcher.run()` pushes what `send` queued
 /// ```
-public actor AlertDispatcher {
+public actor AlertDispatcher: Service {
+    /// Batches waiting to be pushed to the Alertmanagers: a rule group hands its alerts
+    /// over and goes on at once; ``run()`` pushes them. When the queue is full the oldest
+    /// batch is dropped and counted (`prometheus_notifications_dropped_total`).
+    private let queue: AsyncStream<[SentAlert]>
+    private let enqueue: AsyncStream<[SentAlert]>.Continuation
     private let client: HTTPClient
     private let logger: Logger
     private var externalLabels: [String: String] = [:]
@@ -34,11 +41,14 @@ public actor AlertDispatcher {
     }
 
     /// Creates a dispatcher with no Alertmanager.
+    /// - Parameter capacity: batches that may wait to be pushed
+    ///   (`--alertmanager.notification-queue-capacity`, 10,000).
     /// - Throws: ``CurlHTTP/HTTPClientError`` when the HTTP client cannot start.
-    public init(logger: Logger) throws {
+    public init(logger: Logger, capacity: Int = 10_000) throws {
         client = try HTTPClient()
         self.logger = logger
-        DispatchMetrics.register()
+        (queue, enqueue) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(capacity))
+        DispatchMetrics.register(capacity: capacity)
     }
 
     /// Makes `alerting` the Alertmanagers alerts go to, and `externalLabels` the labels added.
@@ -55,8 +65,23 @@ public actor AlertDispatcher {
     /// The URLs alerts are pushed to (`/api/v1/alertmanagers`).
     public var alertmanagerURLs: [String] { managers.flatMap(\.urls) }
 
+    /// Queues one rule's alerts and returns at once; ``run()`` passes them on.
+    public nonisolated func send(_ alerts: [SentAlert]) {
+        if case .dropped(let oldest) = enqueue.yield(alerts) { DispatchMetrics.dropped(oldest.count) }
+    }
+
+    /// Passes queued alerts on until graceful shutdown, then the ones still queued.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            for await alerts in queue { await deliver(alerts) }
+        } onGracefulShutdown: { [enqueue] in
+            enqueue.finish()
+        }
+        client.shutdown()
+    }
+
     /// Labels, relabels and passes on one rule's alerts.
-    public func send(_ alerts: [SentAlert]) async {
+    func deliver(_ alerts: [SentAlert]) async {
         let prepared = alerts.compactMap(prepare)
         DispatchMetrics.dropped(alerts.count - prepared.count)
         guard !prepared.isEmpty else { return }
@@ -111,7 +136,4 @@ public actor AlertDispatcher {
     struct DispatchError: Error, CustomStringConvertible {
         var description: String
     }
-
-    /// Stops the HTTP client.
-    public func shutdown() { client.shutdown() }
 }

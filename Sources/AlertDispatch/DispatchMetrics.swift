@@ -7,9 +7,10 @@ enum DispatchMetrics {
     static let droppedCounter = Counter(label: "prometheus_notifications_dropped_total")
     static let discoveredGauge = Gauge(label: "prometheus_notifications_alertmanagers_discovered")
 
-    static func register() {
+    static func register(capacity: Int) {
         droppedCounter.increment(by: 0)
         discoveredGauge.record(0)
+        Gauge(label: "prometheus_notifications_queue_capacity").record(capacity)
     }
 
     static func discovered(_ count: Int) { discoveredGauge.record(count) }

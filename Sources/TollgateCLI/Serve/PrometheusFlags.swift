@@ -12,8 +12,8 @@ struct PrometheusFlags {
         "storage.tsdb.allow-overlapping-blocks", "storage.tsdb.head-chunks-write-queue-size", "storage.tsdb.min-block-duration",
         "storage.tsdb.max-block-duration", "storage.tsdb.wal-segment-size", "scrape.adjust-timestamps",
         "scrape.timestamp-tolerance", "scrape.discovery-reload-interval", "query.max-samples-per-query-log",
-        // Rule groups run concurrently and alerts are pushed as each group ends, with no queue to size.
-        "rules.max-concurrent-evals", "alertmanager.notification-queue-capacity", "alertmanager.drain-notification-queue-on-shutdown",
+        // Rule groups run concurrently; the alert queue is drained on shutdown.
+        "rules.max-concurrent-evals", "alertmanager.drain-notification-queue-on-shutdown",
     ]
 
     /// Prometheus flags for features Tollgate does not have yet: refused, with the reason.

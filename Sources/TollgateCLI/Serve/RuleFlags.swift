@@ -22,7 +22,13 @@ struct RuleFlags: ParsableArguments {
             valueName: "DURATION"))
     var gracePeriod = "10m"
 
+    @Option(
+        name: .customLong("alertmanager.notification-queue-capacity"),
+        help: ArgumentHelp("Most alert batches waiting to be sent to the Alertmanagers; beyond it the oldest are dropped and counted.", valueName: "N"))
+    var queueCapacity = 10_000
+
     func validate() throws {
+        guard queueCapacity > 0 else { throw ValidationError("--alertmanager.notification-queue-capacity: must be positive") }
         for (flag, value) in [("rules.alert.resend-delay", resendDelay), ("rules.alert.for-outage-tolerance", outageTolerance), ("rules.alert.for-grace-period", gracePeriod)]
         where PromDuration(parsing: value) == nil {
             throw ValidationError("--\(flag): invalid duration \"\(value)\"; expected e.g. 1m, 10m, 1h")
@@ -39,6 +45,9 @@ struct RuleFlags: ParsableArguments {
 
     /// The flags as `/api/v1/status/flags` lists them.
     var values: [String: String] {
-        ["rules.alert.resend-delay": resendDelay, "rules.alert.for-outage-tolerance": outageTolerance, "rules.alert.for-grace-period": gracePeriod]
+        [
+            "rules.alert.resend-delay": resendDelay, "rules.alert.for-outage-tolerance": outageTolerance, "rules.alert.for-grace-period": gracePeriod,
+            "alertmanager.notification-queue-capacity": String(queueCapacity),
+        ]
     }
 }

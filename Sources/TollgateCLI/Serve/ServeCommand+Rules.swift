@@ -14,14 +14,14 @@ extension ServeCommand {
     /// - Throws: when the dispatcher's HTTP client cannot start.
     func rulesPart(engine: Engine, tsdb: TSDB, address: ListenAddress, parser: ParserOptions) throws -> RulesPart {
         let logger = Logger(label: "tollgate.rules")
-        let dispatcher = try AlertDispatcher(logger: Logger(label: "tollgate.notifier"))
+        let dispatcher = try AlertDispatcher(logger: Logger(label: "tollgate.notifier"), capacity: rules.queueCapacity)
         let timings = rules.milliseconds
         var environment = RuleEnvironment(
             query: { query, time in
                 try await engine.instantSamples(query, at: time).map { RuleSample(labels: $0.labels, value: $0.value) }
             },
             appendable: tsdb, queryable: tsdb,
-            notify: { _, alerts in await dispatcher.send(alerts) },
+            notify: { _, alerts in dispatcher.send(alerts) },
             templates: RuleTemplates.standard(), logger: logger)
         environment.externalURL = ruleExternalURL(address)
         environment.resendDelay = timings.resendDelay

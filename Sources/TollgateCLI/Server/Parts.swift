@@ -66,7 +66,7 @@ struct RulesPart: ServerPart {
     let environment: RuleEnvironment
     let parserOptions: ParserOptions
     var name: String { "rules" }
-    var services: [any Service] { [manager] }
+    var services: [any Service] { [manager, dispatcher] }
     var routes: [any RouteRegistrar] {
         let dispatcher = dispatcher
         return [RuleRoutes(source: manager) { await dispatcher.alertmanagerURLs }]
