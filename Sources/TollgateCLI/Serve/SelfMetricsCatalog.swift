@@ -43,6 +43,25 @@ enum SelfMetricsCatalog {
         "prometheus_http_requests_total": "Counter of HTTP requests.",
         "prometheus_http_request_duration_seconds": "Histogram of latencies for HTTP requests.",
         "prometheus_http_response_size_bytes": "Histogram of response size for HTTP requests.",
+        // Rules.
+        "prometheus_rule_evaluations_total": "The total number of rule evaluations.",
+        "prometheus_rule_evaluation_failures_total": "The total number of rule evaluation failures.",
+        "prometheus_rule_group_iterations_total": "The total number of scheduled rule group evaluations, whether executed or missed.",
+        "prometheus_rule_group_iterations_missed_total": "The total number of rule group evaluations missed due to slow rule group evaluation.",
+        "prometheus_rule_group_duration_seconds": "The duration of rule group evaluations.",
+        "prometheus_rule_group_interval_seconds": "The interval of a rule group.",
+        "prometheus_rule_group_last_duration_seconds": "The duration of the last rule group evaluation.",
+        "prometheus_rule_group_last_evaluation_timestamp_seconds": "The timestamp of the last rule group evaluation in seconds.",
+        "prometheus_rule_group_last_evaluation_samples": "The number of samples returned during the last rule group evaluation.",
+        "prometheus_rule_group_rules": "The number of rules.",
+        "prometheus_rule_group_last_restore_duration_seconds": "The duration of the last alert rules alerts restoration using the `ALERTS_FOR_STATE` series.",
+        // Alert sending.
+        "prometheus_notifications_sent_total": "Total number of alerts sent.",
+        "prometheus_notifications_errors_total": "Total number of sent alerts affected by errors.",
+        "prometheus_notifications_dropped_total": "Total number of alerts dropped due to errors when sending to Alertmanager.",
+        "prometheus_notifications_latency_seconds": "Latency quantiles for sending alert notifications.",
+        "prometheus_notifications_queue_capacity": "The capacity of the alert notifications queue.",
+        "prometheus_notifications_alertmanagers_discovered": "The number of alertmanagers discovered and active.",
         // Configuration.
         "prometheus_config_last_reload_successful": "Whether the last configuration reload attempt was successful.",
         "prometheus_config_last_reload_success_timestamp_seconds": "Timestamp of the last successful configuration reload.",
@@ -63,6 +82,8 @@ enum SelfMetricsCatalog {
     static let summaries: [String: [Double]] = [
         "prometheus_target_interval_length_seconds": [0.01, 0.05, 0.5, 0.9, 0.99],
         "prometheus_engine_query_duration_seconds": [0.5, 0.9, 0.99],
+        "prometheus_rule_group_duration_seconds": [0.01, 0.05, 0.5, 0.9, 0.99],
+        "prometheus_notifications_latency_seconds": [0.5, 0.9, 0.99],
     ]
 
     /// Go client's `DefBuckets`, for any other histogram.
