@@ -20,6 +20,14 @@ struct ShippedRulesTests {
         #expect(result.stdout.components(separatedBy: "SUCCESS").count - 1 == files.count)
     }
 
+    @Test func unitTestsPassWithTollgate() throws {
+        let files = try Self.files(".test.yml", tests: true)
+        #expect(files.count >= 7)
+        let result = try Binary.run(["test", "rules"] + files)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.components(separatedBy: "SUCCESS").count - 1 == files.count)
+    }
+
     @Test func unitTestsPassWithPromtool() throws {
         let promtool = URL(fileURLWithPath: "/usr/bin/promtool")
         guard FileManager.default.isExecutableFile(atPath: promtool.path) else {
