@@ -177,7 +177,7 @@ public enum AlertmanagerMatchers {
     /// the value, or both name and value Go-quoted when the name holds a reserved character.
     public static func format(_ matcher: LabelMatcher) -> String {
         if matcher.name.unicodeScalars.contains(where: isReserved) {
-            return goQuote(matcher.name) + matcher.kind.rawValue + goQuote(matcher.value)
+            return quote(matcher.name) + matcher.kind.rawValue + quote(matcher.value)
         }
         var value = ""
         for scalar in matcher.value.unicodeScalars {
@@ -221,8 +221,9 @@ public enum AlertmanagerMatchers {
         }
     }
 
-    /// Go's `strconv.Quote` for printable text (non-printable characters as `\u` escapes).
-    static func goQuote(_ text: String) -> String {
+    /// Go's `strconv.Quote` (control characters as `\x` escapes), as Alertmanager quotes
+    /// names and label values.
+    public static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
