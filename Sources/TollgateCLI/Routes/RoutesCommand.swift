@@ -79,7 +79,7 @@ struct RoutesTestCommand: ParsableCommand {
             } catch {
                 throw CommandFailure("Failed to parse labels: \(error.description)")
             }
-            guard matcher.kind == .equal else { throw CommandFailure("labels must be specified as key=value pairs") }
+            guard matcher.kind == .equal else { throw CommandFailure("Failed to parse labels: labels must be specified as key=value pairs") }
             dictionary[matcher.name] = matcher.value
         }
         let alert = Labels(dictionary)

@@ -25,6 +25,12 @@ public struct TimeIntervalConfig: Sendable, Equatable {
         public var begin: Int
         /// Last value.
         public var end: Int
+
+        /// `begin...end`.
+        public init(begin: Int, end: Int) {
+            self.begin = begin
+            self.end = end
+        }
     }
 
     /// One interval (Alertmanager's `timeinterval.TimeInterval`): every non-empty list must
