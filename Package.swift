@@ -136,6 +136,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The built-in notifier: the routing tree from alertmanager.yml, group keys, amtool's texts.
+        .target(name: "Notify", dependencies: ["GoTemplate", "Model", "TollgateConfig"], swiftSettings: swiftSettings),
         // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
         .target(
             name: "HTTPAPI",
@@ -152,7 +154,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "AlertDispatch", "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "PromQLEngine", "RuleTesting", "Rules", "Scrape",
+                "AlertDispatch", "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "Notify", "PromQL", "PromQLEngine", "RuleTesting", "Rules", "Scrape",
                 "TollgateConfig",
                 "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -196,6 +198,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TestSupport", "TollgateConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NotifyTests",
+            dependencies: ["Model", "Notify", "TestSupport", "TollgateConfig", "tollgate"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),
         .testTarget(name: "ChunksTests", dependencies: ["Chunks", "Model"], swiftSettings: swiftSettings),
         .testTarget(

@@ -14,7 +14,7 @@ public struct TollgateCommand: AsyncParsableCommand {
             inputs the way the server would read them.
             """,
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, ImportCommand.self, TSDBCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, RoutesCommand.self, ImportCommand.self, TSDBCommand.self]
     )
 
     public init() {}
@@ -25,7 +25,7 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check inputs the way the server would read them.",
-        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self, CheckMetricsCommand.self]
+        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self, CheckMetricsCommand.self, CheckAlertmanagerCommand.self]
     )
 }
 

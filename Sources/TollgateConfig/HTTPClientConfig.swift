@@ -142,7 +142,7 @@ public struct HTTPClientConfig: Sendable, Equatable {
         return auth
     }
 
-    private static func tls(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> TLS {
+    static func tls(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> TLS {
         var tls = TLS()
         try reader.fields(node, field: field) { (key, value, path) throws(ConfigError) -> Bool in
             switch key.name {
