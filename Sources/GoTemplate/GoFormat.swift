@@ -26,42 +26,10 @@ enum GoFormat {
     static func formatFloatV(_ value: Double) -> String { GoFloat.formatG(value) }
 
     /// `strconv.Quote`.
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{07}": out += "\\a"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{0B}": out += "\\v"
-            default:
-                if isPrint(scalar) {
-                    out.unicodeScalars.append(scalar)
-                } else if scalar.value < 0x80 {
-                    out += "\\x" + hex(scalar.value, 2)
-                } else if scalar.value < 0x10000 {
-                    out += "\\u" + hex(scalar.value, 4)
-                } else {
-                    out += "\\U" + hex(scalar.value, 8)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { GoString.quote(text) }
 
-    /// Go's `unicode.IsPrint`, closely enough: no controls, separators other than ASCII space, or unassigned.
-    static func isPrint(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == " " { return true }
-        switch scalar.properties.generalCategory {
-        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator: return false
-        default: return true
-        }
-    }
+    /// Go's `unicode.IsPrint`.
+    static func isPrint(_ scalar: Unicode.Scalar) -> Bool { GoString.isPrint(scalar) }
 
     /// `%#U`: `U+0041 'A'`, or `U+00A0` for a character that does not print.
     static func unicodeVerbose(_ value: UInt32) -> String {

@@ -221,27 +221,8 @@ public enum AlertmanagerMatchers {
         }
     }
 
-    /// Go's `strconv.Quote` (control characters as `\x` escapes), as Alertmanager quotes
-    /// names and label values.
-    public static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// Go's `strconv.Quote`, as Alertmanager quotes names and label values.
+    public static func quote(_ text: String) -> String { GoString.quote(text) }
 }
 
 /// Why a matcher did not parse, in Alertmanager's words.
