@@ -6,10 +6,10 @@ public struct MannWhitneyResult: Sendable, Equatable {
     /// (the statistic `scipy.stats.mannwhitneyu` returns).
     public var u: Double
     /// The standardised statistic, max(U, n·m − U) − n·m/2 − ½ over its tie-corrected
-    /// standard deviation; NaN when every value is tied.
+    /// standard deviation; −∞ when every value is tied (the deviation is 0).
     public var z: Double
-    /// The two-sided p-value, 2·P(Z > z) clipped to [0, 1]; NaN when every value is tied
-    /// (there is then nothing to test, as SciPy answers).
+    /// The two-sided p-value, 2·P(Z > z) clipped to [0, 1]; 1 when every value is tied
+    /// (no evidence of a difference, as SciPy answers).
     public var pValue: Double
     /// The sizes of the two samples.
     public var counts: (x: Int, y: Int) { (xCount, yCount) }
@@ -61,9 +61,10 @@ public enum MannWhitney {
         let u = rankSum - n * (n + 1) / 2
         let sigma = standardDeviation(n: n, m: m, tieTerm: ranked.tieTerm)
         let larger = max(u, n * m - u)
-        let z = (larger - n * m / 2 - 0.5) / sigma
-        let p = sigma > 0 ? min(1, max(0, 2 * NormalDistribution.survival(z))) : Double.nan
-        return MannWhitneyResult(u: u, z: sigma > 0 ? z : .nan, pValue: p, xCount: x.count, yCount: y.count)
+        // Every value tied: σ = 0, U = n·m/2, and z = −½/0 = −∞ gives p = 1, as in SciPy.
+        let z = sigma > 0 ? (larger - n * m / 2 - 0.5) / sigma : -.infinity
+        let p = min(1, max(0, 2 * NormalDistribution.survival(z)))
+        return MannWhitneyResult(u: u, z: z, pValue: p, xCount: x.count, yCount: y.count)
     }
 
     /// The standard deviation of U under the null hypothesis, with the tie correction:

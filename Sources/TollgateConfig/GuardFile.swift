@@ -146,16 +146,21 @@ public struct PlanSpec: Sendable, Equatable {
                 stageNodes = try reader.sequence(value, field: path)
                 for (index, item) in stageNodes.enumerated() {
                     let at = "\(path)[\(index)]"
-                    var traffic: Int?, watch = PromDuration(milliseconds: 0)
+                    var traffic: Int?, trafficGiven = false, watch = PromDuration(milliseconds: 0)
                     try reader.fields(item, field: at) { (key, value, path) throws(ConfigError) -> Bool in
                         switch key.name {
-                        case "traffic": traffic = try reader.percent(value, field: path)
+                        case "traffic":
+                            trafficGiven = true
+                            traffic = try reader.percent(value, field: path)
                         case "watch": watch = try reader.duration(value, field: path)
                         default: return false
                         }
                         return true
                     }
-                    guard let traffic else { throw reader.error(item, field: "\(at).traffic", "field 'traffic' must be set in a stage") }
+                    guard let traffic else {
+                        if trafficGiven { continue }  // its error is recorded
+                        throw reader.error(item, field: "\(at).traffic", "field 'traffic' must be set in a stage")
+                    }
                     stages.append(Stage(traffic: traffic, watch: watch))
                 }
             default: return false

@@ -33,7 +33,7 @@ enum SciPyOracle {
             if lo == hi: return lo
             if wdiff(x, y, lo, zq) <= 0: return lo
             if wdiff(x, y, hi, zq) >= 0: return hi
-            return brentq(lambda d: wdiff(x, y, d, zq), lo, hi, xtol=1e-13, rtol=4.5e-16, maxiter=500)
+            return brentq(lambda d: wdiff(x, y, d, zq), lo, hi, xtol=1e-13, rtol=1e-15, maxiter=500)
         for line in sys.stdin:
             parts = line.split("|")
             x = np.array([float(v) for v in parts[0].split()])
@@ -41,11 +41,12 @@ enum SciPyOracle {
             c = float(parts[2])
             r = mannwhitneyu(x, y, alternative="two-sided", method="asymptotic", use_continuity=True)
             q = norm.ppf(1 - (1 - c) / 2)
-            print(repr(float(r.statistic)), repr(float(r.pvalue)), repr(root(x, y, q)), repr(root(x, y, -q)), repr(float(q)))
+            print(repr(float(r.statistic)), repr(float(r.pvalue)), repr(float(root(x, y, q))), repr(float(root(x, y, -q))), repr(float(q)))
         """
 
     /// SciPy's answers, in order; nil and the reason when SciPy cannot run.
     static func answers(_ cases: [(x: [Double], y: [Double], confidence: Double)]) -> (answers: [Answer]?, reason: String) {
+        signal(SIGPIPE, SIG_IGN)  // a python3 that stops reading must fail the test, not kill the process
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script]
@@ -58,7 +59,10 @@ enum SciPyOracle {
             c.x.map { "\($0)" }.joined(separator: " ") + "|" + c.y.map { "\($0)" }.joined(separator: " ") + "|\(c.confidence)\n"
         }.joined()
         // Read while writing would be needed for huge inputs; these fit the pipe buffers in turn.
-        let writer = Thread { input.fileHandleForWriting.write(Data(text.utf8)); try? input.fileHandleForWriting.close() }
+        let writer = Thread {
+            try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))  // a write error shows as missing answers
+            try? input.fileHandleForWriting.close()
+        }
         writer.start()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
