@@ -125,6 +125,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Rollout guards: Mann-Whitney U, Hodges–Lehmann, go / no-go decisions with their evidence.
+        .target(name: "Guards", dependencies: ["Model", "PromQL", "Rules", "TollgateConfig"], swiftSettings: swiftSettings),
         // Alerts from rules to external Alertmanagers (API v2) and the in-process notifier.
         .target(
             name: "AlertDispatch",
@@ -154,7 +156,8 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "AlertDispatch", "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "Notify", "PromQL", "PromQLEngine", "RuleTesting", "Rules", "Scrape",
+                "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notify", "PromQL", "PromQLEngine", "RuleTesting", "Rules",
+                "Scrape",
                 "TollgateConfig",
                 "Storage", "TSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -195,6 +198,14 @@ let package = Package(
                 "Model", "PromQL", "RuleTesting", "Rules", "TestSupport", "TollgateConfig",
             ],
             exclude: ["Scenarios"],  // test and rule files, read by path
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GuardsTests",
+            dependencies: [
+                "Guards", "Model", "PromQLEngine", "Rules", "Storage", "TSDB", "TestSupport", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TestSupport", "TollgateConfig"], swiftSettings: swiftSettings),
