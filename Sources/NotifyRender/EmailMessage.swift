@@ -86,7 +86,7 @@ public struct EmailMessage: Sendable, Equatable {
         if header("Message-Id") == nil { out += "Message-Id: \(messageID)\r\n" }
         out += "Date: \(date)\r\n"
         out += "Content-Type: multipart/alternative;  boundary=\(boundary)\r\n"
-        out += "MIME-Version: 1.0\r\n"
+        out += "MIME-Version: 1.0\r\n\r\n"
         var parts: [(type: String, body: String)] = []
         if let text { parts.append(("text/plain; charset=UTF-8", text)) }
         if let html { parts.append(("text/html; charset=UTF-8", html)) }

@@ -54,6 +54,35 @@ public struct NotificationAlert: Sendable, Equatable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// Alertmanager's order of the alerts in a group (`types.AlertSlice`): by `job`, then
+    /// `instance` (an alert with the label first), then by label set (`LabelSet.Before`:
+    /// fewer labels first, then the first differing name or value in name order).
+    /// - Parameter alerts: The alerts.
+    /// - Returns: The alerts in notification order.
+    public static func alertmanagerOrder(_ alerts: [NotificationAlert]) -> [NotificationAlert] {
+        alerts.sorted { a, b in
+            for key in ["job", "instance"] {
+                switch (a.labels[key], b.labels[key]) {
+                case (nil, nil): continue
+                case (nil, _): return false
+                case (_, nil): return true
+                case (let x?, let y?): if x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+                }
+            }
+            return before(a.labels, b.labels)
+        }
+    }
+
+    private static func before(_ a: [String: String], _ b: [String: String]) -> Bool {
+        if a.count != b.count { return a.count < b.count }
+        for name in Set(a.keys).union(b.keys).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            guard let x = a[name] else { return true }
+            guard let y = b[name] else { return false }
+            if x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+        }
+        return false
+    }
+
     /// Whether the alert is resolved at `now` (nanoseconds): its end is set and not after now.
     /// - Parameter now: The time, nanoseconds since the epoch.
     public func isResolved(at now: Int64) -> Bool {
