@@ -83,6 +83,13 @@ let package = Package(
         ),
         // Go's text/template language and Prometheus's template functions, for alert labels and annotations.
         .target(name: "GoTemplate", dependencies: ["Model"], swiftSettings: swiftSettings),
+        // Notification messages as Alertmanager renders them: template data, default templates,
+        // webhook / PagerDuty / Slack / email bodies (PagerDuty's dedup key is SHA-256, from swift-crypto).
+        .target(
+            name: "NotifyRender",
+            dependencies: ["GoTemplate", "Model", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // gzip / deflate over zlib; the only importer of CZlib.
         .target(name: "Gzip", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // tollgate.yml: prometheus.yml's sections, with errors that name file, line and field;
@@ -223,6 +230,12 @@ let package = Package(
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
         .testTarget(name: "GoTemplateTests", dependencies: ["GoTemplate", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NotifyRenderTests",
+            dependencies: ["CurlHTTP", "GoTemplate", "NotifyRender", "TestSupport"],
+            exclude: ["Oracle"],  // the capture server the oracle test runs
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PromQLTests", dependencies: ["CurlHTTP", "PromQL", "Model", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PromQLEngineTests",

@@ -19,7 +19,13 @@ public struct GoTemplate: Sendable {
     /// What a missing map key reads as.
     public let missingKey: MissingKeyOption
     let functions: [String: TemplateFunction]
-    let trees: [String: [TemplateNode]]
+    var trees: [String: [TemplateNode]]
+    /// Go methods of the data's types (Alertmanager's `KV.SortedPairs`, `Alerts.Firing`):
+    /// given a receiver and a field name, the method to call, or nil to read a field or key.
+    package var methods: TemplateMethodResolver?
+    /// Writes an action's value instead of printing it (html/template's contextual escaping);
+    /// nil prints the value as text/template does.
+    package var actionWriter: TemplateActionWriter?
 
     /// Parses `text`.
     /// - Parameters:

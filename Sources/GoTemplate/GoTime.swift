@@ -3,7 +3,7 @@
 import Model
 
 /// Go's `time.Time` (always UTC here) and `time.Duration` text forms.
-enum GoTime {
+package enum GoTime {
     private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     private static let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
@@ -35,7 +35,7 @@ enum GoTime {
     /// `Time.Format(layout)` for a UTC time: Go's reference-time tokens (`2006 01 02 15 04 05`,
     /// `Jan January Mon Monday 1 2 _2 3 03 06 PM pm MST`, zones `-0700 -07:00 -07 Z0700 Z07:00`,
     /// fractions `.000` / `.999` and `,000`).
-    static func format(nanoseconds: Int64, layout: String) -> String {
+    package static func format(nanoseconds: Int64, layout: String) -> String {
         let f = fields(nanoseconds)
         var out = ""
         var rest = Substring(layout)

@@ -82,6 +82,19 @@ extension TemplateExecutor {
         _ dot: TemplateValue, _ fieldName: String, args: [TemplateArg], final: TemplateValue?, receiver: TemplateValue
     ) throws -> TemplateValue {
         let hasArgs = args.count > 1 || final != nil
+        if let resolver = template.methods, let method = resolver(receiver, fieldName) {
+            // Go looks up a method before a field or map key.
+            var values: [TemplateValue] = []
+            for arg in args.dropFirst() { values.append(try evalArg(dot, arg)) }
+            if let final { values.append(final) }
+            do {
+                return try method(values)
+            } catch let arity as TemplateArityError {
+                throw error("wrong number of args for \(fieldName): want \(arity.want) got \(arity.got)")
+            } catch {
+                throw self.error("error calling \(fieldName): \(error)")
+            }
+        }
         switch receiver {
         case .nil:
             if template.missingKey == .error { throw error("nil data; no entry for key \(GoFormat.quote(fieldName))") }

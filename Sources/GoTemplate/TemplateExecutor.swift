@@ -77,7 +77,13 @@ struct TemplateExecutor {
             if pipe.decl.isEmpty {
                 mark(pipe.pos, "{{\(pipe)}}")
                 if case .function = value { throw error("can't print \(pipe) of type \(value.goTypeName)") }
-                output += value.actionText
+                if let writer = template.actionWriter {
+                    var lastFunction: String?
+                    if case .identifier(_, let function) = pipe.commands.last?.args.first { lastFunction = function }
+                    writer(&output, value, lastFunction)
+                } else {
+                    output += value.actionText
+                }
             }
         case .ifNode(let branch): try walkIfOrWith(dot, branch, isWith: false)
         case .withNode(let branch): try walkIfOrWith(dot, branch, isWith: true)
