@@ -132,7 +132,12 @@ import TollgateConfig
         let series = try await tsdb.samples("m")
         #expect(series.allSatisfy { isStale($0.values.last ?? 0) }, "every series ends: \(series.map(\.values))")
         #expect(series.allSatisfy { !$0.values.dropLast().contains(where: isStale) }, "a failed scrape stores none of its samples")
-        let target = try #require(await manager.activeTargets().first)
+        // The loop records the target's health just after committing `up`: wait for it.
+        var target = try #require(await manager.activeTargets().first)
+        for _ in 0..<100 where target.health.health != "down" {
+            try await Task.sleep(for: .milliseconds(50))
+            target = try #require(await manager.activeTargets().first)
+        }
         #expect(target.health.health == "down")
         #expect(target.health.lastError.contains(message), "lastError: \(target.health.lastError)")
         await manager.stop()

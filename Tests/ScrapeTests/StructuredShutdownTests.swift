@@ -40,8 +40,9 @@ import TollgateConfig
         let group = ServiceGroup(configuration: .init(services: [manager], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            _ = try await tsdb.waitFor("up{job=\"files\"}") { ($0.first?.values.count ?? 0) >= 2 }
-            _ = try await tsdb.waitFor("up{job=\"static\"}") { ($0.first?.values.count ?? 0) >= 2 }
+            // Generous deadlines: the whole suite runs in parallel on two cores.
+            _ = try await tsdb.waitFor("up{job=\"files\"}", seconds: 45) { ($0.first?.values.count ?? 0) >= 2 }
+            _ = try await tsdb.waitFor("up{job=\"static\"}", seconds: 45) { ($0.first?.values.count ?? 0) >= 2 }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()  // the manager's run() returned: its children all ended
         }
