@@ -20,39 +20,13 @@ import Yams
 ///   - name: blue-green
 ///     stages: [{traffic: 10, watch: 5m}, {traffic: 100, watch: 15m}]
 /// ```
-public struct GuardFile: Sendable, Equatable {
+public struct GuardFile: CheckedFile, Equatable {
     /// The file's path.
     public var path: String
     /// The guards, in file order; names unique in the file.
     public var guards: [GuardSpec] = []
     /// The plans, in file order; names unique in the file.
     public var plans: [PlanSpec] = []
-
-    /// Parses a guard file's text.
-    /// - Throws: ``ConfigError`` with every problem of the file.
-    public init(yaml: String, path: String) throws(ConfigError) {
-        let (file, problems) = Self.read(yaml: yaml, path: path)
-        if let error = ConfigError(collecting: problems) { throw error }
-        self = file
-    }
-
-    /// Reads and parses the file at `path`.
-    /// - Throws: ``ConfigError`` with every problem of the file.
-    public init(path: String) throws(ConfigError) {
-        let (file, problems) = Self.read(path: path)
-        if let error = ConfigError(collecting: problems) { throw error }
-        self = file
-    }
-
-    /// The file's guards and plans that read, and the problems of the rest, so a checker
-    /// can go on to check the good checks' expressions (every problem in one run).
-    public static func read(path: String) -> (GuardFile, [ConfigError]) {
-        do {
-            return read(yaml: try String(contentsOfFile: path, encoding: .utf8), path: path)
-        } catch {
-            return (GuardFile(emptyAt: path), [ConfigError(file: path, line: nil, field: nil, message: "cannot read the file: \(error.localizedDescription)")])
-        }
-    }
 
     /// ``read(path:)`` for a file's text.
     public static func read(yaml: String, path: String) -> (GuardFile, [ConfigError]) {
@@ -100,7 +74,8 @@ public struct GuardFile: Sendable, Equatable {
         }
     }
 
-    private init(emptyAt path: String) { self.path = path }
+    /// An empty file at `path`.
+    public init(emptyAt path: String) { self.path = path }
 }
 
 /// A rollout plan: the traffic steps and how long each is watched.

@@ -8,40 +8,15 @@ import Yams
 /// an unknown key, a bad duration or a missing field is an error naming the file, line,
 /// group and rule. PromQL and templates are checked by the rules engine, which has the
 /// parsers; each rule keeps its position for those errors.
-public struct RuleFile: Sendable, Equatable {
+public struct RuleFile: CheckedFile, Equatable {
     /// The file's path.
     public var path: String
     /// The groups, in file order; names unique in the file.
     public var groups: [RuleGroupSpec] = []
 
-    /// Parses a rule file's text.
-    /// - Throws: ``ConfigError`` with every problem of the file.
-    public init(yaml: String, path: String) throws(ConfigError) {
-        let (file, problems) = Self.read(yaml: yaml, path: path)
-        if let error = ConfigError(collecting: problems) { throw error }
-        self = file
-    }
-
-    /// Reads and parses the file at `path`.
-    public init(path: String) throws(ConfigError) {
-        let (file, problems) = Self.read(path: path)
-        if let error = ConfigError(collecting: problems) { throw error }
-        self = file
-    }
-
-    /// The file's groups with every rule that reads, and the problems of the rest, so a
-    /// checker can go on to check the good rules' expressions (every problem in one run).
-    public static func read(path: String) -> (RuleFile, [ConfigError]) {
-        do {
-            return read(yaml: try String(contentsOfFile: path, encoding: .utf8), path: path)
-        } catch {
-            return (RuleFile(path: path, groups: []), [ConfigError(file: path, line: nil, field: nil, message: "cannot read the file: \(error.localizedDescription)")])
-        }
-    }
-
     /// ``read(path:)`` for a file's text.
     public static func read(yaml: String, path: String) -> (RuleFile, [ConfigError]) {
-        var file = RuleFile(path: path, groups: [])
+        var file = RuleFile(emptyAt: path)
         let root: Node?
         do {
             // A second YAML document is ignored, as Prometheus ignores it (with a warning).
@@ -74,10 +49,8 @@ public struct RuleFile: Sendable, Equatable {
         }
     }
 
-    private init(path: String, groups: [RuleGroupSpec]) {
-        self.path = path
-        self.groups = groups
-    }
+    /// An empty file at `path`.
+    public init(emptyAt path: String) { self.path = path }
 }
 
 /// One group of a rule file.
