@@ -18,6 +18,12 @@ final class GuardsServeTests: Sendable {
               - name: error-ratio
                 expr: max(error_ratio{service="$service",version="$version"})
                 max: 0.01
+          - name: checkout-held
+            checks:
+              - name: error-ratio
+                expr: max(error_ratio{service="$service",version="$version"})
+                max: 0.01
+                for: 1h
         plans:
           - name: blue-green
             stages: [{traffic: 50, watch: 1m}, {traffic: 100, watch: 1m}]
@@ -45,7 +51,8 @@ final class GuardsServeTests: Sendable {
     }
 
     /// Error ratios now: v2 healthy, v3 breaching.
-    static func importRatios(_ server: RunningServer) async throws {
+    @discardableResult
+    static func importRatios(_ server: RunningServer) async throws -> Int {
         let now = Int(Date().timeIntervalSince1970)
         let body = """
             # TYPE error_ratio gauge
@@ -57,6 +64,7 @@ final class GuardsServeTests: Sendable {
         let (status, answer) = try await post(server, "/api/v1/import/openmetrics", body)
         #expect(status == 200, "\(answer)")
         #expect(answer.contains(#""samplesStored":2"#), "\(answer)")
+        return now
     }
 
     static func decision(_ text: String) throws -> [String: Any] {
@@ -83,7 +91,7 @@ final class GuardsServeTests: Sendable {
         // What Argo Rollouts' web metric reads with jsonPath "{$.data.decision}".
         let go = try Self.decision(goBody)
         #expect(go["decision"] as? String == "go")
-        #expect(go["reason"] as? String == "all 1 checks pass")
+        #expect(go["reason"] as? String == "error-ratio 0.001 ≤ 0.01")
         #expect((go["checks"] as? [[String: Any]])?.first?["verdict"] as? String == "pass")
         #expect(go["evaluated_at"] is String)
 
@@ -95,7 +103,7 @@ final class GuardsServeTests: Sendable {
 
         let passed = try gate(server, ["--version", "v2", "--baseline", "v1"])
         #expect(passed.status == 0, "\(passed.stdout)\(passed.stderr)")
-        #expect(passed.stdout.hasPrefix("go: all 1 checks pass\n  pass"), "\(passed.stdout)")
+        #expect(passed.stdout.hasPrefix("go: error-ratio 0.001 ≤ 0.01\n  pass      error-ratio"), "\(passed.stdout)")
         let refused = try gate(server, ["--version", "v3"])
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("no-go: error-ratio 0.05 > 0.01"), "\(refused.stdout)")
@@ -103,6 +111,28 @@ final class GuardsServeTests: Sendable {
         let json = try gate(server, ["--version", "v3", "--output", "json"])
         #expect(json.status == 1)
         #expect(try Self.decision(json.stdout)["decision"] as? String == "no-go")
+        #expect(server.stop() == 0)
+    }
+
+    /// `for:` across calls: the same question remembers since when its check fails.
+    @Test func forIsRememberedPerGuardAndParameters() async throws {
+        let (server, _) = try start()
+        let now = try await Self.importRatios(server)
+        let path = "/api/v1/guards/checkout-held/decision?service=checkout&version=v3"
+        let (_, first, _) = try await server.get("\(path)&time=\(now)")
+        let firstDecision = try Self.decision(first)
+        #expect(firstDecision["decision"] as? String == "pending", "\(first)")
+        #expect(((firstDecision["checks"] as? [[String: Any]])?.first?["failing_for_seconds"] as? NSNumber)?.doubleValue == 0)
+        let (_, second, _) = try await server.get("\(path)&time=\(now + 30)")
+        let secondDecision = try Self.decision(second)
+        #expect(secondDecision["decision"] as? String == "pending")
+        #expect(secondDecision["reason"] as? String == "error-ratio 0.05 > 0.01 for 30s of 1h", "\(second)")
+        #expect(((secondDecision["checks"] as? [[String: Any]])?.first?["failing_for_seconds"] as? NSNumber)?.doubleValue == 30)
+        // Another version is another question, with its own state.
+        let (_, other, _) = try await server.get("/api/v1/guards/checkout-held/decision?service=checkout&version=v2&time=\(now + 30)")
+        #expect(try Self.decision(other)["decision"] as? String == "go")
+        let (badTime, _, _) = try await server.get("\(path)&time=yesterday")
+        #expect(badTime == 400)
         #expect(server.stop() == 0)
     }
 
