@@ -47,9 +47,6 @@ actor GuardRegistry: GuardSource {
         }
     }
 
-    /// The loaded guards' names, sorted.
-    var names: [String] { guards.keys.sorted() }
-
     func guardsJSON() async -> [UInt8] {
         var json = JSONWriter()
         GuardListing.write(files, to: &json)
