@@ -187,3 +187,69 @@ final class GuardsServeTests: Sendable {
         #expect(server.stop() == 0)
     }
 }
+
+extension GuardsServeTests {
+    /// The server's range queries feed comparisons and its firing alerts feed vetoes.
+    @Test func comparisonsUseRangeQueriesAndVetoesTheServersAlerts() async throws {
+        let root = try scratch.make("guards")
+        try Data(
+            """
+            guards:
+              - name: latency
+                window: 2m
+                checks:
+                  - name: p99
+                    compare: latency_seconds{service="$service",version="$$v"}
+                    step: 10s
+              - name: vetoed
+                checks:
+                  - name: p99
+                    expr: latency_seconds{service="$service",version="$version"}
+                    max: 10
+                vetoes:
+                  - matchers: ['service="$service"', 'severity="critical"']
+            """.utf8
+        ).write(to: root.appendingPathComponent("guards.yml"))
+        try Data(
+            """
+            groups:
+              - name: demo
+                interval: 1s
+                rules:
+                  - alert: CheckoutDown
+                    expr: vector(1)
+                    labels: {service: checkout, severity: critical}
+            """.utf8
+        ).write(to: root.appendingPathComponent("rules.yml"))
+        let config = root.appendingPathComponent("tollgate.yml")
+        try Data("global: {evaluation_interval: 1s}\nrule_files: [rules.yml]\nguard_files: [guards.yml]\n".utf8).write(to: config)
+        let server = try RunningServer(dataDir: root.appendingPathComponent("data"), extra: ["--web.enable-admin-api", "--config.file", config.path])
+
+        let now = Int(Date().timeIntervalSince1970)
+        var body = "# TYPE latency_seconds gauge\n"
+        for (index, t) in stride(from: now - 120, through: now, by: 10).enumerated() {
+            let jitter = Double(index % 3) * 0.01
+            body += "latency_seconds{service=\"checkout\",version=\"v1\"} \(0.2 + jitter) \(t)\n"
+            body += "latency_seconds{service=\"checkout\",version=\"v2\"} \(0.5 + jitter) \(t)\n"
+        }
+        let (status, answer) = try await Self.post(server, "/api/v1/import/openmetrics", body + "# EOF\n")
+        #expect(status == 200, "\(answer)")
+
+        let (_, compared, _) = try await server.get("/api/v1/guards/latency/decision?service=checkout&version=v2&baseline=v1&time=\(now)")
+        let decision = try Self.decision(compared)
+        #expect(decision["decision"] as? String == "no-go", "\(compared)")
+        #expect((decision["reason"] as? String)?.hasPrefix("p99 higher on the canary: mean 0.5092 vs 0.2092 (×2.434)") == true, "\(compared)")
+        let (_, same, _) = try await server.get("/api/v1/guards/latency/decision?service=checkout&version=v1&baseline=v1&time=\(now)")
+        #expect(try Self.decision(same)["decision"] as? String == "go", "\(same)")
+
+        // The alert fires from the first evaluation (no `for`).
+        let vetoed = try await RulesServeTests.eventually({
+            try Self.decision(try await server.get("/api/v1/guards/vetoed/decision?service=checkout&version=v2").1)
+        }) { $0["decision"] as? String == "no-go" }
+        #expect(vetoed["decision"] as? String == "no-go")
+        #expect((vetoed["reason"] as? String)?.contains("CheckoutDown") == true, "\(vetoed)")
+        let (_, otherService, _) = try await server.get("/api/v1/guards/vetoed/decision?service=payments&version=v2")
+        #expect(try Self.decision(otherService)["decision"] as? String != "no-go")
+        #expect(server.stop() == 0)
+    }
+}
