@@ -22,6 +22,9 @@ public struct TollgateConfig: Sendable, Equatable {
     public var scrapeConfigFiles: [String] = []
     /// `rule_files`: patterns of rule files, resolved against this file's folder.
     public var ruleFiles: [String] = []
+    /// `guard_files`: patterns of rollout guard files (``GuardFile``), resolved against
+    /// this file's folder; globs allowed.
+    public var guardFiles: [String] = []
     /// The `storage` section.
     public var storage = StorageConfig()
     /// The `alerting` section: external Alertmanagers alerts are sent to.
@@ -33,13 +36,14 @@ public struct TollgateConfig: Sendable, Equatable {
     public var warnings: [ConfigError] = []
 
     /// The embedded default for a server listening on `address`: it scrapes itself every
-    /// 15 s and evaluates the rule files `./rules/*.yml` (their unit tests, `*.test.yml`
-    /// beside them, left out).
+    /// 15 s, evaluates the rule files `./rules/*.yml` (their unit tests, `*.test.yml`
+    /// beside them, left out) and serves the guard files `./rules/guards/*.yml`.
     public static func embeddedDefault(selfAddress address: String) -> TollgateConfig {
         var config = TollgateConfig(source: "<embedded default>")
         config.global.scrapeInterval = PromDuration(milliseconds: 15_000)
         config.scrapeConfigs = [ScrapeConfig(jobName: "tollgate", global: config.global, targets: [address])]
         config.ruleFiles = PathPattern.expand(["rules/*.yml"]).filter { !$0.hasSuffix(".test.yml") }
+        config.guardFiles = ["rules/guards/*.yml"]
         return config
     }
 
@@ -69,6 +73,7 @@ public struct TollgateConfig: Sendable, Equatable {
                 case "scrape_configs": scrapeConfigs += try Self.scrapeConfigs(value, reader: reader, field: "scrape_configs", global: global, names: &jobs)
                 case "scrape_config_files": scrapeConfigFiles = try reader.strings(value, field: key.name).map(reader.resolve)
                 case "rule_files": ruleFiles = try reader.strings(value, field: key.name).map(reader.resolve)
+                case "guard_files": guardFiles = try reader.strings(value, field: key.name).map(reader.resolve)
                 case "storage": storage = try StorageConfig(value, reader: reader, warnings: &warnings)
                 case "alerting": alerting = try AlertingConfig(value, reader: reader)
                 case "remote_write":

@@ -144,5 +144,6 @@ struct ScrapeConfigTests {
         #expect(config.scrapeConfigs.map(\.jobName) == ["tollgate"])
         #expect(config.scrapeConfigs[0].staticConfigs.first?.targets == ["127.0.0.1:9090"])
         #expect(config.scrapeConfigs[0].scrapeInterval == PromDuration(milliseconds: 15_000))
+        #expect(config.guardFiles == ["rules/guards/*.yml"])
     }
 }

@@ -41,6 +41,7 @@ final class SectionsTests: Sendable {
             yaml: """
                 global: {rule_query_offset: 30s, external_labels: {cluster: eu1}}
                 rule_files: [rules/*.yml, /etc/alerts.yml]
+                guard_files: [rules/guards/*.yml, /etc/guards.yml]
                 storage:
                   tsdb: {out_of_order_time_window: 1h}
                 alerting:
@@ -52,6 +53,7 @@ final class SectionsTests: Sendable {
                 """, file: "/etc/tollgate/prometheus.yml")
         #expect(config.global.ruleQueryOffset == PromDuration(milliseconds: 30_000))
         #expect(config.ruleFiles == ["/etc/tollgate/rules/*.yml", "/etc/alerts.yml"])
+        #expect(config.guardFiles == ["/etc/tollgate/rules/guards/*.yml", "/etc/guards.yml"])
         #expect(config.storage.outOfOrderTimeWindow == PromDuration(milliseconds: 3_600_000))
         let manager = try #require(config.alerting.alertmanagers.first)
         #expect(manager.scheme == "https" && manager.pathPrefix == "/am" && manager.timeout == PromDuration(milliseconds: 3_000))

@@ -186,12 +186,15 @@ struct ServeCommand: AsyncParsableCommand {
         server.add(ScrapePart(manager: scrape))
         let engine = query.engine(tsdb: tsdb, parser: features.parserOptions)
         server.add(QueryPart(api: query.queryAPI(engine: engine, tsdb: tsdb, scrape: scrape, configStatus: configStatus, otherFlags: flagValues(features), retention: retentionTime)))
+        let rulesPart: RulesPart
         do {
-            server.add(try rulesPart(engine: engine, tsdb: tsdb, address: address, parser: features.parserOptions))
+            rulesPart = try self.rulesPart(engine: engine, tsdb: tsdb, address: address, parser: features.parserOptions)
         } catch {
             logger.critical("cannot start the alert dispatcher", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
+        server.add(rulesPart)
+        server.add(guardsPart(engine: engine, rules: rulesPart.manager, parser: features.parserOptions))
         server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))

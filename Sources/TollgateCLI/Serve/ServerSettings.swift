@@ -14,7 +14,7 @@ enum ServerSettings {
     /// The configuration and the file's text (for the status API).
     /// - Throws: ``ConfigError`` holding every problem found (the rest under `more`): those
     ///   of the file and the files it names, then the static targets relabeling leaves unusable,
-    ///   then those of the rule files.
+    ///   then those of the rule files, then those of the guard files.
     static func loadWithText(path: String) throws(ConfigError) -> (config: TollgateConfig, text: String) {
         let bytes: [UInt8]
         do {
@@ -27,6 +27,11 @@ enum ServerSettings {
         var problems = unusableStaticTargets(config)
         do {
             _ = try RulesPart.loader(config, parserOptions: ParserOptions(), templates: RuleTemplates.standard()).load(patterns: config.ruleFiles)
+        } catch {
+            problems += error.all
+        }
+        do {
+            _ = try GuardsPart.load(patterns: config.guardFiles, parserOptions: ParserOptions())
         } catch {
             problems += error.all
         }
