@@ -1,6 +1,7 @@
 // Tollgate — TollgateConfig: files read with every problem at once (rule files, guard files).
 
 import Foundation
+import Yams
 
 /// A file format read to its end, so that what reads can still be checked further and
 /// one run names every problem: the format gives ``read(yaml:path:)``; loading from a path
@@ -36,5 +37,28 @@ extension CheckedFile {
         let (file, problems) = Self.read(path: path)
         if let error = ConfigError(collecting: problems) { throw error }
         self = file
+    }
+}
+
+extension CheckedFile {
+    /// The problems of reading `yaml`'s first document with `body` (a second document is
+    /// ignored, as Prometheus ignores it); an empty file has none. `body` reads through the
+    /// reader it gets, which records each problem and goes on.
+    static func problems(reading yaml: String, path: String, _ body: (Node, NodeReader) throws(ConfigError) -> Void) -> [ConfigError] {
+        let root: Node?
+        do {
+            root = try Yams.compose_all(yaml: yaml).first(where: { _ in true }) ?? nil
+        } catch {
+            return [ConfigError(file: path, line: nil, field: nil, message: "invalid YAML: \(error)")]
+        }
+        guard let root else { return [] }
+        let reader = NodeReader(file: path)
+        reader.attempt { () throws(ConfigError) in try body(root, reader) }
+        do {
+            try reader.finish()
+            return []
+        } catch {
+            return error.all
+        }
     }
 }

@@ -31,16 +31,8 @@ public struct GuardFile: CheckedFile, Equatable {
     /// ``read(path:)`` for a file's text.
     public static func read(yaml: String, path: String) -> (GuardFile, [ConfigError]) {
         var file = GuardFile(emptyAt: path)
-        let root: Node?
-        do {
-            root = try Yams.compose_all(yaml: yaml).first(where: { _ in true }) ?? nil
-        } catch {
-            return (file, [ConfigError(file: path, line: nil, field: nil, message: "invalid YAML: \(error)")])
-        }
-        guard let root else { return (file, []) }
-        let reader = NodeReader(file: path)
         var guardNames: Set<String> = [], planNames: Set<String> = []
-        reader.attempt { () throws(ConfigError) in
+        let problems = problems(reading: yaml, path: path) { (root, reader) throws(ConfigError) in
             try reader.fields(root, field: "") { (key, value, _) throws(ConfigError) -> Bool in
                 switch key.name {
                 case "guards":
@@ -66,12 +58,7 @@ public struct GuardFile: CheckedFile, Equatable {
                 return true
             }
         }
-        do {
-            try reader.finish()
-            return (file, [])
-        } catch {
-            return (file, error.all)
-        }
+        return (file, problems)
     }
 
     /// An empty file at `path`.

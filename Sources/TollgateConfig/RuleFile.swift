@@ -17,17 +17,8 @@ public struct RuleFile: CheckedFile, Equatable {
     /// ``read(path:)`` for a file's text.
     public static func read(yaml: String, path: String) -> (RuleFile, [ConfigError]) {
         var file = RuleFile(emptyAt: path)
-        let root: Node?
-        do {
-            // A second YAML document is ignored, as Prometheus ignores it (with a warning).
-            root = try Yams.compose_all(yaml: yaml).first(where: { _ in true }) ?? nil
-        } catch {
-            return (file, [ConfigError(file: path, line: nil, field: nil, message: "invalid YAML: \(error)")])
-        }
-        guard let root else { return (file, []) }  // an empty file has no groups
-        let reader = NodeReader(file: path)
         var names: Set<String> = []
-        reader.attempt { () throws(ConfigError) in
+        let problems = problems(reading: yaml, path: path) { (root, reader) throws(ConfigError) in
             try reader.fields(root, field: "") { (key, value, _) throws(ConfigError) -> Bool in
                 guard key.name == "groups" else { return false }
                 for (index, item) in try reader.sequence(value, field: "groups").enumerated() {
@@ -41,12 +32,7 @@ public struct RuleFile: CheckedFile, Equatable {
                 return true
             }
         }
-        do {
-            try reader.finish()
-            return (file, [])
-        } catch {
-            return (file, error.all)
-        }
+        return (file, problems)
     }
 
     /// An empty file at `path`.
