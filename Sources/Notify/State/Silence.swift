@@ -48,6 +48,13 @@ public struct Silence: Sendable, Equatable {
         return .active
     }
 
+    /// Two silences are equal when every field is, matchers compared by name, kind and value.
+    public static func == (a: Silence, b: Silence) -> Bool {
+        a.id == b.id && a.startsAt == b.startsAt && a.endsAt == b.endsAt && a.updatedAt == b.updatedAt
+            && a.createdBy == b.createdBy && a.comment == b.comment
+            && a.matchers.map { [$0.name, $0.kind.rawValue, $0.value] } == b.matchers.map { [$0.name, $0.kind.rawValue, $0.value] }
+    }
+
     /// Whether the silence's matchers all hold for `labels` (a missing label is the empty value).
     public func matches(_ labels: Labels) -> Bool { labels.matches(matchers) }
 }
