@@ -3,12 +3,17 @@
 import Yams
 
 extension TollgateConfig {
-    /// Fields whose values are secrets wherever they appear (Prometheus's `Secret` fields).
-    static let secretFields: Set<String> = ["password", "credentials", "bearer_token", "client_secret"]
+    /// Fields whose values are secrets wherever they appear (Prometheus's `Secret` fields,
+    /// and Alertmanager's secrets and secret URLs of the built-in notifier's section).
+    static let secretFields: Set<String> = [
+        "password", "credentials", "bearer_token", "client_secret",
+        "routing_key", "service_key", "auth_password", "auth_secret", "api_url", "slack_api_url",
+    ]
 
     /// The configuration text with every inline secret replaced by `<secret>`, as
     /// Prometheus shows a configuration (`/api/v1/status/config`): `password`,
-    /// `credentials`, `bearer_token`, `client_secret`, a `tls_config`'s `key` and each of
+    /// `credentials`, `bearer_token`, `client_secret`, Alertmanager's `routing_key`, `service_key`,
+    /// `auth_password`, `auth_secret`, `api_url` and `slack_api_url`, a `tls_config`'s `key` and each of
     /// `http_headers`' `secrets`. File paths (`password_file`) stay visible.
     ///
     /// The text is parsed and written again, so comments and layout are not kept.

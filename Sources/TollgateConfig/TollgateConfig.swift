@@ -29,6 +29,9 @@ public struct TollgateConfig: Sendable, Equatable {
     public var storage = StorageConfig()
     /// The `alerting` section: external Alertmanagers alerts are sent to.
     public var alerting = AlertingConfig()
+    /// The `alertmanager` section: the built-in notifier's alertmanager.yml, or nil when
+    /// the notifier is off.
+    public var alertmanager: NotifierSettings?
     /// The `remote_write` section.
     public var remoteWrite: [RemoteWriteConfig] = []
     /// Things that load but do nothing in this version (each names its field): `serve`
@@ -76,6 +79,7 @@ public struct TollgateConfig: Sendable, Equatable {
                 case "guard_files": guardFiles = try reader.strings(value, field: key.name).map(reader.resolve)
                 case "storage": storage = try StorageConfig(value, reader: reader, warnings: &warnings)
                 case "alerting": alerting = try AlertingConfig(value, reader: reader)
+                case "alertmanager": alertmanager = try NotifierSettings(value, reader: reader)
                 case "remote_write":
                     for (index, item) in try reader.sequence(value, field: key.name).enumerated() {
                         if let entry = reader.attempt({ () throws(ConfigError) in try RemoteWriteConfig(item, reader: reader, field: "remote_write[\(index)]") }) {

@@ -23,6 +23,8 @@ import Yams
 public struct AlertmanagerFile: Sendable {
     /// The file read.
     public var source: String
+    /// The configuration's text as written (`/api/v2/status` shows it as `config.original`).
+    public var original = ""
     /// `global`, with its defaults.
     public var global = AlertmanagerGlobal()
     /// `templates`: the globs as written, resolved against the file's folder.
@@ -56,13 +58,20 @@ public struct AlertmanagerFile: Sendable {
     ///   - file: the path, for messages and to resolve relative paths.
     /// - Throws: ``ConfigError`` naming every problem.
     public init(yaml: String, file: String) throws(ConfigError) {
-        source = file
-        route = RouteConfig(receiver: nil)
         let reader = NodeReader(file: file)
         guard let root = try TollgateConfig.compose(yaml, file: file) else {
             throw ConfigError(file: file, line: nil, field: nil, message: "no route provided in config")
         }
-        let top = try reader.mapping(root, field: nil)
+        self.init(top: try reader.mapping(root, field: nil), reader: reader, original: yaml)
+        try reader.finish()
+    }
+
+    /// Reads the keys of an alertmanager.yml from a mapping already parsed (the file's top
+    /// level, or tollgate.yml's inline `alertmanager:` section); problems go to `reader`.
+    init(top: [(NodeReader.Key, Node)], reader: NodeReader, original: String) {
+        source = reader.file
+        self.original = original
+        route = RouteConfig(receiver: nil)
         if let (_, value) = top.first(where: { $0.0.name == "global" }) {
             global = reader.attempt { () throws(ConfigError) in try AlertmanagerGlobal(value, reader: reader) } ?? AlertmanagerGlobal()
         }
@@ -104,6 +113,5 @@ public struct AlertmanagerFile: Sendable {
         }
         fillGlobals(reader: reader)
         check(routeNode: routeNode, reader: reader)
-        try reader.finish()
     }
 }
