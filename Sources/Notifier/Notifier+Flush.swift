@@ -4,48 +4,22 @@ import Model
 import Notify
 
 extension Notifier {
-    /// Runs Alertmanager's pipeline for one group at its time: inhibition, the route's
-    /// active and mute time intervals, silences; then, for each of the receiver's
-    /// integrations, deduplication against the notification log, sending with retries until
-    /// the group's deadline, and logging what was sent. Resolved alerts leave the group only
-    /// when every integration succeeded.
+    /// Runs Alertmanager's pipeline for one group at its time (Notify's ``FlushPlan``):
+    /// the route's time intervals, inhibitions and silences (recorded in the marker), then
+    /// for each of the receiver's integrations at once, deduplication against the
+    /// notification log, sending with retries until the group's deadline, and logging what
+    /// was sent. Resolved alerts leave the group only when every integration succeeded.
     func flush(_ flush: GroupFlush) async {
-        let now = clock.now()
-        let kept = flush.alerts.filter { !mutedNow($0, now: now) }
-        let options = flush.options
-        let outOfTime =
-            (!options.activeTimeIntervals.isEmpty && !intervals.any(of: options.activeTimeIntervals, at: now))
-            || intervals.any(of: options.muteTimeIntervals, at: now)
-        guard !kept.isEmpty, !outOfTime else {
-            dispatch.flushed(flush, succeeded: true)
-            flushing.remove(flush.groupKey)
-            return
-        }
-        let firing = Set(kept.lazy.filter { !$0.resolved(at: now) }.map(\.fingerprint))
-        let resolved = Set(kept.lazy.filter { $0.resolved(at: now) }.map(\.fingerprint))
-        let context = NotificationContext(
-            receiver: flush.receiver, groupKey: flush.groupKey, groupLabels: flush.groupLabels,
-            repeatInterval: options.repeatInterval.milliseconds, now: now)
+        let plan = FlushPlan(
+            flush: flush, muted: { alert in self.mutes(alert, now: flush.now) },
+            inTimeIntervals: { names, now in self.intervals.any(of: names, at: now) })
+        let steps = (config.receivers[flush.receiver] ?? []).map { (integration: $0, plan: plan.integration($0, log: log)) }
         // Alertmanager gives a flush the group interval (at least 10 s) to finish, retries included.
-        let deadline = now + max(options.groupInterval.milliseconds, 10_000)
-        var due: [any Integration] = []
-        for integration in config.receivers[flush.receiver] ?? [] {
-            let entry = log.entry(groupKey: flush.groupKey, receiver: flush.receiver, integration: integration.kind, index: integration.index)
-            if NotificationLog.needsUpdate(
-                entry: entry, firing: firing, resolved: resolved, sendResolved: integration.sendResolved,
-                repeatInterval: options.repeatInterval.milliseconds, now: now)
-            {
-                due.append(integration)
-            }
-        }
-        let deliver = deliver
+        let deadline = flush.now + max(flush.options.groupInterval.milliseconds, 10_000)
+        let context = flush.context, deliver = deliver
         let outcomes = await withTaskGroup(of: (Int, SendOutcome).self) { group in
-            for (position, integration) in due.enumerated() {
-                let alerts = integration.sendResolved ? kept : kept.filter { !$0.resolved(at: now) }
-                group.addTask {
-                    guard !alerts.isEmpty else { return (position, .sent) }
-                    return (position, await deliver(integration, context, alerts, deadline))
-                }
+            for (position, step) in steps.enumerated() where step.plan.action == .send {
+                group.addTask { (position, await deliver(step.integration, context, step.plan.alerts, deadline)) }
             }
             var outcomes: [Int: SendOutcome] = [:]
             for await (position, outcome) in group { outcomes[position] = outcome }
@@ -53,48 +27,44 @@ extension Notifier {
         }
         var succeeded = true
         var written: [NotificationLogEntry] = []
-        for (position, integration) in due.enumerated() {
-            guard case .sent = outcomes[position] ?? .failed(reason: "not run", retry: false) else {
+        for (position, step) in steps.enumerated() {
+            if case .failed(let reason, _) = outcomes[position] {
                 succeeded = false
-                if case .failed(let reason, _) = outcomes[position] {
-                    logger.error(
-                        "notify for alerts failed",
-                        metadata: ["receiver": "\(flush.receiver)", "integration": "\(integration.kind)[\(integration.index)]", "aggrGroup": "\(flush.groupKey)", "err": "\(reason)"])
-                }
+                logger.error(
+                    "notify for alerts failed",
+                    metadata: [
+                        "receiver": "\(flush.receiver)", "integration": "\(step.integration.kind)[\(step.integration.index)]",
+                        "aggrGroup": "\(flush.groupKey)", "num_alerts": "\(step.plan.alerts.count)", "err": "\(reason)",
+                    ])
                 continue
             }
-            written.append(
-                log.log(
-                    groupKey: flush.groupKey, receiver: flush.receiver, integration: integration.kind, index: integration.index,
-                    firing: firing, resolved: resolved, now: clock.now(), retention: Self.retention))
+            if let entry = step.plan.record(in: &log, now: clock.now()) { written.append(entry) }
         }
         await persist(written)
         dispatch.flushed(flush, succeeded: succeeded)
-        flushing.remove(flush.groupKey)
     }
 
-    /// Whether an alert is inhibited or silenced now; the marker keeps the answer for the API.
-    func mutedNow(_ alert: NotifierAlert, now: Int64) -> Bool {
-        let status = statusNow(alert, now: now)
-        return status.state == .suppressed
-    }
-
-    /// The alert's status now (what mutes it), recorded in the marker.
-    func statusNow(_ alert: NotifierAlert, now: Int64) -> AlertStatus {
+    /// Whether an inhibition or a silence mutes the alert at `now` (Alertmanager's two mute
+    /// stages); the marker records what mutes it, for the API.
+    func mutes(_ alert: NotifierAlert, now: Int64) -> Bool {
         let fingerprint = alert.fingerprint
-        let inhibitors = inhibitor.inhibitors(of: alert.labels, now: now)
-        let silencers = silences.mutes(alert.labels, now: now)
-        marker.setInhibited(fingerprint, ids: inhibitors.map(NotifierAlert.hex))
-        marker.setSilenced(fingerprint, ids: silencers)
-        return marker.status(fingerprint)
+        let inhibited = marker.applyInhibitions(alert.labels, fingerprint: fingerprint, inhibitor: inhibitor, now: now)
+        let silenced = marker.applySilences(alert.labels, fingerprint: fingerprint, silences: silences, now: now)
+        return inhibited || silenced
+    }
+
+    /// The alert's status now, as `GET /api/v2/alerts` shows it (Alertmanager sets it
+    /// afresh for each alert it lists).
+    func statusNow(_ alert: NotifierAlert, now: Int64) -> AlertStatus {
+        _ = mutes(alert, now: now)
+        return marker.status(alert.fingerprint)
     }
 
     private func persist(_ entries: [NotificationLogEntry]) async {
         guard let database, !entries.isEmpty else { return }
         do {
             try await database.saveLog(
-                entries.map { (key: NotificationLogCodec.key($0), entry: NotificationLogCodec.encode($0), expiresAt: $0.expiresAt) },
-                now: clock.now())
+                entries.map { (key: $0.key.description, entry: NotificationLogCodec.encode($0), expiresAt: $0.expiresAt) }, now: clock.now())
         } catch {
             logger.error("cannot write the notification log", metadata: ["error": "\(error)"])
         }

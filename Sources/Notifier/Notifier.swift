@@ -32,8 +32,6 @@ public actor Notifier: Service {
     var intervals: TimeIntervals
     var dispatch: Dispatch
     var log = NotificationLog()
-    /// Groups whose flush is running: a group does not flush again before its last one ends.
-    var flushing: Set<String> = []
     let database: NotifierDatabase?
     let deliver: Deliver
     let clock: any MillisecondClock
@@ -63,7 +61,7 @@ public actor Notifier: Service {
         self.logger = logger
         started = clock.now()
         store = AlertStore(resolveTimeout: config.resolveTimeout)
-        inhibitor = Inhibitor(config.inhibitRules)
+        inhibitor = Inhibitor(rules: config.inhibitRules)
         intervals = TimeIntervals(config.timeIntervals)
         dispatch = Dispatch(route: config.route)
         if let database { try await restore(from: database) }
@@ -91,14 +89,11 @@ public actor Notifier: Service {
     public func apply(_ config: NotifierConfig) {
         self.config = config
         store.resolveTimeout = config.resolveTimeout
-        inhibitor = Inhibitor(config.inhibitRules)
+        inhibitor = Inhibitor(rules: config.inhibitRules, alerts: store.alerts)
         intervals = TimeIntervals(config.timeIntervals)
         dispatch = Dispatch(route: config.route)
         let now = clock.now()
-        for alert in store.alerts {
-            inhibitor.observe(alert)
-            dispatch.process(alert, now: now)
-        }
+        for alert in store.alerts { dispatch.process(alert, now: now) }
     }
 
     /// Takes alerts as a client posted them: validates each, merges the valid ones into the
@@ -106,14 +101,10 @@ public actor Notifier: Service {
     /// - Returns: Alertmanager's message for each invalid alert (the others are kept).
     @discardableResult
     public func receive(_ alerts: [NotifierAlert]) async -> [String] {
-        var valid: [NotifierAlert] = [], problems: [String] = []
-        for alert in alerts {
-            if let problem = AlertStore.validate(alert) { problems.append(problem) } else { valid.append(alert) }
-        }
-        NotifierMetrics.received(alerts, now: clock.now(), invalid: problems.count)
-        guard !valid.isEmpty else { return problems }
         let now = clock.now()
-        let stored = store.put(valid, now: now)
+        let (stored, problems) = store.post(alerts, now: now)
+        NotifierMetrics.received(alerts, now: now, invalid: problems.count)
+        guard !stored.isEmpty else { return problems }
         if let database {
             do {
                 try await database.saveAlerts(stored)
@@ -131,18 +122,16 @@ public actor Notifier: Service {
     /// Flushes the groups that are due now, waiting for their notifications.
     public func runOnce() async {
         let now = clock.now()
-        let due = dispatch.due(now: now).filter { !flushing.contains($0.groupKey) }
+        let due = dispatch.due(now: now)
         await withTaskGroup(of: Void.self) { group in
-            for flush in due {
-                flushing.insert(flush.groupKey)
-                group.addTask { await self.flush(flush) }
-            }
+            for flush in due { group.addTask { await self.flush(flush) } }
         }
     }
 
-    /// Flushes due groups until graceful shutdown, and collects garbage every 15 minutes.
+    /// Flushes due groups until graceful shutdown; records the alert and silence gauges
+    /// every 5 s and collects garbage every 15 minutes.
     public func run() async throws {
-        var nextCollection = clock.now() + 15 * 60_000
+        var nextCollection = clock.now() + 15 * 60_000, nextMetrics = clock.now()
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.runOnce()
@@ -151,26 +140,42 @@ public actor Notifier: Service {
                     await self.collectGarbage(now: now)
                     nextCollection = now + 15 * 60_000
                 }
+                if now >= nextMetrics {
+                    await self.recordMetrics(now: now)
+                    nextMetrics = now + 5_000
+                }
                 let next = await self.dispatch.nextDeadline() ?? (now + self.tick)
-                let wait = max(1, min(next - now, self.tick))
-                try? await Task.sleep(for: .milliseconds(wait))
+                try? await Task.sleep(for: .milliseconds(max(1, min(next - now, self.tick))))
             }
         }
     }
 
-    /// Drops resolved alerts, long-expired silences and expired log entries.
+    /// Drops resolved alerts, long-expired silences and expired log entries, here and in
+    /// the state file.
     func collectGarbage(now: Int64) async {
         let dropped = store.collectGarbage(now: now)
-        dispatch.remove(fingerprints: dropped)
-        for fingerprint in dropped { marker.delete(fingerprint) }
-        silences.collectGarbage(now: now, retention: Self.retention)
-        log.collectGarbage(now: now)
+        dispatch.remove(fingerprints: Set(dropped))
+        for fingerprint in dropped {
+            marker.delete(fingerprint)
+            inhibitor.remove(fingerprint)
+        }
+        let silencesDropped = silences.collectGarbage(now: now, retention: Self.retention)
+        _ = log.collectGarbage(now: now)
         do {
             try await database?.saveAlerts([], deleting: dropped)
+            try await database?.saveSilences([], deleting: silencesDropped)
             try await database?.saveLog([], now: now)
         } catch {
             logger.error("cannot write the notifier's state", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Sets `alertmanager_alerts` and `alertmanager_silences` by state.
+    func recordMetrics(now: Int64) {
+        let marked = marker.count()
+        NotifierMetrics.record(
+            alerts: [.active: marker.count(.active), .suppressed: marker.count(.suppressed), .unprocessed: max(0, store.count - marked)],
+            silences: Dictionary(grouping: silences.all, by: { $0.state(at: now) }).mapValues(\.count))
     }
 
     /// How long expired silences and notification log entries are kept (Alertmanager's

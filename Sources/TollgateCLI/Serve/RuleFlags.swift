@@ -27,6 +27,13 @@ struct RuleFlags: ParsableArguments {
         help: ArgumentHelp("Most alert batches waiting to be sent to the Alertmanagers; beyond it the oldest are dropped and counted.", valueName: "N"))
     var queueCapacity = 10_000
 
+    @Option(
+        name: .customLong("alertmanager.config"),
+        help: ArgumentHelp(
+            "The built-in notifier's alertmanager.yml (instead of tollgate.yml's `alertmanager:` section); read again on each reload.",
+            valueName: "FILE"))
+    var notifierConfig: String?
+
     func validate() throws {
         guard queueCapacity > 0 else { throw ValidationError("--alertmanager.notification-queue-capacity: must be positive") }
         for (flag, value) in [("rules.alert.resend-delay", resendDelay), ("rules.alert.for-outage-tolerance", outageTolerance), ("rules.alert.for-grace-period", gracePeriod)]
@@ -47,7 +54,7 @@ struct RuleFlags: ParsableArguments {
     var values: [String: String] {
         [
             "rules.alert.resend-delay": resendDelay, "rules.alert.for-outage-tolerance": outageTolerance, "rules.alert.for-grace-period": gracePeriod,
-            "alertmanager.notification-queue-capacity": String(queueCapacity),
+            "alertmanager.notification-queue-capacity": String(queueCapacity), "alertmanager.config": notifierConfig ?? "",
         ]
     }
 }

@@ -194,6 +194,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         server.add(rulesPart)
+        do {
+            server.add(try await notifierPart(settings: settings, dispatcher: rulesPart.dispatcher, externalURL: ruleExternalURL(address)))
+        } catch {
+            logger.critical("cannot start the notifier", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         server.add(guardsPart(engine: engine, rules: rulesPart.manager, parser: features.parserOptions))
         server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
 
