@@ -96,7 +96,7 @@ public struct AlertMarker: Sendable {
             if cache.active.isEmpty && cache.pending.isEmpty { return false }
             var active: [String] = [], pending: [String] = []
             for id in cache.active + cache.pending {
-                switch silences.silence(id)?.state(at: now) {
+                switch silences.state(of: id, at: now) {
                 case .active: active.append(id)
                 case .pending: pending.append(id)
                 case .expired, nil: break

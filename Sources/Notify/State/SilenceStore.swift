@@ -89,7 +89,7 @@ public struct SilenceStore: Sendable {
         silence.id = makeID()
         if silence.startsAt < now { silence.startsAt = now }
         silence.updatedAt = now
-        if let previous, previous.state(at: now) != .expired {
+        if let previous, Self.state(previous, at: now) != .expired {
             byID[previous.id] = Self.expired(previous, now: now)
         }
         byID[silence.id] = silence
@@ -105,7 +105,7 @@ public struct SilenceStore: Sendable {
     /// - Throws: ``SilenceError/notFound``, or ``SilenceError/alreadyExpired(id:)``.
     public mutating func expire(id: String, now: Int64) throws(SilenceError) {
         guard let silence = byID[id] else { throw .notFound }
-        if silence.state(at: now) == .expired { throw .alreadyExpired(id: id) }
+        if Self.state(silence, at: now) == .expired { throw .alreadyExpired(id: id) }
         byID[id] = Self.expired(silence, now: now)
         version += 1
     }
@@ -126,7 +126,7 @@ public struct SilenceStore: Sendable {
     public func matching(_ labels: Labels, now: Int64) -> (active: [String], pending: [String]) {
         var active: [String] = [], pending: [String] = []
         for silence in byID.values {
-            let state = silence.state(at: now)
+            let state = Self.state(silence, at: now)
             guard state != .expired, silence.matches(labels) else { continue }
             if state == .active { active.append(silence.id) } else { pending.append(silence.id) }
         }
@@ -136,7 +136,7 @@ public struct SilenceStore: Sendable {
     /// Of the given ids, those of silences active at `now`, sorted (the fast path of
     /// Alertmanager's `Silencer.Mutes` when the version has not changed).
     public func active(among ids: [String], now: Int64) -> [String] {
-        ids.filter { byID[$0]?.state(at: now) == .active }.sorted()
+        ids.filter { state(of: $0, at: now) == .active }.sorted()
     }
 
     /// Drops silences that ended `retention` or longer ago (Alertmanager's GC: `endsAt +
@@ -161,6 +161,22 @@ public struct SilenceStore: Sendable {
     }
 
     // MARK: - Alertmanager's rules
+
+    /// A silence's state as the store sees it (see ``state(_:at:)``), nil when unknown.
+    public func state(of id: String, at now: Int64) -> Silence.State? {
+        byID[id].map { Self.state($0, at: now) }
+    }
+
+    /// A silence's state as `silence.go`'s `getState` computes it for setting, expiring and
+    /// muting: pending before `startsAt`, expired after `endsAt`, active in between with both
+    /// ends included. (``Silence/state(at:)``, the API's `CalcSilenceState`, already calls a
+    /// silence expired at `endsAt`; the two differ only in that millisecond.)
+    public static func state(_ silence: Silence, at now: Int64) -> Silence.State {
+        if now < silence.startsAt { return .pending }
+        if now > silence.endsAt { return .expired }
+        return .active
+    }
+
 
     /// `validateSilence`'s message for an invalid silence, or nil.
     static func validate(_ silence: Silence) -> String? {
@@ -194,7 +210,7 @@ public struct SilenceStore: Sendable {
         let same = old.matchers.count == new.matchers.count
             && zip(old.matchers, new.matchers).allSatisfy { $0.name == $1.name && $0.kind == $1.kind && $0.value == $1.value }
         guard same else { return false }
-        switch old.state(at: now) {
+        switch state(old, at: now) {
         case .active: return new.startsAt == old.startsAt && new.endsAt >= now
         case .pending: return new.startsAt >= now
         case .expired: return false
@@ -204,7 +220,7 @@ public struct SilenceStore: Sendable {
     /// The silence expired at `now`.
     static func expired(_ silence: Silence, now: Int64) -> Silence {
         var silence = silence
-        if silence.state(at: now) == .pending { silence.startsAt = now }
+        if state(silence, at: now) == .pending { silence.startsAt = now }
         silence.endsAt = now
         silence.updatedAt = now
         return silence
