@@ -147,6 +147,17 @@ let package = Package(
         ),
         // The built-in notifier: the routing tree from alertmanager.yml, group keys, amtool's texts.
         .target(name: "Notify", dependencies: ["GoTemplate", "Model", "TollgateConfig"], swiftSettings: swiftSettings),
+        // The notifier's integrations: webhook, Slack, PagerDuty and email sent as Alertmanager
+        // sends them (bodies from NotifyRender, HTTP and SMTP through CurlHTTP), and its retry stage.
+        .target(
+            name: "NotifySend",
+            dependencies: [
+                "CurlHTTP", "Model", "Notify", "NotifyRender", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
         .target(
             name: "HTTPAPI",
@@ -219,6 +230,15 @@ let package = Package(
         .testTarget(
             name: "NotifyTests",
             dependencies: ["Model", "Notify", "TestSupport", "TollgateConfig", "tollgate"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NotifySendTests",
+            dependencies: [
+                "CurlHTTP", "Model", "Notify", "NotifyRender", "NotifySend", "TestSupport", "TollgateConfig",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            exclude: ["StandIns"],  // the receiver and SMTP stand-ins the tests run
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),

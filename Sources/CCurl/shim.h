@@ -30,6 +30,18 @@ static inline CURLcode tollgate_easy_setopt_header_function(
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
+/// For uploads (an SMTP message): curl calls `callback` for the next bytes to send.
+static inline CURLcode tollgate_easy_setopt_read_function(
+    CURL *handle, size_t (*callback)(char *, size_t, size_t, void *)) {
+    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
+}
+
+/// Progress callback; a non-zero return aborts the transfer (cancellation).
+static inline CURLcode tollgate_easy_setopt_xferinfo_function(
+    CURL *handle, int (*callback)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t)) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
 static inline CURLcode tollgate_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
