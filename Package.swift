@@ -158,6 +158,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The built-in Alertmanager at run time: state, timers, the pipeline, its state file.
+        .target(
+            name: "Notifier",
+            dependencies: [
+                "Model", "Notify", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
         .target(
             name: "HTTPAPI",
@@ -174,7 +186,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notify", "PromQL", "PromQLEngine", "RuleTesting", "Rules",
+                "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "RuleTesting", "Rules",
                 "Scrape",
                 "TollgateConfig",
                 "Storage", "TSDB",
@@ -239,6 +251,11 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             exclude: ["StandIns"],  // the receiver and SMTP stand-ins the tests run
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NotifierTests",
+            dependencies: ["Model", "Notifier", "Notify", "TestSupport", "TollgateConfig"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),

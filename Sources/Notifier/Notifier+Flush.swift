@@ -1,5 +1,6 @@
 // Tollgate — Notifier: one aggregation group's flush, Alertmanager's notification pipeline.
 
+import Logging
 import Model
 import Notify
 

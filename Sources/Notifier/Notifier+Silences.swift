@@ -1,7 +1,9 @@
 // Tollgate — Notifier: silences made, changed and expired through the API.
 
 import Foundation
-import Notify
+import Logging
+import Model
+public import Notify
 
 extension Notifier {
     /// Creates or updates a silence with Alertmanager's rules, and writes it.

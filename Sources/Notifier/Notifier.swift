@@ -131,8 +131,9 @@ public actor Notifier: Service {
     /// Flushes due groups until graceful shutdown; records the alert and silence gauges
     /// every 5 s and collects garbage every 15 minutes.
     public func run() async throws {
-        var nextCollection = clock.now() + 15 * 60_000, nextMetrics = clock.now()
+        let start = clock.now()
         await cancelWhenGracefulShutdown {
+            var nextCollection = start + 15 * 60_000, nextMetrics = start
             while !Task.isCancelled {
                 await self.runOnce()
                 let now = self.clock.now()

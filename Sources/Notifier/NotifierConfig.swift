@@ -1,5 +1,6 @@
 // Tollgate — Notifier: one alertmanager.yml, ready to run.
 
+import Model
 public import Notify
 public import TollgateConfig
 

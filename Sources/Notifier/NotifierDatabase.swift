@@ -69,7 +69,8 @@ public final class NotifierDatabase: Sendable {
             var contents = Contents()
             for row in try Row.fetchAll(db, sql: "SELECT * FROM alert") {
                 let fingerprint: Int64 = row["fingerprint"]
-                guard let labels = LabelsBlob.decode(row["labels"]), let annotations = LabelsBlob.decode(row["annotations"]) else {
+                let labelBytes: Data = row["labels"], annotationBytes: Data = row["annotations"]
+                guard let labels = LabelsBlob.decode(Array(labelBytes)), let annotations = LabelsBlob.decode(Array(annotationBytes)) else {
                     contents.damaged.append("alert \(NotifierAlert.hex(UInt64(bitPattern: fingerprint)))")
                     continue
                 }
@@ -90,7 +91,8 @@ public final class NotifierDatabase: Sendable {
                         createdBy: row["created_by"], comment: row["comment"]))
             }
             for row in try Row.fetchAll(db, sql: "SELECT key, entry FROM nflog") {
-                contents.log.append((key: row["key"], entry: row["entry"]))
+                let entry: Data = row["entry"]
+                contents.log.append((key: row["key"], entry: Array(entry)))
             }
             return contents
         }
@@ -107,7 +109,7 @@ public final class NotifierDatabase: Sendable {
                     """)
             for alert in alerts {
                 try upsert.execute(arguments: [
-                    Int64(bitPattern: alert.fingerprint), LabelsBlob.encode(alert.labels), LabelsBlob.encode(alert.annotations),
+                    Int64(bitPattern: alert.fingerprint), Data(LabelsBlob.encode(alert.labels)), Data(LabelsBlob.encode(alert.annotations)),
                     alert.startsAt, alert.endsAt, alert.updatedAt, alert.generatorURL, alert.timeout,
                 ])
             }
@@ -141,7 +143,7 @@ public final class NotifierDatabase: Sendable {
             for item in entries {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO nflog (key, entry, expires_at) VALUES (?, ?, ?)",
-                    arguments: [item.key, item.entry, item.expiresAt])
+                    arguments: [item.key, Data(item.entry), item.expiresAt])
             }
             try db.execute(sql: "DELETE FROM nflog WHERE expires_at < ?", arguments: [now])
         }
