@@ -255,7 +255,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifierTests",
-            dependencies: ["Model", "Notifier", "Notify", "TestSupport", "TollgateConfig"],
+            dependencies: ["Model", "Notifier", "Notify", "TestSupport", "TollgateConfig", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RelabelTests", dependencies: ["Relabel", "Model"], swiftSettings: swiftSettings),

@@ -2,6 +2,7 @@
 // with a receiver that records what it is sent and a real state file.
 
 import Foundation
+import Logging
 import Model
 import Notifier
 import Notify
@@ -63,7 +64,9 @@ struct NotifierHarness {
         return NotifierHarness(clock: clock, receiver: receiver, notifier: notifier)
     }
 
-    func post(_ name: String, labels: [String: String] = [:], endsIn: Int64? = nil) async -> [String] {
+    /// Posts an alert ending `endsIn` from now (an hour by default, as a rule group keeps
+    /// pushing its firing alerts' ends ahead; nil leaves it to resolve_timeout).
+    func post(_ name: String, labels: [String: String] = [:], endsIn: Int64? = 3_600_000) async -> [String] {
         var all = labels
         all["alertname"] = name
         let now = clock.now()

@@ -5,6 +5,7 @@ import HTTPAPI
 import Logging
 import Model
 import Notifier
+import Notify
 import NotifySend
 import ServiceLifecycle
 import TollgateConfig
@@ -20,7 +21,7 @@ struct NotifierPart: ServerPart {
     let builder: NotifierBuilder
     var name: String { "notifier" }
     var services: [any Service] { [notifier] }
-    var routes: [any RouteRegistrar] { [AlertmanagerRoutes(source: NotifierAPI(notifier: notifier))] }
+    var routes: [any RouteRegistrar] { [AlertmanagerRoutes(source: NotifierAPI(notifier: notifier), logger: Logger(label: "tollgate.notifier"))] }
 
     /// Reads and checks the alertmanager.yml `config` names (or the flag's file) before anything changes.
     func prepare(_ config: TollgateConfig) async throws -> ReloadStep? {
