@@ -199,6 +199,35 @@ final class NotifierServeTests: Sendable {
         #expect(payload["groupKey"] as? String == #"{}:{alertname="FromPrometheus"}"#)
         let alerts = try #require(payload["alerts"] as? [[String: Any]])
         #expect((alerts.first?["labels"] as? [String: String])?["severity"] == "page")
+        // Alertmanager's own metrics, under its names, count the notification.
+        let (_, metrics, _) = try await tollgate.get("/metrics")
+        let sent = metrics.split(separator: "\n").first { $0.hasPrefix(#"alertmanager_notifications_total{integration="webhook"}"#) }
+        #expect(sent.map { !$0.hasSuffix(" 0") } == true, "\(sent ?? "no alertmanager_notifications_total")")
+        #expect(metrics.contains("alertmanager_alerts_received_total"))
+        #expect(tollgate.stop() == 0)
+    }
+
+    /// SIGHUP reads alertmanager.yml again: the new receivers answer, and the alerts and
+    /// silences held stay.
+    @Test func aReloadKeepsAlertsAndSilences() async throws {
+        let dir = try scratch.make("notifier-reload")
+        let file = dir.appendingPathComponent("am.yml")
+        try Self.alertmanagerYAML(webhook: "http://127.0.0.1:9/webhook").write(to: file, atomically: true, encoding: .utf8)
+        let tollgate = try RunningServer(dataDir: dir.appendingPathComponent("data"), extra: ["--alertmanager.config", file.path])
+        _ = try await Self.post(Self.alerts(["Kept"]), port: tollgate.port)
+        let silence = #"{"matchers":[{"name":"alertname","value":"Other","isRegex":false}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"sre","comment":"kept"}"#
+        #expect(try await Self.post(silence, port: tollgate.port, path: "/api/v2/silences").0 == 200)
+        try Self.alertmanagerYAML(webhook: "http://127.0.0.1:9/webhook").replacingOccurrences(of: "name: unused", with: "name: renamed")
+            .write(to: file, atomically: true, encoding: .utf8)
+        kill(tollgate.process.processIdentifier, SIGHUP)
+        var receivers = ""
+        try await Self.eventually(10) {
+            receivers = (try? Binary.run(["-s", "http://127.0.0.1:\(tollgate.port)/api/v2/receivers"], executable: URL(fileURLWithPath: "/usr/bin/curl")).stdout) ?? ""
+            return receivers.contains("renamed")
+        }
+        #expect(receivers == #"[{"name":"hook"},{"name":"renamed"}]"# + "\n")
+        #expect(try await tollgate.get("/api/v2/alerts").1.contains(#""alertname":"Kept""#))
+        #expect(try await tollgate.get("/api/v2/silences").1.contains(#""comment":"kept""#))
         #expect(tollgate.stop() == 0)
     }
 

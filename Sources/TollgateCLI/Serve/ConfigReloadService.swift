@@ -21,6 +21,9 @@ actor ConfigReloadService: Service, ConfigReloader {
     private let clock: any MillisecondClock
     private let successful = Gauge(label: "prometheus_config_last_reload_successful")
     private let successTime = Gauge(label: "prometheus_config_last_reload_success_timestamp_seconds")
+    /// Without a file, the configuration applied at start (the embedded default): a reload
+    /// applies it again, so the files it and the flags name are read again.
+    private var initial: TollgateConfig?
 
     init(path: String?, server: Server, status: ConfigStatus, logger: Logger, clock: any MillisecondClock = SystemClock()) {
         self.path = path
@@ -33,15 +36,23 @@ actor ConfigReloadService: Service, ConfigReloader {
     /// Applies a configuration already loaded (at start) and records the success.
     func applyInitial(_ config: TollgateConfig) async throws {
         try await server.apply(config)
+        initial = config
         logWarnings(config)
         successful.record(1)
         successTime.record(Double(clock.now()) / 1000)
     }
 
-    /// Loads the file again and applies it.
+    /// Loads the file again (or the embedded default) and applies it.
     func reload() async throws {
         guard let path else {
-            logger.info("reload requested; running the embedded default, nothing to read")
+            guard let initial else { return }
+            do {
+                try await server.apply(initial)
+                logger.info("configuration reloaded", metadata: ["config": "<embedded default>"])
+            } catch {
+                logger.error("configuration reload failed; the previous configuration stays", metadata: ["config": "<embedded default>", "error": "\(error)"])
+                throw error
+            }
             return
         }
         do {
