@@ -329,6 +329,56 @@ import TollgateConfig
         #expect(sends == expected)
     }
 
+    /// Runs every due flush through one webhook integration; returns what each flush sent.
+    static func runDue(_ dispatch: inout Dispatch, _ log: inout NotificationLog, now: Int64, sendResolved: Bool) -> [IntegrationPlan] {
+        var steps: [IntegrationPlan] = []
+        for flush in dispatch.due(now: now) {
+            let step = FlushPlan(flush: flush, muted: { _ in false }, inTimeIntervals: { _, _ in false })
+                .integration(kind: "webhook", index: 0, sendResolved: sendResolved, log: log)
+            step.record(in: &log, now: now)
+            steps.append(step)
+            dispatch.flushed(flush, succeeded: true)
+        }
+        return steps
+    }
+
+    /// contracts.md §3.2: an alert resolved before the group's first flush is never notified, and the group goes.
+    @Test func alertResolvedBeforeFirstFlushIsNeverNotified() throws {
+        let t0 = Self.t0
+        var dispatch = Dispatch(route: try Self.root())
+        var log = NotificationLog()
+        dispatch.process(Self.alert(["alertname": "Blip"], endsAt: t0 + 5_000), now: t0)
+        let steps = Self.runDue(&dispatch, &log, now: t0 + Self.wait, sendResolved: true)
+        #expect(steps.map(\.action) == [.skip])
+        #expect(log.entries.isEmpty)
+        #expect(dispatch.groupCount == 0)
+    }
+
+    /// Firing, then resolved, with and without send_resolved: the resolution is sent (or only logged), then the group goes.
+    @Test(arguments: [true, false])
+    func lifecycleOfOneAlert(sendResolved: Bool) throws {
+        let t0 = Self.t0
+        var dispatch = Dispatch(route: try Self.root())
+        var log = NotificationLog()
+        let firing = Self.alert(["alertname": "Life"], endsAt: t0 + 86_400_000)
+        dispatch.process(firing, now: t0)
+        let first = Self.runDue(&dispatch, &log, now: t0 + Self.wait, sendResolved: sendResolved)
+        #expect(first.map(\.action) == [.send])
+        #expect(first.first?.alerts == [firing])
+        // Unchanged at the next tick: nothing.
+        #expect(Self.runDue(&dispatch, &log, now: t0 + Self.wait + Self.interval, sendResolved: sendResolved).map(\.action) == [.skip])
+        var resolved = firing
+        resolved.endsAt = t0 + 400_000
+        resolved.updatedAt = t0 + 400_000
+        dispatch.process(resolved, now: t0 + 400_000)
+        let last = Self.runDue(&dispatch, &log, now: t0 + Self.wait + 2 * Self.interval, sendResolved: sendResolved)
+        #expect(last.first?.decision == .allResolved)
+        #expect(last.first?.action == (sendResolved ? .send : .logOnly))
+        #expect(last.first?.alerts == (sendResolved ? [resolved] : []))
+        #expect(log.entries.map(\.firing) == [[]])
+        #expect(dispatch.groupCount == 0)
+    }
+
     /// An integration whose log entry is newer than the flush does nothing (`DedupStage.Exec`).
     @Test func entryNewerThanTheFlushSkips() {
         var log = NotificationLog()
