@@ -83,7 +83,7 @@ struct HTTPIntegrationTests {
             let clock = ManualClock(Fixtures.now)
             let webhook = WebhookIntegration(config: WebhookConfig(url: .inline("\(base)/webhook/500,202/r")), index: 0, externalURL: "", client: client)
             let retrier = Retrier(
-                receiver: "team-ops", integration: webhook, clock: clock, metrics: NotificationMetrics(factory: metrics),
+                receiver: "team-ops", integration: webhook, clock: clock, metrics: NotificationMetrics(factory: metrics), logger: Fixtures.quiet,
                 sleep: { clock.advance(by: Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) })
             let delivery = await retrier.notify(Fixtures.context(), alerts: [Fixtures.firing], deadline: Fixtures.now + 10_000)
             #expect(delivery == Delivery(outcome: .sent, attempts: 2))
@@ -102,7 +102,7 @@ struct HTTPIntegrationTests {
         try await withReceiver { standIn, client, base in
             let metrics = TestMetrics()
             let webhook = WebhookIntegration(config: WebhookConfig(url: .inline("\(base)/webhook/400,202/r")), index: 0, externalURL: "", client: client)
-            let retrier = Retrier(receiver: "team-ops", integration: webhook, metrics: NotificationMetrics(factory: metrics), sleep: { _ in })
+            let retrier = Retrier(receiver: "team-ops", integration: webhook, metrics: NotificationMetrics(factory: metrics), logger: Fixtures.quiet, sleep: { _ in })
             let delivery = await retrier.notify(Fixtures.context(), alerts: [Fixtures.firing], deadline: SystemClock().now() + 10_000)
             #expect(delivery.attempts == 1)
             #expect(delivery.failureReason == .clientError)
@@ -208,7 +208,7 @@ struct HTTPIntegrationTests {
             var config = PagerDutyConfig(routingKey: .inline("0123456789abcdef0123456789abcdef"))
             config.url = "\(base)/pd/429,202/r"
             let pagerduty = PagerDutyIntegration(config: config, index: 0, templates: templates, externalURL: "", client: client)
-            let retrier = Retrier(receiver: "team-ops", integration: pagerduty, metrics: NotificationMetrics(factory: TestMetrics()), sleep: { _ in })
+            let retrier = Retrier(receiver: "team-ops", integration: pagerduty, metrics: NotificationMetrics(factory: TestMetrics()), logger: Fixtures.quiet, sleep: { _ in })
             let delivery = await retrier.notify(Fixtures.context(), alerts: [Fixtures.firing], deadline: SystemClock().now() + 10_000)
             #expect(delivery == Delivery(outcome: .sent, attempts: 2))
             #expect(standIn.requests().count == 2)

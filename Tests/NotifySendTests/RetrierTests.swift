@@ -62,7 +62,7 @@ struct RetrierTests {
         let sleeps = Sleeps()
         let retrier = Retrier(
             receiver: "team-ops", integration: integration, clock: clock, backoff: Backoff(randomization: 0),
-            metrics: NotificationMetrics(factory: metrics),
+            metrics: NotificationMetrics(factory: metrics), logger: Fixtures.quiet,
             sleep: { duration in
                 let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
                 sleeps.values.withLock { $0.append(ms) }
@@ -115,7 +115,7 @@ struct RetrierTests {
 
     @Test func anAttemptStillRunningAtTheDeadlineIsCancelled() async {
         let integration = ScriptedIntegration([.success(())], delay: .seconds(30))
-        let retrier = Retrier(receiver: "team-ops", integration: integration, metrics: NotificationMetrics(factory: TestMetrics()))
+        let retrier = Retrier(receiver: "team-ops", integration: integration, metrics: NotificationMetrics(factory: TestMetrics()), logger: Fixtures.quiet)
         let started = ContinuousClock.now
         let delivery = await retrier.notify(Fixtures.context(), alerts: [Fixtures.firing], deadline: SystemClock().now() + 300)
         #expect(started.duration(to: .now) < .seconds(5))

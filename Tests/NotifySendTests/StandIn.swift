@@ -1,6 +1,7 @@
 // Tollgate — NotifySend tests: the Python stand-ins (receivers, SMTP server) run as processes.
 
 import Foundation
+import Logging
 import Model
 import Notify
 import Synchronization
@@ -107,6 +108,9 @@ struct RecordedRequest {
 
 /// The alerts and contexts the tests notify.
 enum Fixtures {
+    /// A logger that drops everything (retries log warnings).
+    static let quiet = Logger(label: "notify-send-tests") { _ in SwiftLogNoOpLogHandler() }
+
     static let now: Int64 = 1_700_000_000_000
 
     static let firing = NotifierAlert(
