@@ -230,6 +230,31 @@ struct HTTPIntegrationTests {
         }
     }
 
+    @Test func pagerDutyDropsDetailsPastTheSizeLimit() async throws {
+        try await withReceiver { standIn, client, base in
+            var config = PagerDutyConfig(routingKey: .inline("0123456789abcdef0123456789abcdef"))
+            config.url = "\(base)/pd/202/big"
+            config.details["big"] = String(repeating: "x", count: 600_000)
+            let pagerduty = PagerDutyIntegration(config: config, index: 0, templates: try TemplateSet(), externalURL: "", client: client)
+            #expect(await pagerduty.send(Fixtures.context(), alerts: [Fixtures.firing]) == .sent)
+            let request = try #require(standIn.requests().first)
+            #expect(request.text.utf8.count < PagerDutyIntegration.maxEventSize)
+            let details = (request.json["payload"] as? [String: Any])?["custom_details"] as? [String: String]
+            #expect(details == ["error": "Custom details have been removed because the original event exceeds the maximum size of 512kB"])
+        }
+    }
+
+    @Test func slackWithAnAppToken() async throws {
+        try await withReceiver { standIn, client, base in
+            var config = SlackConfig(apiURL: nil, channel: "#alerts")
+            config.appToken = .inline("xoxb-123")
+            config.appURL = "\(base)/slack/jsonok/app"
+            let slack = SlackIntegration(config: config, index: 0, templates: try TemplateSet(), externalURL: "", client: client)
+            #expect(await slack.send(Fixtures.context(), alerts: [Fixtures.firing]) == .sent)
+            #expect(standIn.requests().first?.headers["Authorization"] == "Bearer xoxb-123")
+        }
+    }
+
     @Test func receiversBuildsIntegrationsInAlertmanagersOrder() throws {
         let yaml = """
             global:
