@@ -248,6 +248,7 @@ let package = Package(
             name: "NotifySendTests",
             dependencies: [
                 "CurlHTTP", "Model", "Notify", "NotifyRender", "NotifySend", "TestSupport", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             exclude: ["StandIns"],  // the receiver and SMTP stand-ins the tests run

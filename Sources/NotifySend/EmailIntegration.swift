@@ -40,7 +40,15 @@ public struct EmailIntegration: ClassifyingIntegration {
         self.templates = templates
         self.externalURL = externalURL
         self.client = client
-        hostname = ProcessInfo.processInfo.hostName
+        hostname = Self.localHostname()
+    }
+
+    /// The machine's name for `Message-Id` (`os.Hostname`): `gethostname`, no DNS lookup.
+    static func localHostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name
     }
 
     /// The rendering settings of the entry. TollgateConfig writes the default `To` and `From`
