@@ -54,7 +54,7 @@ import Testing
                 route:
                   receiver: team.ops
                   group_by: [alertname]
-                  group_wait: 1s
+                  group_wait: 3s
                   group_interval: 1h
                 receivers:
                 - name: team.ops
@@ -78,7 +78,9 @@ import Testing
             defer { server.stop() }
 
             let now = Int64(Date().timeIntervalSince1970) * 1_000_000_000
-            let startsAt = now - 600_000_000_000 + 123_456_789
+            // Started less than group_wait ago: an older alert would make Alertmanager flush
+            // the new group at once, possibly before the second alert is in it.
+            let startsAt = now - 1_000_000_000 + 123_456_789
             let endsAt = now + 3_600_000_000_000
             let alerts = [
                 NotificationAlert(

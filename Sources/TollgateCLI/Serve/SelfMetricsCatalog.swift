@@ -65,12 +65,23 @@ enum SelfMetricsCatalog {
         // Configuration.
         "prometheus_config_last_reload_successful": "Whether the last configuration reload attempt was successful.",
         "prometheus_config_last_reload_success_timestamp_seconds": "Timestamp of the last successful configuration reload.",
+        // The built-in notifier, under Alertmanager's names and help texts.
+        "alertmanager_alerts": "How many alerts by state.",
+        "alertmanager_alerts_received_total": "The total number of received alerts.",
+        "alertmanager_alerts_invalid_total": "The total number of received alerts that were invalid.",
+        "alertmanager_silences": "How many silences by state.",
+        "alertmanager_notifications_total": "The total number of attempted notifications.",
+        "alertmanager_notifications_failed_total": "The total number of failed notifications.",
+        "alertmanager_notification_requests_total": "The total number of attempted notification requests.",
+        "alertmanager_notification_requests_failed_total": "The total number of failed notification requests.",
+        "alertmanager_notification_latency_seconds": "The latency of notifications in seconds.",
     ]
 
     /// Histogram buckets (seconds) of the families recorded with a swift-metrics `Timer`.
     static let durationBuckets: [String: [Double]] = [
         "prometheus_http_request_duration_seconds": [0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120],
         "prometheus_tsdb_compaction_duration_seconds": exponential(start: 1, factor: 2, count: 14),
+        "alertmanager_notification_latency_seconds": [1, 5, 10, 15, 20],
     ]
 
     /// Histogram buckets of the families recorded with an aggregating swift-metrics `Recorder`.

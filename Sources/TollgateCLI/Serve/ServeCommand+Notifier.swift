@@ -17,6 +17,7 @@ extension ServeCommand {
     /// - Throws: when the configuration, the state file or the HTTP client cannot be used.
     func notifierPart(settings: TollgateConfig?, dispatcher: AlertDispatcher, externalURL: String) async throws -> NotifierPart {
         let logger = Logger(label: "tollgate.notifier")
+        NotificationMetrics().register()
         let builder = NotifierBuilder(http: try HTTPClient(), mail: MailClient(), externalURL: externalURL)
         let file = try rules.notifierConfig.map { path throws(ConfigError) in try AlertmanagerFile.load(path: path) }
             ?? settings?.alertmanager?.file ?? NotifierBuilder.idle()
