@@ -43,7 +43,8 @@ import Testing
         // A silence with a fixed start in the future: pending, kept as given.
         let id1 = try store.set(try silence(startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute), now: start1, makeID: ids.make)
         #expect(id1 == "id-1")
-        #expect(store.silence(id1) == (try silence(id1, startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute)).with(updatedAt: start1))
+        let expected1 = try silence(id1, startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute).with(updatedAt: start1)
+        #expect(store.silence(id1) == expected1)
 
         // No start: it starts now.
         let start2 = start1 + minute
@@ -53,10 +54,12 @@ import Testing
         #expect(sil2.updatedAt == start2)
 
         // Unchanged, and with a new comment: same id.
-        #expect(try store.set(sil2, now: start2, makeID: ids.make) == id2)
+        let kept1 = try store.set(sil2, now: start2, makeID: ids.make)
+        #expect(kept1 == id2)
         var sil4 = sil2
         sil4.comment = "c"
-        #expect(try store.set(sil4, now: start2, makeID: ids.make) == id2)
+        let kept2 = try store.set(sil4, now: start2, makeID: ids.make)
+        #expect(kept2 == id2)
         #expect(store.silence(id2)?.comment == "c")
 
         // A later end on the active silence: same id, updated in place.
@@ -64,7 +67,8 @@ import Testing
         var sil5 = sil4
         sil5.endsAt = start5 + 100 * minute
         let before = store.version
-        #expect(try store.set(sil5, now: start5, makeID: ids.make) == id2)
+        let kept3 = try store.set(sil5, now: start5, makeID: ids.make)
+        #expect(kept3 == id2)
         #expect(store.version != before)
         #expect(store.silence(id2) == sil5.with(updatedAt: start5))
 
@@ -94,7 +98,8 @@ import Testing
         // An invalid update does not expire the original.
         var sil8 = try #require(store.silence(id7))
         sil8.matchers = []
-        #expect(setError(&store, sil8, now: start7 + 1) == .invalid("invalid silence: at least one matcher required"))
+        let error8 = setError(&store, sil8, now: start7 + 1)
+        #expect(error8 == .invalid("invalid silence: at least one matcher required"))
         #expect(store.silence(id7)?.state(at: start7 + 2) == .active)
         #expect(store.count == 4)
     }
@@ -102,16 +107,16 @@ import Testing
     /// `TestSilencesSetFail` and the API handler's checks.
     @Test func setFailures() throws {
         var store = SilenceStore()
-        #expect(setError(&store, try silence("some_id", startsAt: start, endsAt: start + 5 * minute), now: start) == .notFound)
+        let unknown = setError(&store, try silence("some_id", startsAt: start, endsAt: start + 5 * minute), now: start)
+        #expect(unknown == .notFound)
         #expect(SilenceError.notFound.description == "silence not found")
-        #expect(
-            setError(&store, try silence(startsAt: start + minute, endsAt: start + minute), now: start)?.description
-                == "Failed to create silence: start time must be before end time")
-        #expect(
-            setError(&store, try silence(startsAt: start - 2 * minute, endsAt: start - minute), now: start)?.description
-                == "Failed to create silence: end time can't be in the past")
+        let empty = setError(&store, try silence(startsAt: start + minute, endsAt: start + minute), now: start)
+        #expect(empty?.description == "Failed to create silence: start time must be before end time")
+        let past = setError(&store, try silence(startsAt: start - 2 * minute, endsAt: start - minute), now: start)
+        #expect(past?.description == "Failed to create silence: end time can't be in the past")
         let none = Silence(id: "", matchers: [], startsAt: start, endsAt: start + minute, updatedAt: 0, createdBy: "", comment: "")
-        #expect(setError(&store, none, now: start)?.description == "invalid silence: at least one matcher required")
+        let noMatchers = setError(&store, none, now: start)
+        #expect(noMatchers?.description == "invalid silence: at least one matcher required")
         #expect(store.count == 0)
     }
 
@@ -134,7 +139,8 @@ import Testing
     @Test func invalidMatcherName() throws {
         var store = SilenceStore()
         let unnamed = Silence(id: "", matchers: [try LabelMatcher(.equal, "", "x")], startsAt: start, endsAt: start + minute, updatedAt: 0, createdBy: "", comment: "")
-        #expect(setError(&store, unnamed, now: start)?.description == #"invalid silence: invalid label matcher 0: invalid label name """#)
+        let error = setError(&store, unnamed, now: start)
+        #expect(error?.description == #"invalid silence: invalid label matcher 0: invalid label name """#)
     }
 
     /// `canUpdate`: which changes keep the id.
@@ -145,7 +151,8 @@ import Testing
         let pending = try store.set(try silence(startsAt: start + 10 * minute, endsAt: start + 20 * minute), now: start, makeID: ids.make)
         var moved = try #require(store.silence(pending))
         moved.startsAt = start + 5 * minute
-        #expect(try store.set(moved, now: start, makeID: ids.make) == pending)
+        let kept4 = try store.set(moved, now: start, makeID: ids.make)
+        #expect(kept4 == pending)
         moved.startsAt = start - minute
         let replaced = try store.set(moved, now: start, makeID: ids.make)
         #expect(replaced != pending)
@@ -206,11 +213,14 @@ import Testing
         let early = try store.set(try silence(startsAt: start, endsAt: start + minute), now: start, makeID: ids.make)
         let late = try store.set(try silence(startsAt: start, endsAt: start + 10 * minute), now: start, makeID: ids.make)
         let version = store.version
-        #expect(store.collectGarbage(now: start + 60 * minute, retention: 60 * minute).isEmpty)
+        let result3 = store.collectGarbage(now: start + 60 * minute, retention: 60 * minute)
+        #expect(result3.isEmpty)
         #expect(store.version == version)
-        #expect(store.collectGarbage(now: start + 61 * minute, retention: 60 * minute) == [early])
+        let result4 = store.collectGarbage(now: start + 61 * minute, retention: 60 * minute)
+        #expect(result4 == [early])
         #expect(store.version != version)
-        #expect(store.collectGarbage(now: start + 70 * minute + 120 * 3_600_000) == [late])
+        let result5 = store.collectGarbage(now: start + 70 * minute + 120 * 3_600_000)
+        #expect(result5 == [late])
         #expect(SilenceStore.defaultRetention == 432_000_000)
         #expect(store.count == 0)
     }
@@ -232,17 +242,21 @@ import Testing
         var marker = AlertMarker()
         let labels = Labels(["job": "api"])
         let fingerprint = NotifierAlert.fingerprint(labels)
-        #expect(!marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start))
+        let result6 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start)
+        #expect(!result6)
         #expect(marker.status(fingerprint).state == .active)
 
         let pending = try store.set(try silence(#"job="api""#, startsAt: start + 10 * minute, endsAt: start + 20 * minute), now: start) { "p" }
-        #expect(!marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start))
+        let result7 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start)
+        #expect(!result7)
         #expect(marker.silenceCache(fingerprint)?.pending == [pending])
         // Same version, later: the pending silence is now active.
-        #expect(marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start + 10 * minute))
+        let result8 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start + 10 * minute)
+        #expect(result8)
         #expect(marker.status(fingerprint) == AlertStatus(state: .suppressed, silencedBy: [pending]))
         // Expired by time alone, still the same version.
-        #expect(!marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start + 20 * minute + 1))
+        let result9 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start + 20 * minute + 1)
+        #expect(!result9)
         #expect(marker.status(fingerprint).state == .active)
     }
 }

@@ -70,7 +70,7 @@ public struct AlertMarker: Sendable {
     /// How many alerts are in a state (all known alerts when nil).
     public func count(_ state: AlertStatus.State? = nil) -> Int {
         guard let state else { return statuses.count }
-        return statuses.values.count { $0.status.state == state }
+        return statuses.values.filter { $0.status.state == state }.count
     }
 
     /// `suppressed` when anything mutes the alert, else `active`.
