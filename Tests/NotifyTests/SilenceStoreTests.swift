@@ -20,7 +20,7 @@ import Testing
 
     func matchers(_ text: String) throws -> [LabelMatcher] { try AlertmanagerMatchers.parse(text) }
 
-    func silence(_ id: String = "", _ m: String = #"a="b""#, startsAt: Int64, endsAt: Int64, comment: String = "") throws -> Silence {
+    func silence(_ m: String = #"a="b""#, id: String = "", startsAt: Int64, endsAt: Int64, comment: String = "") throws -> Silence {
         Silence(id: id, matchers: try matchers(m), startsAt: startsAt, endsAt: endsAt, updatedAt: 0, createdBy: "me", comment: comment)
     }
 
@@ -43,7 +43,7 @@ import Testing
         // A silence with a fixed start in the future: pending, kept as given.
         let id1 = try store.set(try silence(startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute), now: start1, makeID: ids.make)
         #expect(id1 == "id-1")
-        let expected1 = try silence(id1, startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute).with(updatedAt: start1)
+        let expected1 = try silence(id: id1, startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute).with(updatedAt: start1)
         #expect(store.silence(id1) == expected1)
 
         // No start: it starts now.
@@ -107,7 +107,7 @@ import Testing
     /// `TestSilencesSetFail` and the API handler's checks.
     @Test func setFailures() throws {
         var store = SilenceStore()
-        let unknown = setError(&store, try silence("some_id", startsAt: start, endsAt: start + 5 * minute), now: start)
+        let unknown = setError(&store, try silence(id: "some_id", startsAt: start, endsAt: start + 5 * minute), now: start)
         #expect(unknown == .notFound)
         #expect(SilenceError.notFound.description == "silence not found")
         let empty = setError(&store, try silence(startsAt: start + minute, endsAt: start + minute), now: start)
@@ -229,7 +229,7 @@ import Testing
         var store = SilenceStore()
         try store.set(try silence(startsAt: start, endsAt: start + minute), now: start) { "gone" }
         let version = store.version
-        let kept = try silence("kept", startsAt: start, endsAt: start + minute).with(updatedAt: start)
+        let kept = try silence(id: "kept", startsAt: start, endsAt: start + minute).with(updatedAt: start)
         store.restore([kept])
         #expect(store.all == [kept])
         #expect(store.version != version)
