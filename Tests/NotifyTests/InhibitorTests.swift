@@ -143,10 +143,10 @@ import TollgateConfig
         for alert in alerts where inhibitor.firstInhibitor(of: alert.labels, now: now) != nil { inhibited += 1 }
         let elapsed = clock.now - started
         #expect(inhibited > 0)
-        #expect(elapsed < .seconds(20), "20,000 lookups took \(elapsed)")
+        #expect(elapsed < .seconds(5), "20,000 lookups took \(elapsed)")  // about 0.4 s in a debug build
 
         // A sample checked against Alertmanager's plain scan.
-        for alert in alerts.prefix(100) {
+        for alert in alerts.prefix(25) {
             #expect(inhibitor.inhibitors(of: alert.labels, now: now) == scan(alert.labels, alerts, rules))
         }
     }
