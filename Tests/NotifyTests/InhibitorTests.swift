@@ -68,7 +68,8 @@ import TollgateConfig
         resolved.endsAt = now - 1000
         for stored in store.put([resolved], now: now) { inhibitor.observe(stored) }
         #expect(inhibitor.inhibitors(of: one.labels, now: now).isEmpty)
-        #expect(inhibitor.collectGarbage(now: now) == [two.fingerprint])
+        let result10 = inhibitor.collectGarbage(now: now)
+        #expect(result10 == [two.fingerprint])
     }
 
     /// An alert matching both sides never inhibits itself, nor is it inhibited by others that
@@ -142,10 +143,10 @@ import TollgateConfig
         for alert in alerts where inhibitor.firstInhibitor(of: alert.labels, now: now) != nil { inhibited += 1 }
         let elapsed = clock.now - started
         #expect(inhibited > 0)
-        #expect(elapsed < .seconds(20), "20,000 lookups took \(elapsed)")
+        #expect(elapsed < .seconds(5), "20,000 lookups took \(elapsed)")  // about 0.4 s in a debug build
 
         // A sample checked against Alertmanager's plain scan.
-        for alert in alerts.prefix(100) {
+        for alert in alerts.prefix(25) {
             #expect(inhibitor.inhibitors(of: alert.labels, now: now) == scan(alert.labels, alerts, rules))
         }
     }
@@ -171,14 +172,14 @@ import TollgateConfig
         let three = alert(["s": "1", "e": "f", "z": "1"])
         let inhibitor = Inhibitor(rules: [try rule(#"s="1""#, #"t="1""#, equal: ["e"])], alerts: [one, two, three])
         var marker = AlertMarker()
-        let applied1 = marker.applyInhibitions(one.labels, fingerprint: one.fingerprint, inhibitor: inhibitor, now: now)
-        #expect(applied1)
+        let result11 = marker.applyInhibitions(one.labels, fingerprint: one.fingerprint, inhibitor: inhibitor, now: now)
+        #expect(result11)
         #expect(marker.status(one.fingerprint).inhibitedBy == [NotifierAlert.hex(min(two.fingerprint, three.fingerprint))])
         marker.applyInhibitions(one.labels, fingerprint: one.fingerprint, inhibitor: inhibitor, now: now, all: true)
         #expect(marker.status(one.fingerprint).inhibitedBy.count == 2)
         #expect(marker.status(one.fingerprint).state == .suppressed)
-        let applied2 = marker.applyInhibitions(two.labels, fingerprint: two.fingerprint, inhibitor: inhibitor, now: now)
-        #expect(!applied2)
+        let result12 = marker.applyInhibitions(two.labels, fingerprint: two.fingerprint, inhibitor: inhibitor, now: now)
+        #expect(!result12)
         #expect(marker.status(two.fingerprint).state == .active)
     }
 }

@@ -20,7 +20,7 @@ import Testing
 
     func matchers(_ text: String) throws -> [LabelMatcher] { try AlertmanagerMatchers.parse(text) }
 
-    func silence(_ id: String = "", _ m: String = #"a="b""#, startsAt: Int64, endsAt: Int64, comment: String = "") throws -> Silence {
+    func silence(_ m: String = #"a="b""#, id: String = "", startsAt: Int64, endsAt: Int64, comment: String = "") throws -> Silence {
         Silence(id: id, matchers: try matchers(m), startsAt: startsAt, endsAt: endsAt, updatedAt: 0, createdBy: "me", comment: comment)
     }
 
@@ -43,7 +43,7 @@ import Testing
         // A silence with a fixed start in the future: pending, kept as given.
         let id1 = try store.set(try silence(startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute), now: start1, makeID: ids.make)
         #expect(id1 == "id-1")
-        let expected1 = try silence(id1, startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute).with(updatedAt: start1)
+        let expected1 = try silence(id: id1, startsAt: start1 + 2 * minute, endsAt: start1 + 5 * minute).with(updatedAt: start1)
         #expect(store.silence(id1) == expected1)
 
         // No start: it starts now.
@@ -107,7 +107,7 @@ import Testing
     /// `TestSilencesSetFail` and the API handler's checks.
     @Test func setFailures() throws {
         var store = SilenceStore()
-        let unknown = setError(&store, try silence("some_id", startsAt: start, endsAt: start + 5 * minute), now: start)
+        let unknown = setError(&store, try silence(id: "some_id", startsAt: start, endsAt: start + 5 * minute), now: start)
         #expect(unknown == .notFound)
         #expect(SilenceError.notFound.description == "silence not found")
         let empty = setError(&store, try silence(startsAt: start + minute, endsAt: start + minute), now: start)
@@ -213,11 +213,14 @@ import Testing
         let early = try store.set(try silence(startsAt: start, endsAt: start + minute), now: start, makeID: ids.make)
         let late = try store.set(try silence(startsAt: start, endsAt: start + 10 * minute), now: start, makeID: ids.make)
         let version = store.version
-        #expect(store.collectGarbage(now: start + 60 * minute, retention: 60 * minute).isEmpty)
+        let result3 = store.collectGarbage(now: start + 60 * minute, retention: 60 * minute)
+        #expect(result3.isEmpty)
         #expect(store.version == version)
-        #expect(store.collectGarbage(now: start + 61 * minute, retention: 60 * minute) == [early])
+        let result4 = store.collectGarbage(now: start + 61 * minute, retention: 60 * minute)
+        #expect(result4 == [early])
         #expect(store.version != version)
-        #expect(store.collectGarbage(now: start + 70 * minute + 120 * 3_600_000) == [late])
+        let result5 = store.collectGarbage(now: start + 70 * minute + 120 * 3_600_000)
+        #expect(result5 == [late])
         #expect(SilenceStore.defaultRetention == 432_000_000)
         #expect(store.count == 0)
     }
@@ -226,7 +229,7 @@ import Testing
         var store = SilenceStore()
         try store.set(try silence(startsAt: start, endsAt: start + minute), now: start) { "gone" }
         let version = store.version
-        let kept = try silence("kept", startsAt: start, endsAt: start + minute).with(updatedAt: start)
+        let kept = try silence(id: "kept", startsAt: start, endsAt: start + minute).with(updatedAt: start)
         store.restore([kept])
         #expect(store.all == [kept])
         #expect(store.version != version)
@@ -239,21 +242,21 @@ import Testing
         var marker = AlertMarker()
         let labels = Labels(["job": "api"])
         let fingerprint = NotifierAlert.fingerprint(labels)
-        let applied1 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start)
-        #expect(!applied1)
+        let result6 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start)
+        #expect(!result6)
         #expect(marker.status(fingerprint).state == .active)
 
         let pending = try store.set(try silence(#"job="api""#, startsAt: start + 10 * minute, endsAt: start + 20 * minute), now: start) { "p" }
-        let applied2 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start)
-        #expect(!applied2)
+        let result7 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start)
+        #expect(!result7)
         #expect(marker.silenceCache(fingerprint)?.pending == [pending])
         // Same version, later: the pending silence is now active.
-        let applied3 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start + 10 * minute)
-        #expect(applied3)
+        let result8 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start + 10 * minute)
+        #expect(result8)
         #expect(marker.status(fingerprint) == AlertStatus(state: .suppressed, silencedBy: [pending]))
         // Expired by time alone, still the same version.
-        let applied4 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start + 20 * minute + 1)
-        #expect(!applied4)
+        let result9 = marker.applySilences(labels, fingerprint: fingerprint, silences: store, now: start + 20 * minute + 1)
+        #expect(!result9)
         #expect(marker.status(fingerprint).state == .active)
     }
 }
