@@ -1,0 +1,79 @@
+// Tollgate — `/api/v2` side by side with Debian's Alertmanager 0.25: the same requests to both,
+// the answers compared byte for byte with volatile parts (now, ids) masked.
+
+import Foundation
+import HTTPAPI
+import TestSupport
+import Testing
+
+final class AlertmanagerAPIOracleTests: Sendable {
+    let scratch = TemporaryDirectories()
+
+    /// Times of "now" (this year or next) and UUIDs differ between the servers; fixed times do not.
+    static func masked(_ text: String) -> String {
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        var out = text
+        for pattern in ["\"(\(year)|\(year + 1))-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\"", "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"] {
+            out = out.replacingOccurrences(of: pattern, with: "<masked>", options: .regularExpression)
+        }
+        return out
+    }
+
+    static let alerts = #"""
+        [{"labels":{"alertname":"HighErrorRate","job":"api","severity":"critical","instance":"b:80"},"annotations":{"summary":"5% fail <now>"},"startsAt":"2020-01-01T00:00:00.25Z","endsAt":"2099-01-01T00:00:00Z","generatorURL":"http://prom:9090/graph?g0.expr=up"},
+         {"labels":{"alertname":"HighErrorRate","job":"api","severity":"critical","instance":"a:80"},"startsAt":"2020-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z"},
+         {"labels":{"alertname":"DiskFull","team":"db","empty":""},"annotations":{"x":"line\nbreak \u2028"},"startsAt":"2020-06-01T12:00:00+02:00","endsAt":"2098-01-01T00:00:00.123Z"},
+         {"labels":{"alertname":"Resolved","team":"db"},"startsAt":"2020-01-01T00:00:00Z","endsAt":"2020-01-02T00:00:00Z"},
+         {"labels":{"alertname":"NoEnd"}}]
+        """#
+
+    static let silences = [
+        #"{"matchers":[{"name":"alertname","value":"DiskFull","isRegex":false}],"startsAt":"2020-01-01T00:00:00Z","endsAt":"2097-01-01T00:00:00Z","createdBy":"me","comment":"disk"}"#,
+        #"{"matchers":[{"name":"instance","value":"a:.*","isRegex":true},{"name":"job","value":"web","isRegex":false,"isEqual":false}],"startsAt":"2020-01-01T00:00:00Z","endsAt":"2096-01-01T00:00:00Z","createdBy":"you","comment":"a"}"#,
+        #"{"matchers":[{"name":"alertname","value":"Later","isRegex":false}],"startsAt":"2095-01-01T00:00:00Z","endsAt":"2096-01-01T00:00:00Z","createdBy":"me","comment":"pending"}"#,
+    ]
+
+    static let badRequests: [(String, String, String)] = [
+        ("POST", "/api/v2/alerts", #"[{"annotations":{}}]"#), ("POST", "/api/v2/alerts", #"[{"labels":{"a":1}}]"#),
+        ("POST", "/api/v2/alerts", #"[{"labels":{}},{"labels":{"a b":"x"}},{"labels":{"ok":"1"}}]"#),
+        ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"startsAt":"2026-12-04T10:00:00Z","endsAt":"2026-12-04T09:00:00Z"}]"#),
+        ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"startsAt":"12/04/2026"}]"#), ("POST", "/api/v2/alerts", "{\"labels\":"),
+        ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"generatorURL":"%"}]"#), ("POST", "/api/v2/alerts", ""),
+        ("POST", "/api/v2/silences", "{}"), ("POST", "/api/v2/silences", #"{"comment":"c","createdBy":"me","endsAt":"2099-01-01T00:00:00Z","startsAt":"2020-01-01T00:00:00Z","matchers":[{"name":"a","value":".*","isRegex":true}]}"#),
+        ("POST", "/api/v2/silences", #"{"comment":"c","createdBy":"me","endsAt":"2099-01-01T00:00:00Z","startsAt":"2020-01-01T00:00:00Z","matchers":[{"name":"a","value":"x","isRegex":"no"}]}"#),
+        ("POST", "/api/v2/silences", #"{"id":"4b1d5e4e-8e0a-4d39-9a58-8c5d4f3e2a10","comment":"c","createdBy":"me","endsAt":"2099-01-01T00:00:00Z","startsAt":"2020-01-01T00:00:00Z","matchers":[{"name":"a","value":"x","isRegex":false}]}"#),
+        ("GET", "/api/v2/alerts?filter=alertname%3D%22A", ""), ("GET", "/api/v2/alerts?receiver=%28", ""), ("GET", "/api/v2/silences?filter=x", ""),
+        ("GET", "/api/v2/silence/nope", ""), ("GET", "/api/v2/silence/4b1d5e4e-8e0a-4d39-9a58-8c5d4f3e2a10", ""),
+    ]
+
+    static let reads = [
+        "/api/v2/alerts", "/api/v2/alerts?silenced=false", "/api/v2/alerts?active=false", "/api/v2/alerts?receiver=db",
+        "/api/v2/alerts?filter=alertname%3D~%22High.%2A%22&filter=instance%21%3D%22b%3A80%22", "/api/v2/alerts?filter=team%3D%22%22",
+        "/api/v2/alerts/groups", "/api/v2/alerts/groups?receiver=pager", "/api/v2/silences", "/api/v2/silences?filter=alertname%3DDiskFull",
+        "/api/v2/receivers",
+    ]
+
+    @Test(.enabled(if: PrometheusServer.alertmanagerBinary != nil, "Debian's prometheus-alertmanager is not installed"))
+    func sameAnswersAsAlertmanager() async throws {
+        let directory = try scratch.make("am-oracle")
+        let alertmanager = try await PrometheusServer.startAlertmanager(config: AlertmanagerRoutesTests.config, in: directory)
+        defer { alertmanager.stop() }
+        let tollgate = try await RoutesServer.start(try ReferenceAlertmanagerSource(yaml: AlertmanagerRoutesTests.config))
+        defer { tollgate.stop() }
+        var mismatches: [String] = []
+        func both(_ method: String, _ path: String, _ body: String?) async throws {
+            let bytes = body.map { Array($0.utf8) }
+            let theirs = try await Exchange.send(alertmanager.port, method, path, body: bytes)
+            let ours = try await Exchange.send(tollgate.port, method, path, body: bytes)
+            var a = theirs, b = ours
+            a.body = Self.masked(a.body)
+            b.body = Self.masked(b.body)
+            if a != b { mismatches.append("\(method) \(path) \(body ?? "")\n  alertmanager: \(a)\n  tollgate:     \(b)") }
+        }
+        try await both("POST", "/api/v2/alerts", Self.alerts)
+        for silence in Self.silences { try await both("POST", "/api/v2/silences", silence) }
+        for path in Self.reads { try await both("GET", path, nil) }
+        for (method, path, body) in Self.badRequests { try await both(method, path, method == "GET" ? nil : body) }
+        #expect(mismatches.isEmpty, "\(mismatches.count) differences:\n\(mismatches.joined(separator: "\n"))")
+    }
+}
