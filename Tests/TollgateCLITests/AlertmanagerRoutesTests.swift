@@ -141,7 +141,7 @@ struct RoutesServer {
             readiness: ReadinessState(), logger: Logger(label: "test"), onListening: { continuation.yield($0) })
         let task = Task { try await server.run() }
         for await port in stream { return RoutesServer(port: port, task: task) }
-        throw NoFreePort()
+        throw CancellationError()
     }
 
     func stop() { task.cancel() }
