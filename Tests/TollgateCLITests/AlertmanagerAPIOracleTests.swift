@@ -1,5 +1,6 @@
 // Tollgate — `/api/v2` side by side with Debian's Alertmanager 0.25: the same requests to both,
-// the answers compared byte for byte with volatile parts (now, ids) masked.
+// the answers compared byte for byte with volatile parts (now, ids) masked. Times are posted
+// in UTC: Alertmanager echoes a time in the offset it was posted with, Tollgate in UTC.
 
 import Foundation
 import HTTPAPI
@@ -22,7 +23,7 @@ final class AlertmanagerAPIOracleTests: Sendable {
     static let alerts = #"""
         [{"labels":{"alertname":"HighErrorRate","job":"api","severity":"critical","instance":"b:80"},"annotations":{"summary":"5% fail <now>"},"startsAt":"2020-01-01T00:00:00.25Z","endsAt":"2099-01-01T00:00:00Z","generatorURL":"http://prom:9090/graph?g0.expr=up"},
          {"labels":{"alertname":"HighErrorRate","job":"api","severity":"critical","instance":"a:80"},"startsAt":"2020-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z"},
-         {"labels":{"alertname":"DiskFull","team":"db","empty":""},"annotations":{"x":"line\nbreak \u2028"},"startsAt":"2020-06-01T12:00:00+02:00","endsAt":"2098-01-01T00:00:00.123Z"},
+         {"labels":{"alertname":"DiskFull","team":"db","empty":""},"annotations":{"x":"line\nbreak \u2028"},"startsAt":"2020-06-01T10:00:00Z","endsAt":"2098-01-01T00:00:00.123Z"},
          {"labels":{"alertname":"Resolved","team":"db"},"startsAt":"2020-01-01T00:00:00Z","endsAt":"2020-01-02T00:00:00Z"},
          {"labels":{"alertname":"NoEnd"}}]
         """#
@@ -37,7 +38,14 @@ final class AlertmanagerAPIOracleTests: Sendable {
         ("POST", "/api/v2/alerts", #"[{"annotations":{}}]"#), ("POST", "/api/v2/alerts", #"[{"labels":{"a":1}}]"#),
         ("POST", "/api/v2/alerts", #"[{"labels":{}},{"labels":{"a b":"x"}},{"labels":{"ok":"1"}}]"#),
         ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"startsAt":"2026-12-04T10:00:00Z","endsAt":"2026-12-04T09:00:00Z"}]"#),
-        ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"startsAt":"12/04/2026"}]"#), ("POST", "/api/v2/alerts", "{\"labels\":"),
+        ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"startsAt":"12/04/2026"}]"#),
+        ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"startsAt":"2026-12-04 25:00:00"}]"#), ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"startsAt":"2026-12-04 10:00:00 x"}]"#),
+        ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"annotations":{"a":[1]},"generatorURL":"http://a b/"}]"#), ("POST", "/api/v2/alerts", "[{\"labels\":{\"a\":\"\u{01}\"}}]"),
+        ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"generatorURL":"1a:b"}]"#), ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"generatorURL":"http://h:80x/"}]"#),
+        ("POST", "/api/v2/alerts", "[{\"labels\":{\"a\":\"b\"}},{\"labels\":{\"c\":\"d\"},\"endsAt\":\"2026-02-29T00:00:00Z\"}]"),
+        ("POST", "/api/v2/silences", #"{"comment":"c","createdBy":"me","endsAt":"2099-01-01T00:00:00Z","startsAt":"2020-01-01T00:00:00Z","matchers":[{"name":"a","value":"x","isRegex":false},{"name":"b","value":"a++","isRegex":true}]}"#),
+        ("POST", "/api/v2/silences", #"{"comment":5,"createdBy":"me","endsAt":"2099-01-01T00:00:00Z","startsAt":"2020-01-01T00:00:00Z","matchers":{}}"#),
+        ("POST", "/api/v2/silences", #"{"comment":"c","createdBy":"me","endsAt":"2099-01-01T00:00:00Z","startsAt":"2020-01-01T00:00:00Z","matchers":[{"name":"a","value":7,"isRegex":false}]}"#), ("POST", "/api/v2/alerts", "{\"labels\":"),
         ("POST", "/api/v2/alerts", #"[{"labels":{"a":"b"},"generatorURL":"%"}]"#), ("POST", "/api/v2/alerts", ""),
         ("POST", "/api/v2/silences", "{}"), ("POST", "/api/v2/silences", #"{"comment":"c","createdBy":"me","endsAt":"2099-01-01T00:00:00Z","startsAt":"2020-01-01T00:00:00Z","matchers":[{"name":"a","value":".*","isRegex":true}]}"#),
         ("POST", "/api/v2/silences", #"{"comment":"c","createdBy":"me","endsAt":"2099-01-01T00:00:00Z","startsAt":"2020-01-01T00:00:00Z","matchers":[{"name":"a","value":"x","isRegex":"no"}]}"#),
