@@ -85,3 +85,74 @@ final class AlertmanagerAPIOracleTests: Sendable {
         #expect(mismatches.isEmpty, "\(mismatches.count) differences:\n\(mismatches.joined(separator: "\n"))")
     }
 }
+
+/// Debian's amtool (0.25) against Tollgate's `/api/v2` and against Alertmanager: the same
+/// commands print the same tables and exit the same way.
+final class AmtoolAgainstAPITests: Sendable {
+    let scratch = TemporaryDirectories()
+    static let amtool = "/usr/bin/amtool"
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: amtool)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        nonisolated(unsafe) var errors = Data()
+        let reader = Thread { errors = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        // amtool warns on stderr when the server's version is not its own; that line differs by design.
+        let stderr = String(decoding: errors, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("Warning: amtool version") }
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self) + stderr.joined(separator: "\n"))
+    }
+
+    /// amtool's session against one server: add an alert, query it, silence it, expire the silence.
+    static func session(port: Int) throws -> [String] {
+        let url = "--alertmanager.url=http://127.0.0.1:\(port)"
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        func masked(_ text: String) -> String {
+            AlertmanagerAPIOracleTests.masked(text).replacingOccurrences(
+                of: "(\(year)|\(year + 1))-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC", with: "<now>", options: .regularExpression)
+        }
+        var transcript: [String] = []
+        func step(_ arguments: [String]) throws -> String {
+            let (status, output) = try run([url] + arguments)
+            transcript.append(masked("amtool \(arguments.joined(separator: " ")) → \(status)\n\(output)"))
+            return output
+        }
+        _ = try step(["alert", "add", "alertname=AmtoolAlert", "severity=critical", "--annotation=summary=hi", "--start=2020-01-01T00:00:00Z", "--end=2099-01-01T00:00:00Z"])
+        _ = try step(["alert", "add", "alertname=Other", "team=db", "--start=2020-01-01T00:00:00Z", "--end=2098-01-01T00:00:00Z"])
+        _ = try step(["alert", "query"])
+        _ = try step(["alert", "query", "-o", "extended", "alertname=~Amtool.*"])
+        _ = try step(["alert", "query", "--receiver=db"])
+        let id = try step(["silence", "add", "alertname=AmtoolAlert", "--comment=c", "--author=me", "--duration=2h"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try step(["silence", "query"])
+        _ = try step(["silence", "query", "-o", "extended", "alertname=AmtoolAlert"])
+        _ = try step(["alert", "query", "-a"])
+        _ = try step(["alert", "query", "-s"])
+        _ = try step(["silence", "expire", id])
+        _ = try step(["silence", "query", "--expired"])
+        _ = try step(["silence", "add", "alertname=\"unclosed"])
+        _ = try step(["cluster", "show"])
+        return transcript
+    }
+
+    @Test(.enabled(if: PrometheusServer.alertmanagerBinary != nil && FileManager.default.isExecutableFile(atPath: amtool), "amtool or Alertmanager missing"))
+    func amtoolSeesTheSame() async throws {
+        let directory = try scratch.make("amtool-oracle")
+        let alertmanager = try await PrometheusServer.startAlertmanager(config: AlertmanagerRoutesTests.config, in: directory)
+        defer { alertmanager.stop() }
+        let tollgate = try await RoutesServer.start(try ReferenceAlertmanagerSource(yaml: AlertmanagerRoutesTests.config))
+        defer { tollgate.stop() }
+        let theirs = try Self.session(port: alertmanager.port)
+        let ours = try Self.session(port: tollgate.port)
+        #expect(theirs.count == ours.count)
+        for (a, b) in zip(theirs, ours) { #expect(a == b) }
+    }
+}
