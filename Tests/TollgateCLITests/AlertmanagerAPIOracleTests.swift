@@ -4,6 +4,7 @@
 
 import Foundation
 import HTTPAPI
+import Notify
 import TestSupport
 import Testing
 
@@ -154,5 +155,53 @@ final class AmtoolAgainstAPITests: Sendable {
         let ours = try Self.session(port: tollgate.port)
         #expect(theirs.count == ours.count)
         for (a, b) in zip(theirs, ours) { #expect(a == b) }
+    }
+}
+
+/// Debian's Prometheus 2.42 sending its alerts to Tollgate's `/api/v2/alerts`.
+final class PrometheusSendsToAPITests: Sendable {
+    let scratch = TemporaryDirectories()
+
+    @Test(.enabled(if: PrometheusServer.binary != nil, "Debian's prometheus is not installed"))
+    func prometheusAlertsArriveAndAreListed() async throws {
+        let source = try ReferenceAlertmanagerSource(yaml: AlertmanagerRoutesTests.config)
+        let tollgate = try await RoutesServer.start(source)
+        defer { tollgate.stop() }
+        let directory = try scratch.make("prom-sends")
+        try """
+            groups:
+              - name: g
+                interval: 1s
+                rules:
+                  - alert: AlwaysFiring
+                    expr: vector(1)
+                    labels: {severity: critical, team: db}
+                    annotations: {summary: 'value {{ $value }} <b>'}
+
+            """.write(to: directory.appendingPathComponent("rules.yml"), atomically: true, encoding: .utf8)
+        let prometheus = try await PrometheusServer.start(
+            config: """
+                global: {evaluation_interval: 1s}
+                rule_files: ['\(directory.appendingPathComponent("rules.yml").path)']
+                alerting:
+                  alertmanagers:
+                    - api_version: v2
+                      static_configs: [{targets: ['127.0.0.1:\(tollgate.port)']}]
+
+                """, in: directory, arguments: ["--rules.alert.resend-delay=1s"])  // alerts before discovery found us are dropped
+        defer { prometheus.stop() }
+        var listed = ""
+        for _ in 0..<100 {
+            listed = try await Exchange.send(tollgate.port, "GET", "/api/v2/alerts").body
+            if listed.contains("AlwaysFiring") { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(listed.contains(#""labels":{"alertname":"AlwaysFiring","severity":"critical","team":"db"}"#), "\(listed)")
+        #expect(listed.contains(#""receivers":[{"name":"pager"},{"name":"db"}]"#))
+        #expect(listed.contains(#""annotations":{"summary":"value 1 \u003cb\u003e"}"#))
+        #expect(listed.contains(#""generatorURL":"http"#))
+        // Prometheus sets endsAt in the future while the alert fires: not a timeout.
+        let alerts = await source.alertsByFingerprint.values
+        #expect(alerts.count == 1 && alerts.allSatisfy { !$0.timeout && $0.endsAt > $0.startsAt })
     }
 }
