@@ -91,9 +91,12 @@ public enum GoDateTime {
                     rest = rest.dropFirst()
                 }
             case .year:
-                guard rest.count >= 4, let y = atoi(rest.prefix(4)) else { return fail(token, hold) }
-                year = y
+                // Go reports what follows the four characters it took.
+                guard rest.count >= 4, isDigit(rest.first) else { return fail(token, hold) }
+                let digits = rest.prefix(4)
                 rest = rest.dropFirst(4)
+                guard let y = atoi(digits) else { return fail(token, rest) }
+                year = y
             case .month, .day, .hour, .minute, .second:
                 guard let (number, after) = number(rest, fixed: token != .hour) else { return fail(token, hold) }
                 rest = after
