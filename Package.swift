@@ -303,7 +303,8 @@ let package = Package(
         .testTarget(
             name: "TollgateCLITests",
             dependencies: [
-                "Exposition", "Gzip", "HTTPAPI", "Model", "PromQL", "TestSupport", "TollgateCLI", "TollgateConfig", "tollgate",
+                "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "PromQL", "TestSupport", "TollgateCLI", "TollgateConfig", "tollgate",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

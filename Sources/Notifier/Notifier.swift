@@ -183,6 +183,9 @@ public actor Notifier: Service {
     /// `--data.retention`, 120 h).
     static let retention: Int64 = 120 * 3_600_000
 
+    /// The alerts held, resolved ones included, by fingerprint.
+    public var storedAlerts: [NotifierAlert] { store.alerts }
+
     /// The receivers' names.
     public var receiverNames: [String] { config.receiverNames }
     /// The configuration's text with secrets hidden.

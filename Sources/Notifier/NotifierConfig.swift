@@ -21,6 +21,8 @@ public struct NotifierConfig: Sendable {
     public var resolveTimeout: Int64
     /// The file's text with its secrets hidden (`/api/v2/status`).
     public var original: String
+    /// The receivers' names in the file's order (`/api/v2/receivers`).
+    public var receiverNames: [String]
 
     /// Builds the configuration of `file` with `receivers` already made from its receivers.
     public init(file: AlertmanagerFile, receivers: [String: [any Integration]]) {
@@ -30,8 +32,6 @@ public struct NotifierConfig: Sendable {
         timeIntervals = file.timeIntervals + file.muteTimeIntervals
         resolveTimeout = file.global.resolveTimeout.milliseconds
         original = TollgateConfig.redactingSecrets(file.original)
+        receiverNames = file.receivers.map(\.name)
     }
-
-    /// The receivers' names, sorted (`/api/v2/receivers`).
-    public var receiverNames: [String] { receivers.keys.sorted() }
 }

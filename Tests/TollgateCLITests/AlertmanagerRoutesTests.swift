@@ -6,126 +6,21 @@ import Foundation
 import HTTPAPI
 import Logging
 import Model
+import Notifier
 import Notify
 import TestSupport
+@testable import TollgateCLI
 import Testing
 import TollgateConfig
 
-/// An in-memory notifier API over Notify's codec: what the runtime's source does, without
-/// grouping timers or inhibition (alerts replace alerts of the same labels).
-actor ReferenceAlertmanagerSource: AlertmanagerAPISource {
-    let route: Route
-    let receiverNames: [String]
-    let configYAML: String
-    let startedAt: Int64
-    var alertsByFingerprint: [UInt64: NotifierAlert] = [:]
-    var silencesByID: [String: Silence] = [:]
-
-    init(yaml: String) throws {
+/// The API answered by the real notifier (``Notifier``, in memory, receivers that send
+/// nothing), through the same ``NotifierAPI`` the server registers.
+enum NotifierSource {
+    static func make(yaml: String) async throws -> NotifierAPI {
         let file = try AlertmanagerFile(yaml: yaml, file: "alertmanager.yml")
-        route = Route(file.route)
-        receiverNames = file.receivers.map(\.name)
-        configYAML = yaml
-        startedAt = Self.now()
-    }
-
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-
-    private func reply(_ error: APIv2Error) -> APIReply { APIReply(status: error.status, body: error.body, contentType: "application/json") }
-
-    private func details(_ alert: NotifierAlert, now: Int64) -> (status: AlertStatus, receivers: [String]) {
-        let silencedBy = silencesByID.values.filter { $0.state(at: now) == .active && $0.matches(alert.labels) }.map(\.id).sorted()
-        let status = AlertStatus(state: silencedBy.isEmpty ? .active : .suppressed, silencedBy: silencedBy)
-        return (status, route.match(alert.labels).map(\.options.receiver))
-    }
-
-    func postAlerts(_ body: [UInt8]) async -> APIReply {
-        switch PostableAlerts.decode(body) {
-        case .failure(let error): return reply(error)
-        case .success(let alerts):
-            let (valid, error) = PostableAlerts.prepare(alerts, now: Self.now(), resolveTimeout: 300_000)
-            for alert in valid { alertsByFingerprint[alert.fingerprint] = alert }
-            return error.map(reply) ?? .empty()
-        }
-    }
-
-    func alerts(query: [(String, String)]) async -> APIReply {
-        let filter: AlertFilter
-        switch AlertFilter.parse(query) {
-        case .failure(let error): return reply(error)
-        case .success(let parsed): filter = parsed
-        }
-        let now = Self.now()
-        let entries = alertsByFingerprint.values.compactMap { alert -> APIv2Encoder.AlertEntry? in
-            let (status, receivers) = details(alert, now: now)
-            guard filter.admits(alert, status: status, receivers: receivers, now: now) else { return nil }
-            return .init(alert: alert, status: status, receivers: receivers)
-        }
-        return .json(APIv2Encoder.gettableAlerts(entries))
-    }
-
-    func alertGroups(query: [(String, String)]) async -> APIReply {
-        let filter: AlertFilter
-        switch AlertFilter.parse(query) {
-        case .failure(let error): return reply(error)
-        case .success(let parsed): filter = parsed
-        }
-        let now = Self.now()
-        var groups: [String: AlertGroupSnapshot] = [:]
-        for alert in alertsByFingerprint.values {
-            for node in route.match(alert.labels) where filter.admitsReceiver(node.options.receiver) {
-                guard filter.admits(alert, status: details(alert, now: now).status, now: now) else { continue }
-                let key = node.groupKey(for: alert.labels)
-                groups[key, default: AlertGroupSnapshot(labels: node.groupLabels(for: alert.labels), receiver: node.options.receiver, groupKey: key, alerts: [])]
-                    .alerts.append(alert)
-            }
-        }
-        return .json(APIv2Encoder.alertGroups(Array(groups.values)) { self.details($0, now: now) })
-    }
-
-    func silences(query: [(String, String)]) async -> APIReply {
-        switch AlertFilter.parse(query) {
-        case .failure(let error): return reply(error)
-        case .success(let filter): return .json(APIv2Encoder.gettableSilences(silencesByID.values.filter(filter.admits), now: Self.now()))
-        }
-    }
-
-    func postSilence(_ body: [UInt8]) async -> APIReply {
-        let now = Self.now()
-        switch PostableSilence.decode(body, now: now) {
-        case .failure(let error): return reply(error)
-        case .success(var silence):
-            if !silence.id.isEmpty, silencesByID[silence.id] == nil {
-                return APIReply(status: 404, body: Array("\"silence not found\"\n".utf8), contentType: "application/json")
-            }
-            if silence.id.isEmpty { silence.id = UUID().uuidString.lowercased() }
-            silence.startsAt = max(silence.startsAt, now)
-            silence.updatedAt = now
-            silencesByID[silence.id] = silence
-            return .json(APIv2Encoder.postSilenceResponse(id: silence.id))
-        }
-    }
-
-    func silence(id: String) async -> APIReply {
-        guard let silence = silencesByID[id.lowercased()] else { return .empty(status: 404) }
-        return .json(APIv2Encoder.gettableSilence(silence, now: Self.now()))
-    }
-
-    func expireSilence(id: String) async -> APIReply {
-        guard var silence = silencesByID[id.lowercased()] else { return .empty(status: 404) }
-        let now = Self.now()
-        if silence.state(at: now) != .expired {
-            silence.endsAt = now
-            silence.updatedAt = now
-            silencesByID[silence.id] = silence
-        }
-        return .empty()
-    }
-
-    func receivers() async -> APIReply { .json(APIv2Encoder.receivers(receiverNames)) }
-
-    func status() async -> APIReply {
-        .json(APIv2Encoder.status(configYAML: configYAML, startedAt: startedAt, version: .init(version: "0.1.0", goVersion: "swift6")))
+        let notifier = try await Notifier(
+            config: NotifierConfig(file: file, receivers: [:]), database: nil, deliver: { _, _, _, _ in .sent }, logger: Logger(label: "test"))
+        return NotifierAPI(notifier: notifier)
     }
 }
 
@@ -187,7 +82,7 @@ final class AlertmanagerRoutesTests: Sendable {
         """
 
     @Test func routesAnswerWithAlertmanagersStatusesAndTypes() async throws {
-        let server = try await RoutesServer.start(try ReferenceAlertmanagerSource(yaml: Self.config), maxBodyBytes: 4096)
+        let server = try await RoutesServer.start(try await NotifierSource.make(yaml: Self.config), maxBodyBytes: 4096)
         defer { server.stop() }
         let port = server.port
         let posted = try await Exchange.send(port, "POST", "/api/v2/alerts", body: Array(#"[{"labels":{"alertname":"A","severity":"critical"}}]"#.utf8))
@@ -224,7 +119,7 @@ final class AlertmanagerRoutesTests: Sendable {
     /// Huge, binary, deeply nested and malformed bodies and parameters get a 4xx, never a 5xx,
     /// and the server keeps answering.
     @Test func hostileInputIsRefusedWith4xx() async throws {
-        let server = try await RoutesServer.start(try ReferenceAlertmanagerSource(yaml: Self.config), maxBodyBytes: 1 << 20)
+        let server = try await RoutesServer.start(try await NotifierSource.make(yaml: Self.config), maxBodyBytes: 1 << 20)
         defer { server.stop() }
         let port = server.port
         let bodies: [[UInt8]] = [

@@ -81,7 +81,7 @@ final class NotifierServeTests: Sendable {
     }
 
     static func alerts(_ names: [String], startsAt: String = "2026-01-01T00:00:00Z") -> String {
-        "[" + names.map { #"{"labels":{"alertname":"\#($0)","severity":"critical"},"annotations":{"summary":"\#($0) is bad"},"startsAt":"\#(startsAt)"}"# }
+        "[" + names.map { #"{"labels":{"alertname":"\#($0)","severity":"critical"},"annotations":{"summary":"\#($0) is bad"},"startsAt":"\#(startsAt)","endsAt":"2099-01-01T00:00:00Z"}"# }
             .joined(separator: ",") + "]"
     }
 
