@@ -44,12 +44,6 @@ final class MailTransfer: @unchecked Sendable {
         try check(tollgate_easy_setopt_string(handle, option, value), option)
     }
 
-    private func setBlob(_ option: CURLoption, _ pem: String) throws(MailError) {
-        var bytes = Array(pem.utf8)
-        let code = bytes.withUnsafeMutableBytes { tollgate_easy_setopt_blob(handle, option, $0.baseAddress, $0.count) }
-        try check(code, option)
-    }
-
     private func check(_ code: CURLcode, _ option: CURLoption) throws(MailError) {
         guard code == CURLE_OK else {
             throw MailError(
@@ -105,26 +99,11 @@ final class MailTransfer: @unchecked Sendable {
     }
 
     private func configureTLS() throws(MailError) {
-        let tls = request.tls
-        if let file = tls.caFile { try set(CURLOPT_CAINFO, file) }
-        if let pem = tls.ca { try setBlob(CURLOPT_CAINFO_BLOB, pem) }
-        if let file = tls.certFile { try set(CURLOPT_SSLCERT, file) }
-        if let pem = tls.cert { try setBlob(CURLOPT_SSLCERT_BLOB, pem) }
-        if let file = tls.keyFile { try set(CURLOPT_SSLKEY, file) }
-        if let pem = tls.key { try setBlob(CURLOPT_SSLKEY_BLOB, pem) }
-        if tls.insecureSkipVerify {
-            try set(CURLOPT_SSL_VERIFYPEER, 0)
-            try set(CURLOPT_SSL_VERIFYHOST, 0)
+        do {
+            try EasyTLS.configure(handle, request.tls)
+        } catch {
+            throw MailError(kind: .invalidRequest, message: "smtp \(authority): \(error.message)")
         }
-        let version: Int
-        switch tls.minVersion ?? "TLS12" {
-        case "TLS10": version = Int(CURL_SSLVERSION_TLSv1_0)
-        case "TLS11": version = Int(CURL_SSLVERSION_TLSv1_1)
-        case "TLS12": version = Int(CURL_SSLVERSION_TLSv1_2)
-        case "TLS13": version = Int(CURL_SSLVERSION_TLSv1_3)
-        case let other: throw MailError(kind: .invalidRequest, message: "smtp \(authority): unknown TLS version \(other)")
-        }
-        try set(CURLOPT_SSLVERSION, version)
     }
 
     /// Runs the submission to its end on the calling thread.

@@ -46,12 +46,6 @@ final class Transfer: @unchecked Sendable {
         try check(tollgate_easy_setopt_string(handle, option, value), option)
     }
 
-    private func setBlob(_ option: CURLoption, _ pem: String) throws(HTTPClientError) {
-        var bytes = Array(pem.utf8)
-        let code = bytes.withUnsafeMutableBytes { tollgate_easy_setopt_blob(handle, option, $0.baseAddress, $0.count) }
-        try check(code, option)
-    }
-
     private func check(_ code: CURLcode, _ option: CURLoption) throws(HTTPClientError) {
         guard code == CURLE_OK else {
             throw .invalidRequest("option \(option.rawValue): \(String(cString: curl_easy_strerror(code)))")
@@ -103,26 +97,11 @@ final class Transfer: @unchecked Sendable {
     }
 
     private func configureTLS() throws(HTTPClientError) {
-        let tls = request.tls
-        if let file = tls.caFile { try set(CURLOPT_CAINFO, file) }
-        if let pem = tls.ca { try setBlob(CURLOPT_CAINFO_BLOB, pem) }
-        if let file = tls.certFile { try set(CURLOPT_SSLCERT, file) }
-        if let pem = tls.cert { try setBlob(CURLOPT_SSLCERT_BLOB, pem) }
-        if let file = tls.keyFile { try set(CURLOPT_SSLKEY, file) }
-        if let pem = tls.key { try setBlob(CURLOPT_SSLKEY_BLOB, pem) }
-        if tls.insecureSkipVerify {
-            try set(CURLOPT_SSL_VERIFYPEER, 0)
-            try set(CURLOPT_SSL_VERIFYHOST, 0)
+        do {
+            try EasyTLS.configure(handle, request.tls)
+        } catch {
+            throw .invalidRequest(error.message)
         }
-        let version: Int
-        switch tls.minVersion ?? "TLS12" {
-        case "TLS10": version = Int(CURL_SSLVERSION_TLSv1_0)
-        case "TLS11": version = Int(CURL_SSLVERSION_TLSv1_1)
-        case "TLS12": version = Int(CURL_SSLVERSION_TLSv1_2)
-        case "TLS13": version = Int(CURL_SSLVERSION_TLSv1_3)
-        case let other: throw .invalidRequest("unknown TLS version \(other)")
-        }
-        try set(CURLOPT_SSLVERSION, version)
     }
 
     private func configureMethod() throws(HTTPClientError) {

@@ -43,9 +43,8 @@ public struct APIReply: Sendable, Equatable {
 ///     switch PostableAlerts.decode(body) {
 ///     case .failure(let error): return APIReply(status: error.status, body: error.body, contentType: "application/json")
 ///     case .success(let alerts):
-///         let (valid, error) = PostableAlerts.prepare(alerts, now: clock.now(), resolveTimeout: resolveTimeout)
-///         store.put(valid)
-///         return error.map { APIReply(status: $0.status, body: $0.body, contentType: "application/json") } ?? .empty()
+///         let (_, problems) = store.post(alerts, now: clock.now())   // Notify's AlertStore
+///         return problems.isEmpty ? .empty() : .json(JSONString(problems.joined(separator: "; ")), status: 400)
 ///     }
 /// }
 /// ```

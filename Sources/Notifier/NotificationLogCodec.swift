@@ -1,5 +1,6 @@
 // Tollgate — Notifier: notification log entries as bytes for the state file.
 
+import Foundation
 import Model
 import Notify
 
@@ -11,7 +12,7 @@ enum NotificationLogCodec {
             "g": entry.groupKey, "r": entry.receiver, "i": entry.integration, "x": String(entry.index),
             "t": String(entry.timestamp), "e": String(entry.expiresAt), "f": String(entry.firing.count),
         ])
-        var bytes = LabelsBlob.encode(head)
+        var bytes = [UInt8](LabelsCodec.encode(head))
         var out: [UInt8] = []
         for fingerprint in entry.firing + entry.resolved {
             withUnsafeBytes(of: fingerprint.littleEndian) { out.append(contentsOf: $0) }
@@ -26,7 +27,7 @@ enum NotificationLogCodec {
         guard bytes.count >= 4 else { return nil }
         let length = Int(UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24)
         guard length <= bytes.count - 4, (bytes.count - 4 - length) % 8 == 0,
-            let head = LabelsBlob.decode(Array(bytes[4..<4 + length])),
+            let head = LabelsCodec.decode(Data(bytes[4..<4 + length])),
             let groupKey = head["g"], let receiver = head["r"], let integration = head["i"],
             let index = head["x"].flatMap({ Int($0) }), let timestamp = head["t"].flatMap({ Int64($0) }),
             let expiresAt = head["e"].flatMap({ Int64($0) }), let firingCount = head["f"].flatMap({ Int($0) })

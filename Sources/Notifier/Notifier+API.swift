@@ -36,11 +36,7 @@ extension Notifier {
 
     /// `GET /api/v2/alerts`: the alerts not resolved, each with its status and receivers, filtered.
     public func alerts(query: [(String, String)]) -> NotifierReply {
-        let filter: AlertFilter
-        switch AlertFilter.parse(query) {
-        case .failure(let error): return NotifierReply(error)
-        case .success(let parsed): filter = parsed
-        }
+        guard case .success(let filter) = AlertFilter.parse(query) else { return Self.refusal(query) }
         let now = clock.now()
         var entries: [APIv2Encoder.AlertEntry] = []
         for alert in store.alerts {
@@ -56,11 +52,7 @@ extension Notifier {
     /// `GET /api/v2/alerts/groups`: the aggregation groups whose receiver passes the filter,
     /// with the alerts that pass it.
     public func alertGroups(query: [(String, String)]) -> NotifierReply {
-        let filter: AlertFilter
-        switch AlertFilter.parse(query) {
-        case .failure(let error): return NotifierReply(error)
-        case .success(let parsed): filter = parsed
-        }
+        guard case .success(let filter) = AlertFilter.parse(query) else { return Self.refusal(query) }
         let now = clock.now()
         var statuses: [UInt64: AlertStatus] = [:]
         var groups: [AlertGroupSnapshot] = []
@@ -81,11 +73,7 @@ extension Notifier {
 
     /// `GET /api/v2/silences`: the silences whose matchers include every `filter` matcher.
     public func silences(query: [(String, String)]) -> NotifierReply {
-        let filter: AlertFilter
-        switch AlertFilter.parse(query) {
-        case .failure(let error): return NotifierReply(error)
-        case .success(let parsed): filter = parsed
-        }
+        guard case .success(let filter) = AlertFilter.parse(query) else { return Self.refusal(query) }
         return NotifierReply(status: 200, body: APIv2Encoder.gettableSilences(silences.all.filter(filter.admits), now: clock.now()))
     }
 
@@ -120,6 +108,12 @@ extension Notifier {
             if error == .notFound { return NotifierReply(status: 404) }
             return NotifierReply(APIv2Error(status: 500, message: error.description, form: .text))
         }
+    }
+
+    /// The 400 for a query whose filter does not parse.
+    private static func refusal(_ query: [(String, String)]) -> NotifierReply {
+        if case .failure(let error) = AlertFilter.parse(query) { return NotifierReply(error) }
+        return NotifierReply(status: 400)
     }
 
     /// `GET /api/v2/receivers`.

@@ -69,8 +69,7 @@ public final class NotifierDatabase: Sendable {
             var contents = Contents()
             for row in try Row.fetchAll(db, sql: "SELECT * FROM alert") {
                 let fingerprint: Int64 = row["fingerprint"]
-                let labelBytes: Data = row["labels"], annotationBytes: Data = row["annotations"]
-                guard let labels = LabelsBlob.decode(Array(labelBytes)), let annotations = LabelsBlob.decode(Array(annotationBytes)) else {
+                guard let labels = LabelsCodec.decode(row["labels"]), let annotations = LabelsCodec.decode(row["annotations"]) else {
                     contents.damaged.append("alert \(NotifierAlert.hex(UInt64(bitPattern: fingerprint)))")
                     continue
                 }
@@ -109,7 +108,7 @@ public final class NotifierDatabase: Sendable {
                     """)
             for alert in alerts {
                 try upsert.execute(arguments: [
-                    Int64(bitPattern: alert.fingerprint), Data(LabelsBlob.encode(alert.labels)), Data(LabelsBlob.encode(alert.annotations)),
+                    Int64(bitPattern: alert.fingerprint), LabelsCodec.encode(alert.labels), LabelsCodec.encode(alert.annotations),
                     alert.startsAt, alert.endsAt, alert.updatedAt, alert.generatorURL, alert.timeout,
                 ])
             }

@@ -61,7 +61,7 @@ public struct APIv2Error: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// 422, code 601: a value does not have its format.
     static func format(_ path: String, _ format: String, _ value: String) -> APIv2Error {
-        APIv2Error(status: 422, message: "\(path) in body must be of type \(format): \(goQuote(value))", form: .openAPI(code: 601))
+        APIv2Error(status: 422, message: "\(path) in body must be of type \(format): \(GoString.quote(value))", form: .openAPI(code: 601))
     }
 
     /// 422, code 612: too few items.
@@ -73,50 +73,4 @@ public struct APIv2Error: Error, Sendable, Equatable, CustomStringConvertible {
     static func badRequest(_ message: String) -> APIv2Error {
         APIv2Error(status: 400, message: message, form: .text)
     }
-}
-
-/// Go's `strconv.Quote` for the texts error messages quote (`%q`).
-func goQuote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        case "\u{07}": out += "\\a"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        case "\u{0B}": out += "\\v"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\x" + (hex.count < 2 ? "0" : "") + hex
-            } else if scalar.value >= 0x80 && !(scalar.properties.generalCategory.isPrintable) {
-                let hex = String(scalar.value, radix: 16)
-                out += scalar.value > 0xFFFF ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
-}
-
-extension Unicode.GeneralCategory {
-    /// Go's `unicode.IsPrint` roughly: letters, marks, numbers, punctuation, symbols and the space.
-    var isPrintable: Bool {
-        switch self {
-        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator: false
-        case .spaceSeparator: false
-        default: true
-        }
-    }
-}
-
-/// Legacy label names, as Alertmanager validates them: `[a-zA-Z_][a-zA-Z0-9_]*`.
-func isLegacyLabelName(_ name: String) -> Bool {
-    guard let first = name.utf8.first, first == UInt8(ascii: "_") || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A) else { return false }
-    return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }
 }

@@ -9,7 +9,7 @@ import Model
 /// 1. ``decode(_:)``: Go's decoder and go-openapi's checks; a body that fails is refused
 ///    whole (400 `{"code":400,"message":"parsing alerts body from \"\" failed, because …"}`,
 ///    or 422 `{"code":602,"message":"0.labels in body is required"}`).
-/// 2. ``prepare(_:now:resolveTimeout:)``: the handler's defaults (`startsAt`, `endsAt` with
+/// 2. `AlertStore.post(_:now:)`: the handler's defaults (`startsAt`, `endsAt` with
 ///    `timeout`, `updatedAt`), empty-valued labels dropped, then each alert validated: the
 ///    valid ones are kept and the others named in one 400 (`"start time must be before end
 ///    time"`, errors joined by `; `), as Alertmanager stores the valid part of a batch.
@@ -18,9 +18,8 @@ import Model
 /// switch PostableAlerts.decode(body) {
 /// case .failure(let error): return (error.status, error.body)
 /// case .success(let alerts):
-///     let (valid, error) = PostableAlerts.prepare(alerts, now: now, resolveTimeout: 300_000)
-///     store.put(valid)
-///     return error.map { ($0.status, $0.body) } ?? (200, [])
+///     let (stored, problems) = store.post(alerts, now: now)   // an AlertStore
+///     return problems.isEmpty ? (200, []) : (400, problems.joined(separator: "; "))
 /// }
 /// ```
 public enum PostableAlerts {
@@ -66,43 +65,6 @@ public enum PostableAlerts {
                     generatorURL: alert.generatorURL))
         }
         return .success(alerts)
-    }
-
-    /// Applies the handler's defaults and checks, as `postAlertsHandler` does.
-    /// - Parameters:
-    ///   - alerts: decoded alerts.
-    ///   - now: the time of receipt, milliseconds.
-    ///   - resolveTimeout: `global.resolve_timeout`, milliseconds.
-    /// - Returns: the valid alerts, ready for the store, and the 400 naming the others (nil when all are valid).
-    public static func prepare(_ alerts: [NotifierAlert], now: Int64, resolveTimeout: Int64) -> (valid: [NotifierAlert], error: APIv2Error?) {
-        var valid: [NotifierAlert] = []
-        var problems: [String] = []
-        for var alert in alerts {
-            alert.updatedAt = now
-            if alert.startsAt == 0 { alert.startsAt = alert.endsAt == 0 ? now : alert.endsAt }
-            if alert.endsAt == 0 {
-                alert.timeout = true
-                alert.endsAt = now + resolveTimeout
-            }
-            alert.labels = alert.labels.removingEmptyValues()
-            if let problem = validationError(alert) {
-                problems.append(problem)
-            } else {
-                valid.append(alert)
-            }
-        }
-        return (valid, problems.isEmpty ? nil : .badRequest(problems.joined(separator: "; ")))
-    }
-
-    /// Alertmanager's `Alert.Validate` on an alert whose times are set.
-    /// - Returns: the message, or nil when the alert is valid.
-    public static func validationError(_ alert: NotifierAlert) -> String? {
-        if alert.startsAt == 0 { return "start time missing" }
-        if alert.endsAt != 0, alert.endsAt < alert.startsAt { return "start time must be before end time" }
-        if let bad = alert.labels.first(where: { !isLegacyLabelName($0.name) }) { return "invalid label set: invalid name \(goQuote(bad.name))" }
-        if alert.labels.isEmpty { return "at least one label pair required" }
-        if let bad = alert.annotations.first(where: { !isLegacyLabelName($0.name) }) { return "invalid annotations: invalid name \(goQuote(bad.name))" }
-        return nil
     }
 
     /// One element as Go's decoder fills it.

@@ -48,12 +48,12 @@ public enum PostableSilence {
         for (index, raw) in rawMatchers.enumerated() {
             let name = raw.name ?? "", value = raw.value ?? "", regex = raw.isRegex ?? false, equal = raw.isEqual ?? true
             let invalid = "silence invalid: invalid label matcher \(index): "
-            guard isLegacyLabelName(name) else { return .failure(.badRequest(invalid + "invalid label name \(goQuote(name))")) }
+            guard SeriesText.isLegacyLabelName(name) else { return .failure(.badRequest(invalid + "invalid label name \(GoString.quote(name))")) }
             let kind: LabelMatcher.Kind = regex ? (equal ? .regex : .notRegex) : (equal ? .equal : .notEqual)
             do {
                 matchers.append(try LabelMatcher(kind, name, value))
             } catch {
-                return .failure(.badRequest(invalid + "invalid regular expression \(goQuote(value)): \(error.description)"))
+                return .failure(.badRequest(invalid + "invalid regular expression \(GoString.quote(value)): \(error.description)"))
             }
         }
         if matchers.allSatisfy(\.matchesEmpty) {

@@ -1,13 +1,13 @@
-// Tollgate — TSDB: the stored form of a label set.
+// Tollgate — Model: the stored form of a label set (the series key in the sample store, alerts in the notifier's).
 
-import Foundation
-import Model
+package import Foundation
 
 /// Label sets as bytes: for each label (in order) a varint length and the name, then
 /// a varint length and the value. Equal label sets give equal bytes, so the bytes are
 /// the series' unique key in SQLite.
-enum LabelsCodec {
-    static func encode(_ labels: Labels) -> Data {
+package enum LabelsCodec {
+    /// The bytes of `labels`.
+    package static func encode(_ labels: Labels) -> Data {
         var out: [UInt8] = []
         out.reserveCapacity(64)
         for label in labels {
@@ -17,7 +17,8 @@ enum LabelsCodec {
         return Data(out)
     }
 
-    static func decode(_ data: Data) -> Labels? {
+    /// The labels in `data`, or nil when the bytes are damaged.
+    package static func decode(_ data: Data) -> Labels? {
         let bytes = [UInt8](data)
         var i = 0
         var labels: [Label] = []
