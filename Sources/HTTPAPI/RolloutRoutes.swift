@@ -1,7 +1,7 @@
 // Tollgate — HTTPAPI: the stored rollouts API, Flagger's webhooks and the DORA figures.
 
 public import Hummingbird
-public import Model
+import Model
 
 /// What a rollout source answers.
 public enum RolloutAnswer: Sendable, Equatable {

@@ -1,6 +1,6 @@
 // Tollgate — Rollouts: the DORA figures computed from the stored rollouts.
 
-public import Model
+import Model
 public import TollgateConfig
 
 /// The four DORA figures and the deployment success rate over a window, from the stored
@@ -90,7 +90,8 @@ public struct DoraReport: Sendable, Equatable {
     /// The figure named `name`.
     public subscript(name: String) -> Figure? { figures.first { $0.name == name } }
 
-    /// `{"window","from","to","promoted","rolled_back","active","unrestored_failures","figures":{name:{"value","unit","target","comparison","met","count"}}}`.
+    /// `{"window","from","to","promoted","rolled_back","active","unrestored_failures","figures":{name:{"value","unit","target","comparison","met","count"}}}`;
+    /// `comparison` is `at_least` or `at_most` (the target is a minimum or a maximum).
     public var json: [UInt8] {
         var json = JSONWriter()
         json.object { json in
@@ -110,7 +111,7 @@ public struct DoraReport: Sendable, Equatable {
                         if let value = figure.value { json.number(value) } else { json.null() }
                         json.field("unit", figure.unit)
                         json.key("target"); json.number(figure.target)
-                        json.field("comparison", figure.higherIsBetter ? ">=" : "<=")
+                        json.field("comparison", figure.higherIsBetter ? "at_least" : "at_most")
                         json.key("met")
                         if let met = figure.met { json.bool(met) } else { json.null() }
                         json.key("count"); json.integer(figure.count)

@@ -11,6 +11,9 @@ public enum RolloutStatus: String, Sendable, Equatable, CaseIterable {
     case promoted
     /// Finished with the traffic back on the baseline.
     case rolledBack = "rolled_back"
+
+    /// The status in words (`rolled back`).
+    var words: String { self == .rolledBack ? "rolled back" : rawValue }
 }
 
 /// A rollout the server tracks: a new version of a service moving through a plan's

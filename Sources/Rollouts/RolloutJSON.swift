@@ -1,6 +1,6 @@
 // Tollgate — Rollouts: rollouts, their histories and their changes as JSON.
 
-import Guards
+public import Guards
 public import Model
 import TollgateConfig
 
@@ -42,10 +42,10 @@ public enum RolloutJSON {
             }
             json.key("decision"); optional(rollout.lastDecision?.rawValue, &json)
             json.field("reason", rollout.lastReason)
-            json.key("commit_time"); time(rollout.commitTime, &json)
+            json.key("commit_time"); timestamp(rollout.commitTime, &json)
             json.field("created_at", Timestamp.rfc3339(milliseconds: rollout.createdAt))
-            json.key("failed_at"); time(rollout.failedAt, &json)
-            json.key("finished_at"); time(rollout.finishedAt, &json)
+            json.key("failed_at"); timestamp(rollout.failedAt, &json)
+            json.key("finished_at"); timestamp(rollout.finishedAt, &json)
             if let history {
                 json.key("history")
                 json.array { json in for event in history { write(event, to: &json) } }
@@ -101,7 +101,7 @@ public enum RolloutJSON {
         if let text { json.string(text) } else { json.null() }
     }
 
-    private static func time(_ milliseconds: Int64?, _ json: inout JSONWriter) {
+    private static func timestamp(_ milliseconds: Int64?, _ json: inout JSONWriter) {
         if let milliseconds { json.string(Timestamp.rfc3339(milliseconds: milliseconds)) } else { json.null() }
     }
 }

@@ -155,8 +155,8 @@ public actor RolloutManager {
     public func advance(_ id: String, at time: Int64? = nil) async throws(RolloutError) -> Rollout {
         let time = time ?? clock.now()
         guard let before = rollouts[id] else { throw .notFound("rollout \"\(id)\" not found") }
-        guard before.status == .active else { throw .conflict("rollout \(id) is \(before.status.rawValue.replacingOccurrences(of: "_", with: " ")); it cannot advance") }
-        let decision = try await decision(id, at: time)
+        guard before.status == .active else { throw .conflict("rollout \(id) is \(before.status.words); it cannot advance") }
+        let decision = try await self.decision(id, at: time)
         guard var rollout = rollouts[id], rollout.status == .active else { throw .conflict("rollout \(id) finished while it was evaluated") }
         var progress = rollout.progress
         switch progress.advance(on: decision, at: time) {
@@ -182,7 +182,7 @@ public actor RolloutManager {
         guard var rollout = rollouts[id] else { throw .notFound("rollout \"\(id)\" not found") }
         guard rollout.status == .active else {
             if rollout.status == request.outcome { return rollout }
-            throw .conflict("rollout \(id) is already \(rollout.status.rawValue.replacingOccurrences(of: "_", with: " "))")
+            throw .conflict("rollout \(id) is already \(rollout.status.words)")
         }
         let reason: String
         switch request.outcome {

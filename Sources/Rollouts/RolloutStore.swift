@@ -2,9 +2,9 @@
 
 import Foundation
 import GRDB
-public import Guards
+import Guards
 import Model
-public import TollgateConfig
+import TollgateConfig
 
 /// The stored rollouts, `rollouts.sqlite` in the data directory: each rollout's state and
 /// every change of it with the decision and evidence behind it, written before the
@@ -109,7 +109,7 @@ public final class RolloutStore: Sendable {
     /// A rollout's history, oldest first.
     public func events(of id: String) async throws -> [RolloutEvent] {
         try await queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE rollout_id = ? ORDER BY seq", arguments: [id]).compactMap { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE rollout_id = ? ORDER BY seq", arguments: [id]).compactMap { row -> RolloutEvent? in
                 guard let kind = RolloutEvent.Kind(rawValue: row["kind"]) else { return nil }
                 let evidence: Data? = row["evidence"]
                 return RolloutEvent(

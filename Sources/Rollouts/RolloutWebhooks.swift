@@ -3,6 +3,7 @@
 import CoreMetrics
 import CurlHTTP
 public import Logging
+import Model
 public import ServiceLifecycle
 public import TollgateConfig
 

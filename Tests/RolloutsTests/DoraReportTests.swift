@@ -48,7 +48,7 @@ struct DoraReportTests {
         #expect(report["time_to_restore"]?.met == true)
         #expect(report["time_to_restore"]?.count == 1)
         let json = String(decoding: report.json, as: UTF8.self)
-        #expect(json.contains(#""change_failure_rate":{"value":0.4,"unit":"ratio","target":0.05,"comparison":"<=","met":false,"count":5}"#), "\(json)")
+        #expect(json.contains(#""change_failure_rate":{"value":0.4,"unit":"ratio","target":0.05,"comparison":"at_most","met":false,"count":5}"#), "\(json)")
     }
 
     @Test func noRolloutsGiveNoValuesAndNoVerdicts() {
@@ -58,7 +58,7 @@ struct DoraReportTests {
             #expect(report[name]?.value == nil)
             #expect(report[name]?.met == nil)
         }
-        #expect(String(decoding: report.json, as: UTF8.self).contains(#""lead_time":{"value":null,"unit":"seconds","target":1800,"comparison":"<=","met":null,"count":0}"#))
+        #expect(String(decoding: report.json, as: UTF8.self).contains(#""lead_time":{"value":null,"unit":"seconds","target":1800,"comparison":"at_most","met":null,"count":0}"#))
     }
 
     @Test func targetsComeFromTheConfiguration() throws {

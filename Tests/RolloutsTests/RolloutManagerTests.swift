@@ -23,23 +23,22 @@ final class FakeCatalog: GuardCatalog {
     }
 }
 
-/// What the manager handed on: pushed JSON and notified events.
+/// What the manager handed on: pushed JSON and notified events; and the value the guard's query returns.
 final class Outbox: Sendable {
     let pushed = Mutex<[String]>([])
     let alerts = Mutex<[SentAlert]>([])
+    let ratio = Mutex<Double>(0.001)
 }
 
-struct RolloutManagerTests {
+final class RolloutManagerTests: Sendable {
     let scratch = TemporaryDirectories()
     let clock = ManualClock(1_800_000_000_000)
-    let ratio = Mutex<Double>(0.001)
     let outbox = Outbox()
 
     func manager(_ directory: URL) async throws -> RolloutManager {
-        let ratio = ratio
-        let evaluator = GuardEvaluator(
-            query: { _, _ in [RuleSample(labels: Labels(), value: ratio.withLock { $0 })] }, rangeQuery: { _, _, _, _ in [] }, firingAlerts: { [] })
         let outbox = outbox
+        let evaluator = GuardEvaluator(
+            query: { _, _ in [RuleSample(labels: Labels(), value: outbox.ratio.withLock { $0 })] }, rangeQuery: { _, _, _, _ in [] }, firingAlerts: { [] })
         return try await RolloutManager.open(
             store: RolloutStore(directory: directory.path), catalog: FakeCatalog(), evaluator: evaluator, clock: clock,
             notify: { alerts in outbox.alerts.withLock { $0 += alerts } },
@@ -86,7 +85,7 @@ struct RolloutManagerTests {
     @Test func aBreachIsNoGoAtOnceNotifiedAndTheRollbackIsCritical() async throws {
         let manager = try await manager(try scratch.make("rollouts"))
         let rollout = try await manager.create(Self.request("v3"))
-        ratio.withLock { $0 = 0.05 }
+        outbox.ratio.withLock { $0 = 0.05 }
         let decision = try await manager.decision(rollout.id)
         #expect(decision.decision == .noGo)
         #expect(decision.reason == "error-ratio 0.05 > 0.01")
@@ -113,7 +112,7 @@ struct RolloutManagerTests {
         #expect(await manager.evaluateDue().evaluated == [rollout.id])
         clock.advance(by: 10_000)
         #expect(await manager.evaluateDue().evaluated.isEmpty)
-        ratio.withLock { $0 = 0.5 }
+        outbox.ratio.withLock { $0 = 0.5 }
         clock.advance(by: 5_000)
         #expect(await manager.evaluateDue().evaluated == [rollout.id])
         #expect(await manager.all().first?.lastDecision == .noGo)

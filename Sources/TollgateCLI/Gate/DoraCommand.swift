@@ -75,7 +75,7 @@ struct DoraCommand: AsyncParsableCommand {
             let unit = figure["unit"] as? String ?? ""
             let value = (figure["value"] as? NSNumber)?.doubleValue
             let target = (figure["target"] as? NSNumber)?.doubleValue ?? .nan
-            let comparison = figure["comparison"] as? String ?? ""
+            let comparison = figure["comparison"] as? String == "at_least" ? ">=" : "<="
             let met = (figure["met"] as? NSNumber)?.boolValue
             if met == false { missed = true }
             let verdict = met.map { $0 ? "met" : "MISSED" } ?? "no data"

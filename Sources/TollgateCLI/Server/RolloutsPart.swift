@@ -1,5 +1,6 @@
 // Tollgate — the stored rollouts part: the rollouts API, Flagger's webhooks, DORA, the watcher and the webhooks.
 
+import Guards
 import HTTPAPI
 import Model
 import Rollouts
