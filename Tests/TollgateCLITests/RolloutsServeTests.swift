@@ -46,6 +46,11 @@ final class RolloutsServeTests: Sendable {
         return try #require(json["data"] as? [String: Any], "\(text)")
     }
 
+    /// An error answer's `error`.
+    static func error(_ text: String) -> String {
+        ((try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any])?["error"] as? String ?? ""
+    }
+
     static func create(_ server: RunningServer, _ body: String) async throws -> String {
         let (status, answer) = try await GuardsServeTests.post(server, "/api/v1/rollouts", body)
         #expect(status == 201, "\(answer)")
@@ -66,7 +71,7 @@ final class RolloutsServeTests: Sendable {
         #expect(try Self.data(pending)["decision"] as? String == "pending", "\(pending)")
         let (early, earlyBody) = try await GuardsServeTests.post(server, "/api/v1/rollouts/\(good)/advance")
         #expect(early == 409)
-        #expect(earlyBody.contains(#""errorType":"conflict""#) && earlyBody.contains("stage 1 is watched"), "\(earlyBody)")
+        #expect(earlyBody.contains(#""errorType":"conflict""#) && Self.error(earlyBody).contains("cannot advance: the decision is pending: stage 1 of 2"), "\(earlyBody)")
 
         try await Task.sleep(for: .milliseconds(1100))
         let (_, go, _) = try await server.get("/api/v1/rollouts/\(good)/decision")
@@ -86,7 +91,7 @@ final class RolloutsServeTests: Sendable {
         #expect(try Self.data(noGo)["decision"] as? String == "no-go", "\(noGo)")
         let (refused, refusedBody) = try await GuardsServeTests.post(server, "/api/v1/rollouts/\(bad)/advance")
         #expect(refused == 409)
-        #expect(refusedBody.contains("the decision is no-go: error-ratio 0.05 > 0.01"), "\(refusedBody)")
+        #expect(Self.error(refusedBody).contains("cannot advance: the decision is no-go: error-ratio 0.05 > 0.01"), "\(refusedBody)")
         let badGate = try Binary.run(["gate", "--url", "http://127.0.0.1:\(server.port)", "--rollout", bad])
         #expect(badGate.status == 1, "\(badGate.stdout)")
         let (finished, finishedBody) = try await GuardsServeTests.post(server, "/api/v1/rollouts/\(bad)/finish", #"{"outcome":"rolled_back"}"#)
@@ -105,9 +110,10 @@ final class RolloutsServeTests: Sendable {
         let history = try #require(rollout["history"] as? [[String: Any]])
         #expect(history.map { $0["event"] as? String ?? "" } == ["started", "decision", "rolled_back"], "\(detail)")
         let evidence = try #require(history[1]["evidence"] as? [String: Any])
-        #expect(evidence["reason"] as? String == "error-ratio 0.05 > 0.01")
+        // "… for 2s" when the watcher saw it first.
+        #expect((evidence["reason"] as? String)?.hasPrefix("error-ratio 0.05 > 0.01") == true, "\(evidence)")
         #expect(((evidence["checks"] as? [[String: Any]])?.first?["value"] as? NSNumber)?.doubleValue == 0.05)
-        #expect(history[2]["reason"] as? String == "error-ratio 0.05 > 0.01")
+        #expect((history[2]["reason"] as? String)?.hasPrefix("error-ratio 0.05 > 0.01") == true)
         let (_, goodDetail, _) = try await server.get("/api/v1/rollouts/\(good)")
         let goodEvents = try #require(try Self.data(goodDetail)["history"] as? [[String: Any]]).map { $0["event"] as? String ?? "" }
         // The watcher may also have stored stage 2's pending before its go.
@@ -158,17 +164,18 @@ final class RolloutsServeTests: Sendable {
 
     /// The watcher evaluates an active rollout without anyone asking; the no-go reaches the
     /// webhook (after a refused first attempt, retried) within seconds.
-    @Test func aNoGoIsPushedToTheRolloutWebhooksWithRetries() async throws {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "the webhook receiver is a python3 script"))
+    func aNoGoIsPushedToTheRolloutWebhooksWithRetries() async throws {
         let root = try scratch.make("webhooks")
         let captured = root.appendingPathComponent("captured")
         try FileManager.default.createDirectory(at: captured, withIntermediateDirectories: true)
         let port = try freeLoopbackPort()
         let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        receiver.arguments = ["python3", Binary.repositoryRoot.appendingPathComponent("scripts/demo/webhook-receiver.py").path, "\(port)", captured.path, "--fail-first"]
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = [Binary.repositoryRoot.appendingPathComponent("scripts/demo/webhook-receiver.py").path, "\(port)", captured.path, "--fail-first"]
         try receiver.run()
         defer {
-            receiver.terminate()
+            kill(receiver.processIdentifier, SIGKILL)  // a child of the test runner inherits its blocked SIGTERM
             receiver.waitUntilExit()
         }
         let server = try start(root, config: "rollout_webhooks:\n  - url: http://127.0.0.1:\(port)/hook\n    max_retries: 3\n")
@@ -184,7 +191,7 @@ final class RolloutsServeTests: Sendable {
         #expect((payload["rollout"] as? [String: Any])?["id"] as? String == id)
         let change = try #require(payload["change"] as? [String: Any])
         #expect(change["decision"] as? String == "no-go")
-        #expect((change["evidence"] as? [String: Any])?["reason"] as? String == "error-ratio 0.05 > 0.01")
+        #expect(((change["evidence"] as? [String: Any])?["reason"] as? String)?.hasPrefix("error-ratio 0.05 > 0.01") == true)
         #expect(bodies.contains { $0.contains(#""event":"started""#) })
         #expect(server.stop() == 0)
     }

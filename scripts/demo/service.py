@@ -9,6 +9,7 @@
 # rest). While STATE_DIR/errors-VERSION exists, 30 % of its requests fail with 500.
 import http.server
 import os
+import signal
 import sys
 import threading
 import time
@@ -56,4 +57,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+# A parent may have blocked SIGTERM (test runners do); stop on it as a service should.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()

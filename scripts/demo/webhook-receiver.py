@@ -6,6 +6,7 @@
 # --fail-first answers the first POST with 500, to show (and test) Tollgate's retries.
 import http.server
 import os
+import signal
 import sys
 import threading
 
@@ -36,4 +37,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+# A parent may have blocked SIGTERM (test runners do); stop on it as a service should.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
