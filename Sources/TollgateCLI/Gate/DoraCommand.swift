@@ -87,7 +87,7 @@ struct DoraCommand: AsyncParsableCommand {
 
     static func format(_ value: Double, _ unit: String) -> String {
         switch unit {
-        case "seconds": return PromDuration(milliseconds: Int64((value * 1000).rounded())).description
+        case "seconds": return PromDuration(milliseconds: Int64(value.rounded()) * 1000).description
         case "ratio": return String(format: "%.1f %%", value * 100)
         case "per_day": return String(format: "%.2f/day", value)
         default: return "\(value)"
