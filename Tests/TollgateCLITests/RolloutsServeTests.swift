@@ -138,6 +138,31 @@ final class RolloutsServeTests: Sendable {
         #expect(server.stop() == 0)
     }
 
+    /// Nobody asks: the watcher evaluates the rollout at its guard's interval (1 s here), so
+    /// the stored decision turns no-go within about one interval of the data showing the breach.
+    @Test func aBreachIsStoredAsNoGoWithinOneIntervalWithoutAsking() async throws {
+        let root = try scratch.make("breach")
+        let server = try start(root)
+        try await GuardsServeTests.importRatios(server)
+        let id = try await Self.create(server, #"{"service":"checkout","version":"v2","guard":"checkout-api","plan":"slow"}"#)
+        let pending = try await RulesServeTests.eventually({ try Self.data(try await server.get("/api/v1/rollouts/\(id)").1) }) {
+            $0["decision"] as? String == "pending"
+        }
+        #expect(pending["decision"] as? String == "pending")
+        let body = "# TYPE error_ratio gauge\nerror_ratio{service=\"checkout\",version=\"v2\"} 0.2 \(Int(Date().timeIntervalSince1970))\n# EOF\n"
+        let (status, answer) = try await GuardsServeTests.post(server, "/api/v1/import/openmetrics", body)
+        #expect(status == 200, "\(answer)")
+        let shown = Date()
+        let noGo = try await RulesServeTests.eventually({ try Self.data(try await server.get("/api/v1/rollouts/\(id)").1) }) {
+            $0["decision"] as? String == "no-go"
+        }
+        let seconds = Date().timeIntervalSince(shown)
+        #expect(noGo["decision"] as? String == "no-go")
+        #expect(seconds < 2.5, "no-go stored \(seconds) s after the data showed the breach (interval 1 s)")
+        #expect((noGo["reason"] as? String)?.hasPrefix("error-ratio 0.2 > 0.01") == true, "\(noGo)")
+        #expect(server.stop() == 0)
+    }
+
     @Test func flaggerWebhooksAnswerWithStatusCodes() async throws {
         let root = try scratch.make("flagger")
         let server = try start(root)
