@@ -178,6 +178,14 @@ final class RolloutsServeTests: Sendable {
         #expect(try await hook("rollback", version: "v3") == 200)
         #expect(try await hook("rollback", version: "v2") == 403)
         #expect(try await hook("rollback", version: "v9") == 403)
+        // With a stored rollout, its decision answers: pending inside the watch (403 at the gate), no-go at once.
+        let held = try await RolloutsServeTests.create(server, #"{"service":"checkout","version":"v2","guard":"checkout-api","plan":"slow"}"#)
+        let bad = try await RolloutsServeTests.create(server, #"{"service":"checkout","version":"v3","guard":"checkout-api","plan":"slow"}"#)
+        for (id, gate, rollback) in [(held, 403, 403), (bad, 403, 200)] {
+            let body = #"{"name":"checkout","namespace":"shop","phase":"Progressing","metadata":{"rollout":"\#(id)"}}"#
+            #expect(try await GuardsServeTests.post(server, "/api/v1/flagger/gate", body).0 == gate)
+            #expect(try await GuardsServeTests.post(server, "/api/v1/flagger/rollback", body).0 == rollback)
+        }
         let (missing, missingBody) = try await GuardsServeTests.post(server, "/api/v1/flagger/gate", #"{"name":"checkout","metadata":{"guard":"checkout-api"}}"#)
         #expect(missing == 400)
         #expect(missingBody.contains("missing field 'metadata.version'"), "\(missingBody)")
@@ -203,7 +211,11 @@ final class RolloutsServeTests: Sendable {
             kill(receiver.processIdentifier, SIGKILL)  // a child of the test runner inherits its blocked SIGTERM
             receiver.waitUntilExit()
         }
-        let server = try start(root, config: "rollout_webhooks:\n  - url: http://127.0.0.1:\(port)/hook\n    max_retries: 3\n")
+        // The same receiver stands in for an Alertmanager: deployment events reach it as alerts.
+        let server = try start(
+            root,
+            config: "rollout_webhooks:\n  - url: http://127.0.0.1:\(port)/hook\n    max_retries: 3\n"
+                + "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['127.0.0.1:\(port)']}]\n")
         try await GuardsServeTests.importRatios(server)
         let id = try await Self.create(server, #"{"service":"checkout","version":"v3","guard":"checkout-api","plan":"slow"}"#)
         let bodies = try await RulesServeTests.eventually({
@@ -218,6 +230,13 @@ final class RolloutsServeTests: Sendable {
         #expect(change["decision"] as? String == "no-go")
         #expect(((change["evidence"] as? [String: Any])?["reason"] as? String)?.hasPrefix("error-ratio 0.05 > 0.01") == true)
         #expect(bodies.contains { $0.contains(#""event":"started""#) })
+        let alerts = try await RulesServeTests.eventually({
+            ((try? FileManager.default.contentsOfDirectory(atPath: captured.path)) ?? []).compactMap {
+                try? String(contentsOf: captured.appendingPathComponent($0), encoding: .utf8)
+            }.filter { $0.hasPrefix("[") }
+        }) { $0.contains { $0.contains("RolloutNoGo") } }
+        let noGoAlert = try #require(alerts.first { $0.contains("RolloutNoGo") }, "\(alerts)")
+        #expect(noGoAlert.contains(#""severity":"warning""#) && noGoAlert.contains(#""rollout":"\#(id)""#), "\(noGoAlert)")
         #expect(server.stop() == 0)
     }
 }
