@@ -49,6 +49,15 @@ final class RolloutsHostileTests: Sendable {
             let (got, answer, _) = try await server.get(path)
             #expect(got == status, "\(path.prefix(60)): \(got) \(answer.prefix(200))")
         }
+        // `gate` takes a rollout or a guard's question, not both, not half of one.
+        let both = try Binary.run(["gate", "--url", "http://127.0.0.1:\(server.port)", "--rollout", id, "--guard", "checkout-api"])
+        #expect(both.status != 0 && both.stderr.contains("--rollout asks a stored rollout"), "\(both.stderr)")
+        let half = try Binary.run(["gate", "--url", "http://127.0.0.1:\(server.port)", "--guard", "checkout-api"])
+        #expect(half.status != 0 && half.stderr.contains("missing --service, --version (or give --rollout ID)"), "\(half.stderr)")
+        let unknown = try Binary.run(["gate", "--url", "http://127.0.0.1:\(server.port)", "--rollout", "r-nope"])
+        #expect(unknown.status == 3 && unknown.stderr.contains(#"HTTP 404: rollout "r-nope" not found"#), "\(unknown.stderr)")
+        let dora = try Binary.run(["dora", "--url", "http://127.0.0.1:\(server.port)", "--window", "soon"])
+        #expect(dora.status != 0 && dora.stderr.contains("--window: invalid duration"), "\(dora.stderr)")
         // Still the same server, answering.
         #expect(server.process.isRunning)
         let (listed, list, _) = try await server.get("/api/v1/rollouts")
