@@ -134,6 +134,18 @@ let package = Package(
         ),
         // Rollout guards: Mann-Whitney U, Hodges–Lehmann, go / no-go decisions with their evidence.
         .target(name: "Guards", dependencies: ["Model", "PromQL", "Rules", "TollgateConfig"], swiftSettings: swiftSettings),
+        // Stored rollouts: their stages, decisions and history in SQLite, Flagger's webhooks, rollout webhooks, DORA.
+        .target(
+            name: "Rollouts",
+            dependencies: [
+                "CurlHTTP", "Guards", "Model", "Rules", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Alerts from rules to external Alertmanagers (API v2) and the in-process notifier.
         .target(
             name: "AlertDispatch",
@@ -186,7 +198,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "RuleTesting", "Rules",
+                "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "RuleTesting", "Rollouts", "Rules",
                 "Scrape",
                 "TollgateConfig",
                 "Storage", "TSDB",
@@ -236,6 +248,11 @@ let package = Package(
                 "Guards", "Model", "PromQLEngine", "Rules", "Storage", "TSDB", "TestSupport", "TollgateConfig",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RolloutsTests",
+            dependencies: ["Guards", "Model", "Rollouts", "Rules", "TestSupport", "TollgateConfig"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TestSupport", "TollgateConfig"], swiftSettings: swiftSettings),

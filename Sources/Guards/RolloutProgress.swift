@@ -38,6 +38,15 @@ public struct RolloutProgress: Sendable, Equatable {
         stageStartedAt = startedAt
     }
 
+    /// A rollout restored from storage: at stage `stageIndex`, which started at
+    /// `stageStartedAt`, and `completed` or not. An index beyond the plan is clamped to its last stage.
+    public init(plan: PlanSpec, stageIndex: Int, stageStartedAt: Int64, completed: Bool) {
+        self.plan = plan
+        self.stageIndex = max(0, min(stageIndex, plan.stages.count - 1))
+        self.stageStartedAt = stageStartedAt
+        self.completed = completed
+    }
+
     /// The current stage (nil only for a plan without stages, which files cannot give).
     public var stage: PlanSpec.Stage? { plan.stages.indices.contains(stageIndex) ? plan.stages[stageIndex] : nil }
 

@@ -17,6 +17,8 @@ enum APIResult {
         case `internal`
         case notFound = "not_found"
         case unavailable
+        /// The request conflicts with the resource's state (a rollout that may not advance).
+        case conflict
 
         var status: HTTPResponse.Status {
             switch self {
@@ -27,6 +29,7 @@ enum APIResult {
             case .internal: .internalServerError
             case .notFound: .notFound
             case .unavailable: .serviceUnavailable
+            case .conflict: .conflict
             }
         }
     }

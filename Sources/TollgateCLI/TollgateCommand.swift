@@ -14,7 +14,7 @@ public struct TollgateCommand: AsyncParsableCommand {
             inputs the way the server would read them.
             """,
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, RoutesCommand.self, ImportCommand.self, TSDBCommand.self, GateCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, RoutesCommand.self, ImportCommand.self, TSDBCommand.self, GateCommand.self, DoraCommand.self]
     )
 
     public init() {}

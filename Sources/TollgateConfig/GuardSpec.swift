@@ -13,6 +13,15 @@ public enum NoDataPolicy: String, Sendable, Equatable, CaseIterable {
     case pass
 }
 
+/// What Flagger's gate webhook answers when the decision is neither go nor no-go
+/// (`flagger_inconclusive:`).
+public enum FlaggerInconclusivePolicy: String, Sendable, Equatable, CaseIterable {
+    /// 403: Flagger holds (confirm hooks) or counts a failed check (`rollout`, `pre-rollout`); the default.
+    case fail
+    /// 200: an inconclusive or pending decision lets the canary go on.
+    case pass
+}
+
 /// One guard: the checks and vetoes that decide whether a version may take more traffic.
 public struct GuardSpec: Sendable, Equatable {
     /// `name`.
@@ -26,6 +35,8 @@ public struct GuardSpec: Sendable, Equatable {
     /// `max_failed_checks`: how many non-critical checks may fail with the decision still
     /// `go` (default 0: any failure is no-go). A failing critical check is always no-go.
     public var maxFailedChecks = 0
+    /// `flagger_inconclusive`: Flagger's gate answer to an inconclusive or pending decision (default fail: 403).
+    public var flaggerInconclusive = FlaggerInconclusivePolicy.fail
     /// `checks`, in order; names unique in the guard.
     public var checks: [GuardCheckSpec] = []
     /// `vetoes`: firing alerts that block the rollout.
@@ -55,6 +66,7 @@ public struct GuardSpec: Sendable, Equatable {
             case "interval": interval = try reader.positiveDuration(value, field: path)
             case "window": window = try reader.positiveDuration(value, field: path)
             case "no_data": noData = try reader.choice(value, field: path)
+            case "flagger_inconclusive": flaggerInconclusive = try reader.choice(value, field: path)
             case "max_failed_checks": maxFailedChecks = try reader.count(value, field: path)
             case "checks":
                 for (index, item) in try reader.sequence(value, field: path).enumerated() {

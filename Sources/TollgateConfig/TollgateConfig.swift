@@ -25,6 +25,10 @@ public struct TollgateConfig: Sendable, Equatable {
     /// `guard_files`: patterns of rollout guard files (``GuardFile``), resolved against
     /// this file's folder; globs allowed.
     public var guardFiles: [String] = []
+    /// `rollout_webhooks`: where stored rollouts' decision changes are POSTed.
+    public var rolloutWebhooks: [RolloutWebhookConfig] = []
+    /// The `dora` section: the DORA figures' window and targets.
+    public var dora = DoraConfig()
     /// The `storage` section.
     public var storage = StorageConfig()
     /// The `alerting` section: external Alertmanagers alerts are sent to.
@@ -77,6 +81,13 @@ public struct TollgateConfig: Sendable, Equatable {
                 case "scrape_config_files": scrapeConfigFiles = try reader.strings(value, field: key.name).map(reader.resolve)
                 case "rule_files": ruleFiles = try reader.strings(value, field: key.name).map(reader.resolve)
                 case "guard_files": guardFiles = try reader.strings(value, field: key.name).map(reader.resolve)
+                case "rollout_webhooks":
+                    for (index, item) in try reader.sequence(value, field: key.name).enumerated() {
+                        if let hook = reader.attempt({ () throws(ConfigError) in try RolloutWebhookConfig(item, reader: reader, field: "rollout_webhooks[\(index)]") }) {
+                            rolloutWebhooks.append(hook)
+                        }
+                    }
+                case "dora": dora = try DoraConfig(value, reader: reader, field: key.name)
                 case "storage": storage = try StorageConfig(value, reader: reader, warnings: &warnings)
                 case "alerting": alerting = try AlertingConfig(value, reader: reader)
                 case "alertmanager": alertmanager = try NotifierSettings(value, reader: reader)

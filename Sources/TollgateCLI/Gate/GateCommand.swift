@@ -5,7 +5,7 @@ import CurlHTTP
 import Foundation
 import Model
 
-/// `tollgate gate --url URL --guard G --service S --version V [--baseline B] [--wait D]`:
+/// `tollgate gate --url URL (--guard G --service S --version V [--baseline B] | --rollout ID) [--wait D]`:
 /// asks the decision endpoint and exits with the decision, so a shell pipeline can gate
 /// a rollout step on it.
 struct GateCommand: AsyncParsableCommand {
@@ -13,7 +13,8 @@ struct GateCommand: AsyncParsableCommand {
         commandName: "gate",
         abstract: "Ask a Tollgate server's rollout guard for go / no-go.",
         discussion: """
-            Asks GET /api/v1/guards/GUARD/decision and prints the decision, the reason and \
+            Asks GET /api/v1/guards/GUARD/decision (or, with --rollout ID, a stored rollout's \
+            GET /api/v1/rollouts/ID/decision) and prints the decision, the reason and \
             one line per check (or the server's JSON with --output json). With --wait, asks \
             again every --interval until the decision is go or no-go or the wait ends.
 
@@ -26,14 +27,17 @@ struct GateCommand: AsyncParsableCommand {
     @Option(help: "The Tollgate server's base URL (http://tollgate:9090).")
     var url: String
 
-    @Option(name: .customLong("guard"), help: "The guard's name.")
-    var guardName: String
+    @Option(name: .customLong("guard"), help: "The guard's name (not with --rollout).")
+    var guardName: String?
 
-    @Option(help: "The service ($service).")
-    var service: String
+    @Option(help: "The service ($service) (not with --rollout).")
+    var service: String?
 
-    @Option(help: "The new version ($version).")
-    var version: String
+    @Option(help: "The new version ($version) (not with --rollout).")
+    var version: String?
+
+    @Option(help: "A stored rollout's id: ask its decision at its current stage (pending while the stage is watched).")
+    var rollout: String?
 
     @Option(help: "The baseline version ($baseline), for comparison checks.")
     var baseline: String?
@@ -59,6 +63,14 @@ struct GateCommand: AsyncParsableCommand {
         }
         guard ["text", "json"].contains(output) else { throw ValidationError("--output must be text or json, not \"\(output)\"") }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--url must start with http:// or https://") }
+        if rollout != nil {
+            guard guardName == nil && service == nil && version == nil && baseline == nil else {
+                throw ValidationError("--rollout asks a stored rollout; its guard, service and versions are the rollout's (leave out --guard, --service, --version, --baseline)")
+            }
+        } else {
+            let missing = [("--guard", guardName), ("--service", service), ("--version", version)].filter { $0.1 == nil }.map(\.0)
+            guard missing.isEmpty else { throw ValidationError("missing \(missing.joined(separator: ", ")) (or give --rollout ID)") }
+        }
     }
 
     func run() async throws {
@@ -99,10 +111,11 @@ struct GateCommand: AsyncParsableCommand {
     /// The decision endpoint's URL for these options.
     var decisionURL: String {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        var query = [("service", service), ("version", version)]
+        if let rollout { return "\(base)/api/v1/rollouts/\(Self.escape(rollout))/decision" }
+        var query = [("service", service ?? ""), ("version", version ?? "")]
         if let baseline { query.append(("baseline", baseline)) }
         let encoded = query.map { "\($0.0)=\(Self.escape($0.1))" }.joined(separator: "&")
-        return "\(base)/api/v1/guards/\(Self.escape(guardName))/decision?\(encoded)"
+        return "\(base)/api/v1/guards/\(Self.escape(guardName ?? ""))/decision?\(encoded)"
     }
 
     func ask(_ client: HTTPClient) async -> Outcome {

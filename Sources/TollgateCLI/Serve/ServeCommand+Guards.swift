@@ -1,15 +1,38 @@
 // Tollgate — `serve`'s guards part: the engine as the guards' queries, the rule manager's firing alerts as vetoes.
 
+import AlertDispatch
 import Guards
+import Logging
 import Model
 import PromQL
 import PromQLEngine
+import Rollouts
 import Rules
 
 extension ServeCommand {
     /// The guards part: checks evaluated with `engine`, vetoes matched against the alerts
     /// `rules` fires.
     func guardsPart(engine: Engine, rules: RuleManager, parser: ParserOptions) -> GuardsPart {
+        GuardsPart(registry: GuardRegistry(evaluator: guardEvaluator(engine: engine, rules: rules)), parserOptions: parser)
+    }
+
+    /// The stored rollouts part: `DIR/rollouts.sqlite`, decided by `guards`' registry with
+    /// the same evaluator. Deployment events (start, promotion, no-go, rollback) go where
+    /// alerts go: the rules part's dispatcher, to the Alertmanagers and the notifier.
+    func rolloutsPart(guards: GuardsPart, engine: Engine, rules: RulesPart) async throws -> RolloutsPart {
+        let dispatcher = rules.dispatcher
+        let notify: @Sendable ([SentAlert]) -> Void = { dispatcher.send($0) }
+        let store = try RolloutStore(directory: dataDir)
+        let webhooks = try RolloutWebhooks(logger: Logger(label: "tollgate.rollouts"))
+        let (manager, damaged) = try await RolloutManager.open(
+            store: store, catalog: guards.registry, evaluator: guardEvaluator(engine: engine, rules: rules.manager), clock: SystemClock(),
+            notify: notify, push: { webhooks.send($0) })
+        if !damaged.isEmpty { Logger(label: "tollgate.rollouts").warning("rollouts not read back", metadata: ["ids": "\(damaged)"]) }
+        return RolloutsPart(manager: manager, webhooks: webhooks, watcher: RolloutWatcher(manager: manager, logger: Logger(label: "tollgate.rollouts")))
+    }
+
+    /// Guards evaluated with `engine`, vetoes matched against the alerts `rules` fires.
+    func guardEvaluator(engine: Engine, rules: RuleManager) -> GuardEvaluator {
         let evaluator = GuardEvaluator(
             query: { query, time in
                 try await engine.instantSamples(query, at: time).map { RuleSample(labels: $0.labels, value: $0.value) }
@@ -27,6 +50,6 @@ extension ServeCommand {
                     group.rules.flatMap { rule in rule.alerts.filter { $0.state == .firing }.map(\.labels) }
                 }
             })
-        return GuardsPart(registry: GuardRegistry(evaluator: evaluator), parserOptions: parser)
+        return evaluator
     }
 }

@@ -200,7 +200,14 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot start the notifier", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        server.add(guardsPart(engine: engine, rules: rulesPart.manager, parser: features.parserOptions))
+        let guards = guardsPart(engine: engine, rules: rulesPart.manager, parser: features.parserOptions)
+        server.add(guards)
+        do {
+            server.add(try await rolloutsPart(guards: guards, engine: engine, rules: rulesPart))
+        } catch {
+            logger.critical("cannot open the rollouts store", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))

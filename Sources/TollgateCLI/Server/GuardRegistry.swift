@@ -3,6 +3,7 @@
 import Guards
 import HTTPAPI
 import Model
+import Rollouts
 import TollgateConfig
 
 /// The guards the server answers for, and what each decision remembers for the next.
@@ -12,7 +13,7 @@ import TollgateConfig
 /// (service, version, baseline), forgets a guard's state when a reload removes the guard
 /// (and the state of checks it no longer has), and drops states no one has asked about
 /// for an hour once there are many.
-actor GuardRegistry: GuardSource {
+actor GuardRegistry: GuardSource, GuardCatalog {
     /// One question: a guard and its parameters.
     struct Key: Hashable {
         var guardName: String
@@ -22,6 +23,7 @@ actor GuardRegistry: GuardSource {
     private let evaluator: GuardEvaluator
     private var files: [GuardFile] = []
     private var guards: [String: GuardSpec] = [:]
+    private var plans: [String: PlanSpec] = [:]
     private var states: [Key: (state: GuardState, lastUsed: Int64)] = [:]
     /// Above this many states, those idle for `idleLimit` are dropped.
     private let stateLimit = 1000
@@ -36,6 +38,9 @@ actor GuardRegistry: GuardSource {
         var guards: [String: GuardSpec] = [:]
         for spec in files.flatMap(\.guards) where guards[spec.name] == nil { guards[spec.name] = spec }
         self.guards = guards
+        var plans: [String: PlanSpec] = [:]
+        for plan in files.flatMap(\.plans) where plans[plan.name] == nil { plans[plan.name] = plan }
+        self.plans = plans
         for (key, entry) in states {
             guard let spec = guards[key.guardName] else {
                 states[key] = nil
@@ -46,6 +51,10 @@ actor GuardRegistry: GuardSource {
             states[key] = (state, entry.lastUsed)
         }
     }
+
+    func guardSpec(named name: String) async -> GuardSpec? { guards[name] }
+
+    func plan(named name: String) async -> PlanSpec? { plans[name] }
 
     func guardsJSON() async -> [UInt8] {
         var json = JSONWriter()
