@@ -172,7 +172,10 @@ receivers:
         port = free_port()
         data = os.path.join(args.tmp, f"{name}-data")
         if name == "tollgate":
-            argv = [args.tollgate, "serve", "--web.listen-address", f"127.0.0.1:{port}", "--data-dir", data, "--alertmanager.config", config]
+            # An empty tollgate.yml: no scraping and no rule groups, only the notifier.
+            empty = os.path.join(args.tmp, "tollgate.yml")
+            open(empty, "w").close()
+            argv = [args.tollgate, "serve", "--config.file", empty, "--web.listen-address", f"127.0.0.1:{port}", "--data-dir", data, "--alertmanager.config", config]
         else:
             argv = [args.alertmanager, f"--config.file={config}", f"--storage.path={data}", f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="]
         print(f"== {name}: {args.rounds} rounds of {args.alerts} alerts in {args.groups} groups, batches of {args.batch}", flush=True)
@@ -187,7 +190,10 @@ receivers:
         print(f"   CPU per accepted alert     {t['cpu_us_per_alert'] / a['cpu_us_per_alert']:.2f}")
         print(f"   memory per active alert    {t['rss_per_alert'] / max(a['rss_per_alert'], 1):.2f}")
         print(f"   peak RSS                   {t['hwm'] / a['hwm']:.2f}")
-    shutil.rmtree(args.tmp, ignore_errors=True)
+    if os.environ.get("KEEP_TMP") == "1":
+        print(f"== logs kept in {args.tmp}")
+    else:
+        shutil.rmtree(args.tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
