@@ -23,7 +23,7 @@ enum Binary {
         return FileManager.default.fileExists(atPath: candidate.appendingPathComponent("DESIGN.md").path) ? candidate : nil
     }()
 
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -51,5 +51,20 @@ enum Binary {
         process.waitUntilExit()
         while !reader.isFinished { usleep(1000) }
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// ``run(_:stdin:executable:)`` on a thread of its own: a test awaiting a long program
+    /// leaves Swift's cooperative threads (two on this machine) to the other tests.
+    static func runDetached(_ arguments: [String], stdin: [UInt8]? = nil, executable: URL? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do {
+                    continuation.resume(returning: try run(arguments, stdin: stdin, executable: executable))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
+        }
     }
 }

@@ -11,10 +11,10 @@ struct DemoRolloutTests {
     }
 
     @Test(.enabled(if: toolsPresent, "the demo needs python3, curl and bash"))
-    func theDemoPromotesAHealthyGreenAndRollsBackAFailingOne() throws {
+    func theDemoPromotesAHealthyGreenAndRollsBackAFailingOne() async throws {
         let script = Binary.repositoryRoot.appendingPathComponent("scripts/demo-rollout.sh")
         let started = Date()
-        let run = try Binary.run([script.path, "--watch", "2s 3s 3s", "--binary", Binary.url.path], executable: URL(fileURLWithPath: "/bin/bash"))
+        let run = try await Binary.runDetached([script.path, "--watch", "2s 3s 3s", "--binary", Binary.url.path], executable: URL(fileURLWithPath: "/bin/bash"))
         let output = run.stdout + run.stderr
         #expect(run.status == 0, "\(output)")
         #expect(output.contains("[healthy] PROMOTED"), "\(output)")

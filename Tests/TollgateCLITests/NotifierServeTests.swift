@@ -85,8 +85,8 @@ final class NotifierServeTests: Sendable {
             .joined(separator: ",") + "]"
     }
 
-    static func amtool(_ arguments: [String], port: Int) throws -> Binary.Result {
-        try Binary.run(["--alertmanager.url=http://127.0.0.1:\(port)"] + arguments, executable: URL(fileURLWithPath: "/usr/bin/amtool"))
+    static func amtool(_ arguments: [String], port: Int) async throws -> Binary.Result {
+        try await Binary.runDetached(["--alertmanager.url=http://127.0.0.1:\(port)"] + arguments, executable: URL(fileURLWithPath: "/usr/bin/amtool"))
     }
 
     static func eventually(_ seconds: Double = 20, _ done: () -> Bool) async throws {
@@ -114,54 +114,54 @@ final class NotifierServeTests: Sendable {
             #expect(status == 200, "\(body)")
         }
         let query = ["alert", "query", "--output=extended"]
-        #expect(try Self.amtool(query, port: tollgate.port).stdout == (try Self.amtool(query, port: oracle.port)).stdout)
+        #expect(try await Self.amtool(query, port: tollgate.port).stdout == (try await Self.amtool(query, port: oracle.port)).stdout)
         let filtered = ["alert", "query", "alertname=~Al.*"]
-        let mine = try Self.amtool(filtered, port: tollgate.port)
+        let mine = try await Self.amtool(filtered, port: tollgate.port)
         #expect(mine.status == 0, "\(mine.stderr)")
-        #expect(mine.stdout == (try Self.amtool(filtered, port: oracle.port)).stdout)
+        #expect(mine.stdout == (try await Self.amtool(filtered, port: oracle.port)).stdout)
         #expect(mine.stdout.contains("Alpha") && !mine.stdout.contains("Beta"))
 
         // A silence added, listed, exported, imported and expired through amtool.
         var ids: [Int: String] = [:]
         for port in [tollgate.port, oracle.port] {
-            let added = try Self.amtool(["silence", "add", "alertname=Alpha", "--comment=maintenance", "--author=sre", "--duration=1h"], port: port)
+            let added = try await Self.amtool(["silence", "add", "alertname=Alpha", "--comment=maintenance", "--author=sre", "--duration=1h"], port: port)
             #expect(added.status == 0, "\(added.stderr)")
             ids[port] = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let mask = { (text: String, port: Int) in text.replacingOccurrences(of: ids[port] ?? "-", with: "ID") }
-        let silenceQuery = try Self.amtool(["silence", "query"], port: tollgate.port)
+        let silenceQuery = try await Self.amtool(["silence", "query"], port: tollgate.port)
         #expect(
             mask(silenceQuery.stdout, tollgate.port).replacingOccurrences(of: #"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, with: "T", options: .regularExpression)
-                == mask(try Self.amtool(["silence", "query"], port: oracle.port).stdout, oracle.port)
+                == mask(try await Self.amtool(["silence", "query"], port: oracle.port).stdout, oracle.port)
                 .replacingOccurrences(of: #"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, with: "T", options: .regularExpression))
         // Silenced alerts leave the default query (active only) on both.
-        #expect(try Self.amtool(["alert", "query"], port: tollgate.port).stdout == (try Self.amtool(["alert", "query"], port: oracle.port)).stdout)
+        #expect(try await Self.amtool(["alert", "query"], port: tollgate.port).stdout == (try await Self.amtool(["alert", "query"], port: oracle.port)).stdout)
         // Exported and imported again (amtool keeps the ids, so the import updates the
         // same silences), then expired: both servers end with the same silences.
         for port in [tollgate.port, oracle.port] {
-            let exported = try Self.amtool(["silence", "query", "-o", "json"], port: port)
+            let exported = try await Self.amtool(["silence", "query", "-o", "json"], port: port)
             let importFile = dir.appendingPathComponent("silences-\(port).json")
             try exported.stdout.write(to: importFile, atomically: true, encoding: .utf8)
-            let imported = try Self.amtool(["silence", "import", importFile.path], port: port)
+            let imported = try await Self.amtool(["silence", "import", importFile.path], port: port)
             #expect(imported.status == 0, "\(imported.stderr)")
         }
         #expect(
-            try Self.amtool(["silence", "query", "-q"], port: tollgate.port).stdout.split(separator: "\n").count
-                == (try Self.amtool(["silence", "query", "-q"], port: oracle.port)).stdout.split(separator: "\n").count)
+            try await Self.amtool(["silence", "query", "-q"], port: tollgate.port).stdout.split(separator: "\n").count
+                == (try await Self.amtool(["silence", "query", "-q"], port: oracle.port)).stdout.split(separator: "\n").count)
         for port in [tollgate.port, oracle.port] {
-            let expire = try Self.amtool(["silence", "expire", ids[port] ?? ""], port: port)
+            let expire = try await Self.amtool(["silence", "expire", ids[port] ?? ""], port: port)
             #expect(expire.status == 0, "\(expire.stderr)")
         }
-        #expect(try Self.amtool(["silence", "query", "-q"], port: tollgate.port).stdout.isEmpty)
+        #expect(try await Self.amtool(["silence", "query", "-q"], port: tollgate.port).stdout.isEmpty)
         let expired = ["silence", "query", "--expired"]
         #expect(
-            mask(try Self.amtool(expired, port: tollgate.port).stdout, tollgate.port).replacingOccurrences(of: #"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, with: "T", options: .regularExpression)
-                == mask(try Self.amtool(expired, port: oracle.port).stdout, oracle.port).replacingOccurrences(of: #"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, with: "T", options: .regularExpression))
+            mask(try await Self.amtool(expired, port: tollgate.port).stdout, tollgate.port).replacingOccurrences(of: #"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, with: "T", options: .regularExpression)
+                == mask(try await Self.amtool(expired, port: oracle.port).stdout, oracle.port).replacingOccurrences(of: #"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"#, with: "T", options: .regularExpression))
         // Expired silences no longer mute: the alert is back in the default query on both.
-        #expect(try Self.amtool(["alert", "query"], port: tollgate.port).stdout == (try Self.amtool(["alert", "query"], port: oracle.port)).stdout)
-        let missing = try Self.amtool(["silence", "expire", "00000000-0000-0000-0000-000000000000"], port: tollgate.port)
+        #expect(try await Self.amtool(["alert", "query"], port: tollgate.port).stdout == (try await Self.amtool(["alert", "query"], port: oracle.port)).stdout)
+        let missing = try await Self.amtool(["silence", "expire", "00000000-0000-0000-0000-000000000000"], port: tollgate.port)
         #expect(missing.status != 0)
-        let config = try Self.amtool(["config", "show"], port: tollgate.port)
+        let config = try await Self.amtool(["config", "show"], port: tollgate.port)
         #expect(config.status == 0 && config.stdout.contains("receiver: hook"), "\(config.stdout)\(config.stderr)")
         #expect(tollgate.stop() == 0)
     }
