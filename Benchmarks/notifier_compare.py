@@ -49,6 +49,7 @@ class Webhook:
             def log_message(self, *args):
                 pass
 
+        http.server.ThreadingHTTPServer.request_queue_size = 1024  # 500 groups notify at once
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

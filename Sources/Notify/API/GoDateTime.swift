@@ -55,8 +55,9 @@ public enum GoDateTime {
         if text.isEmpty { return .success(0) }
         let value = Array(text.utf8)
         var last = GoJSONError("")
-        for layout in layouts {
-            switch parse(value, layout) {
+        for (index, layout) in layouts.enumerated() {
+            // Only the last layout's failure is reported: the others' messages are not built.
+            switch parse(value, layout, describing: index == layouts.count - 1) {
             case .success(let ms): return .success(ms == goZero ? 0 : ms)
             case .failure(let error): last = error
             }
@@ -68,13 +69,16 @@ public enum GoDateTime {
     static let goZero: Int64 = -62_135_596_800_000
 
     /// Go's `time.Parse` over one layout.
-    static func parse(_ value: [UInt8], _ layout: [Token]) -> Result<Int64, GoJSONError> {
-        let layoutText = layout.map(\.layout).joined()
+    /// - Parameter describing: whether a failure carries Go's message (building it costs more than parsing).
+    static func parse(_ value: [UInt8], _ layout: [Token], describing: Bool = true) -> Result<Int64, GoJSONError> {
         func fail(_ element: Token, _ rest: ArraySlice<UInt8>) -> Result<Int64, GoJSONError> {
-            .failure(GoJSONError("parsing time \(quote(value[...])) as \(quote(Array(layoutText.utf8)[...])): cannot parse \(quote(rest)) as \(quote(Array(element.layout.utf8)[...]))"))
+            guard describing else { return .failure(GoJSONError("")) }
+            let layoutText = layout.map(\.layout).joined()
+            return .failure(GoJSONError("parsing time \(quote(value[...])) as \(quote(Array(layoutText.utf8)[...])): cannot parse \(quote(rest)) as \(quote(Array(element.layout.utf8)[...]))"))
         }
         func range(_ what: String) -> Result<Int64, GoJSONError> {
-            .failure(GoJSONError("parsing time \(quote(value[...])): \(what) out of range"))
+            guard describing else { return .failure(GoJSONError("")) }
+            return .failure(GoJSONError("parsing time \(quote(value[...])): \(what) out of range"))
         }
         var rest = value[...]
         var year: Int64 = 0, month: Int64 = 0, day: Int64 = 0, hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, millis: Int64 = 0
@@ -153,7 +157,7 @@ public enum GoDateTime {
             }
         }
         if !rest.isEmpty {
-            return .failure(GoJSONError("parsing time \(quote(value[...])): extra text: \(quote(rest))"))
+            return .failure(GoJSONError(describing ? "parsing time \(quote(value[...])): extra text: \(quote(rest))" : ""))
         }
         guard day >= 1, day <= Timestamp.daysInMonth(month, year: year) else { return range("day") }
         let seconds = Timestamp.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
