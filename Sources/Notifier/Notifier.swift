@@ -32,6 +32,14 @@ public actor Notifier: Service {
     var intervals: TimeIntervals
     var dispatch: Dispatch
     var log = NotificationLog()
+    /// Alert versions taken but not yet written: written together at most
+    /// ``writeInterval`` later (each fingerprint once, its latest version).
+    var unwritten: [UInt64: NotifierAlert] = [:]
+    /// When ``unwritten`` is written next, milliseconds.
+    var nextWrite: Int64 = 0
+    /// How long a taken alert may wait to be written, milliseconds. Shorter than any
+    /// sensible `group_wait`, so an alert that is due to be notified has been written.
+    let writeInterval: Int64 = 1_000
     let database: NotifierDatabase?
     let deliver: Deliver
     let clock: any MillisecondClock
@@ -105,12 +113,9 @@ public actor Notifier: Service {
         let (stored, problems) = store.post(alerts, now: now)
         NotifierMetrics.received(alerts, now: now, invalid: problems.count)
         guard !stored.isEmpty else { return problems }
-        if let database {
-            do {
-                try await database.saveAlerts(stored)
-            } catch {
-                logger.error("cannot write alerts to the notifier's state", metadata: ["error": "\(error)"])
-            }
+        if database != nil {
+            if unwritten.isEmpty { nextWrite = now + writeInterval }
+            for alert in stored { unwritten[alert.fingerprint] = alert }
         }
         for alert in stored {
             inhibitor.observe(alert)
@@ -122,6 +127,7 @@ public actor Notifier: Service {
     /// Flushes the groups that are due now, waiting for their notifications.
     public func runOnce() async {
         let now = clock.now()
+        if !unwritten.isEmpty, now >= nextWrite { await writeAlerts() }
         let due = dispatch.due(now: now)
         await withTaskGroup(of: Void.self) { group in
             for flush in due { group.addTask { await self.flush(flush) } }
@@ -149,6 +155,23 @@ public actor Notifier: Service {
                 try? await Task.sleep(for: .milliseconds(max(1, min(next - now, self.tick))))
             }
         }
+        await writeAlerts()
+    }
+
+    /// Writes the alert versions taken since the last write, in one transaction.
+    ///
+    /// Alertmanager keeps alerts in memory only; Tollgate writes them, but not one request
+    /// at a time: a client resending its alerts (Prometheus every minute) rewrites each
+    /// fingerprint once per interval, not once per request.
+    func writeAlerts() async {
+        guard let database, !unwritten.isEmpty else { return }
+        let batch = Array(unwritten.values)
+        unwritten = [:]
+        do {
+            try await database.saveAlerts(batch)
+        } catch {
+            logger.error("cannot write alerts to the notifier's state", metadata: ["error": "\(error)", "alerts": "\(batch.count)"])
+        }
     }
 
     /// Drops resolved alerts, long-expired silences and expired log entries, here and in
@@ -157,6 +180,7 @@ public actor Notifier: Service {
         let dropped = store.collectGarbage(now: now)
         dispatch.remove(fingerprints: Set(dropped))
         for fingerprint in dropped {
+            unwritten[fingerprint] = nil
             marker.delete(fingerprint)
             inhibitor.remove(fingerprint)
         }

@@ -251,10 +251,15 @@ final class NotifierServeTests: Sendable {
         #expect(status == 200)
         // "Due" arrives and the process dies before its group_wait ends.
         _ = try await Self.post(Self.alerts(["Due", "Muted"]), port: first.port)
+        // Taken alerts are written within a second; group_wait is 3 s.
+        try await Task.sleep(for: .milliseconds(1_500))
         kill(first.process.processIdentifier, SIGKILL)
         first.process.waitUntilExit()
 
         let second = try RunningServer(dataDir: data, extra: ["--alertmanager.config", file.path])
+        // The alerts are back before anyone sends them again.
+        let (_, held, _) = try await second.get("/api/v2/alerts?silenced=false")
+        #expect(held.contains(#""alertname":"Due""#) && held.contains(#""alertname":"Sent""#) && !held.contains(#""alertname":"Muted""#), "\(held)")
         // Prometheus keeps sending the firing alerts: so does this test.
         for _ in 0..<6 {
             _ = try await Self.post(Self.alerts(["Sent", "Due", "Muted"]), port: second.port)
