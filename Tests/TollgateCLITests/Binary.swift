@@ -56,15 +56,20 @@ enum Binary {
     /// ``run(_:stdin:executable:)`` on a thread of its own: a test awaiting a long program
     /// leaves Swift's cooperative threads (two on this machine) to the other tests.
     static func runDetached(_ arguments: [String], stdin: [UInt8]? = nil, executable: URL? = nil) async throws -> Result {
+        try await detached { try run(arguments, stdin: stdin, executable: executable) }
+    }
+
+    /// Runs blocking work (programs run to completion, pipes read to the end) on a thread
+    /// of its own, so it never holds one of the cooperative threads in-process servers need.
+    static func detached<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
+            Thread {
                 do {
-                    continuation.resume(returning: try run(arguments, stdin: stdin, executable: executable))
+                    continuation.resume(returning: try work())
                 } catch {
                     continuation.resume(throwing: error)
                 }
-            }
-            thread.start()
+            }.start()
         }
     }
 }

@@ -26,7 +26,7 @@ final class RolloutsServeTests: Sendable {
                 max: 0.01
         plans:
           - name: quick
-            stages: [{traffic: 50, watch: 3s}, {traffic: 100, watch: 3s}]
+            stages: [{traffic: 50, watch: 8s}, {traffic: 100, watch: 8s}]
           - name: slow
             stages: [{traffic: 10, watch: 1h}, {traffic: 100, watch: 1h}]
         """
@@ -66,20 +66,20 @@ final class RolloutsServeTests: Sendable {
             server, #"{"service":"checkout","version":"v2","baseline":"v1","guard":"checkout-api","plan":"quick","commit_time":\#(commit)}"#)
         #expect(good.hasPrefix("r-"))
 
-        // Inside the first stage's watch (3 s, room for a loaded machine): pending, and advancing is refused with the reason.
+        // Inside the first stage's watch (8 s, room for a loaded machine): pending, and advancing is refused with the reason.
         let (_, pending, _) = try await server.get("/api/v1/rollouts/\(good)/decision")
         #expect(try Self.data(pending)["decision"] as? String == "pending", "\(pending)")
         let (early, earlyBody) = try await GuardsServeTests.post(server, "/api/v1/rollouts/\(good)/advance")
         #expect(early == 409)
         #expect(earlyBody.contains(#""errorType":"conflict""#) && Self.error(earlyBody).contains("cannot advance: the decision is pending: stage 1 of 2"), "\(earlyBody)")
 
-        try await Task.sleep(for: .milliseconds(3100))
+        try await Task.sleep(for: .milliseconds(8100))
         let (_, go, _) = try await server.get("/api/v1/rollouts/\(good)/decision")
         #expect(try Self.data(go)["decision"] as? String == "go", "\(go)")
         let (advanced, advancedBody) = try await GuardsServeTests.post(server, "/api/v1/rollouts/\(good)/advance")
         #expect(advanced == 200, "\(advancedBody)")
         #expect(try Self.data(advancedBody)["traffic"] as? Int == 100)
-        try await Task.sleep(for: .milliseconds(3100))
+        try await Task.sleep(for: .milliseconds(8100))
         let (_, promotedBody) = try await GuardsServeTests.post(server, "/api/v1/rollouts/\(good)/advance")
         #expect(try Self.data(promotedBody)["status"] as? String == "promoted", "\(promotedBody)")
         let gate = try Binary.run(["gate", "--url", "http://127.0.0.1:\(server.port)", "--rollout", good])
