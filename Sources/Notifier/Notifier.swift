@@ -12,8 +12,9 @@ public import ServiceLifecycle
 /// against the notification log, sending with retries, logging what was sent).
 ///
 /// The logic is Notify's value types; this actor owns them, runs the groups' timers on an
-/// injected clock, sends through the receivers' ``Notify/Integration``s, and writes every
-/// change to ``NotifierDatabase`` before acting on it.
+/// injected clock, sends through the receivers' ``Notify/Integration``s, and keeps its state
+/// in ``NotifierDatabase``: silences and the notification log written before it acts on
+/// them, taken alerts written together within a second.
 ///
 /// ```swift
 /// let notifier = try await Notifier(config: config, database: database, deliver: retrier.deliver, logger: logger)

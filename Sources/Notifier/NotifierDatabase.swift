@@ -6,9 +6,10 @@ import Model
 public import Notify
 
 /// The notifier's state file, `notifier.sqlite` in the data directory: the alerts held,
-/// the silences and the notification log, each change written before the notifier acts
-/// on it, so that after a crash a notification sent is not sent again within
-/// `repeat_interval`, one that was due is sent, and silences are as they were.
+/// the silences and the notification log (silences and log entries written before the
+/// notifier acts on them, alerts within a second of being taken), so that after a crash
+/// a notification sent is not sent again within `repeat_interval`, one that was due is
+/// sent, and silences are as they were.
 ///
 /// A file of its own (not the sample store's) keeps these small writes off the sample
 /// writer's lock. SQLite blocks; GRDB runs every access on its own serial queue, never on
