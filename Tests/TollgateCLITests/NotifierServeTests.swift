@@ -273,4 +273,38 @@ final class NotifierServeTests: Sendable {
         #expect(names == ["Sent", "Due"], "Sent once, Due after the restart, Muted never: \(names)")
         #expect(second.stop() == 0)
     }
+
+    /// A rollout's deployment events go through the alert dispatcher into the built-in
+    /// notifier, configured inline in tollgate.yml, and reach the receiver it routes them to.
+    @Test(.enabled(if: CaptureServer.available))
+    func deploymentEventsAreRoutedByTheNotifier() async throws {
+        let dir = try scratch.make("deploy-events")
+        let capture = try await CaptureServer(in: dir.appendingPathComponent("captured"))
+        defer { capture.stop() }
+        let root = dir.appendingPathComponent("server")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let server = try RolloutsServeTests().start(
+            root,
+            config: """
+                alertmanager:
+                  route:
+                    receiver: oncall
+                    group_by: [alertname]
+                    group_wait: 1s
+                    routes: [{matchers: ['alertname=~"Rollout.*"', 'severity="info"'], receiver: deploys}]
+                  receivers:
+                    - name: oncall
+                    - name: deploys
+                      webhook_configs: [{url: 'http://127.0.0.1:\(capture.httpPort)/deploys'}]
+
+                """)
+        _ = try await RolloutsServeTests.create(server, #"{"service":"checkout","version":"v2","baseline":"v1","guard":"checkout-api","plan":"slow"}"#)
+        try await Self.eventually { !capture.bodies("/deploys").isEmpty }
+        let body = try #require(capture.bodies("/deploys").first)
+        let payload = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        let labels = try #require(payload["commonLabels"] as? [String: String])
+        #expect(labels["alertname"] == "RolloutStarted" && labels["severity"] == "info" && labels["service"] == "checkout", "\(labels)")
+        #expect(payload["receiver"] as? String == "deploys")
+        #expect(server.stop() == 0)
+    }
 }

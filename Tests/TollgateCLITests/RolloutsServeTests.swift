@@ -66,10 +66,12 @@ final class RolloutsServeTests: Sendable {
             server, #"{"service":"checkout","version":"v2","baseline":"v1","guard":"checkout-api","plan":"quick","commit_time":\#(commit)}"#)
         #expect(good.hasPrefix("r-"))
 
-        // Inside the first stage's watch (8 s, room for a loaded machine): pending, and advancing is refused with the reason.
-        let (_, pending, _) = try await server.get("/api/v1/rollouts/\(good)/decision")
+        // Inside a stage's watch (an hour, so no stall of a loaded machine ends it): pending,
+        // and advancing is refused with the reason.
+        let held = try await Self.create(server, #"{"service":"checkout","version":"v2","baseline":"v1","guard":"checkout-api","plan":"slow"}"#)
+        let (_, pending, _) = try await server.get("/api/v1/rollouts/\(held)/decision")
         #expect(try Self.data(pending)["decision"] as? String == "pending", "\(pending)")
-        let (early, earlyBody) = try await GuardsServeTests.post(server, "/api/v1/rollouts/\(good)/advance")
+        let (early, earlyBody) = try await GuardsServeTests.post(server, "/api/v1/rollouts/\(held)/advance")
         #expect(early == 409)
         #expect(earlyBody.contains(#""errorType":"conflict""#) && Self.error(earlyBody).contains("cannot advance: the decision is pending: stage 1 of 2"), "\(earlyBody)")
 
@@ -120,7 +122,7 @@ final class RolloutsServeTests: Sendable {
         #expect(Array(goodEvents.prefix(4)) == ["started", "decision", "decision", "advanced"], "\(goodDetail)")
         #expect(goodEvents.last == "promoted")
         let (_, list, _) = try await server.get("/api/v1/rollouts")
-        #expect((try Self.data(list)["rollouts"] as? [[String: Any]])?.count == 2)
+        #expect((try Self.data(list)["rollouts"] as? [[String: Any]])?.count == 3)  // good, held (still active), bad
 
         // DORA: one promotion, one rollback.
         let (_, dora, _) = try await server.get("/api/v1/dora?window=1d")
