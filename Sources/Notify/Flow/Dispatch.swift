@@ -26,9 +26,6 @@ public struct Dispatch: Sendable {
     private var tree: IndexedRoute
     private var groupsByID: [GroupID: AggregationGroup] = [:]
     private var nextGeneration: UInt64 = 1
-    /// The groups each alert (by fingerprint, so by label set) was routed to: a client
-    /// resending its alerts finds their groups without matching and formatting keys again.
-    private var routed: [UInt64: [GroupID]] = [:]
 
     /// Creates a dispatcher with no groups.
     /// - Parameter route: the routing tree's root.
@@ -45,12 +42,6 @@ public struct Dispatch: Sendable {
     ///   - alert: the alert as the store holds it after merging (resolved ones too).
     ///   - now: the current time, milliseconds.
     public mutating func process(_ alert: NotifierAlert, now: Int64) {
-        let fingerprint = alert.fingerprint
-        if let ids = routed[fingerprint], ids.allSatisfy({ groupsByID[$0] != nil }) {
-            for id in ids { groupsByID[id]?.insert(alert, now: now) }
-            return
-        }
-        var ids: [GroupID] = []
         for node in tree.match(alert.labels) {
             let id = GroupID(route: node.index, groupKey: node.route.groupKey(for: alert.labels))
             if groupsByID[id] == nil {
@@ -60,9 +51,7 @@ public struct Dispatch: Sendable {
                 nextGeneration += 1
             }
             groupsByID[id]?.insert(alert, now: now)
-            ids.append(id)
         }
-        routed[fingerprint] = ids
     }
 
     /// The earliest time a group comes due, or nil when no group waits (none exists, or
@@ -103,7 +92,6 @@ public struct Dispatch: Sendable {
     /// - Parameter fingerprints: the alerts' fingerprints.
     public mutating func remove(fingerprints: Set<UInt64>) {
         guard !fingerprints.isEmpty else { return }
-        for fingerprint in fingerprints { routed[fingerprint] = nil }
         for id in Array(groupsByID.keys) {
             groupsByID[id]?.remove(fingerprints: fingerprints)
             if groupsByID[id]?.isEmpty == true { groupsByID[id] = nil }
