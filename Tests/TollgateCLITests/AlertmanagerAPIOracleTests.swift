@@ -98,22 +98,10 @@ final class AmtoolAgainstAPITests: Sendable {
     static let amtool = "/usr/bin/amtool"
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: amtool)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var errors = Data()
-        let reader = Thread { errors = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
+        let result = try Binary.run(arguments, executable: URL(fileURLWithPath: amtool))
         // amtool warns on stderr when the server's version is not its own; that line differs by design.
-        let stderr = String(decoding: errors, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("Warning: amtool version") }
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self) + stderr.joined(separator: "\n"))
+        let stderr = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("Warning: amtool version") }
+        return (result.status, result.stdout + stderr.joined(separator: "\n"))
     }
 
     /// amtool's session against one server: add an alert, query it, silence it, expire the silence.

@@ -1,12 +1,12 @@
-// Tollgate — Notify: whether Go's `url.Parse` accepts a text (go-openapi's `uri` format).
+// Tollgate — Model: whether Go's `url.Parse` accepts a text (go-openapi's `uri` format).
 
 /// The checks of Go's `url.Parse` that refuse a text: control characters, a missing
 /// scheme before a leading colon, a colon in the first segment of a relative path, a bad
 /// `%` escape outside the query, a port that is not digits, a host with characters a host
 /// cannot have.
-enum GoURL {
+extension GoURL {
     /// Whether `url.Parse(text)` returns no error.
-    static func parses(_ text: String) -> Bool {
+    package static func parses(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return false }
         var rest = bytes[...]
