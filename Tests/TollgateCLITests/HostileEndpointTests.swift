@@ -20,8 +20,8 @@ final class HostileEndpointTests: Sendable {
                 min: 1
         """
 
-    /// Huge, binary, injecting and pathological parameters to `/api/v1/rules` and the guard
-    /// decision endpoint each get an answer (never a crash or a 5xx), while `/-/ready` and
+    /// Huge, binary, injecting and pathological parameters to `/api/v1/rules`, the guard
+    /// decision endpoint and the notifier's `/api/v2` each get an answer (never a crash or a 5xx), while `/-/ready` and
     /// `/api/v1/rules` keep answering quickly.
     @Test func hostileParametersAreAnsweredAndTheServerStaysResponsive() async throws {
         let dir = try scratch.make("hostile")
@@ -60,6 +60,12 @@ final class HostileEndpointTests: Sendable {
             "/api/v1/rules?" + (0..<5_000).map { "rule_name[]=r\($0)" }.joined(separator: "&"),
             "/api/v1/rules?type=" + escape(String(repeating: "\u{0}", count: 10_000)),
             "/api/v1/alerts?" + String(repeating: "a=", count: 20_000),
+            // The built-in notifier's Alertmanager API v2: pathological, unclosed and binary filters.
+            "/api/v2/alerts?filter=" + escape("alertname=~\"" + pathological + "\""),
+            "/api/v2/alerts/groups?receiver=" + escape(pathological) + "&filter=" + escape(String(repeating: "{", count: 20_000)),
+            "/api/v2/silences?" + (0..<5_000).map { "filter=" + escape("a=~\"(b*)*c\($0)\"") }.joined(separator: "&"),
+            "/api/v2/alerts?active=%00%FF&filter=%C3%28",
+            "/api/v2/silence/" + String(repeating: "f", count: 100_000),
         ]
         let outcome = try await withThrowingTaskGroup(of: ([(Int, String)], [Double]).self) { group in
             for path in hostile {
