@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -109,6 +110,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // blackbox_exporter's probes (`/probe`): the http and tcp probers over CurlHTTP.
+        .target(
+            name: "Probe",
+            dependencies: [
+                "CurlHTTP", "Exposition", "Model", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -188,6 +199,7 @@ let package = Package(
             dependencies: [
                 "Gzip", "Model", "PromQL", "PromQLEngine", "Rules", "Scrape", "Storage",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -198,7 +210,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "RuleTesting", "Rollouts", "Rules",
+                "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "Probe", "RuleTesting", "Rollouts", "Rules",
                 "Scrape",
                 "TollgateConfig",
                 "Storage", "TSDB",
@@ -240,6 +252,15 @@ let package = Package(
                 "Model", "PromQL", "RuleTesting", "Rules", "TestSupport", "TollgateConfig",
             ],
             exclude: ["Scenarios"],  // test and rule files, read by path
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProbeTests",
+            dependencies: [
+                "CurlHTTP", "Model", "Probe", "TestSupport", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"],  // the targets' server, run by path
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -63,6 +63,16 @@ static inline CURLcode tollgate_easy_getinfo_offset(CURL *handle, CURLINFO info,
     return curl_easy_getinfo(handle, info, value);
 }
 
+/// The peer's certificate chain, as curl collected it with CURLOPT_CERTINFO.
+static inline CURLcode tollgate_easy_getinfo_certinfo(CURL *handle, struct curl_certinfo **value) {
+    return curl_easy_getinfo(handle, CURLINFO_CERTINFO, value);
+}
+
+/// The socket of a connect-only transfer (CURLOPT_CONNECT_ONLY), to wait on with poll().
+static inline CURLcode tollgate_easy_getinfo_socket(CURL *handle, curl_socket_t *value) {
+    return curl_easy_getinfo(handle, CURLINFO_ACTIVESOCKET, value);
+}
+
 /// The result of a finished transfer (the anonymous union member of CURLMsg).
 static inline CURLcode tollgate_msg_result(const CURLMsg *message) {
     return message->data.result;

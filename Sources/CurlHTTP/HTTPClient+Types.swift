@@ -38,6 +38,9 @@ extension HTTPClient {
         public var followRedirects = true
         /// Whether to negotiate HTTP/2 over TLS (true); plain HTTP is always HTTP/1.1.
         public var enableHTTP2 = true
+        /// Whether to measure the transfer for a probe: on a new connection (none reused,
+        /// none kept), with the peer's certificates, into ``Response/details``.
+        public var recordDetails = false
 
         /// A GET request for `url` with the defaults.
         public init(url: String) { self.url = url }
@@ -91,8 +94,10 @@ extension HTTPClient {
         public var body: [UInt8]
         /// Wall time of the whole transfer, in microseconds.
         public var totalMicroseconds: Int64
-        /// The HTTP version spoken: `1.1` or `2`.
+        /// The HTTP version spoken: `1.0`, `1.1` or `2`.
         public var httpVersion: String
+        /// Phases, redirects and certificates, when the request asked (``Request/recordDetails``).
+        public var details: TransferDetails?
 
         /// The first header with this (lowercase) name.
         public func header(_ name: String) -> String? {

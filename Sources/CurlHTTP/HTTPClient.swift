@@ -32,7 +32,7 @@ public final class HTTPClient: Sendable {
         loop = try CurlLoop(maxConnectionsPerHost: maxConnectionsPerHost, maxIdleConnections: maxIdleConnections)
     }
 
-    private static let globalInit: Void = {
+    static let globalInit: Void = {
         curl_global_init(3)  // CURL_GLOBAL_ALL, a macro Swift cannot import
     }()
 

@@ -80,6 +80,11 @@ final class Transfer: @unchecked Sendable {
             try set(CURLOPT_USERNAME, auth.username)
             try set(CURLOPT_PASSWORD, auth.password)
         }
+        if request.recordDetails {
+            try set(CURLOPT_FRESH_CONNECT, 1)
+            try set(CURLOPT_FORBID_REUSE, 1)
+            try set(CURLOPT_CERTINFO, 1)
+        }
         try configureTLS()
         try configureMethod()
         var url = request.url
@@ -129,9 +134,14 @@ final class Transfer: @unchecked Sendable {
             tollgate_easy_getinfo_offset(handle, CURLINFO_TOTAL_TIME_T, &total)
             var version = 0
             tollgate_easy_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version)
+            let spoken = switch version {
+            case Int(CURL_HTTP_VERSION_2_0): "2"
+            case Int(CURL_HTTP_VERSION_1_0): "1.0"
+            default: "1.1"
+            }
             result = .success(
-                .init(status: status, headers: headers, body: body, totalMicroseconds: Int64(total),
-                      httpVersion: version == Int(CURL_HTTP_VERSION_2_0) ? "2" : "1.1"))
+                .init(status: status, headers: headers, body: body, totalMicroseconds: Int64(total), httpVersion: spoken,
+                      details: request.recordDetails ? TransferDetails.read(handle) : nil))
         } else if code == CURLE_WRITE_ERROR && tooLarge {
             result = .failure(.bodyTooLarge(limit: request.maxBodySize))
         } else if code == CURLE_OPERATION_TIMEDOUT {
@@ -199,7 +209,8 @@ final class Transfer: @unchecked Sendable {
 
 extension Substring {
     fileprivate func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        // "\r\n" is one Character (one grapheme cluster), so it is named on its own.
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r\n" || $0 == "\r" || $0 == "\n" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])
     }

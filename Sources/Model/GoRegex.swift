@@ -69,6 +69,14 @@ package struct GoRegex: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The first match in `value` with `template` expanded from its groups, as blackbox_exporter
+    /// fills a `send` line from the `expect` match before it (Go's `FindSubmatchIndex`, then
+    /// `Expand`); nil when nothing matches.
+    package func expandFirstMatch(in value: String, with template: String) -> String? {
+        guard let groups = program.search(value, from: 0) else { return nil }
+        return String(decoding: Self.expand(template, groups: groups, names: program.groupNames, in: Array(value.utf8)), as: UTF8.self)
+    }
+
     /// The byte length of the UTF-8 sequence that starts at `index` (1 for a stray byte).
     private static func runeWidth(_ bytes: [UInt8], at index: Int) -> Int {
         let lead = bytes[index]

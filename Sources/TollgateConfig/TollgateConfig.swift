@@ -38,6 +38,8 @@ public struct TollgateConfig: Sendable, Equatable {
     public var alertmanager: NotifierSettings?
     /// The `remote_write` section.
     public var remoteWrite: [RemoteWriteConfig] = []
+    /// `probe_modules`: blackbox_exporter's modules for `/probe` (blackbox.yml's `modules:`).
+    public var probeModules: [String: ProbeModule] = [:]
     /// Things that load but do nothing in this version (each names its field): `serve`
     /// logs them and `check config` prints them.
     public var warnings: [ConfigError] = []
@@ -88,6 +90,7 @@ public struct TollgateConfig: Sendable, Equatable {
                         }
                     }
                 case "dora": dora = try DoraConfig(value, reader: reader, field: key.name)
+                case "probe_modules": probeModules = try ProbeModules.modules(value, reader: reader, field: key.name)
                 case "storage": storage = try StorageConfig(value, reader: reader, warnings: &warnings)
                 case "alerting": alerting = try AlertingConfig(value, reader: reader)
                 case "alertmanager": alertmanager = try NotifierSettings(value, reader: reader)

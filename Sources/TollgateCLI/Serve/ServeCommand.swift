@@ -2,9 +2,11 @@
 
 import ArgumentParser
 import CoreMetrics
+import CurlHTTP
 import HTTPAPI
 import Logging
 import Model
+import Probe
 import Prometheus
 import Scrape
 import ServiceLifecycle
@@ -70,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Rules and alerts")
     var rules: RuleFlags
+
+    @OptionGroup(title: "Health probes")
+    var probes: ProbeFlags
 
     @Option(
         name: .customLong("enable-feature"),
@@ -208,6 +213,17 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot open the rollouts store", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
+        do {
+            var options = ProbeHandler.Options()
+            options.timeoutOffset = probes.timeoutOffset
+            options.maxConcurrent = probes.maxConcurrent
+            options.userAgent = "Tollgate/\(BuildInfo.version)"
+            let handler = ProbeHandler(modules: try probes.modules(settings), client: try HTTPClient(), options: options, logger: Logger(label: "tollgate.probe"))
+            server.add(ProbePart(handler: handler, flags: probes))
+        } catch {
+            logger.critical("cannot start the probes", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
@@ -268,6 +284,6 @@ struct ServeCommand: AsyncParsableCommand {
             "enable-feature": features.flagValue, "log.format": logFormat, "web.enable-lifecycle": String(enableLifecycle),
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
             "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize,
-        ].merging(rules.values) { a, _ in a }
+        ].merging(rules.values) { a, _ in a }.merging(probes.values) { a, _ in a }
     }
 }
