@@ -25,6 +25,7 @@ modules:
   https_insecure: {prober: http, http: {tls_config: {insecure_skip_verify: true}}}
   https_verified: {prober: http}
   tcp_connect: {prober: tcp}
+  tcp_tls: {prober: tcp, tcp: {tls: true, tls_config: {insecure_skip_verify: true}}}
   tcp_exchange:
     prober: tcp
     tcp:
@@ -86,6 +87,7 @@ final class BlackboxOracleTests: Sendable {
             ("http_ssl_required", "\(http)/"), ("http_version_11", "\(http)/"), ("https_insecure", "https://127.0.0.1:\(httpsPort)/"),
             ("https_verified", "https://127.0.0.1:\(httpsPort)/"), ("tcp_connect", "127.0.0.1:\(tcpPort)"), ("tcp_connect", "127.0.0.1:1"),
             ("tcp_exchange", "127.0.0.1:\(tcpPort)"), ("tcp_wrong_banner", "127.0.0.1:\(tcpPort)"), ("tcp_connect", "no-port"),
+            ("tcp_tls", "127.0.0.1:\(httpsPort)"), ("tcp_tls", "127.0.0.1:\(tcpPort)"),
         ]
         for (module, target) in cases {
             let query = [("module", module), ("target", target)]

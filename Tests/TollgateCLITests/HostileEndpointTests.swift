@@ -21,7 +21,7 @@ final class HostileEndpointTests: Sendable {
         """
 
     /// Huge, binary, injecting and pathological parameters to `/api/v1/rules`, the guard
-    /// decision endpoint and the notifier's `/api/v2` each get an answer (never a crash or a 5xx), while `/-/ready` and
+    /// decision endpoint, the notifier's `/api/v2` and `/probe` each get an answer (never a crash or a 5xx), while `/-/ready` and
     /// `/api/v1/rules` keep answering quickly.
     @Test func hostileParametersAreAnsweredAndTheServerStaysResponsive() async throws {
         let dir = try scratch.make("hostile")
@@ -66,6 +66,12 @@ final class HostileEndpointTests: Sendable {
             "/api/v2/silences?" + (0..<5_000).map { "filter=" + escape("a=~\"(b*)*c\($0)\"") }.joined(separator: "&"),
             "/api/v2/alerts?active=%00%FF&filter=%C3%28",
             "/api/v2/silence/" + String(repeating: "f", count: 100_000),
+            // blackbox_exporter's /probe (the default modules): huge, binary, malformed and nested targets.
+            "/probe?module=http_2xx&target=" + escape(String(repeating: "x", count: 100_000)),
+            "/probe?module=tcp_connect&target=%00%FF:%C3%28",
+            "/probe?module=" + escape(String(repeating: "m", count: 100_000)) + "&target=x",
+            "/probe?target=" + escape("http://[::1"),
+            "/probe?module=http_2xx&target=" + escape("http://127.0.0.1:\(port)/probe?target=" + escape("http://127.0.0.1:\(port)/-/ready")),
         ]
         let outcome = try await withThrowingTaskGroup(of: ([(Int, String)], [Double]).self) { group in
             for path in hostile {
