@@ -178,8 +178,8 @@ def application():
         l.row("Saturation and SLO"),
         timeseries(l, "In-flight requests (saturation)", [(f'sum by (service, version) (http_requests_in_flight{{{SEL_API}}})', "{{service}} {{version}}")]),
         timeseries(l, "Apdex (0.25 s satisfied, 1 s tolerated)", [(
-            f'(sum by (service) (rate(http_request_duration_seconds_bucket{{{SEL_API},le="0.25"}}[$__rate_interval]))'
-            f' + sum by (service) (rate(http_request_duration_seconds_bucket{{{SEL_API},le="1"}}[$__rate_interval]))) / 2'
+            f'(sum by (service) (rate(http_request_duration_seconds_bucket{{{SEL_API},le=~"0.25"}}[$__rate_interval]))'
+            f' + sum by (service) (rate(http_request_duration_seconds_bucket{{{SEL_API},le=~"1|1.0"}}[$__rate_interval]))) / 2'
             f' / sum by (service) (rate(http_request_duration_seconds_count{{{SEL_API}}}[$__rate_interval]))', "{{service}}")], "percentunit"),
         timeseries(l, "Latency SLO burn rate (99% within 0.5 s)", [(
             f'(1 - sum by (service) (rate(http_request_duration_seconds_bucket{{{SEL_API},le="0.5"}}[$__rate_interval]))'

@@ -38,7 +38,7 @@ struct Chart {
         self.width = width
         self.height = height
         self.title = title
-        let left = 56, right = width - 10, top = 10, bottom = height - 24
+        let left = 56, right = width - 22, top = 10, bottom = height - 24
         plotLeft = left
         plotTop = top
         plotRight = right
@@ -115,8 +115,8 @@ struct Chart {
 struct SampleStrip {
     struct Dot { let x: String; let y: String }
     struct Column { let name: String; let x: String; let dots: [Dot]; let meanY: String; let mean: String; let count: Int; let color: String }
-    let width = 320
-    let height = 200
+    let width = 400
+    let height = 212
     let columns: [Column]
     let yTicks: [Chart.Tick]
     let description: String
@@ -140,7 +140,7 @@ struct SampleStrip {
             return Column(
                 name: name, x: Chart.format(center), dots: dots, meanY: Chart.format(y(mean)), mean: Chart.human(mean), count: finite.count, color: color)
         }
-        columns = [column("canary", canary, center: 130, color: "#d62728"), column("baseline", baseline, center: 250, color: "#1f77b4")]
+        columns = [column("canary", canary, center: 150, color: "#d62728"), column("baseline", baseline, center: 300, color: "#1f77b4")]
         yTicks = (0...4).map { i in
             let v = low + (high - low) * Double(i) / 4
             return Chart.Tick(x: "56", y: Chart.format(y(v) + 4), text: Chart.human(v))

@@ -72,8 +72,9 @@ public struct Dashboard: Sendable {
 
     /// `expr` with Grafana's variables replaced: `$name` / `${name}` / `[[name]]` by `values`, and
     /// `$__rate_interval`, `$__interval`, `$__range` (with `_s` and `_ms`) by durations from `range` and `step` (ms).
+    /// `$__rate_interval` is at least 5m: Grafana's rule for scrape intervals up to 75 s.
     public static func substitute(_ expr: String, values: [String: String], range: Int64, step: Int64) -> String {
-        let rateInterval = max(4 * step, 60_000)
+        let rateInterval = max(4 * step, 300_000)
         var text = expr
         let builtins: [(String, String)] = [
             ("__rate_interval", PromDuration(milliseconds: rateInterval).description), ("__interval_ms", String(step)),

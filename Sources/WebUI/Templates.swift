@@ -48,7 +48,7 @@ enum Templates {
         .row{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end}.row>div{flex:0 1 auto}
         .errorbox{border:1px solid var(--bad);background:#fdecea;color:var(--bad);padding:.5rem .75rem;border-radius:4px;white-space:pre-wrap}
         .notice{border:1px solid var(--good);background:#e9f6ec;padding:.5rem .75rem;border-radius:4px}
-        figure.chart{margin:.5rem 0;max-width:100%}figure.chart svg{width:100%;height:auto;max-width:960px;border:1px solid var(--line);border-radius:4px;background:#fff}
+        figure.chart{margin:.5rem 0;max-width:100%}figure.chart svg{width:100%;height:auto;max-width:960px;border:1px solid var(--line);border-radius:4px;background:#fff}figure.strip svg{max-width:420px}
         ul.legend{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.8rem}.swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
         .panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}.panel{border:1px solid var(--line);border-radius:6px;padding:.5rem .75rem;min-width:0}
         .panel h3{margin:.2rem 0}.stat{font-size:2rem;font-weight:700}.muted{color:var(--muted)}
@@ -90,11 +90,11 @@ enum Templates {
         <figure class="chart strip">
         <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{{description}}" viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}">
         <title>{{description}}</title>
-        <line x1="60" y1="176" x2="310" y2="176" stroke="#57606a"/><line x1="60" y1="12" x2="60" y2="176" stroke="#57606a"/>
+        <line x1="60" y1="176" x2="390" y2="176" stroke="#57606a"/><line x1="60" y1="12" x2="60" y2="176" stroke="#57606a"/>
         {{#yTicks}}<text x="{{x}}" y="{{y}}" font-size="11" text-anchor="end" fill="#57606a">{{text}}</text>{{/yTicks}}
         {{#columns}}<g class="sample" data-name="{{name}}">{{#dots}}<circle cx="{{x}}" cy="{{y}}" r="3" fill="{{color}}" fill-opacity="0.6"/>{{/dots}}
         <line x1="{{x}}" x2="{{x}}" y1="{{meanY}}" y2="{{meanY}}" stroke="{{color}}"/><path d="M{{x}} {{meanY}} m-22 0 h44" stroke="{{color}}" stroke-width="2"/>
-        <text x="{{x}}" y="194" font-size="12" text-anchor="middle">{{name}} (mean {{mean}})</text></g>{{/columns}}
+        <text x="{{x}}" y="192" font-size="12" text-anchor="middle">{{name}}</text><text x="{{x}}" y="206" font-size="11" text-anchor="middle" fill="#57606a">mean {{mean}}, {{count}} values</text></g>{{/columns}}
         </svg>
         </figure>
         """
