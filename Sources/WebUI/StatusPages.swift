@@ -20,8 +20,8 @@ extension WebUI {
         // Samples appended per second over the last 5 minutes, from Tollgate's own metric when it is scraped.
         let rate = try? await sources.engine.instantSamples("sum(rate(prometheus_tsdb_head_samples_appended_total[5m]))", at: now)
         cards.append(Card(id: "ingest", name: "Ingest rate", value: rate?.first.map { Chart.human($0.value) + "/s" } ?? "—", detail: "samples appended"))
-        if let storage = sources.storage, let stats = try? await storage.stats() {
-            cards.append(Card(id: "series", name: "Series", value: Chart.human(Double(stats.series)), detail: "\(Chart.human(Double(stats.samples))) samples"))
+        if let storage = sources.storage, let series = try? await storage.seriesCount() {
+            cards.append(Card(id: "series", name: "Series", value: Chart.human(Double(series)), detail: "stored"))
         }
         if let targets = sources.targets {
             let active = await targets.activeTargets(pool: nil)
