@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries from Debian, one module each.
@@ -206,6 +207,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The built-in web UI: pages rendered with Mustache from the HTTPAPI seams, charts as SVG; no Hummingbird.
+        .target(
+            name: "WebUI",
+            dependencies: [
+                "HTTPAPI", "Model", "PromQLEngine", "Rules", "Scrape", "Storage",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Commands and wiring: arguments, configuration, the one ServiceGroup.
         .target(
             name: "TollgateCLI",
@@ -213,7 +223,7 @@ let package = Package(
                 "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "Probe", "RuleTesting", "Rollouts", "Rules",
                 "Scrape",
                 "TollgateConfig",
-                "Storage", "TSDB",
+                "Storage", "TSDB", "WebUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -338,6 +348,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "WebUITests", dependencies: ["WebUI", .product(name: "Mustache", package: "swift-mustache")], swiftSettings: swiftSettings),
         .testTarget(
             name: "TollgateCLITests",
             dependencies: [

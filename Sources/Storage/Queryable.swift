@@ -33,4 +33,10 @@ public protocol StorageStatusSource: Sendable {
     func stats() async throws -> TSDBStats
     /// The top `limit` entries of each cardinality statistic.
     func cardinality(limit: Int) -> TSDBCardinality
+    /// How many series are held; cheaper than ``stats()`` where the store can count them alone.
+    func seriesCount() async throws -> Int
+}
+
+extension StorageStatusSource {
+    public func seriesCount() async throws -> Int { try await stats().series }
 }

@@ -76,6 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Health probes")
     var probes: ProbeFlags
 
+    @OptionGroup(title: "Web UI")
+    var ui: UIFlags
+
     @Option(
         name: .customLong("enable-feature"),
         help: ArgumentHelp(
@@ -225,6 +228,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
+        server.add(UIPart(server: server, engine: engine, flags: ui))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
         do {

@@ -1,0 +1,121 @@
+// Tollgate — HTTPAPI: the built-in web UI's routes; the pages themselves come from a PageSource (WebUI).
+
+import Foundation
+public import Hummingbird
+
+/// One request for a page of the built-in UI, without Hummingbird's types.
+public struct PageRequest: Sendable {
+    /// `GET` or `POST`.
+    public var method: String
+    /// The page's path below `/ui/` (`""` for the overview, `targets`, `silences/expire`, …).
+    public var page: String
+    /// The URL query and, for a POST, the URL-encoded form body (body values first).
+    public var form: APIForm
+
+    public init(method: String, page: String, form: APIForm) {
+        self.method = method
+        self.page = page
+        self.form = form
+    }
+}
+
+/// A rendered page, or a redirect after a form.
+public struct PageReply: Sendable, Equatable {
+    public var status: Int
+    public var contentType: String
+    public var body: [UInt8]
+    /// Where a 303 sends the browser (relative to the page).
+    public var location: String?
+
+    public init(status: Int = 200, contentType: String = "text/html; charset=utf-8", body: [UInt8], location: String? = nil) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.location = location
+    }
+
+    /// 303 See Other to `location`.
+    public static func seeOther(_ location: String) -> PageReply {
+        PageReply(status: 303, contentType: "text/plain; charset=utf-8", body: Array("See Other\n".utf8), location: location)
+    }
+}
+
+/// What renders the pages: the WebUI module.
+public protocol PageSource: Sendable {
+    func page(_ request: PageRequest) async -> PageReply
+}
+
+/// `GET /ui/` and `GET /ui/{page}` (with `/` redirected to `/ui/`), and `POST /ui/{page}` and
+/// `POST /ui/{page}/{action}` for the forms. A POST must be a URL-encoded form of at most
+/// 64 KiB, and, when the browser names its origin (`Origin`, `Sec-Fetch-Site`), it must come
+/// from this server's own pages: a cross-site form is refused with 403 before the source sees it.
+public struct PageRoutes: RouteRegistrar {
+    let source: any PageSource
+    static let maxBody = 64 << 10
+
+    public init(source: any PageSource) { self.source = source }
+
+    public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
+        let source = source
+        router.get("/") { _, _ in Self.redirect("ui/") }
+        // The router reads `/ui` and `/ui/` as one path; the pages' relative links need the slash.
+        router.get("/ui") { request, _ in
+            guard request.uri.path.hasSuffix("/") else { return Self.redirect("ui/") }
+            return Self.response(await source.page(PageRequest(method: "GET", page: "", form: APIForm(query: request.uri.query, body: []))))
+        }
+        router.get("/ui/{page}") { request, context in
+            let page = context.parameters.get("page") ?? ""
+            return Self.response(await source.page(PageRequest(method: "GET", page: page, form: APIForm(query: request.uri.query, body: []))))
+        }
+        router.get("/ui/{page}/{name}") { request, context in
+            let page = (context.parameters.get("page") ?? "") + "/" + (context.parameters.get("name") ?? "")
+            return Self.response(await source.page(PageRequest(method: "GET", page: page, form: APIForm(query: request.uri.query, body: []))))
+        }
+        for pattern in ["/ui/{page}", "/ui/{page}/{name}"] {
+            router.post(RouterPath(stringLiteral: pattern)) { request, context in
+                var page = context.parameters.get("page") ?? ""
+                if let action = context.parameters.get("name") { page += "/" + action }
+                if let refusal = Self.refusal(request) { return refusal }
+                var request = request
+                guard let buffer = try? await request.collectBody(upTo: Self.maxBody) else {
+                    return Self.plain(413, "form too large: the limit is \(Self.maxBody) bytes\n")
+                }
+                let form = APIForm(query: request.uri.query, body: Array(buffer.readableBytesView))
+                return Self.response(await source.page(PageRequest(method: "POST", page: page, form: form)))
+            }
+        }
+    }
+
+    /// Why a form POST is refused before it is read: not a URL-encoded form, or sent from another site.
+    static func refusal(_ request: Request) -> Response? {
+        let type = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard type == "application/x-www-form-urlencoded" else {
+            return plain(415, "a form must be sent as application/x-www-form-urlencoded\n")
+        }
+        if let site = request.headers[.init("Sec-Fetch-Site")!], !["same-origin", "none"].contains(site.lowercased()) {  // Safe to force unwrap: a valid field name.
+            return plain(403, "cross-site form refused\n")
+        }
+        if let origin = request.headers[.init("Origin")!], origin != "null" {  // Safe to force unwrap: a valid field name.
+            let host = request.head.authority ?? request.headers[.init("Host")!] ?? ""  // Safe to force unwrap: a valid field name.
+            let stripped = origin.replacingOccurrences(of: "http://", with: "").replacingOccurrences(of: "https://", with: "")
+            guard !host.isEmpty, stripped == host else { return plain(403, "cross-origin form refused\n") }
+        }
+        return nil
+    }
+
+    static func response(_ reply: PageReply) -> Response {
+        var headers: HTTPFields = [.contentType: reply.contentType, .cacheControl: "no-store"]
+        headers[.init("X-Content-Type-Options")!] = "nosniff"  // Safe to force unwrap: a valid field name.
+        headers[.init("X-Frame-Options")!] = "DENY"  // Safe to force unwrap: a valid field name.
+        if let location = reply.location { headers[.location] = location }
+        return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .found, headers: [.location: location], body: .init())
+    }
+
+    static func plain(_ status: Int, _ text: String) -> Response {
+        Response(status: .init(code: status), headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

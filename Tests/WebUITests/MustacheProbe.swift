@@ -1,0 +1,7 @@
+// Tollgate — WebUI tests: parsing a template on its own.
+
+import Mustache
+
+enum MustacheProbe {
+    static func parse(_ text: String) throws -> MustacheTemplate { try MustacheTemplate(string: text) }
+}
