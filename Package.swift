@@ -37,11 +37,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian, one module each.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         // RE2 (Debian's libre2-dev) behind a small C interface: Go's regex syntax, linear-time matching.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
@@ -182,6 +184,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Prometheus remote write 1.0: snappy (CSnappy), the prompb messages (swift-protobuf,
+        // generated code committed), the receiver's decoding and the durable sender.
+        .target(
+            name: "RemoteWrite",
+            dependencies: [
+                "CSnappy", "CurlHTTP", "Model", "Relabel", "Storage", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Proto"],  // the .proto sources of the committed generated code (docs/scale-out.md)
+            swiftSettings: swiftSettings
+        ),
         // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
         .target(
             name: "HTTPAPI",
@@ -199,6 +216,7 @@ let package = Package(
             name: "TollgateCLI",
             dependencies: [
                 "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "RuleTesting", "Rollouts", "Rules",
+                "RemoteWrite",
                 "Scrape",
                 "TollgateConfig",
                 "Storage", "TSDB",
@@ -284,6 +302,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RemoteWriteTests",
+            dependencies: [
+                "CurlHTTP", "Model", "RemoteWrite", "Storage", "TSDB", "TestSupport", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GoTemplateTests", dependencies: ["GoTemplate", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NotifyRenderTests",
@@ -321,6 +348,7 @@ let package = Package(
             name: "TollgateCLITests",
             dependencies: [
                 "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "PromQL", "TestSupport", "TollgateCLI", "TollgateConfig", "tollgate",
+                "RemoteWrite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
