@@ -41,7 +41,7 @@ public struct FederateRoutes: RouteRegistrar {
         do {
             sets = try QueryAPI.matcherSets(form.all("match[]"))
         } catch {
-            return APIRouter.plain(.badRequest, "\(error)\n")
+            return APIRouter.plain(.badRequest, "\(error.message)\n")
         }
         let now = clock.now()
         var newest: [Labels: (Int64, Double)] = [:]

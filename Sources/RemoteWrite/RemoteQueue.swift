@@ -184,7 +184,7 @@ actor RemoteQueue {
                 let response = try await client.execute(request)
                 metrics.duration.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
                 verdict = Self.verdict(status: response.status, retryOn429: config.queue.retryOnRateLimit)
-                if verdict != .sent {
+                if verdict == .drop || (verdict == .retry && attempt % 10 == 1) {
                     let text = String(decoding: response.body.prefix(512), as: UTF8.self)
                     logger.warning(
                         verdict == .retry ? "remote write failed, retrying" : "remote write refused, dropping the samples",
@@ -192,7 +192,11 @@ actor RemoteQueue {
                 }
             } catch {
                 verdict = .retry
-                logger.warning("remote write failed, retrying", metadata: ["remote_name": "\(name)", "url": "\(config.url)", "error": "\(error)"])
+                // The first failure of a request and every tenth after it, not every retry.
+                if attempt % 10 == 1 {
+                    logger.warning(
+                        "remote write failed, retrying", metadata: ["remote_name": "\(name)", "url": "\(config.url)", "attempt": "\(attempt)", "error": "\(error)"])
+                }
             }
             switch verdict {
             case .sent:

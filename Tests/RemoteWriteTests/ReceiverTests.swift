@@ -83,8 +83,15 @@ final class ReceiverTests: Sendable {
         let series = try await stored(tsdb, "rw_test")
         #expect(series.map(\.labels) == [Labels(["__name__": "rw_test", "job": "a"]), Labels(["__name__": "rw_test", "job": "b"])])
         #expect(series[0].timestamps == [1_000, 2_000, 3_000] && series[0].values == [1, 2, 3])
-        // The same request again (a sender's retry after a lost answer) stores nothing twice and is not refused.
-        #expect(try await receiver.write(body) == .stored(CommitResult(appended: 0)))
+        // The same request again (a sender's retry after a lost answer) stores nothing twice:
+        // each series' newest sample is the same and ignored, the older ones are out of order
+        // now and counted, so the answer is a 400 and the sender drops the request.
+        let again = try await receiver.write(body)
+        guard case .partlyRejected(let result, _) = again else {
+            Issue.record("expected a partial refusal, got \(again)")
+            return
+        }
+        #expect(result.appended == 0 && result.outOfOrder == 2 && result.duplicate == 0)
         #expect(try await stored(tsdb, "rw_test")[0].timestamps.count == 3)
     }
 

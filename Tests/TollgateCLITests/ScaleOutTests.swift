@@ -83,7 +83,7 @@ final class ScaleOutTests: Sendable {
             RemoteSample(labels: Labels(["__name__": "fed_c"]), t: t, v: 1),
         ]
         #expect(try await Self.post(server.port, "/api/v1/write", WriteRequestCodec.encode(samples)).0 == 204)
-        let text = try await Self.get(server.port, "/federate?match[]=%7B__name__%3D~%22fed_a%7Cfed_b%22%7D")
+        let text = try await Self.get(server.port, "/federate?match%5B%5D=%7B__name__%3D~%22fed_a%7Cfed_b%22%7D")
         #expect(
             text == """
                 # TYPE fed_a untyped
@@ -92,7 +92,7 @@ final class ScaleOutTests: Sendable {
                 fed_b{dc="eu1",x="1"} 2.5 \(t)
 
                 """, "\(text)")
-        let (_, refusal) = try await Self.getWithStatus(server.port, "/federate?match[]=%7B")
+        let (_, refusal) = try await Self.getWithStatus(server.port, "/federate?match%5B%5D=%7B")
         #expect(refusal == 400)
         #expect(server.stop() == 0)
     }
@@ -119,8 +119,13 @@ final class ScaleOutTests: Sendable {
                     queue_config: {batch_send_deadline: 200ms, min_backoff: 50ms}
                 """, in: try scratch.make("prometheus"))
         defer { prometheus.stop() }
-        try await Task.sleep(for: .seconds(6))
-        let time = Self.nowMilliseconds - 2_000
+        // Prometheus replays its log and starts scraping some seconds after it is ready.
+        for _ in 0..<150 {
+            if try await !Self.vector(prometheus.port, #"up{job="tg"}"#, at: Self.nowMilliseconds).isEmpty { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try await Task.sleep(for: .seconds(3))
+        let time = Self.nowMilliseconds - 1_000
         var fromPrometheus: [String] = [], fromTollgate: [String] = []
         for _ in 0..<50 {
             fromPrometheus = try await Self.vector(prometheus.port, #"{job="tg"}"#, at: time)
@@ -171,13 +176,14 @@ final class ScaleOutTests: Sendable {
         targets.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         targets.arguments = [
             try #require(Binary.shared).appendingPathComponent("tools/fake_targets.py").path, "--targets", "1", "--series-per-target", "300",
-            "--port", "\(targetPort)", "--seconds", "120", "--step", "1",
+            "--port", "\(targetPort)", "--seconds", "90", "--step", "1",
         ]
         targets.standardOutput = FileHandle.nullDevice
         targets.standardError = FileHandle.nullDevice
         try targets.run()
         defer {
-            targets.terminate()
+            // SIGKILL: the test process blocks SIGTERM and SIGINT, and its children inherit the mask.
+            kill(targets.processIdentifier, SIGKILL)
             targets.waitUntilExit()
         }
         let config = root.appendingPathComponent("tollgate.yml")
