@@ -309,6 +309,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
+            exclude: ["StandIns"],  // the receiver stand-in the retry test runs
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GoTemplateTests", dependencies: ["GoTemplate", "TestSupport"], swiftSettings: swiftSettings),

@@ -244,4 +244,97 @@ final class ScaleOutTests: Sendable {
         #expect(metrics.contains(#"prometheus_remote_storage_samples_retried_total{remote_name="vm""#), "the outage was retried")
         #expect(tollgate.stop() == 0)
     }
+
+    /// docs/scale-out.md's fleet: two Tollgates share four targets by `hashmod` on the
+    /// address, each with its own external label, both writing to one VictoriaMetrics.
+    /// Every target is scraped by exactly one of them, and VictoriaMetrics holds the union.
+    @Test(
+        .enabled(
+            if: VictoriaMetricsServer.binary != nil && Binary.shared != nil,
+            "needs Debian's victoria-metrics and ../shared/tools/fake_targets.py"))
+    func twoHashmodShardsWriteTheUnionToOneStore() async throws {
+        let root = try scratch.make("cli")
+        let vm = try await VictoriaMetricsServer(in: root.appendingPathComponent("vm"))
+        defer { vm.stop() }
+        // Four consecutive ports for the synthetic targets' --mode ports.
+        var base = 0
+        for _ in 0..<20 {
+            let candidate = try freeLoopbackPort()
+            guard candidate < 65_000 else { continue }
+            if (1...3).allSatisfy({ Self.isFree(candidate + $0) }) {
+                base = candidate
+                break
+            }
+        }
+        try #require(base > 0)
+        let targets = Process()
+        targets.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        targets.arguments = [
+            try #require(Binary.shared).appendingPathComponent("tools/fake_targets.py").path, "--targets", "4", "--series-per-target", "20",
+            "--port", "\(base)", "--seconds", "60", "--step", "1",
+        ]
+        targets.standardOutput = FileHandle.nullDevice
+        targets.standardError = FileHandle.nullDevice
+        try targets.run()
+        defer {
+            kill(targets.processIdentifier, SIGKILL)
+            targets.waitUntilExit()
+        }
+        let addresses = (0..<4).map { "'127.0.0.1:\(base + $0)'" }.joined(separator: ", ")
+        var servers: [RunningServer] = []
+        for shard in 0..<2 {
+            let config = root.appendingPathComponent("tollgate-\(shard).yml")
+            try """
+                global: {scrape_interval: 1s, external_labels: {tollgate: '\(shard)'}}
+                scrape_configs:
+                  - job_name: fake
+                    static_configs: [{targets: [\(addresses)]}]
+                    relabel_configs:
+                      - {source_labels: [__address__], modulus: 2, target_label: __tmp_hash, action: hashmod}
+                      - {source_labels: [__tmp_hash], regex: '\(shard)', action: keep}
+                remote_write:
+                  - {url: '\(vm.writeURL)', queue_config: {batch_send_deadline: 200ms}}
+                """.write(to: config, atomically: true, encoding: .utf8)
+            servers.append(try RunningServer(dataDir: root.appendingPathComponent("data-\(shard)"), extra: ["--config.file", config.path]))
+        }
+        try await Task.sleep(for: .seconds(5))
+        let time = Self.nowMilliseconds - 1_000
+        let shards = try await servers.asyncMap { try await Self.vector($0.port, #"up{job="fake"}"#, at: time) }
+        let instances = shards.map { Set($0.compactMap { line in line.split(separator: ",").first { $0.hasPrefix("instance=") }.map(String.init) }) }
+        #expect(instances[0].count + instances[1].count == 4 && instances[0].isDisjoint(with: instances[1]), "\(instances)")
+        var stored: [String: [(Int64, Double)]] = [:]
+        for _ in 0..<50 {
+            stored = try await vm.export(#"{__name__="up",job="fake"}"#)
+            if stored.count == 4 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // One `up` series per target, each under the external label of the one shard that scrapes it.
+        #expect(stored.count == 4, "\(stored.keys.sorted())")
+        for (shard, owned) in instances.enumerated() {
+            for instance in owned {
+                #expect(stored.keys.contains { $0.contains(instance.replacingOccurrences(of: "instance=", with: "instance=\"") + "\"") && $0.contains("tollgate=\"\(shard)\"") })
+            }
+        }
+        for server in servers { #expect(server.stop() == 0) }
+    }
+
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
 }
