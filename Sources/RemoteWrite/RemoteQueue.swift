@@ -144,7 +144,14 @@ actor RemoteQueue {
                 metrics.pending.record(0)
                 continue
             }
-            guard await send(batches) else { return }
+            // `sample_age_limit`: batches whose newest sample is older are dropped unsent.
+            let ageLimit = config.queue.sampleAgeLimit.milliseconds
+            let cutoff = ageLimit > 0 ? Int64(Date().timeIntervalSince1970 * 1000) - ageLimit : .min
+            let fresh = batches.filter { $0.maxTime >= cutoff }
+            if fresh.count < batches.count { metrics.dropped.increment(by: batches.reduce(0) { $0 + ($1.maxTime < cutoff ? $1.count : 0) }) }
+            if !fresh.isEmpty {
+                guard await send(fresh) else { return }
+            }
             do {
                 try await store.remove(through: last.seq)
             } catch {

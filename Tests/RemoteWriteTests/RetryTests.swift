@@ -73,4 +73,41 @@ final class RetryTests: Sendable {
         #expect(bodies.count == 5 && Set(bodies[0...2]).count == 1 && Set(bodies[2...4]).count == 3, "the first body three times, then two others")
         #expect(requests.allSatisfy { $0["encoding"] == "snappy" && $0["version"] == "0.1.0" && $0["content_type"] == "application/x-protobuf" })
     }
+
+    /// `sample_age_limit`: a batch older than the limit is dropped unsent, a fresh one sent.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func batchesOlderThanTheSampleAgeLimitAreNotSent() async throws {
+        let dir = try scratch.make("retry")
+        let log = dir.appendingPathComponent("requests.jsonl")
+        let port = try freeLoopbackPort()
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = [Self.standIn.path, "\(port)", log.path, "204"]
+        try receiver.run()
+        defer {
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let config = try TollgateConfig(
+            yaml: """
+                remote_write:
+                  - url: http://127.0.0.1:\(port)/api/v1/write
+                    queue_config: {batch_send_deadline: 50ms, max_samples_per_send: 10, sample_age_limit: 1h}
+                """, file: "tollgate.yml")
+        let tsdb = try await TSDB.open(directory: dir.path, logger: Logger(label: "test"))
+        let remote = try RemoteStorage(directory: dir.path, logger: Logger(label: "test"))
+        await remote.apply(try remote.prepare(config))
+        let task = Task { () -> Void in try? await remote.run() }
+        defer { task.cancel() }
+        let fanout = RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for t in [now - 2 * 3_600_000, now] {
+            var appender = fanout.appender()
+            for index in 0..<10 { appender.append(Labels(["__name__": "rw_age", "i": "\(index)"]), t: t, v: 1) }
+            _ = try await appender.commit()
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(Self.requests(log).count == 1)
+    }
 }
