@@ -6,15 +6,16 @@ import Foundation
 import Logging
 import Model
 import Relabel
+import SwiftProtobuf
 import TollgateConfig
 
 /// One `remote_write` entry at run time: samples in (external labels, then
 /// `write_relabel_configs`, then the durable queue), requests out, one at a time in queue
 /// order, retried with backoff until the receiver takes them.
 ///
-/// One shard: requests go out in order, so a receiver never sees a series' samples out of
-/// order (Prometheus gets the same from hashing series to shards); `min_shards` and
-/// `max_shards` are accepted and reported, not used.
+/// Shards: a window of the queue is split by series into one request per shard, sent at
+/// once (see ``run()``), so a receiver sees each series in order, as Prometheus gets from
+/// hashing series to shards.
 actor RemoteQueue {
     let config: RemoteWriteConfig
     /// `remote_name` in the metrics: the entry's `name`, else a hash of its URL.
@@ -30,6 +31,12 @@ actor RemoteQueue {
     private var pending: Int
     /// When the oldest sample in the queue was enqueued (for `batch_send_deadline`).
     private var oldestEnqueued: ContinuousClock.Instant?
+    /// Requests sent at once now, and the most since the queue started.
+    private(set) var shards = 1
+    private(set) var mostShards = 1
+
+    /// What the queue holds and how it sends.
+    var status: RemoteQueueStatus { RemoteQueueStatus(name: name, pendingSamples: pending, shards: shards, mostShards: mostShards) }
 
     /// The queue of `config`, its file in `directory`.
     init(config: RemoteWriteConfig, externalLabels: [String: String], directory: String, client: HTTPClient, logger: Logger) throws {
@@ -120,10 +127,22 @@ actor RemoteQueue {
         return result
     }
 
-    /// Sends until cancelled: whole batches in queue order, each request once the queue has
+    /// Sends until cancelled, a window of queued batches at a time, once the queue has
     /// `max_samples_per_send` samples or its oldest waited `batch_send_deadline`.
+    ///
+    /// With one shard a window is one request (the batches' bytes joined). With more, the
+    /// window holds up to `shards × max_samples_per_send` samples and its series are split
+    /// by a hash of their labels into one request per shard, sent at once; every series is in
+    /// one request of a window and windows go one after the other, so a receiver still sees
+    /// each series in order. The window is deleted from the queue once every request of it
+    /// was taken or dropped. Shards double while the backlog is more than the current shards
+    /// send in one round and halve when it is under a quarter of that, between `min_shards`
+    /// and `max_shards`.
     func run() async {
         let deadline = Duration.milliseconds(config.queue.batchSendDeadline.milliseconds)
+        let perSend = max(1, config.queue.maxSamplesPerSend)
+        let minShards = max(1, config.queue.minShards), maxShards = max(minShards, config.queue.maxShards)
+        shards = minShards
         while !Task.isCancelled {
             let due = pending >= config.queue.maxSamplesPerSend || (pending > 0 && (oldestEnqueued.map { ContinuousClock.now - $0 >= deadline } ?? true))
             guard due else {
@@ -132,7 +151,7 @@ actor RemoteQueue {
             }
             let batches: [WriteQueueStore.Batch]
             do {
-                batches = try await store.head(maxSamples: config.queue.maxSamplesPerSend)
+                batches = try await store.head(maxSamples: perSend * shards)
             } catch {
                 logger.error("cannot read the remote write queue", metadata: ["remote_name": "\(name)", "error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
@@ -150,7 +169,7 @@ actor RemoteQueue {
             let fresh = batches.filter { $0.maxTime >= cutoff }
             if fresh.count < batches.count { metrics.dropped.increment(by: batches.reduce(0) { $0 + ($1.maxTime < cutoff ? $1.count : 0) }) }
             if !fresh.isEmpty {
-                guard await send(fresh) else { return }
+                guard await sendWindow(fresh, shards: shards) else { return }
             }
             do {
                 try await store.remove(through: last.seq)
@@ -161,17 +180,53 @@ actor RemoteQueue {
             pending = max(0, pending - count)
             oldestEnqueued = pending > 0 ? (oldestEnqueued ?? .now) : nil
             metrics.pending.record(pending)
+            if pending > perSend * shards {
+                shards = min(maxShards, shards * 2)
+            } else if pending < perSend * shards / 4 {
+                shards = max(minShards, shards / 2)
+            }
+            mostShards = max(mostShards, shards)
+            metrics.shards.record(shards)
+            metrics.shardsDesired.record(shards)
         }
     }
 
-    /// Sends `batches` as one request until it is taken or dropped; false when cancelled first.
-    private func send(_ batches: [WriteQueueStore.Batch]) async -> Bool {
+    /// Sends one window: one request, or one per shard (see ``run()``); false when cancelled first.
+    private func sendWindow(_ batches: [WriteQueueStore.Batch], shards: Int) async -> Bool {
         var raw: [UInt8] = []
         raw.reserveCapacity(batches.reduce(0) { $0 + $1.data.count })
         for batch in batches { raw.append(contentsOf: batch.data) }
-        let body = Snappy.compress(raw)
         let count = batches.reduce(0) { $0 + $1.count }
         let maxTime = batches.map(\.maxTime).max() ?? 0
+        guard shards > 1, count > config.queue.maxSamplesPerSend,
+            let request = try? Prometheus_WriteRequest(serializedBytes: raw)
+        else { return await send(raw: raw, count: count, maxTime: maxTime) }
+        var parts = [Prometheus_WriteRequest](repeating: Prometheus_WriteRequest(), count: shards)
+        for series in request.timeseries {
+            var hasher = Hasher()
+            for label in series.labels {
+                hasher.combine(label.name)
+                hasher.combine(label.value)
+            }
+            parts[Int(UInt(bitPattern: hasher.finalize()) % UInt(shards))].timeseries.append(series)
+        }
+        return await withTaskGroup(of: Bool.self) { group in
+            for part in parts where !part.timeseries.isEmpty {
+                let count = part.timeseries.reduce(0) { $0 + $1.samples.count }
+                let maxTime = part.timeseries.lazy.compactMap { $0.samples.last?.timestamp }.max() ?? 0
+                let bytes: [UInt8] = (try? part.serializedBytes()) ?? []
+                group.addTask { await self.send(raw: bytes, count: count, maxTime: maxTime) }
+            }
+            var all = true
+            for await sent in group where !sent { all = false }
+            return all
+        }
+    }
+
+    /// Sends one serialized `WriteRequest` of `count` samples until it is taken or dropped;
+    /// false when cancelled first.
+    private func send(raw: [UInt8], count: Int, maxTime: Int64) async -> Bool {
+        let body = Snappy.compress(raw)
         var backoff = max(1, config.queue.minBackoff.milliseconds)
         let maxBackoff = max(backoff, config.queue.maxBackoff.milliseconds)
         var attempt = 0

@@ -94,6 +94,14 @@ public final class RemoteStorage: Service, Sendable {
         for queue in queues { await queue.enqueue(samples) }
     }
 
+    /// Every queue's state, in configuration order.
+    public func status() async -> [RemoteQueueStatus] {
+        let queues = state.withLock { $0.queues }
+        var result: [RemoteQueueStatus] = []
+        for queue in queues { result.append(await queue.status) }
+        return result
+    }
+
     /// Runs until shutdown, then stops every sender (what is queued stays in the files).
     public func run() async throws {
         try? await gracefulShutdown()
@@ -118,4 +126,16 @@ public struct PreparedRemoteStorage: Sendable {
 /// A `remote_write` section that cannot be applied.
 public struct RemoteStorageError: Error, Sendable, CustomStringConvertible {
     public var description: String
+}
+
+/// One `remote_write` queue's state.
+public struct RemoteQueueStatus: Sendable, Equatable {
+    /// `remote_name`.
+    public var name: String
+    /// Samples queued, not yet sent.
+    public var pendingSamples: Int
+    /// Requests sent at once now.
+    public var shards: Int
+    /// The most shards used since the queue started.
+    public var mostShards: Int
 }

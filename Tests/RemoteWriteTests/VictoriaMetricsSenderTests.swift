@@ -22,7 +22,7 @@ final class VictoriaMetricsSenderTests: Sendable {
                 remote_write:
                   - url: \(url)
                     name: vm
-                    queue_config: {batch_send_deadline: 100ms, min_backoff: 50ms, max_backoff: 200ms, max_samples_per_send: 500}
+                    queue_config: {batch_send_deadline: 100ms, min_backoff: 50ms, max_backoff: 200ms, max_samples_per_send: 100, max_shards: 4}
                 \(extra)
                 """, file: "tollgate.yml")
     }
@@ -107,6 +107,13 @@ final class VictoriaMetricsSenderTests: Sendable {
         try await Task.sleep(for: .seconds(2))
         try await vm.start()
         try await Self.expectExactly(vm, expected)
+        // The backlog of 1,000 samples went out over more than one shard (100 samples per request).
+        var status = try #require(await sender.remote.status().first)
+        for _ in 0..<20 where status.pendingSamples > 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try #require(await sender.remote.status().first)
+        }
+        #expect(status.mostShards > 1 && status.pendingSamples == 0, "\(status)")
 
         // Receiver down and Tollgate restarted meanwhile: the queue file resumes.
         vm.stop()
