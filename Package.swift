@@ -39,11 +39,13 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian, one module each.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         // RE2 (Debian's libre2-dev) behind a small C interface: Go's regex syntax, linear-time matching.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
 
@@ -194,6 +196,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Prometheus remote write 1.0: snappy (CSnappy), the prompb messages (swift-protobuf,
+        // generated code committed), the receiver's decoding and the durable sender.
+        .target(
+            name: "RemoteWrite",
+            dependencies: [
+                "CSnappy", "CurlHTTP", "Model", "Relabel", "Storage", "TollgateConfig",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Proto"],  // the .proto sources of the committed generated code (docs/scale-out.md)
+            swiftSettings: swiftSettings
+        ),
         // HTTP endpoints on Hummingbird; the only importer of Hummingbird.
         .target(
             name: "HTTPAPI",
@@ -221,6 +238,7 @@ let package = Package(
             name: "TollgateCLI",
             dependencies: [
                 "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "Probe", "RuleTesting", "Rollouts", "Rules",
+                "RemoteWrite",
                 "Scrape",
                 "TollgateConfig",
                 "Storage", "TSDB", "WebUI",
@@ -315,6 +333,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RemoteWriteTests",
+            dependencies: [
+                "CurlHTTP", "Model", "RemoteWrite", "Storage", "TSDB", "TestSupport", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["StandIns"],  // the receiver stand-in the retry test runs
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GoTemplateTests", dependencies: ["GoTemplate", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "NotifyRenderTests",
@@ -353,6 +381,7 @@ let package = Package(
             name: "TollgateCLITests",
             dependencies: [
                 "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "PromQL", "TestSupport", "TollgateCLI", "TollgateConfig", "tollgate",
+                "RemoteWrite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -51,6 +51,10 @@
 #   RULES=1    (--rules)       also evaluate Benchmarks/make_rules.py's group (200 recording and
 #                              50 alerting rules over the fake targets' series) every RULE_INTERVAL
 #   RULE_INTERVAL              the group's interval, default 15s
+#   REMOTE_WRITE=1 (--remote-write)  both servers also remote-write every sample to one
+#                              Debian victoria-metrics (started on a free port); the CPU figures
+#                              then include sending, and the samples each server sent in the
+#                              window (prometheus_remote_storage_samples_total) are printed
 #
 # The machine has 2 cores: run nothing else heavy meanwhile. fake_targets itself uses a few
 # percent of one core (it reports its CPU at the end).
@@ -72,6 +76,7 @@ BASE_PORT=${BASE_PORT:-29500}
 KEEP_TMP=${KEEP_TMP:-0}
 RULES=${RULES:-0}
 RULE_INTERVAL=${RULE_INTERVAL:-15s}
+REMOTE_WRITE=${REMOTE_WRITE:-0}
 SCRAPE_INTERVAL=2      # seconds; also fake_targets' --step
 READY_TIMEOUT=30       # seconds a server gets to answer /-/ready
 STOP_TIMEOUT=60        # seconds a server gets to exit after SIGTERM
@@ -89,6 +94,7 @@ while [[ $# -gt 0 ]]; do
         --warmup) WARMUP=${2:?--warmup needs a value}; shift 2 ;;
         --only) SERVERS=${2:?--only needs tollgate or prometheus}; shift 2 ;;
         --rules) RULES=1; shift ;;
+        --remote-write) REMOTE_WRITE=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) die "unknown argument: $1 (try --help)" ;;
     esac
@@ -194,6 +200,18 @@ for l in open(sys.argv[1]):
         if d.get("ready"): print(d["series_per_target"]); break' "$TMP/fake.log")
 STATS_URL="http://127.0.0.1:$FAKE_PORT/stats"
 
+# ---------------------------------------------------------------- remote store
+if [[ $REMOTE_WRITE == 1 ]]; then
+    command -v victoria-metrics >/dev/null || "$ROOT/scripts/apt-install.sh" victoria-metrics || die "could not install victoria-metrics"
+    VM_PORT=$(python3 "$HELPER" free-ports 1 $(( BASE_PORT + TARGETS + 100 ))) || die "no free port for victoria-metrics"
+    say "victoria-metrics on 127.0.0.1:$VM_PORT (remote_write target of both servers)"
+    victoria-metrics -storageDataPath="$TMP/vm" -httpListenAddr="127.0.0.1:$VM_PORT" -retentionPeriod=100y \
+        -loggerLevel=ERROR >"$TMP/vm.log" 2>&1 &
+    VM_PID=$!
+    PIDS+=("$VM_PID")
+    python3 "$HELPER" wait-ready "http://127.0.0.1:$VM_PORT/health" "$VM_PID" 30 || { show_log "$TMP/vm.log"; die "victoria-metrics did not start"; }
+fi
+
 # ---------------------------------------------------------------- config
 CONFIG="$TMP/prometheus.yml"
 {
@@ -209,6 +227,10 @@ CONFIG="$TMP/prometheus.yml"
     echo "    static_configs:"
     echo "      - targets:"
     for ((i = 0; i < TARGETS; i++)); do echo "          - 127.0.0.1:$((FAKE_PORT + i))"; done
+    if [[ $REMOTE_WRITE == 1 ]]; then
+        echo "remote_write:"
+        echo "  - url: http://127.0.0.1:$VM_PORT/api/v1/write"
+    fi
 } >"$CONFIG"
 
 # ---------------------------------------------------------------- one run
@@ -269,6 +291,8 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
     alive_or_die "$pid" "$name" "$logf"
     local samples_a t_a cpu_a rules_a="n/a n/a" rules_b="n/a n/a"
     samples_a=$(python3 "$HELPER" metrics "$base/metrics" "$samples_metric")
+    local sent_a=n/a sent_b=n/a
+    [[ $REMOTE_WRITE == 1 ]] && sent_a=$(python3 "$HELPER" metrics "$base/metrics" prometheus_remote_storage_samples_total)
     [[ $RULES == 1 ]] && rules_a=$(python3 "$HELPER" metrics "$base/metrics" prometheus_rule_group_duration_seconds_sum prometheus_rule_group_duration_seconds_count)
     t_a=$EPOCHREALTIME
     cpu_a=$(cpu_ticks "$pid") || { show_log "$logf"; die "$name exited during the run"; }
@@ -277,6 +301,7 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
     alive_or_die "$pid" "$name" "$logf"
     local samples_b series t_b cpu_b hwm
     read -r samples_b series < <(python3 "$HELPER" metrics "$base/metrics" "$samples_metric" "$series_metric")
+    [[ $REMOTE_WRITE == 1 ]] && sent_b=$(python3 "$HELPER" metrics "$base/metrics" prometheus_remote_storage_samples_total)
     [[ $RULES == 1 ]] && rules_b=$(python3 "$HELPER" metrics "$base/metrics" prometheus_rule_group_duration_seconds_sum prometheus_rule_group_duration_seconds_count)
     t_b=$EPOCHREALTIME
     cpu_b=$(cpu_ticks "$pid") || { show_log "$logf"; die "$name exited during the run"; }
@@ -292,6 +317,12 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
 
     [[ $samples_b == n/a ]] &&
         echo "scrape-compare: note: $name does not expose $samples_metric; its per-sample figures are n/a" >&2
+    if [[ $REMOTE_WRITE == 1 ]]; then
+        awk -v n="$name" -v a="$sent_a" -v b="$sent_b" -v s="$samples_a" -v e="$samples_b" -v ta="$t_a" -v tb="$t_b" -v ca="$cpu_a" -v cb="$cpu_b" -v k="$CLK_TCK" 'BEGIN {
+            if (a == "n/a" || b == "n/a") { printf "remote write: %s: n/a\n", n; exit }
+            printf "remote write: %s sent %.0f samples/s (%.0f stored/s) in the window; CPU per sample sent %.3f us\n",
+                n, (b - a) / (tb - ta), (e - s) / (tb - ta), (cb - ca) / k * 1e6 / (b - a) }' >>"$TMP/remote.txt"
+    fi
     cat >"$res" <<EOF
 name=$name
 clk_tck=$CLK_TCK
@@ -336,6 +367,7 @@ for s in $SERVERS; do
 done
 echo
 python3 "$HELPER" report "${results[@]}"
+[[ -s $TMP/remote.txt ]] && { echo; cat "$TMP/remote.txt"; }
 python3 - "$STATS_URL" <<'EOF' || true
 import json, sys, urllib.request
 d = json.load(urllib.request.urlopen(sys.argv[1], timeout=5))

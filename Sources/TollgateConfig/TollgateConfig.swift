@@ -100,9 +100,6 @@ public struct TollgateConfig: Sendable, Equatable {
                             remoteWrite.append(entry)
                         }
                     }
-                    if !remoteWrite.isEmpty {
-                        warnings.append(reader.error(key.node, field: key.name, "samples are not sent to remote storage by this version of Tollgate yet"))
-                    }
                 case let name where Self.plannedSections.contains(name):
                     throw reader.error(key.node, field: name, "not supported by this version of Tollgate yet")
                 default:

@@ -91,8 +91,8 @@ final class BlackboxOracleTests: Sendable {
         ]
         for (module, target) in cases {
             let query = [("module", module), ("target", target)]
-            let mine = await handler.respond(query: query, scrapeTimeout: "5")
-            let theirs = try await Self.get(client, "http://127.0.0.1:\(blackboxPort)/probe", query: query, timeout: "5")
+            let mine = await handler.respond(query: query, scrapeTimeout: "15")
+            let theirs = try await Self.get(client, "http://127.0.0.1:\(blackboxPort)/probe", query: query, timeout: "15")
             let label = "\(module) \(target)"
             #expect(mine.status == theirs.status, "\(label)")
             let ours = Self.gauges(mine.body), oracle = Self.gauges(theirs.body)

@@ -1,6 +1,8 @@
 // Tollgate — the rules, alerts and guards endpoints under hostile input, beside normal requests.
 
 import Foundation
+import Model
+import RemoteWrite
 import TestSupport
 import Testing
 
@@ -113,5 +115,57 @@ final class HostileEndpointTests: Sendable {
         // The server is still the one we started.
         #expect(server.process.isRunning)
         #expect(server.stop() == 0)
+    }
+
+    /// `POST /api/v1/write` with hostile bodies: random bytes, snappy blocks claiming
+    /// gigabytes, protobuf with lying lengths and deep nesting, invalid UTF-8 and label names,
+    /// extreme timestamps and values. Each is answered (400 or 413, or 204 for what is valid),
+    /// never a 5xx or a crash, and the server keeps answering `/-/ready`.
+    @Test func hostileRemoteWriteBodiesAreRefusedAndTheServerStaysUp() async throws {
+        let dir = try scratch.make("hostile")
+        let server = try RunningServer(
+            dataDir: dir.appendingPathComponent("data"), extra: ["--web.enable-remote-write-receiver", "--web.max-remote-write-size", "1MB"])
+        var generator = SystemRandomNumberGenerator()
+        let random = (0..<4_096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        // Varint lengths: 0xFFFFFFFF0F is 4 GiB.
+        let hugeLength: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00, 0x01]
+        // Field 1 (timeseries) claiming 2^31 bytes, then nothing.
+        let lyingField: [UInt8] = [0x0A, 0x80, 0x80, 0x80, 0x80, 0x08]
+        // Timeseries inside timeseries inside …: nested length-delimited fields 10,000 deep.
+        var nested: [UInt8] = []
+        for _ in 0..<10_000 { nested = [0x0A] + Self.varint(nested.count) + nested }
+        let extreme = [
+            RemoteSample(labels: Labels(["__name__": "hostile_extreme"]), t: .max, v: .infinity),
+            RemoteSample(labels: Labels(["__name__": "hostile_extreme", "a": "b"]), t: .min, v: -.nan),
+            RemoteSample(labels: Labels(["__name__": "hostile_extreme", "b": String(repeating: "v", count: 100_000)]), t: 0, v: 0),
+        ]
+        let bodies: [(String, [UInt8])] = [
+            ("empty", []), ("random", random), ("snappy of random", Snappy.compress(random)),
+            ("huge snappy length", hugeLength), ("lying protobuf length", Snappy.compress(lyingField)),
+            ("deep nesting", Snappy.compress(nested)), ("over the limit", [UInt8](repeating: 0x41, count: 2 << 20)),
+            ("invalid label name", WriteRequestCodec.encode([RemoteSample(labels: Labels(["__name__": "x", "bad-name": "v"]), t: 1, v: 1)])),
+            ("invalid utf-8", Snappy.compress([0x0A, 0x0B, 0x0A, 0x09, 0x0A, 0x01, 0x61, 0x12, 0x04, 0xC3, 0x28, 0xFF, 0xFE])),
+            ("extreme values", WriteRequestCodec.encode(extreme)),
+            ("many series", WriteRequestCodec.encode((0..<20_000).map { RemoteSample(labels: Labels(["__name__": "hostile_many", "i": "\($0)"]), t: 1_000, v: 1) })),
+        ]
+        for (name, body) in bodies {
+            let (status, text) = try await ScaleOutTests.post(server.port, "/api/v1/write", body)
+            #expect([204, 400, 413].contains(status), "\(name): \(status) \(text.prefix(200))")
+        }
+        let started = ContinuousClock.now
+        let (ready, _, _) = try await server.get("/-/ready")
+        #expect(ready == 200 && ContinuousClock.now - started < .seconds(2))
+        #expect(server.stop() == 0)
+    }
+
+    static func varint(_ value: Int) -> [UInt8] {
+        var value = UInt64(value)
+        var out: [UInt8] = []
+        while value >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        out.append(UInt8(value))
+        return out
     }
 }

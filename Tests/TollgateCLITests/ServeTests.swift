@@ -191,10 +191,10 @@ final class ServeTests: Sendable {
     }
 
     @Test func prometheusFlagsForMissingFeaturesAreRefusedTogether() throws {
-        let result = try Binary.run(["serve", "--web.enable-remote-write-receiver", "--storage.remote.flush-deadline=1m", "--storage.tsdb.path", "/nonexistent"])
+        let result = try Binary.run(["serve", "--storage.remote.read-sample-limit=5", "--agent", "--storage.tsdb.path", "/nonexistent"])
         #expect(result.status != 0)
         let line = try #require(result.stderr.split(separator: "\n").first { $0.contains("Prometheus flags Tollgate does not support") })
-        #expect(line.contains("--web.enable-remote-write-receiver") && line.contains("--storage.remote.flush-deadline"))
+        #expect(line.contains("--storage.remote.read-sample-limit") && line.contains("--agent"))
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent"))
     }
 

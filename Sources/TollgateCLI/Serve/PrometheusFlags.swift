@@ -14,17 +14,17 @@ struct PrometheusFlags {
         "scrape.timestamp-tolerance", "scrape.discovery-reload-interval", "query.max-samples-per-query-log",
         // Rule groups run concurrently; the alert queue is drained on shutdown.
         "rules.max-concurrent-evals", "alertmanager.drain-notification-queue-on-shutdown",
+        // remote_write queues are files: what is unsent at shutdown is sent after the restart.
+        "storage.remote.flush-deadline",
     ]
 
     /// Prometheus flags for features Tollgate does not have yet: refused, with the reason.
     static let refused: [String: String] = [
         "web.config.file": "TLS and basic auth on the server are not supported yet",
-        "web.enable-remote-write-receiver": "remote-write intake is not supported yet",
         "web.enable-otlp-receiver": "OTLP intake is not supported",
-        "web.remote-write-receiver.accepted-protobuf-messages": "remote-write intake is not supported yet",
+        "web.remote-write-receiver.accepted-protobuf-messages": "remote write 2.0 is not supported yet (1.0 is)",
         "storage.agent.path": "agent mode is not supported",
         "agent": "agent mode is not supported",
-        "storage.remote.flush-deadline": "remote_write is not supported yet",
         "storage.remote.read-sample-limit": "remote read is not supported",
         "storage.remote.read-concurrent-limit": "remote read is not supported",
         "storage.remote.read-max-bytes-in-frame": "remote read is not supported",

@@ -7,12 +7,13 @@ import Model
 import PromQL
 import PromQLEngine
 import Rules
+import Storage
 import TSDB
 
 extension ServeCommand {
-    /// The rules part: groups evaluated with `engine` over `tsdb`, alerts through a dispatcher.
+    /// The rules part: groups evaluated with `engine` over `tsdb` (writing through `appendable`), alerts through a dispatcher.
     /// - Throws: when the dispatcher's HTTP client cannot start.
-    func rulesPart(engine: Engine, tsdb: TSDB, address: ListenAddress, parser: ParserOptions) throws -> RulesPart {
+    func rulesPart(engine: Engine, tsdb: TSDB, appendable: any Appendable, address: ListenAddress, parser: ParserOptions) throws -> RulesPart {
         let logger = Logger(label: "tollgate.rules")
         let dispatcher = try AlertDispatcher(logger: Logger(label: "tollgate.notifier"), capacity: rules.queueCapacity)
         let timings = rules.milliseconds
@@ -20,7 +21,7 @@ extension ServeCommand {
             query: { query, time in
                 try await engine.instantSamples(query, at: time).map { RuleSample(labels: $0.labels, value: $0.value) }
             },
-            appendable: tsdb, queryable: tsdb,
+            appendable: appendable, queryable: tsdb,
             notify: { _, alerts in dispatcher.send(alerts) },
             templates: RuleTemplates.standard(), logger: logger)
         environment.externalURL = ruleExternalURL(address)

@@ -8,6 +8,7 @@ import Logging
 import Model
 import Probe
 import Prometheus
+import RemoteWrite
 import Scrape
 import ServiceLifecycle
 import TSDB
@@ -30,7 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
             /api/v1/targets/metadata, /api/v1/scrape_pools, and Prometheus's query API: \
             /api/v1/query, query_range, series, labels, label/NAME/values, metadata, format_query, \
             parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb; with --web.enable-admin-api, \
-            POST /api/v1/import/openmetrics (backfill). SIGHUP re-reads the file \
+            POST /api/v1/import/openmetrics (backfill); GET /federate; with \
+            --web.enable-remote-write-receiver, POST /api/v1/write; remote_write entries send every \
+            stored sample (docs/scale-out.md). SIGHUP re-reads the file \
             (a bad file keeps the running one), as POST /-/reload does with --web.enable-lifecycle; \
             SIGTERM, SIGINT or POST /-/quit shut down gracefully. Prometheus's flag names are \
             taken as they are, so a systemd unit written for Prometheus works by changing the \
@@ -99,6 +102,18 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var maxImportSize = "32MB"
 
+    @Flag(
+        name: .customLong("web.enable-remote-write-receiver"),
+        help: "Accept remote write 1.0 (Prometheus, vmagent, another Tollgate) at POST /api/v1/write (docs/scale-out.md)."
+    )
+    var enableRemoteWriteReceiver = false
+
+    @Option(
+        name: .customLong("web.max-remote-write-size"),
+        help: ArgumentHelp("Largest body POST /api/v1/write accepts, compressed and decompressed (e.g. 32MB).", valueName: "SIZE")
+    )
+    var maxRemoteWriteSize = "32MB"
+
     @Option(name: .customLong("log.level"), help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
     var logLevel = "info"
 
@@ -134,6 +149,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard let importSize = ByteSize(parsing: maxImportSize), importSize.bytes > 0 else {
             throw ValidationError("--web.max-import-size: invalid size \"\(maxImportSize)\"; expected e.g. 32MB")
+        }
+        guard let remoteWriteSize = ByteSize(parsing: maxRemoteWriteSize), remoteWriteSize.bytes > 0 else {
+            throw ValidationError("--web.max-remote-write-size: invalid size \"\(maxRemoteWriteSize)\"; expected e.g. 32MB")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log.level: unknown level \"\(logLevel)\"") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log.format: unknown format \"\(logFormat)\"; expected logfmt or json") }
@@ -178,11 +196,20 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: [
                 "version": "\(BuildInfo.version)", "config": "\(settings?.source ?? "<embedded default>")", "data_dir": "\(dataDir)",
             ])
+        // Every writer appends through the fan-out: the store first, then the remote_write queues.
+        let remote: RemoteStorage
+        do {
+            remote = try RemoteStorage(directory: dataDir, logger: Logger(label: "tollgate.remote-write"))
+        } catch {
+            logger.critical("cannot start the remote write client", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        let storage = RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }
         var scrapeOptions = ScrapeManager.Options()
         scrapeOptions.userAgent = "Tollgate/\(BuildInfo.version)"
         let scrape: ScrapeManager
         do {
-            scrape = try ScrapeManager(storage: tsdb, logger: Logger(label: "tollgate.scrape"), options: scrapeOptions)
+            scrape = try ScrapeManager(storage: storage, logger: Logger(label: "tollgate.scrape"), options: scrapeOptions)
         } catch {
             logger.critical("cannot start the HTTP client", metadata: ["error": "\(error)"])
             throw ExitCode(1)
@@ -191,12 +218,14 @@ struct ServeCommand: AsyncParsableCommand {
         // The parts of the server; a new part is one more line here.
         var server = Server()
         server.add(StoragePart(tsdb: tsdb, housekeeping: housekeeping(tsdb)))
+        // Before the writers: its queues exist before the first scrape, and it stops after the last.
+        server.add(RemoteStoragePart(storage: remote))
         server.add(ScrapePart(manager: scrape))
         let engine = query.engine(tsdb: tsdb, parser: features.parserOptions)
         server.add(QueryPart(api: query.queryAPI(engine: engine, tsdb: tsdb, scrape: scrape, configStatus: configStatus, otherFlags: flagValues(features), retention: retentionTime)))
         let rulesPart: RulesPart
         do {
-            rulesPart = try self.rulesPart(engine: engine, tsdb: tsdb, address: address, parser: features.parserOptions)
+            rulesPart = try self.rulesPart(engine: engine, tsdb: tsdb, appendable: storage, address: address, parser: features.parserOptions)
         } catch {
             logger.critical("cannot start the alert dispatcher", metadata: ["error": "\(error)"])
             throw ExitCode(1)
@@ -216,6 +245,12 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot open the rollouts store", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
+        let remoteWriteSize = Int(ByteSize(parsing: maxRemoteWriteSize)?.bytes ?? 32 << 20)
+        server.add(
+            RemoteWriteReceiverPart(
+                receiver: RemoteWriteReceiver(storage: storage, maxDecodedBytes: remoteWriteSize), enabled: enableRemoteWriteReceiver,
+                maxBodyBytes: remoteWriteSize))
+        server.add(FederationPart(queryable: tsdb, lookbackMilliseconds: PromDuration(parsing: query.lookbackDelta)?.milliseconds ?? 300_000))
         do {
             var options = ProbeHandler.Options()
             options.timeoutOffset = probes.timeoutOffset
@@ -227,7 +262,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.critical("cannot start the probes", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
+        server.add(ImportPart(importer: StoreImporter(storage: storage), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
         server.add(UIPart(server: server, engine: engine, flags: ui))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
@@ -288,6 +323,7 @@ struct ServeCommand: AsyncParsableCommand {
             "enable-feature": features.flagValue, "log.format": logFormat, "web.enable-lifecycle": String(enableLifecycle),
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
             "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize,
+            "web.enable-remote-write-receiver": "\(enableRemoteWriteReceiver)", "web.max-remote-write-size": maxRemoteWriteSize,
         ].merging(rules.values) { a, _ in a }.merging(probes.values) { a, _ in a }
     }
 }

@@ -1,0 +1,113 @@
+// Tollgate — RemoteWrite: what the sender does with each answer, against a stand-in receiver.
+
+import Foundation
+import Logging
+import Model
+import RemoteWrite
+import Storage
+import TSDB
+import TestSupport
+import Testing
+import TollgateConfig
+
+final class RetryTests: Sendable {
+    let scratch = TemporaryDirectories()
+
+    static let standIn = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("StandIns/status_receiver.py")
+
+    /// The stand-in's log: one (status, body hash, headers) per request, in order.
+    static func requests(_ log: URL) -> [[String: String]] {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?.mapValues { "\($0)" }
+        }
+    }
+
+    /// Answers 500, 429, 204, 400, then 204 for ever: the first request is retried twice and
+    /// taken, the second is dropped on the 400 and never sent again, the third is taken; all
+    /// with remote write 1.0's headers.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func fiveHundredsAndRateLimitsAreRetriedFourHundredsDropped() async throws {
+        let dir = try scratch.make("retry")
+        let log = dir.appendingPathComponent("requests.jsonl")
+        let port = try freeLoopbackPort()
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = [Self.standIn.path, "\(port)", log.path, "500", "429", "204", "400", "204"]
+        try receiver.run()
+        defer {
+            // SIGKILL: the test process blocks SIGTERM, and its children inherit the mask.
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
+        let config = try TollgateConfig(
+            yaml: """
+                remote_write:
+                  - url: http://127.0.0.1:\(port)/api/v1/write
+                    queue_config: {batch_send_deadline: 50ms, min_backoff: 20ms, max_backoff: 100ms, max_samples_per_send: 10}
+                """, file: "tollgate.yml")
+        let tsdb = try await TSDB.open(directory: dir.path, logger: Logger(label: "test"))
+        let remote = try RemoteStorage(directory: dir.path, logger: Logger(label: "test"))
+        await remote.apply(try remote.prepare(config))
+        let task = Task { () -> Void in try? await remote.run() }
+        defer { task.cancel() }
+        // Wait for the stand-in to listen: the sender would retry anyway, but the statuses count requests.
+        try await Task.sleep(for: .milliseconds(500))
+        let fanout = RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }
+        // Three commits of 10 samples: three requests of max_samples_per_send.
+        for batch in 0..<3 {
+            var appender = fanout.appender()
+            for index in 0..<10 { appender.append(Labels(["__name__": "rw_retry", "i": "\(index)"]), t: Int64(batch) * 1_000, v: 1) }
+            _ = try await appender.commit()
+        }
+        var requests: [[String: String]] = []
+        for _ in 0..<100 {
+            requests = Self.requests(log)
+            if requests.count >= 5 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        requests = Self.requests(log)
+        #expect(requests.map { $0["status"] ?? "" } == ["500", "429", "204", "400", "204"])
+        let bodies = requests.map { $0["sha1"] ?? "" }
+        #expect(bodies.count == 5 && Set(bodies[0...2]).count == 1 && Set(bodies[2...4]).count == 3, "the first body three times, then two others")
+        #expect(requests.allSatisfy { $0["encoding"] == "snappy" && $0["version"] == "0.1.0" && $0["content_type"] == "application/x-protobuf" })
+    }
+
+    /// `sample_age_limit`: a batch older than the limit is dropped unsent, a fresh one sent.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func batchesOlderThanTheSampleAgeLimitAreNotSent() async throws {
+        let dir = try scratch.make("retry")
+        let log = dir.appendingPathComponent("requests.jsonl")
+        let port = try freeLoopbackPort()
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = [Self.standIn.path, "\(port)", log.path, "204"]
+        try receiver.run()
+        defer {
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let config = try TollgateConfig(
+            yaml: """
+                remote_write:
+                  - url: http://127.0.0.1:\(port)/api/v1/write
+                    queue_config: {batch_send_deadline: 50ms, max_samples_per_send: 10, sample_age_limit: 1h}
+                """, file: "tollgate.yml")
+        let tsdb = try await TSDB.open(directory: dir.path, logger: Logger(label: "test"))
+        let remote = try RemoteStorage(directory: dir.path, logger: Logger(label: "test"))
+        await remote.apply(try remote.prepare(config))
+        let task = Task { () -> Void in try? await remote.run() }
+        defer { task.cancel() }
+        let fanout = RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for t in [now - 2 * 3_600_000, now] {
+            var appender = fanout.appender()
+            for index in 0..<10 { appender.append(Labels(["__name__": "rw_age", "i": "\(index)"]), t: t, v: 1) }
+            _ = try await appender.commit()
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(Self.requests(log).count == 1)
+    }
+}
