@@ -26,9 +26,9 @@ enum Chromium {
         try await run(["--dump-dom", url], profile: profile).stdout
     }
 
-    /// A 1280×900 screenshot of the page, as PNG at `file`.
-    static func screenshot(_ url: String, to file: URL, profile: URL, height: Int = 900) async throws {
-        _ = try await run(["--hide-scrollbars", "--window-size=1280,\(height)", "--screenshot=\(file.path)", url], profile: profile)
+    /// A screenshot of the page (1280 wide: a laptop; 390: a phone), as PNG at `file`.
+    static func screenshot(_ url: String, to file: URL, profile: URL, width: Int = 1280, height: Int = 900) async throws {
+        _ = try await run(["--hide-scrollbars", "--window-size=\(width),\(height)", "--screenshot=\(file.path)", url], profile: profile)
     }
 }
 
@@ -142,6 +142,10 @@ final class WebUIBrowserTests: Sendable {
             try await Chromium.screenshot(base + path, to: file, profile: profile, height: height)
             #expect(((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0) > 5000, "\(name).png")
         }
+        // And on a phone's width: the page folds to one column.
+        let phone = Self.screenshots.appendingPathComponent("overview-phone.png")
+        try await Chromium.screenshot(base, to: phone, profile: profile, width: 390, height: 844)
+        #expect(((try? FileManager.default.attributesOfItem(atPath: phone.path)[.size] as? Int) ?? 0) > 5000)
         #expect(server.stop() == 0)
     }
 }
