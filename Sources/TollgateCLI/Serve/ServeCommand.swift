@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
             /api/v1/targets/metadata, /api/v1/scrape_pools, and Prometheus's query API: \
             /api/v1/query, query_range, series, labels, label/NAME/values, metadata, format_query, \
             parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb; with --web.enable-admin-api, \
-            POST /api/v1/import/openmetrics (backfill). SIGHUP re-reads the file \
+            POST /api/v1/import/openmetrics (backfill). The web UI is at /ui/. SIGHUP re-reads the file \
             (a bad file keeps the running one), as POST /-/reload does with --web.enable-lifecycle; \
             SIGTERM, SIGINT or POST /-/quit shut down gracefully. Prometheus's flag names are \
             taken as they are, so a systemd unit written for Prometheus works by changing the \
