@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
             parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb; with --web.enable-admin-api, \
             POST /api/v1/import/openmetrics (backfill); GET /federate; with \
             --web.enable-remote-write-receiver, POST /api/v1/write; remote_write entries send every \
-            stored sample (docs/scale-out.md). SIGHUP re-reads the file \
+            stored sample (docs/scale-out.md). The web UI is at /ui/; /probe answers as \
+            blackbox_exporter. SIGHUP re-reads the file \
             (a bad file keeps the running one), as POST /-/reload does with --web.enable-lifecycle; \
             SIGTERM, SIGINT or POST /-/quit shut down gracefully. Prometheus's flag names are \
             taken as they are, so a systemd unit written for Prometheus works by changing the \
