@@ -5,6 +5,7 @@ import Logging
 import Model
 import RemoteWrite
 import Storage
+import SwiftProtobuf
 import TSDB
 import TestSupport
 import Testing
@@ -109,5 +110,49 @@ final class RetryTests: Sendable {
         }
         try await Task.sleep(for: .seconds(1))
         #expect(Self.requests(log).count == 1)
+    }
+
+    /// `metadata_config`: the source's metadata goes out in requests of metadata only, one
+    /// entry per family, with the type mapped to the protocol's enum.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func metadataIsSentEverySendInterval() async throws {
+        let dir = try scratch.make("retry")
+        let log = dir.appendingPathComponent("requests.jsonl")
+        let port = try freeLoopbackPort()
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = [Self.standIn.path, "\(port)", log.path, "204"]
+        try receiver.run()
+        defer {
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let config = try TollgateConfig(
+            yaml: """
+                remote_write:
+                  - url: http://127.0.0.1:\(port)/api/v1/write
+                    metadata_config: {send_interval: 1s}
+                """, file: "tollgate.yml")
+        let remote = try RemoteStorage(directory: dir.path, logger: Logger(label: "test"))
+        remote.setMetadataSource {
+            [
+                RemoteMetadata(family: "http_requests_total", type: "counter", help: "Requests.", unit: ""),
+                RemoteMetadata(family: "http_requests_total", type: "counter", help: "Requests, from another target.", unit: ""),
+                RemoteMetadata(family: "app_temperature_celsius", type: "gauge", help: "Temperature.", unit: "celsius"),
+            ]
+        }
+        await remote.apply(try remote.prepare(config))
+        let task = Task { () -> Void in try? await remote.run() }
+        defer { task.cancel() }
+        try await Task.sleep(for: .milliseconds(2_500))
+        let requests = Self.requests(log)
+        #expect(requests.count >= 2, "one request at once, one every second after")
+        let body = try Data(contentsOf: URL(fileURLWithPath: log.path + ".0.bin"))
+        let request = try Prometheus_WriteRequest(serializedBytes: try Snappy.decompress([UInt8](body)))
+        #expect(request.timeseries.isEmpty)
+        #expect(request.metadata.map(\.metricFamilyName) == ["app_temperature_celsius", "http_requests_total"])
+        #expect(request.metadata.map(\.type) == [.gauge, .counter])
+        #expect(request.metadata.first?.unit == "celsius" && request.metadata.last?.help == "Requests.")
     }
 }
