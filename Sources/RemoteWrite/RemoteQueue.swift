@@ -223,6 +223,49 @@ actor RemoteQueue {
         }
     }
 
+    /// Sends metric metadata every `metadata_config.send_interval` until cancelled, as
+    /// Prometheus does: requests of metadata only (500 families each), each tried once per
+    /// interval; a failure is counted and logged, and the next interval sends it all again.
+    func runMetadata(_ source: @Sendable () async -> [RemoteMetadata]) async {
+        let interval = Duration.milliseconds(max(1_000, config.metadataSendInterval.milliseconds))
+        while !Task.isCancelled {
+            let metadata = await source()
+            if !metadata.isEmpty {
+                for (bytes, count) in RemoteMetadata.requests(metadata, perRequest: 500) {
+                    if await sendOnce(raw: bytes) {
+                        metrics.metadataSent.increment(by: count)
+                    } else {
+                        metrics.metadataFailed.increment(by: count)
+                    }
+                }
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// One attempt at a request; true when the receiver answered 2xx.
+    private func sendOnce(raw: [UInt8]) async -> Bool {
+        do {
+            var request = try config.http.request(url: config.url)
+            request.method = "POST"
+            request.body = Snappy.compress(raw)
+            request.acceptEncoding = nil
+            request.timeoutMilliseconds = Int(max(1, config.remoteTimeout.milliseconds))
+            request.headers.append(contentsOf: WriteRequestCodec.headers)
+            request.headers.append(("User-Agent", "Tollgate"))
+            for (header, value) in config.headers.sorted(by: { $0.key < $1.key }) { request.headers.append((header, value)) }
+            let response = try await client.execute(request)
+            guard (200..<300).contains(response.status) else {
+                logger.warning("remote write of metadata failed", metadata: ["remote_name": "\(name)", "status": "\(response.status)"])
+                return false
+            }
+            return true
+        } catch {
+            logger.warning("remote write of metadata failed", metadata: ["remote_name": "\(name)", "error": "\(error)"])
+            return false
+        }
+    }
+
     /// Sends one serialized `WriteRequest` of `count` samples until it is taken or dropped;
     /// false when cancelled first.
     private func send(raw: [UInt8], count: Int, maxTime: Int64) async -> Bool {

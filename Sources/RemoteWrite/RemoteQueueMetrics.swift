@@ -16,6 +16,8 @@ struct RemoteQueueMetrics: Sendable {
     let shardsMax: Gauge
     let shardsDesired: Gauge
     let duration: Timer
+    let metadataSent: Counter
+    let metadataFailed: Counter
 
     /// The newest timestamp queued for any remote (no labels, as Prometheus's).
     static let highestTimestamp = Gauge(label: "prometheus_remote_storage_highest_timestamp_in_seconds")
@@ -34,5 +36,7 @@ struct RemoteQueueMetrics: Sendable {
         shardsMax = Gauge(label: "prometheus_remote_storage_shards_max", dimensions: dimensions)
         shardsDesired = Gauge(label: "prometheus_remote_storage_shards_desired", dimensions: dimensions)
         duration = Timer(label: "prometheus_remote_storage_sent_batch_duration_seconds", dimensions: dimensions)
+        metadataSent = Counter(label: "prometheus_remote_storage_metadata_total", dimensions: dimensions)
+        metadataFailed = Counter(label: "prometheus_remote_storage_metadata_failed_total", dimensions: dimensions)
     }
 }

@@ -35,6 +35,20 @@ public final class RemoteStorage: Service, Sendable {
         client = try HTTPClient()
     }
 
+    /// Where the metadata sent with `metadata_config.send` comes from (the scrape targets').
+    private let metadataSource = Mutex<(@Sendable () async -> [RemoteMetadata])?>(nil)
+
+    /// Sets where metric metadata comes from; without a source none is sent.
+    public func setMetadataSource(_ source: @escaping @Sendable () async -> [RemoteMetadata]) {
+        metadataSource.withLock { $0 = source }
+    }
+
+    /// The metadata to send now.
+    func metadata() async -> [RemoteMetadata] {
+        guard let source = metadataSource.withLock({ $0 }) else { return [] }
+        return await source()
+    }
+
     /// Whether any entry is configured (commits skip the remote path when not).
     public var isActive: Bool { state.withLock { !$0.queues.isEmpty } }
 
@@ -83,7 +97,14 @@ public final class RemoteStorage: Service, Sendable {
             state.externalLabels = prepared.externalLabels
             guard !state.stopped else { return }
             state.queues = queues
-            for queue in queues { state.tasks[ObjectIdentifier(queue)] = Task { await queue.run() } }
+            for queue in queues {
+                state.tasks[ObjectIdentifier(queue)] = Task { [self] in
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask { await queue.run() }
+                        if queue.config.sendMetadata { group.addTask { await queue.runMetadata { await self.metadata() } } }
+                    }
+                }
+            }
         }
         for queue in queues { logger.info("remote write queue started", metadata: ["remote_name": "\(queue.name)", "url": "\(queue.config.url)", "file": "\(queue.path)"]) }
     }

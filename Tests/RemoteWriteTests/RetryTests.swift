@@ -1,10 +1,12 @@
 // Tollgate — RemoteWrite: what the sender does with each answer, against a stand-in receiver.
 
+import CurlHTTP
 import Foundation
 import Logging
 import Model
 import RemoteWrite
 import Storage
+import SwiftProtobuf
 import TSDB
 import TestSupport
 import Testing
@@ -14,6 +16,27 @@ final class RetryTests: Sendable {
     let scratch = TemporaryDirectories()
 
     static let standIn = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("StandIns/status_receiver.py")
+
+    /// Waits until the stand-in answers (any status: it has no GET), up to 30 s: a loaded
+    /// machine can take seconds to start Python.
+    static func waitForStandIn(_ port: Int) async throws {
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        for _ in 0..<300 {
+            if (try? await client.execute(.init(url: "http://127.0.0.1:\(port)/"))) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Polls the stand-in's log until it has `count` requests, up to 30 s.
+    static func waitForRequests(_ log: URL, count: Int) async throws -> [[String: String]] {
+        for _ in 0..<300 {
+            let requests = requests(log)
+            if requests.count >= count { return requests }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return requests(log)
+    }
 
     /// The stand-in's log: one (status, body hash, headers) per request, in order.
     static func requests(_ log: URL) -> [[String: String]] {
@@ -52,7 +75,7 @@ final class RetryTests: Sendable {
         let task = Task { () -> Void in try? await remote.run() }
         defer { task.cancel() }
         // Wait for the stand-in to listen: the sender would retry anyway, but the statuses count requests.
-        try await Task.sleep(for: .milliseconds(500))
+        try await Self.waitForStandIn(port)
         let fanout = RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }
         // Three commits of 10 samples: three requests of max_samples_per_send.
         for batch in 0..<3 {
@@ -60,14 +83,9 @@ final class RetryTests: Sendable {
             for index in 0..<10 { appender.append(Labels(["__name__": "rw_retry", "i": "\(index)"]), t: Int64(batch) * 1_000, v: 1) }
             _ = try await appender.commit()
         }
-        var requests: [[String: String]] = []
-        for _ in 0..<100 {
-            requests = Self.requests(log)
-            if requests.count >= 5 { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        _ = try await Self.waitForRequests(log, count: 5)
         try await Task.sleep(for: .milliseconds(500))
-        requests = Self.requests(log)
+        let requests = Self.requests(log)
         #expect(requests.map { $0["status"] ?? "" } == ["500", "429", "204", "400", "204"])
         let bodies = requests.map { $0["sha1"] ?? "" }
         #expect(bodies.count == 5 && Set(bodies[0...2]).count == 1 && Set(bodies[2...4]).count == 3, "the first body three times, then two others")
@@ -88,7 +106,7 @@ final class RetryTests: Sendable {
             kill(receiver.processIdentifier, SIGKILL)
             receiver.waitUntilExit()
         }
-        try await Task.sleep(for: .milliseconds(500))
+        try await Self.waitForStandIn(port)
         let config = try TollgateConfig(
             yaml: """
                 remote_write:
@@ -107,7 +125,51 @@ final class RetryTests: Sendable {
             for index in 0..<10 { appender.append(Labels(["__name__": "rw_age", "i": "\(index)"]), t: t, v: 1) }
             _ = try await appender.commit()
         }
+        _ = try await Self.waitForRequests(log, count: 1)
         try await Task.sleep(for: .seconds(1))
         #expect(Self.requests(log).count == 1)
+    }
+
+    /// `metadata_config`: the source's metadata goes out in requests of metadata only, one
+    /// entry per family, with the type mapped to the protocol's enum.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func metadataIsSentEverySendInterval() async throws {
+        let dir = try scratch.make("retry")
+        let log = dir.appendingPathComponent("requests.jsonl")
+        let port = try freeLoopbackPort()
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = [Self.standIn.path, "\(port)", log.path, "204"]
+        try receiver.run()
+        defer {
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
+        try await Self.waitForStandIn(port)
+        let config = try TollgateConfig(
+            yaml: """
+                remote_write:
+                  - url: http://127.0.0.1:\(port)/api/v1/write
+                    metadata_config: {send_interval: 1s}
+                """, file: "tollgate.yml")
+        let remote = try RemoteStorage(directory: dir.path, logger: Logger(label: "test"))
+        remote.setMetadataSource {
+            [
+                RemoteMetadata(family: "http_requests_total", type: "counter", help: "Requests.", unit: ""),
+                RemoteMetadata(family: "http_requests_total", type: "counter", help: "Requests, from another target.", unit: ""),
+                RemoteMetadata(family: "app_temperature_celsius", type: "gauge", help: "Temperature.", unit: "celsius"),
+            ]
+        }
+        await remote.apply(try remote.prepare(config))
+        let task = Task { () -> Void in try? await remote.run() }
+        defer { task.cancel() }
+        let requests = try await Self.waitForRequests(log, count: 2)
+        #expect(requests.count >= 2, "one request at once, one every second after")
+        let body = try Data(contentsOf: URL(fileURLWithPath: log.path + ".0.bin"))
+        let request = try Prometheus_WriteRequest(serializedBytes: try Snappy.decompress([UInt8](body)))
+        #expect(request.timeseries.isEmpty)
+        #expect(request.metadata.map(\.metricFamilyName) == ["app_temperature_celsius", "http_requests_total"])
+        #expect(request.metadata.map(\.type) == [.gauge, .counter])
+        #expect(request.metadata.first?.unit == "celsius" && request.metadata.last?.help == "Requests.")
     }
 }

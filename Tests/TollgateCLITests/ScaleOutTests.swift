@@ -127,7 +127,7 @@ final class ScaleOutTests: Sendable {
         try await Task.sleep(for: .seconds(3))
         let time = Self.nowMilliseconds - 1_000
         var fromPrometheus: [String] = [], fromTollgate: [String] = []
-        for _ in 0..<50 {
+        for _ in 0..<150 {
             fromPrometheus = try await Self.vector(prometheus.port, #"{job="tg"}"#, at: time)
             fromTollgate = try await Self.vector(tollgate.port, #"{job="tg"}"#, at: time)
             if !fromPrometheus.isEmpty && fromPrometheus == fromTollgate { break }
@@ -213,7 +213,7 @@ final class ScaleOutTests: Sendable {
         #expect(local.values.reduce(0) { $0 + $1.count } > 300 * 8)
         var remote: [String: [(Int64, Double)]] = [:]
         var missing = Int.max
-        for _ in 0..<50 {
+        for _ in 0..<150 {
             remote = try await vm.export(#"{job="fake"}"#).mapValues { $0.filter { $0.0 <= time } }
             missing = local.reduce(0) { $0 + max(0, $1.value.count - (remote[$1.key]?.count ?? 0)) }
             if missing == 0 { break }
@@ -232,7 +232,7 @@ final class ScaleOutTests: Sendable {
         #expect(differing == 0, "\(differing) series differ between Tollgate and VictoriaMetrics")
 
         var fromPrometheus: [String] = [], fromTollgate: [String] = []
-        for _ in 0..<50 {
+        for _ in 0..<150 {
             fromTollgate = try await Self.vector(tollgate.port, #"{job="fake"}"#, at: time)
             fromPrometheus = try await Self.vector(prometheus.port, #"{job="fake"}"#, at: time)
             if fromPrometheus == fromTollgate { break }
@@ -303,7 +303,7 @@ final class ScaleOutTests: Sendable {
         let instances = shards.map { Set($0.compactMap { line in line.split(separator: ",").first { $0.hasPrefix("instance=") }.map(String.init) }) }
         #expect(instances[0].count + instances[1].count == 4 && instances[0].isDisjoint(with: instances[1]), "\(instances)")
         var stored: [String: [(Int64, Double)]] = [:]
-        for _ in 0..<50 {
+        for _ in 0..<150 {
             stored = try await vm.export(#"{__name__="up",job="fake"}"#)
             if stored.count == 4 { break }
             try await Task.sleep(for: .milliseconds(200))

@@ -53,6 +53,8 @@ enum SelfMetricsCatalog {
         "prometheus_remote_storage_shards_min": "The minimum number of shards that the queue is allowed to run.",
         "prometheus_remote_storage_shards_max": "The maximum number of shards that the queue is allowed to run.",
         "prometheus_remote_storage_shards_desired": "The number of shards that the queues shard calculation wants to run based on the rate of samples in vs. samples out.",
+        "prometheus_remote_storage_metadata_total": "Total number of metadata entries sent to remote storage.",
+        "prometheus_remote_storage_metadata_failed_total": "Total number of metadata entries which failed on send to remote storage, non-recoverable errors.",
         "tollgate_remote_write_received_requests_total": "Requests to POST /api/v1/write, by result: stored, partly_rejected, rejected.",
         "tollgate_remote_write_received_samples_total": "Samples stored from POST /api/v1/write.",
         // HTTP.

@@ -216,6 +216,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
+        remote.setMetadataSource {
+            await scrape.metricMetadata(metric: nil).map { RemoteMetadata(family: $0.metric, type: $0.type, help: $0.help, unit: $0.unit) }
+        }
+
         // The parts of the server; a new part is one more line here.
         var server = Server()
         server.add(StoragePart(tsdb: tsdb, housekeeping: housekeeping(tsdb)))

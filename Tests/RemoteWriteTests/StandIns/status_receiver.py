@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A remote-write receiver stand-in: answers POST /api/v1/write with the statuses given,
 in turn (the last one repeats), and appends one JSON line per request to a log file:
-{"status", "sha1" (of the body), "encoding", "version", "content_type"}.
+{"status", "sha1" (of the body), "encoding", "version", "content_type"}; each body is
+saved beside it as LOGFILE.N.bin (N from 0).
 
 usage: status_receiver.py PORT LOGFILE STATUS...
 """
@@ -22,6 +23,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         status = statuses[min(answered, len(statuses) - 1)]
         answered += 1
+        with open("%s.%d.bin" % (log, answered - 1), "wb") as f:
+            f.write(body)
         with open(log, "a") as f:
             f.write(json.dumps({
                 "status": status, "sha1": hashlib.sha1(body).hexdigest(),
