@@ -71,6 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Rules and alerts")
     var rules: RuleFlags
 
+    @OptionGroup(title: "CloudWatch")
+    var cloudwatch: CloudWatchFlags
+
     @Option(
         name: .customLong("enable-feature"),
         help: ArgumentHelp(
@@ -206,6 +209,12 @@ struct ServeCommand: AsyncParsableCommand {
             server.add(try await rolloutsPart(guards: guards, engine: engine, rules: rulesPart))
         } catch {
             logger.critical("cannot open the rollouts store", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        do {
+            server.add(try cloudwatch.part(storage: tsdb))
+        } catch {
+            logger.critical("cannot start the CloudWatch client", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
         server.add(ImportPart(importer: StoreImporter(storage: tsdb), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
