@@ -82,7 +82,8 @@ final class ChildServer: @unchecked Sendable {
     /// Stops the server (SIGTERM to this child only).
     func stop() {
         if process.isRunning {
-            process.terminate()
+            // SIGKILL: a child spawned from a test thread inherits a signal mask that blocks SIGTERM.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

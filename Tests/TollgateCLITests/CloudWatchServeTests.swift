@@ -36,7 +36,8 @@ import FoundationNetworking
 
         func stop() {
             if process.isRunning {
-                process.terminate()
+                // SIGKILL: a child spawned from a test thread inherits a signal mask that blocks SIGTERM.
+                kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
         }
