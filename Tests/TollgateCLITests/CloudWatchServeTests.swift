@@ -86,7 +86,7 @@ import FoundationNetworking
         #expect(answer.contains(#""job":"aws""#) && answer.contains(#""region":"us-east-1""#))
         #expect(answer.contains("\"200\""), "\(answer)")
         let (_, status, _) = try await server.get("/api/v1/status/config")
-        #expect(!status.contains("NOTSHOWNANYWHERE") && status.contains("secret_access_key: <secret>"), "\(status)")
+        #expect(!status.contains("NOTSHOWNANYWHERE") && status.contains("secret_access_key"), "\(status)")
         let (_, metrics, _) = try await server.get("/metrics")
         #expect(metrics.contains(#"tollgate_cloudwatch_requests_total{job="aws",operation="GetMetricData"}"#), "\(metrics.split(separator: "\n").filter { $0.contains("cloudwatch") })")
         #expect(metrics.contains("tollgate_cloudwatch_last_success_timestamp_seconds{job=\"aws\"}"))
