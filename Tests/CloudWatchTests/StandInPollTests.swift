@@ -237,6 +237,31 @@ func poller(_ jobs: [CloudWatchJob], store: TSDB, clock: ManualClock, logger: Lo
         #expect(try await stored(store).isEmpty)
     }
 
+    /// The service's own loop polls a job when due and stops when cancelled.
+    @Test func runLoopPollsUntilCancelled() async throws {
+        let scratch = TemporaryDirectories()
+        let standIn = try await StandIn(mode: "single", scratch: scratch)
+        defer { standIn.server.stop() }
+        var job = standIn.job()
+        job.interval = PromDuration(milliseconds: 60_000)
+        job.staticTargets = [CloudWatchStaticTarget(namespace: "AWS/EC2", dimensions: [CloudWatchDimension(name: "InstanceId", value: "i-1")],
+                                                    metrics: [CloudWatchMetric(name: "CPUUtilization", statistics: ["Average"], period: 60)])]
+        let store = try await temporaryStore(scratch)
+        let clock = ManualClock(pollNow)
+        let client = CloudWatchClient(http: sharedHTTP, clock: clock)
+        let poller = CloudWatchPoller(jobs: [job], client: client, storage: store, logger: Logger(label: "test"), clock: clock, environment: [:], tick: .milliseconds(10))
+        let running = Task { try await poller.run() }
+        for _ in 0..<500 where try await stored(store).isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await stored(store).count == 1)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try standIn.requests().count == 1)  // not due again until the clock moves
+        clock.advance(by: 60_000)
+        for _ in 0..<500 where try standIn.requests().count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try standIn.requests().count == 2)
+        running.cancel()
+        _ = try? await running.value
+    }
+
     /// No data: NaN by default, 0 with nilToZero, nothing with addCloudwatchTimestamp (YACE's rules).
     @Test func missingValuesAsYACE() async throws {
         let scratch = TemporaryDirectories()
