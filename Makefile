@@ -40,6 +40,7 @@ deps:
 
 deps-test:
 	@scripts/apt-install.sh $(APT_TEST)
+	@PYTHON=$(PYTHON) scripts/pip-install-moto.sh
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -105,6 +105,19 @@ let package = Package(
         ),
         // The HTTP client over libcurl's multi interface; the only importer of CCurl.
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        // CloudWatch polled in-process: SigV4 on swift-crypto, the Query protocol through CurlHTTP,
+        // YACE's names; the poller appends to Storage.
+        .target(
+            name: "CloudWatch",
+            dependencies: [
+                "CurlHTTP", "Model", "Storage", "TollgateConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Scraping: discovery, targets, scrape loops, staleness; one pool per job.
         .target(
             name: "Scrape",
@@ -237,7 +250,7 @@ let package = Package(
         .target(
             name: "TollgateCLI",
             dependencies: [
-                "AlertDispatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "Probe", "RuleTesting", "Rollouts", "Rules",
+                "AlertDispatch", "CloudWatch", "CurlHTTP", "Exposition", "Guards", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "NotifySend", "PromQL", "PromQLEngine", "Probe", "RuleTesting", "Rollouts", "Rules",
                 "RemoteWrite",
                 "Scrape",
                 "TollgateConfig",
@@ -302,6 +315,15 @@ let package = Package(
         .testTarget(
             name: "RolloutsTests",
             dependencies: ["Guards", "Model", "Rollouts", "Rules", "TestSupport", "TollgateConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CloudWatchTests",
+            dependencies: [
+                "CloudWatch", "CurlHTTP", "Model", "Storage", "TSDB", "TestSupport", "TollgateConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["StandIns"],  // the python helpers the tests run: botocore signing, the stand-in server
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TollgateConfigTests", dependencies: ["CurlHTTP", "Model", "TestSupport", "TollgateConfig"], swiftSettings: swiftSettings),

@@ -8,12 +8,13 @@ extension TollgateConfig {
     static let secretFields: Set<String> = [
         "password", "credentials", "bearer_token", "client_secret",
         "routing_key", "service_key", "auth_password", "auth_secret", "api_url", "slack_api_url",
+        "secret_access_key", "session_token",
     ]
 
     /// The configuration text with every inline secret replaced by `<secret>`, as
     /// Prometheus shows a configuration (`/api/v1/status/config`): `password`,
     /// `credentials`, `bearer_token`, `client_secret`, Alertmanager's `routing_key`, `service_key`,
-    /// `auth_password`, `auth_secret`, `api_url` and `slack_api_url`, a `tls_config`'s `key` and each of
+    /// `auth_password`, `auth_secret`, `api_url` and `slack_api_url`, CloudWatch's `secret_access_key` and `session_token`, a `tls_config`'s `key` and each of
     /// `http_headers`' `secrets`. File paths (`password_file`) stay visible.
     ///
     /// The text is parsed and written again, so comments and layout are not kept.

@@ -40,6 +40,8 @@ public struct TollgateConfig: Sendable, Equatable {
     public var remoteWrite: [RemoteWriteConfig] = []
     /// `probe_modules`: blackbox_exporter's modules for `/probe` (blackbox.yml's `modules:`).
     public var probeModules: [String: ProbeModule] = [:]
+    /// The `cloudwatch` section: CloudWatch jobs polled in-process (``CloudWatchJob``).
+    public var cloudwatch: [CloudWatchJob] = []
     /// Things that load but do nothing in this version (each names its field): `serve`
     /// logs them and `check config` prints them.
     public var warnings: [ConfigError] = []
@@ -100,6 +102,7 @@ public struct TollgateConfig: Sendable, Equatable {
                             remoteWrite.append(entry)
                         }
                     }
+                case "cloudwatch": cloudwatch = try Self.cloudWatchJobs(value, reader: reader, field: key.name)
                 case let name where Self.plannedSections.contains(name):
                     throw reader.error(key.node, field: name, "not supported by this version of Tollgate yet")
                 default:
@@ -178,7 +181,7 @@ public struct TollgateConfig: Sendable, Equatable {
     public init(source: String) { self.source = source }
 
     /// Sections of prometheus.yml (and Tollgate's own) that later versions read.
-    static let plannedSections: Set<String> = ["remote_read", "tracing", "otlp", "runtime", "cloudwatch", "guards"]
+    static let plannedSections: Set<String> = ["remote_read", "tracing", "otlp", "runtime", "guards"]
 
     private static func line(of error: YamlError) -> Int? {
         switch error {

@@ -73,6 +73,12 @@ enum SelfMetricsCatalog {
         "prometheus_rule_group_last_evaluation_samples": "The number of samples returned during the last rule group evaluation.",
         "prometheus_rule_group_rules": "The number of rules.",
         "prometheus_rule_group_last_restore_duration_seconds": "The duration of the last alert rules alerts restoration using the `ALERTS_FOR_STATE` series.",
+        // CloudWatch polling.
+        "tollgate_cloudwatch_requests_total": "CloudWatch API calls made (each attempt), by job and operation.",
+        "tollgate_cloudwatch_errors_total": "CloudWatch API calls that failed, by job, operation and CloudWatch error code.",
+        "tollgate_cloudwatch_retries_total": "CloudWatch API calls retried after throttling or a server error, by job and operation.",
+        "tollgate_cloudwatch_metrics_requested_total": "Metric queries sent to GetMetricData (what CloudWatch bills), by job.",
+        "tollgate_cloudwatch_last_success_timestamp_seconds": "When a poll of the job last finished without an error, in seconds since the epoch.",
         // Alert sending.
         "prometheus_notifications_sent_total": "Total number of alerts sent.",
         "prometheus_notifications_errors_total": "Total number of sent alerts affected by errors.",

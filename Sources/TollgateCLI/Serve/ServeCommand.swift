@@ -83,6 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Web UI")
     var ui: UIFlags
 
+    @OptionGroup(title: "CloudWatch")
+    var cloudwatch: CloudWatchFlags
+
     @Option(
         name: .customLong("enable-feature"),
         help: ArgumentHelp(
@@ -265,6 +268,12 @@ struct ServeCommand: AsyncParsableCommand {
             server.add(ProbePart(handler: handler, flags: probes))
         } catch {
             logger.critical("cannot start the probes", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        do {
+            server.add(try cloudwatch.part(storage: storage))
+        } catch {
+            logger.critical("cannot start the CloudWatch client", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
         server.add(ImportPart(importer: StoreImporter(storage: storage), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
