@@ -262,6 +262,32 @@ func poller(_ jobs: [CloudWatchJob], store: TSDB, clock: ManualClock, logger: Lo
         _ = try? await running.value
     }
 
+    /// Polls of different jobs and regions run at once, never more than the limit.
+    @Test func concurrencyLimit() async throws {
+        let scratch = TemporaryDirectories()
+        let standIn = try await StandIn(mode: "slow", scratch: scratch)
+        defer { standIn.server.stop() }
+        var one = standIn.job("one")
+        one.regions = ["us-east-1", "eu-west-1", "ap-south-1"]
+        one.staticTargets = [CloudWatchStaticTarget(namespace: "AWS/EC2", dimensions: [],
+                                                    metrics: [CloudWatchMetric(name: "CPUUtilization", statistics: ["Average"], period: 60)])]
+        var two = one
+        two.jobName = "two"
+        let store = try await temporaryStore(scratch)
+        let clock = ManualClock(pollNow)
+        let client = CloudWatchClient(http: sharedHTTP, clock: clock)
+        let poller = CloudWatchPoller(jobs: [one, two], client: client, storage: store, logger: Logger(label: "test"), clock: clock, concurrency: 2, environment: [:])
+        let report = await poller.runOnce()
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        let requests = try standIn.requests()
+        #expect(requests.count == 6)
+        #expect(Set(requests.compactMap { $0["region"] as? String }) == ["us-east-1", "eu-west-1", "ap-south-1"])
+        let most = requests.compactMap { $0["inflight"] as? Int }.max() ?? 0
+        // Never more than the limit (two at once is what an unloaded machine shows).
+        #expect((1...2).contains(most), "\(requests.map { $0["inflight"] ?? 0 })")
+        #expect(try await stored(store).count == 6)
+    }
+
     /// No data: NaN by default, 0 with nilToZero, nothing with addCloudwatchTimestamp (YACE's rules).
     @Test func missingValuesAsYACE() async throws {
         let scratch = TemporaryDirectories()

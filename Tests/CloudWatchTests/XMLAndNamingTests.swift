@@ -97,11 +97,11 @@ let recordedGetMetricData = """
         #expect((try? XMLReader.read(Array(fine.utf8))) != nil)
     }
 
-    /// Thousands of random mutations of a real answer: each reads or fails cleanly.
+    /// A thousand random mutations of a real answer: each reads or fails cleanly.
     @Test func mutatedAnswersNeverCrash() {
         var generator = SystemRandomNumberGenerator()
         let original = Array(recordedGetMetricData.utf8)
-        for _ in 0..<3000 {
+        for _ in 0..<1000 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...8, using: &generator) {
                 let index = Int.random(in: 0..<bytes.count, using: &generator)

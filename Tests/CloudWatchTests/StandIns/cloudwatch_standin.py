@@ -8,13 +8,15 @@ Every request's SigV4 signature is checked with botocore against the secret give
 command line; a wrong one is answered 403 SignatureDoesNotMatch, as AWS answers.
 
 usage: cloudwatch_standin.py PORT MODE SECRET LOGFILE
-MODE: ok | single (GetMetricData answers in one page) | throttle (the first two calls: 400 Throttling) | unavailable (the first call:
+MODE: ok | single (GetMetricData answers in one page) | slow (single, each answer after 0.3 s) | throttle (the first two calls: 400 Throttling) | unavailable (the first call:
 503) | auth (every call: 403 InvalidClientTokenId) | garbage (200 with bytes that are not XML)
 Each request is logged to LOGFILE as one JSON line.
 """
 import datetime
 import json
 import sys
+import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,7 +27,8 @@ from botocore.credentials import Credentials
 PORT, MODE, SECRET, LOGFILE = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 NS = "http://monitoring.amazonaws.com/doc/2010-08-01/"
 BASE = {"Sum": 10.0, "Average": 5.0, "Minimum": 1.0, "Maximum": 9.0, "SampleCount": 4.0}
-calls = {"n": 0}
+calls = {"n": 0, "inflight": 0}
+lock = threading.Lock()
 
 LISTED = [  # (metric, [(dimension, value)]), duplicates as moto and CloudWatch may send them
     ("DatabaseConnections", [("DBInstanceIdentifier", "demo-1")]),
@@ -65,7 +68,7 @@ def get_metric_data(form):
         prefix = f"MetricDataQueries.member.{index}."
         queries.append((form[prefix + "Id"], form[prefix + "MetricStat.Stat"], int(form[prefix + "MetricStat.Period"])))
         index += 1
-    single = MODE == "single"  # every point in one page
+    single = MODE in ("single", "slow")  # every point in one page
     page_two = form.get("NextToken") == "page-2"
     members = []
     for query_id, stat, period in queries:
@@ -121,7 +124,12 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode(), keep_blank_values=True).items()}
         action = form.get("Action", "")
-        calls["n"] += 1
+        with lock:
+            calls["n"] += 1
+            calls["inflight"] += 1
+            inflight = calls["inflight"]
+        if MODE == "slow":
+            time.sleep(0.3)
         ok = signature_ok(self, body)
         queries = 0
         ids = [v for k, v in form.items() if k.endswith(".Id")]
@@ -143,7 +151,9 @@ class Handler(BaseHTTPRequestHandler):
             status, text = error("InvalidAction", "unknown action", 400)
         with open(LOGFILE, "a") as log:
             log.write(json.dumps({"action": action, "queries": queries, "ids": ids, "signature_ok": ok, "status": status,
-                                  "next_token": form.get("NextToken"), "security_token": self.headers.get("X-Amz-Security-Token") is not None}) + "\n")
+                                  "next_token": form.get("NextToken"), "inflight": inflight, "region": self.headers.get("Authorization", "").split("/")[2] if "/" in self.headers.get("Authorization", "") else "", "security_token": self.headers.get("X-Amz-Security-Token") is not None}) + "\n")
+        with lock:
+            calls["inflight"] -= 1
         data = text.encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/xml")
