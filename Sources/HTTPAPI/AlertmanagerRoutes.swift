@@ -1,6 +1,5 @@
 // Tollgate — HTTPAPI: Alertmanager's API v2 (`/api/v2`), which Prometheus and amtool call.
 
-import CoreMetrics
 public import Hummingbird
 public import Logging
 import Model
@@ -71,17 +70,11 @@ public struct AlertmanagerRoutes: RouteRegistrar {
         guard mediaType == "application/json" else {
             return Self.response(Self.openAPIError(415, "unsupported media type \(Self.quote(mediaType)), only [application/json] are allowed"))
         }
-        var request = request
+        let limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_alertmanager_body_bytes", flag: nil, logger: logger)
         let body: [UInt8]
-        do {
-            body = Array(try await request.collectBody(upTo: maxBodyBytes).readableBytesView)
-        } catch {
-            let message = "request body too large: the limit is \(maxBodyBytes) bytes"
-            Counter(label: "tollgate_http_api_rejected_requests_total", dimensions: [("reason", "max_alertmanager_body_bytes")]).increment()
-            logger.warning(
-                "API request rejected by a limit",
-                metadata: ["reason": "max_alertmanager_body_bytes", "path": "\(request.uri.path)", "error": "\(message)"])
-            return Self.response(Self.openAPIError(413, message))
+        switch await limit.read(request) {
+        case .success(let bytes): body = bytes
+        case .failure(let refusal): return Self.response(Self.openAPIError(413, refusal.message))
         }
         return Self.response(await handle(body))
     }

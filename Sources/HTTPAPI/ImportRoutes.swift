@@ -1,6 +1,5 @@
 // Tollgate — HTTPAPI: backfill through the running server, `POST /api/v1/import/openmetrics`.
 
-import CoreMetrics
 import Gzip
 import Model
 public import Hummingbird
@@ -80,19 +79,18 @@ public struct ImportRoutes: RouteRegistrar {
 
     private func respond(to request: Request) async -> Response {
         guard enabled else { return APIResult.error(.unavailable, "admin APIs disabled").response }
-        var request = request
+        let limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_import_bytes", flag: "--web.max-import-size", logger: logger)
         var body: [UInt8]
-        do {
-            body = Array(try await request.collectBody(upTo: maxBodyBytes).readableBytesView)
-        } catch {
-            return tooLarge()
+        switch await limit.read(request) {
+        case .success(let bytes): body = bytes
+        case .failure(let refusal): return tooLarge(refusal)
         }
         let encoding = request.headers[.contentEncoding]?.lowercased()
         if encoding == "gzip" || encoding == "x-gzip" || Gzip.isGzip(body) {
             do {
                 body = try Gzip.decompress(body, limit: maxBodyBytes)
             } catch {
-                if error.exceededLimit { return tooLarge() }
+                if error.exceededLimit { return tooLarge(limit.refuse(path: Self.path)) }
                 return APIResult.error(.badData, "cannot decompress the body: \(error)").response
             }
         }
@@ -118,12 +116,9 @@ public struct ImportRoutes: RouteRegistrar {
         }
     }
 
-    /// 413, counted and logged.
-    private func tooLarge() -> Response {
-        let message = "request body too large: the limit is \(maxBodyBytes) bytes (--web.max-import-size); send smaller batches"
-        Counter(label: "tollgate_http_api_rejected_requests_total", dimensions: [("reason", "max_import_bytes")]).increment()
-        logger.warning("API request rejected by a limit", metadata: ["reason": "max_import_bytes", "path": "\(Self.path)", "error": "\(message)"])
-        var response = APIResult.error(.badData, message).response
+    /// 413 with the refusal's message (counted and logged by the limit).
+    private func tooLarge(_ refusal: BodyLimit.Refusal) -> Response {
+        var response = APIResult.error(.badData, refusal.message + "; send smaller batches").response
         response.status = .contentTooLarge
         return response
     }

@@ -2,6 +2,7 @@
 
 import Foundation
 public import Hummingbird
+import Logging
 
 /// One request for a page of the built-in UI, without Hummingbird's types.
 public struct PageRequest: Sendable {
@@ -52,6 +53,7 @@ public protocol PageSource: Sendable {
 public struct PageRoutes: RouteRegistrar {
     let source: any PageSource
     static let maxBody = 64 << 10
+    static let logger = Logger(label: "tollgate.ui")
 
     public init(source: any PageSource) { self.source = source }
 
@@ -76,11 +78,12 @@ public struct PageRoutes: RouteRegistrar {
                 var page = context.parameters.get("page") ?? ""
                 if let action = context.parameters.get("name") { page += "/" + action }
                 if let refusal = Self.refusal(request) { return refusal }
-                var request = request
-                guard let buffer = try? await request.collectBody(upTo: Self.maxBody) else {
-                    return Self.plain(413, "form too large: the limit is \(Self.maxBody) bytes\n")
+                let body: [UInt8]
+                switch await BodyLimit(maxBytes: Self.maxBody, reason: "max_form_bytes", flag: nil, logger: Self.logger).read(request) {
+                case .success(let bytes): body = bytes
+                case .failure(let refusal): return Self.plain(413, refusal.message + "\n")
                 }
-                let form = APIForm(query: request.uri.query, body: Array(buffer.readableBytesView))
+                let form = APIForm(query: request.uri.query, body: body)
                 return Self.response(await source.page(PageRequest(method: "POST", page: page, form: form)))
             }
         }

@@ -1,6 +1,5 @@
 // Tollgate — HTTPAPI: remote-write intake, `POST /api/v1/write`.
 
-import CoreMetrics
 public import Hummingbird
 public import Logging
 
@@ -51,15 +50,11 @@ public struct RemoteWriteRoutes: RouteRegistrar {
         guard enabled else {
             return APIRouter.plain(.notFound, "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n")
         }
-        var request = request
+        let limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_remote_write_bytes", flag: "--web.max-remote-write-size", logger: logger)
         let body: [UInt8]
-        do {
-            body = Array(try await request.collectBody(upTo: maxBodyBytes).readableBytesView)
-        } catch {
-            let message = "request body too large: the limit is \(maxBodyBytes) bytes (--web.max-remote-write-size)"
-            Counter(label: "tollgate_http_api_rejected_requests_total", dimensions: [("reason", "max_remote_write_bytes")]).increment()
-            logger.warning("API request rejected by a limit", metadata: ["reason": "max_remote_write_bytes", "path": "\(Self.path)", "error": "\(message)"])
-            return APIRouter.plain(.contentTooLarge, message + "\n")
+        switch await limit.read(request) {
+        case .success(let bytes): body = bytes
+        case .failure(let refusal): return APIRouter.plain(.contentTooLarge, refusal.message + "\n")
         }
         do {
             if let refusal = try await intake.write(body) {

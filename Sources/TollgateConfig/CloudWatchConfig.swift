@@ -142,11 +142,12 @@ public enum CloudWatchRules {
     /// `tcNN`, `tsNN`, `IQM`, or `TM(a:b)`, `WM(…)`, `TC(…)`, `TS(…)`, `PR(…)` ranges.
     public static func isStatistic(_ statistic: String) -> Bool {
         if basicStatistics.contains(statistic) || statistic == "IQM" { return true }
-        return statisticPattern.matches(statistic)
+        return statisticPattern?.matches(statistic) ?? false
     }
 
-    // Percentages 0–100 with up to two decimals; ranges of numbers or percentages.
-    private static let statisticPattern = try! AnchoredRegex(
+    // Percentages 0–100 with up to two decimals; ranges of numbers or percentages. A fixed
+    // pattern that compiles (CloudWatchConfigTests checks the statistics it takes).
+    private static let statisticPattern = try? AnchoredRegex(
         #"(p|tm|wm|tc|ts)(100(\.0+)?|[0-9]{1,2}(\.[0-9]{1,2})?)|(TM|WM|TC|TS|PR)\(([0-9.]+%?)?:([0-9.]+%?)?\)"#)
 
     /// Whether `namespace` is a valid CloudWatch namespace: 1–255 of letters, digits,

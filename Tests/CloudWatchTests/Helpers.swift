@@ -14,15 +14,7 @@ let standIns = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 
 /// Runs blocking work on a thread of its own, never on the cooperative pool.
 func detached<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            do {
-                continuation.resume(returning: try work())
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }.start()
-    }
+    try await Programs.detached(work)
 }
 
 struct ProcessFailure: Error, CustomStringConvertible {
@@ -31,28 +23,11 @@ struct ProcessFailure: Error, CustomStringConvertible {
 
 /// Runs `python3 arguments` to completion with `stdin`, on a thread of its own; its stdout.
 func runPython(_ arguments: [String], stdin: [UInt8] = []) async throws -> [UInt8] {
-    try await detached {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin))
-        try input.fileHandleForWriting.close()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        guard process.terminationStatus == 0 else {
-            throw ProcessFailure(description: "python3 \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errData, as: UTF8.self))")
-        }
-        return Array(outData)
+    let result = try await Programs.runDetached(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, stdin: stdin)
+    guard result.status == 0 else {
+        throw ProcessFailure(description: "python3 \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
     }
+    return Array(result.stdout.utf8)
 }
 
 /// A server run as a child process on a loopback port, stopped by ``stop()``.

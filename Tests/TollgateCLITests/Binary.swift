@@ -1,6 +1,7 @@
 // Tollgate — running the built `tollgate` binary from tests.
 
 import Foundation
+import TestSupport
 
 /// The `tollgate` executable this test run was built with, and ways to run it.
 enum Binary {
@@ -27,49 +28,26 @@ enum Binary {
         var status: Int32
         var stdout: String
         var stderr: String
+
+        init(_ result: Programs.Result) {
+            (status, stdout, stderr) = (result.status, result.stdout, result.stderr)
+        }
     }
 
     /// Runs the binary (or another program, `executable`) to completion.
     static func run(_ arguments: [String], stdin: [UInt8]? = nil, executable: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable ?? url
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        if stdin != nil { process.standardInput = input }
-        try process.run()
-        if let stdin {
-            input.fileHandleForWriting.write(Data(stdin))
-            try input.fileHandleForWriting.close()
-        }
-        // Read both pipes concurrently so a full pipe never blocks the child.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        Result(try Programs.run(executable ?? url, arguments, stdin: stdin))
     }
 
     /// ``run(_:stdin:executable:)`` on a thread of its own: a test awaiting a long program
     /// leaves Swift's cooperative threads (two on this machine) to the other tests.
     static func runDetached(_ arguments: [String], stdin: [UInt8]? = nil, executable: URL? = nil) async throws -> Result {
-        try await detached { try run(arguments, stdin: stdin, executable: executable) }
+        Result(try await Programs.runDetached(executable ?? url, arguments, stdin: stdin))
     }
 
     /// Runs blocking work (programs run to completion, pipes read to the end) on a thread
     /// of its own, so it never holds one of the cooperative threads in-process servers need.
     static func detached<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                do {
-                    continuation.resume(returning: try work())
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
-        }
+        try await Programs.detached(work)
     }
 }

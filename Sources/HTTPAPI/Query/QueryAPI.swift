@@ -1,6 +1,5 @@
 // Tollgate — HTTPAPI: what the Prometheus query API is served from.
 
-import CoreMetrics
 import Foundation
 public import Logging
 public import Model
@@ -77,8 +76,7 @@ public struct QueryAPI: Sendable {
 
     /// Counts and logs a request refused by a limit.
     func reject(_ reason: String, _ message: String, path: String) {
-        Counter(label: "tollgate_http_api_rejected_requests_total", dimensions: [("reason", reason)]).increment()
-        logger.warning("API request rejected by a limit", metadata: ["reason": "\(reason)", "path": "\(path)", "error": "\(message)"])
+        BodyLimit.reject(reason, message, path: path, logger: logger)
     }
 }
 
