@@ -91,8 +91,9 @@ extension TSDB {
         try await select(SeriesSelector.parse(selector), minTime: .min, maxTime: .max)
     }
 
-    /// Waits until `condition` holds for the samples of `selector` (polling), or fails after `seconds`.
-    func waitFor(_ selector: String, seconds: Double = 15, _ condition: ([SeriesSamples]) -> Bool) async throws -> [SeriesSamples] {
+    /// Waits until `condition` holds for the samples of `selector` (polling), or fails after `seconds`:
+    /// generous, since the whole suite shares two cooperative threads with the scrape loops it waits for.
+    func waitFor(_ selector: String, seconds: Double = 60, _ condition: ([SeriesSamples]) -> Bool) async throws -> [SeriesSamples] {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
             let found = try await samples(selector)

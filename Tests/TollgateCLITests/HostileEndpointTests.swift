@@ -23,7 +23,7 @@ final class HostileEndpointTests: Sendable {
         """
 
     /// Huge, binary, injecting and pathological parameters to `/api/v1/rules`, the guard
-    /// decision endpoint, the notifier's `/api/v2` and `/probe` each get an answer (never a crash or a 5xx), while `/-/ready` and
+    /// decision endpoint, the notifier's `/api/v2`, `/probe` and the web UI's pages each get an answer (never a crash or a 5xx), while `/-/ready` and
     /// `/api/v1/rules` keep answering quickly.
     @Test func hostileParametersAreAnsweredAndTheServerStaysResponsive() async throws {
         let dir = try scratch.make("hostile")
@@ -74,6 +74,13 @@ final class HostileEndpointTests: Sendable {
             "/probe?module=" + escape(String(repeating: "m", count: 100_000)) + "&target=x",
             "/probe?target=" + escape("http://[::1"),
             "/probe?module=http_2xx&target=" + escape("http://127.0.0.1:\(port)/probe?target=" + escape("http://127.0.0.1:\(port)/-/ready")),
+            // The web UI: pathological and binary expressions, absurd ranges and steps, huge and injecting paths.
+            "/ui/graph?expr=" + escape("up{job=~\"" + pathological + "\"}") + "&range=1h",
+            "/ui/graph?expr=%00%FF%C3%28&range=" + escape(String(repeating: "9", count: 10_000)) + "&step=0",
+            "/ui/graph?expr=up&range=100y&step=1ms",
+            "/ui/" + String(repeating: "p", count: 100_000),
+            "/ui/rollouts/" + escape("<script>alert(1)</script>"),
+            "/ui/dashboards/" + escape("../../etc/passwd") + "?var-job=" + escape(pathological),
         ]
         let outcome = try await withThrowingTaskGroup(of: ([(Int, String)], [Double]).self) { group in
             for path in hostile {
