@@ -170,8 +170,7 @@ public struct CloudWatchPoller: Service {
         for item in planned { groups[[item.metric.period, item.metric.length], default: []].append(item) }
         var appender = storage.appender()
         var appended = 0
-        for key in groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            let items = groups[key]!
+        for (key, items) in groups.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             let (start, end) = Self.window(now: now, period: key[0], length: key[1], delay: job.delay.milliseconds / 1000)
             for batchStart in stride(from: 0, to: items.count, by: QueryProtocol.maxQueriesPerCall) {
                 let batch = Array(items[batchStart..<min(items.count, batchStart + QueryProtocol.maxQueriesPerCall)])

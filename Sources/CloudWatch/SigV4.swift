@@ -93,7 +93,7 @@ public struct SigV4Signer: Sendable {
         var merged: [String: [String]] = [:]
         for header in signed { merged[header.name, default: []].append(Self.trimmed(header.value)) }
         let names = merged.keys.sorted()
-        let canonicalHeaders = names.map { "\($0):\(merged[$0]!.joined(separator: ","))\n" }.joined()
+        let canonicalHeaders = names.map { "\($0):\(merged[$0, default: []].joined(separator: ","))\n" }.joined()
         let signedHeaders = names.joined(separator: ";")
         let canonicalRequest = [
             method.uppercased(),

@@ -2,6 +2,7 @@
 
 import Foundation
 public import Hummingbird
+import HTTPTypes
 import Logging
 
 /// One request for a page of the built-in UI, without Hummingbird's types.
@@ -53,6 +54,12 @@ public protocol PageSource: Sendable {
 public struct PageRoutes: RouteRegistrar {
     let source: any PageSource
     static let maxBody = 64 << 10
+    // Field names outside HTTPTypes' constants (valid names, so never nil).
+    private static let fetchSite = HTTPField.Name("Sec-Fetch-Site")
+    private static let origin = HTTPField.Name("Origin")
+    private static let host = HTTPField.Name("Host")
+    private static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")
+    private static let frameOptions = HTTPField.Name("X-Frame-Options")
     static let logger = Logger(label: "tollgate.ui")
 
     public init(source: any PageSource) { self.source = source }
@@ -95,12 +102,12 @@ public struct PageRoutes: RouteRegistrar {
         guard type == "application/x-www-form-urlencoded" else {
             return plain(415, "a form must be sent as application/x-www-form-urlencoded\n")
         }
-        if let site = request.headers[.init("Sec-Fetch-Site")!], !["same-origin", "none"].contains(site.lowercased()) {  // Safe to force unwrap: a valid field name.
+        if let site = Self.fetchSite.flatMap({ request.headers[$0] }), !["same-origin", "none"].contains(site.lowercased()) {
             return plain(403, "cross-site form refused\n")
         }
-        if let origin = request.headers[.init("Origin")!], origin != "null" {  // Safe to force unwrap: a valid field name.
+        if let origin = Self.origin.flatMap({ request.headers[$0] }), origin != "null" {
             // HTTP/1's Host arrives as the authority; a Host field, when one is left, counts too.
-            let hosts = [request.head.authority, request.headers[.init("Host")!]].compactMap { $0 }.filter { !$0.isEmpty }  // Safe to force unwrap: a valid field name.
+            let hosts = [request.head.authority, Self.host.flatMap { request.headers[$0] }].compactMap { $0 }.filter { !$0.isEmpty }
             let stripped = origin.replacingOccurrences(of: "http://", with: "").replacingOccurrences(of: "https://", with: "")
             guard hosts.contains(stripped) else { return plain(403, "cross-origin form refused\n") }
         }
@@ -109,8 +116,8 @@ public struct PageRoutes: RouteRegistrar {
 
     static func response(_ reply: PageReply) -> Response {
         var headers: HTTPFields = [.contentType: reply.contentType, .cacheControl: "no-store"]
-        headers[.init("X-Content-Type-Options")!] = "nosniff"  // Safe to force unwrap: a valid field name.
-        headers[.init("X-Frame-Options")!] = "DENY"  // Safe to force unwrap: a valid field name.
+        if let name = Self.contentTypeOptions { headers[name] = "nosniff" }
+        if let name = Self.frameOptions { headers[name] = "DENY" }
         if let location = reply.location { headers[.location] = location }
         return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
     }

@@ -26,17 +26,35 @@ public enum Snappy {
         guard !input.isEmpty else { return [0] }
         var capacity = snappy_max_compressed_length(input.count)
         var output = [UInt8](repeating: 0, count: capacity)
-        let status = input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                source.baseAddress!.withMemoryRebound(to: CChar.self, capacity: source.count) { sourceBase in
-                    target.baseAddress!.withMemoryRebound(to: CChar.self, capacity: target.count) { targetBase in
-                        snappy_compress(sourceBase, source.count, targetBase, &capacity)
-                    }
-                }
+        let status = input.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { target in
+                snappy_compress(
+                    source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count,
+                    target.baseAddress?.assumingMemoryBound(to: CChar.self), &capacity)
             }
         }
-        precondition(status == SNAPPY_OK, "snappy_compress failed with a buffer of snappy_max_compressed_length")
+        // snappy_compress cannot fail with a buffer of snappy_max_compressed_length; should it,
+        // the block is written as literals, which every reader takes.
+        guard status == SNAPPY_OK else { return literals(input) }
         output.removeSubrange(capacity...)
+        return output
+    }
+
+    /// `input` as a snappy block of literals only: its length as a varint, then runs of at
+    /// most 64 KiB, each behind a tag of 61 << 2 and its length less one in two bytes.
+    package static func literals(_ input: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        var length = UInt64(input.count)
+        while length >= 0x80 {
+            output.append(UInt8(length & 0x7f) | 0x80)
+            length >>= 7
+        }
+        output.append(UInt8(length))
+        for start in stride(from: 0, to: input.count, by: 1 << 16) {
+            let run = input[start..<min(input.count, start + (1 << 16))]
+            output += [61 << 2, UInt8((run.count - 1) & 0xff), UInt8((run.count - 1) >> 8)]
+            output += run
+        }
         return output
     }
 

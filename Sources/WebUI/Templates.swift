@@ -8,11 +8,8 @@ enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         for (name, text) in all {
-            do {
-                try library.register(text, named: name)
-            } catch {
-                preconditionFailure("template \(name) does not parse: \(error)")  // The templates are constants, parsed by the tests.
-            }
+            // The templates are constants the tests parse; one that did not would render as an empty page.
+            try? library.register(text, named: name)
         }
         return library
     }()
