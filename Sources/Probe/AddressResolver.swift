@@ -75,6 +75,11 @@ enum AddressResolver {
         return .failure(Failure(description: "unable to find an \(preference.preferIPv4 ? "IPv4" : "IPv6") address for \(host)"))
     }
 
+    /// The text `inet_ntop` wrote into `buffer`, up to its terminating zero.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     private static func address(_ info: addrinfo) -> ResolvedAddress? {
         guard let socketAddress = info.ai_addr else { return nil }
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
@@ -83,12 +88,12 @@ enum AddressResolver {
             var raw = socketAddress.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
             let bytes = withUnsafeBytes(of: &raw) { Array($0) }
             guard inet_ntop(AF_INET, &raw, &buffer, socklen_t(buffer.count)) != nil else { return nil }
-            return ResolvedAddress(text: String(cString: buffer), isIPv6: false, bytes: bytes)
+            return ResolvedAddress(text: text(buffer), isIPv6: false, bytes: bytes)
         case AF_INET6:
             var raw = socketAddress.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
             let bytes = withUnsafeBytes(of: &raw) { Array($0) }
             guard inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count)) != nil else { return nil }
-            return ResolvedAddress(text: String(cString: buffer), isIPv6: true, bytes: bytes)
+            return ResolvedAddress(text: text(buffer), isIPv6: true, bytes: bytes)
         default:
             return nil
         }
