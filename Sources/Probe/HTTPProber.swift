@@ -137,16 +137,14 @@ struct HTTPProber: Sendable {
             }
         }
         for spec in settings.failIfHeaderMatches {
-            guard let regex = try? GoRegex(spec.regexp.source) else { continue }
-            if values(spec.header).contains(where: regex.matches) {
+            if values(spec.header).contains(where: spec.regexp.regex.matches) {
                 run.note("header \(spec.header) matched regular expression \(spec.regexp.source)")
                 return false
             }
         }
         for spec in settings.failIfHeaderNotMatches {
-            guard let regex = try? GoRegex(spec.regexp.source) else { continue }
             let found = values(spec.header)
-            if !found.isEmpty && !found.contains(where: regex.matches) {
+            if !found.isEmpty && !found.contains(where: spec.regexp.regex.matches) {
                 run.note("header \(spec.header) did not match regular expression \(spec.regexp.source)")
                 return false
             }
@@ -158,13 +156,13 @@ struct HTTPProber: Sendable {
         guard !settings.failIfBodyMatches.isEmpty || !settings.failIfBodyNotMatches.isEmpty else { return true }
         let text = String(decoding: body, as: UTF8.self)
         for pattern in settings.failIfBodyMatches {
-            if let regex = try? GoRegex(pattern.source), regex.matches(text) {
+            if pattern.regex.matches(text) {
                 run.note("body matched regular expression \(pattern.source)")
                 return false
             }
         }
         for pattern in settings.failIfBodyNotMatches {
-            if let regex = try? GoRegex(pattern.source), !regex.matches(text) {
+            if !pattern.regex.matches(text) {
                 run.note("body did not match regular expression \(pattern.source)")
                 return false
             }

@@ -67,7 +67,8 @@ struct TCPProber: Sendable {
         var lines = LineReader()
         for (index, step) in steps.enumerated() {
             var match: String?
-            if let expect = step.expect, let regex = try? GoRegex(expect.source) {
+            if let expect = step.expect {
+                let regex = expect.regex
                 result.log.append("processing query response entry \(index): expecting \(expect.source)")
                 while match == nil {
                     do {

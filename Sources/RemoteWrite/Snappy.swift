@@ -64,22 +64,18 @@ public enum Snappy {
     public static func decompress(_ input: [UInt8], limit: Int = .max) throws(Failure) -> [UInt8] {
         guard !input.isEmpty else { throw .corrupt }
         var length = 0
-        let lengthStatus = input.withUnsafeBufferPointer { source in
-            source.baseAddress!.withMemoryRebound(to: CChar.self, capacity: source.count) {
-                snappy_uncompressed_length($0, source.count, &length)
-            }
+        let lengthStatus = input.withUnsafeBytes { source in
+            snappy_uncompressed_length(source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count, &length)
         }
         guard lengthStatus == SNAPPY_OK else { throw .corrupt }
         guard length <= limit else { throw .tooLarge(length: length, limit: limit) }
         var output = [UInt8](repeating: 0, count: max(length, 1))
         var produced = length
-        let status = input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                source.baseAddress!.withMemoryRebound(to: CChar.self, capacity: source.count) { sourceBase in
-                    target.baseAddress!.withMemoryRebound(to: CChar.self, capacity: target.count) { targetBase in
-                        snappy_uncompress(sourceBase, source.count, targetBase, &produced)
-                    }
-                }
+        let status = input.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { target in
+                snappy_uncompress(
+                    source.baseAddress?.assumingMemoryBound(to: CChar.self), source.count,
+                    target.baseAddress?.assumingMemoryBound(to: CChar.self), &produced)
             }
         }
         guard status == SNAPPY_OK, produced == length else { throw .corrupt }

@@ -90,16 +90,20 @@ public struct IPProtocolPreference: Sendable, Equatable {
 /// checked when the file is read.
 public struct ProbeRegex: Sendable, Equatable {
     /// The pattern as written.
-    public var source: String
+    public var source: String { regex.source }
+    /// The pattern compiled once, when the file is read.
+    package let regex: GoRegex
 
     init(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) {
-        source = try reader.string(node, field: field)
+        let source = try reader.string(node, field: field)
         do {
-            _ = try GoRegex(source)
+            regex = try GoRegex(source)
         } catch {
             throw reader.error(node, field: field, "\(error)")
         }
     }
+
+    public static func == (lhs: ProbeRegex, rhs: ProbeRegex) -> Bool { lhs.source == rhs.source }
 
     static func list(_ node: Node, reader: NodeReader, field: String) throws(ConfigError) -> [ProbeRegex] {
         var list: [ProbeRegex] = []
