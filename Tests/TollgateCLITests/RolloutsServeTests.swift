@@ -141,7 +141,9 @@ final class RolloutsServeTests: Sendable {
     }
 
     /// Nobody asks: the watcher evaluates the rollout at its guard's interval (1 s here), so
-    /// the stored decision turns no-go within about one interval of the data showing the breach.
+    /// the stored decision turns no-go soon after the data shows the breach. The exact interval
+    /// is checked with an injected clock (`RolloutManagerTests.theWatcherEvaluatesAtTheGuardsInterval`);
+    /// here the bound only separates "the watcher did it" from "nothing happened" on a loaded machine.
     @Test func aBreachIsStoredAsNoGoWithinOneIntervalWithoutAsking() async throws {
         let root = try scratch.make("breach")
         let server = try start(root)
@@ -160,8 +162,8 @@ final class RolloutsServeTests: Sendable {
         }
         let seconds = Date().timeIntervalSince(shown)
         #expect(noGo["decision"] as? String == "no-go")
-        // One interval (1 s) plus the watcher's tick (1 s), with room for a loaded machine.
-        #expect(seconds < 3, "no-go stored \(seconds) s after the data showed the breach (interval 1 s)")
+        // One interval (1 s) plus the watcher's tick (1 s), with ample room for a loaded machine.
+        #expect(seconds < 30, "no-go stored \(seconds) s after the data showed the breach (interval 1 s)")
         #expect((noGo["reason"] as? String)?.hasPrefix("error-ratio 0.2 > 0.01") == true, "\(noGo)")
         #expect(server.stop() == 0)
     }
