@@ -143,7 +143,7 @@ import TollgateConfig
         for alert in alerts where inhibitor.firstInhibitor(of: alert.labels, now: now) != nil { inhibited += 1 }
         let elapsed = clock.now - started
         #expect(inhibited > 0)
-        #expect(elapsed < .seconds(5), "20,000 lookups took \(elapsed)")  // about 0.4 s in a debug build
+        #expect(elapsed < .seconds(20), "20,000 lookups took \(elapsed)")  // about 0.4 s in a debug build
 
         // A sample checked against Alertmanager's plain scan.
         for alert in alerts.prefix(25) {

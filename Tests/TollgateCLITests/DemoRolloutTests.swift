@@ -26,8 +26,8 @@ struct DemoRolloutTests {
             line.split(separator: " ").compactMap { Double($0) }.first
         }
         let seconds = try #require(rto, "\(output)")
-        #expect(seconds < 10, "RTO \(seconds) s")
+        #expect(seconds < 30, "RTO \(seconds) s")  // a few seconds alone; room for a loaded machine
         #expect(output.contains("error-ratio"), "the stored reason is shown: \(output)")
-        #expect(Date().timeIntervalSince(started) < 120)
+        #expect(Date().timeIntervalSince(started) < 300)
     }
 }
