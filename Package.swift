@@ -216,7 +216,6 @@ let package = Package(
             dependencies: [
                 "CSnappy", "CurlHTTP", "Model", "Relabel", "Storage", "TollgateConfig",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -1,4 +1,4 @@
-// Tollgate — RemoteWrite: one `remote_write` entry: its durable queue and its sender loop.
+// Tollgate — RemoteWrite: one `remote_write` entry: it tails the store's log and sends in shards.
 
 import CoreMetrics
 import CurlHTTP
@@ -6,63 +6,65 @@ import Foundation
 import Logging
 import Model
 import Relabel
-import SwiftProtobuf
+import Storage
+import Synchronization
 import TollgateConfig
 
-/// One `remote_write` entry at run time: samples in (external labels, then
-/// `write_relabel_configs`, then the durable queue), requests out, one at a time in queue
-/// order, retried with backoff until the receiver takes them.
+/// One `remote_write` entry at run time. It reads the store's log of committed batches
+/// (``CommitLog``) from its own durable position, as Prometheus's queue manager tails its
+/// WAL: nothing is written twice, only what the store kept is sent, and a restart or a
+/// receiver outage resumes from the position (within the log's retention).
 ///
-/// Shards: a window of the queue is split by series into one request per shard, sent at
-/// once (see ``run()``), so a receiver sees each series in order, as Prometheus gets from
-/// hashing series to shards.
-actor RemoteQueue {
+/// A reader loop reads the log, relabels each series once (external labels, then
+/// `write_relabel_configs`), and spreads samples over shards by series, so each series
+/// stays in order in one shard. A shard's request is cut at `max_samples_per_send` samples
+/// or when its oldest sample waited `batch_send_deadline`; shards send independently, and
+/// the position moves as far as every shard has finished (``QueueProgress``). Reading stops
+/// while `capacity` × shards samples are unsent. The shard count doubles when reading was
+/// held back by unsent samples (``ShardWindow``) and halves when reads come back short
+/// (caught up); changing it drains the shards first, as Prometheus reshards.
+final class RemoteQueue: Sendable {
     let config: RemoteWriteConfig
     /// `remote_name` in the metrics: the entry's `name`, else a hash of its URL.
-    nonisolated let name: String
+    let name: String
     private let externalLabels: [Label]
-    private let store: WriteQueueStore
-    private let client: HTTPClient
+    private let log: any CommitLog
+    private let sender: RemoteSender
     private let logger: Logger
     private let metrics: RemoteQueueMetrics
-    /// Relabeling results by series (nil: dropped), so each series is relabeled once.
-    private var relabeled: [Labels: Labels?] = [:]
-    /// Samples in the queue file.
-    private var pending: Int
-    /// When the oldest sample in the queue was enqueued (for `batch_send_deadline`).
-    private var oldestEnqueued: ContinuousClock.Instant?
-    /// Requests sent at once now, and the most since the queue started.
-    private(set) var shards = 1
-    private(set) var mostShards = 1
+    private let live = Mutex(Live())
+
+    private struct Live {
+        var shards = 1
+        var mostShards = 1
+        var progress: QueueProgress?
+    }
 
     /// What the queue holds and how it sends.
-    var status: RemoteQueueStatus { RemoteQueueStatus(name: name, pendingSamples: pending, shards: shards, mostShards: mostShards) }
+    var status: RemoteQueueStatus {
+        live.withLock { RemoteQueueStatus(name: name, pendingSamples: $0.progress?.unsent ?? 0, shards: $0.shards, mostShards: $0.mostShards) }
+    }
 
-    /// The queue of `config`, its file in `directory`.
-    init(config: RemoteWriteConfig, externalLabels: [String: String], directory: String, client: HTTPClient, logger: Logger) throws {
+    /// The queue of `config`, reading `log`.
+    init(config: RemoteWriteConfig, externalLabels: [String: String], log: any CommitLog, client: HTTPClient, logger: Logger) {
         self.config = config
         let name = config.name.isEmpty ? Self.hashName(config.url) : config.name
         self.name = name
         self.externalLabels = externalLabels.map { Label($0.key, $0.value) }.sorted()
-        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        let store = try WriteQueueStore(path: (directory as NSString).appendingPathComponent("\(safe).sqlite"))
-        self.store = store
-        self.client = client
+        self.log = log
         self.logger = logger
-        let queued = try store.pendingSamples()
-        pending = queued
-        oldestEnqueued = queued > 0 ? .now : nil
         let metrics = RemoteQueueMetrics(name: name, url: config.url)
         self.metrics = metrics
-        metrics.pending.record(queued)
+        sender = RemoteSender(config: config, name: name, client: client, logger: logger, metrics: metrics)
+        metrics.pending.record(0)
         metrics.shards.record(1)
         metrics.shardsMin.record(config.queue.minShards)
         metrics.shardsMax.record(config.queue.maxShards)
         metrics.shardsDesired.record(1)
     }
 
-    /// The queue file's path.
-    nonisolated var path: String { store.path }
+    /// The name of the log reader: the queue's, so a restart finds its position again.
+    var readerName: String { "remote_write/\(name)" }
 
     /// A stable name from the URL: FNV-1a 64 in hex, as Prometheus names unnamed queues by a hash.
     static func hashName(_ url: String) -> String {
@@ -74,44 +76,152 @@ actor RemoteQueue {
         return String(String(hash, radix: 16).prefix(6))
     }
 
-    /// Queues samples a commit stored, durably: when this returns, a restart sends them.
-    func enqueue(_ samples: [RemoteSample]) async {
-        var kept: [RemoteSample] = []
-        kept.reserveCapacity(samples.count)
-        var dropped = 0
-        for sample in samples {
-            if let labels = relabel(sample.labels) {
-                kept.append(RemoteSample(labels: labels, t: sample.t, v: sample.v))
-            } else {
-                dropped += 1
+    /// Registers the queue as a reader of the log (or finds its saved position): from then
+    /// on, every commit is the queue's to send. Retried until it works or the task is cancelled.
+    func open() async {
+        while live.withLock({ $0.progress == nil }) && !Task.isCancelled {
+            do {
+                let position = try await log.openLogReader(readerName)
+                live.withLock { $0.progress = QueueProgress(position: position) }
+            } catch {
+                logger.error("cannot open the store's log for remote write", metadata: ["remote_name": "\(name)", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
             }
         }
-        if dropped > 0 { metrics.dropped.increment(by: dropped) }
-        guard !kept.isEmpty else { return }
-        let perRow = max(1, config.queue.maxSamplesPerSend)
-        var rows: [(data: [UInt8], count: Int, maxTime: Int64)] = []
-        var start = 0
-        while start < kept.count {
-            let slice = kept[start..<min(start + perRow, kept.count)]
-            rows.append((WriteRequestCodec.encodeProtobuf(slice), slice.count, slice.map(\.t).max() ?? 0))
-            start += perRow
+    }
+
+    /// Reads and sends until cancelled; the position is saved every second and at the end.
+    func run() async {
+        await open()
+        guard let progress = live.withLock({ $0.progress }) else { return }
+        let position = progress.position
+        var reader = LogTail(position: position)
+        var shards = max(1, config.queue.minShards)
+        while !Task.isCancelled {
+            live.withLock {
+                $0.shards = shards
+                $0.mostShards = max($0.mostShards, shards)
+            }
+            metrics.shards.record(shards)
+            shards = await runShards(shards, progress: progress, reader: &reader)
+            metrics.shardsDesired.record(shards)
         }
+        await save(progress.position, reader: &reader)
+    }
+
+    /// Saves the position when it moved.
+    private func save(_ position: Int64, reader: inout LogTail) async {
+        guard position > reader.saved else { return }
         do {
-            try await store.append(rows)
+            try await log.moveLogReader(readerName, to: position)
+            reader.saved = position
         } catch {
-            metrics.failed.increment(by: kept.count)
-            logger.error("cannot queue samples for remote write", metadata: ["remote_name": "\(name)", "error": "\(error)"])
-            return
+            logger.warning("cannot save the remote write position", metadata: ["remote_name": "\(name)", "error": "\(error)"])
         }
-        if pending == 0 { oldestEnqueued = .now }
-        pending += kept.count
-        metrics.pending.record(pending)
-        if let newest = kept.map(\.t).max() { RemoteQueueMetrics.highestTimestamp.record(Double(newest) / 1000) }
+    }
+
+    /// One run of `count` shards: reads and sends until cancelled or another count is due,
+    /// then drains the shards and returns the count to go on with.
+    private func runShards(_ count: Int, progress: QueueProgress, reader: inout LogTail) async -> Int {
+        var continuations: [AsyncStream<ShardBatch>.Continuation] = []
+        var streams: [AsyncStream<ShardBatch>] = []
+        for _ in 0..<count {
+            let (stream, continuation) = AsyncStream.makeStream(of: ShardBatch.self)
+            streams.append(stream)
+            continuations.append(continuation)
+        }
+        return await withTaskGroup(of: Void.self) { group in
+            for stream in streams {
+                group.addTask {
+                    for await batch in stream { await self.send(batch, progress: progress) }
+                }
+            }
+            var pending = [PendingShard](repeating: PendingShard(), count: count)
+            let next = await read(into: &pending, continuations, progress: progress, reader: &reader)
+            for (index, continuation) in continuations.enumerated() {
+                if pending[index].count > 0 { continuation.yield(pending[index].cut()) }
+                continuation.finish()
+            }
+            await group.waitForAll()
+            await save(progress.position, reader: &reader)
+            return next
+        }
+    }
+
+    /// The reader loop of one run of shards; returns the shard count to go on with.
+    private func read(into pending: inout [PendingShard], _ shards: [AsyncStream<ShardBatch>.Continuation], progress: QueueProgress, reader: inout LogTail) async -> Int {
+        let count = shards.count
+        let perSend = max(1, config.queue.maxSamplesPerSend)
+        let deadline = Duration.milliseconds(max(1, config.queue.batchSendDeadline.milliseconds))
+        let capacity = max(perSend, config.queue.capacity) * count
+        let minShards = max(1, config.queue.minShards), maxShards = max(minShards, config.queue.maxShards)
+        var window = ShardWindow()
+        while !Task.isCancelled {
+            let now = ContinuousClock.now
+            for index in pending.indices where pending[index].isDue(now, deadline) { shards[index].yield(pending[index].cut()) }
+            metrics.pending.record(progress.unsent)
+            if now - reader.lastSave >= .seconds(1) {
+                reader.lastSave = now
+                await save(progress.position, reader: &reader)
+            }
+            if let next = window.decide(now, shards: count, min: minShards, max: maxShards), next != count { return next }
+            guard progress.unsent < capacity else {
+                try? await Task.sleep(for: .milliseconds(10))
+                window.held += ContinuousClock.now - now
+                continue
+            }
+            let read: LoggedSamples
+            do {
+                read = try await log.readLog(after: reader.through, maxSamples: perSend * count)
+            } catch {
+                logger.error("cannot read the store's log for remote write", metadata: ["remote_name": "\(name)", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            guard read.through > reader.through else {
+                try? await Task.sleep(for: .milliseconds(25))
+                continue
+            }
+            if read.count >= perSend * count { window.fullReads += 1 }
+            if read.missedRecords > 0 {
+                RemoteQueueMetrics.missedRecords.increment(by: Int(read.missedRecords))
+                logger.warning(
+                    "remote write fell behind the store's log retention; records were dropped unsent",
+                    metadata: ["remote_name": "\(name)", "records": "\(read.missedRecords)"])
+            }
+            distribute(read, into: &pending, shards, progress: progress, encodings: &reader.encodings, perSend: perSend, now: now)
+            reader.through = read.through
+        }
+        return count
+    }
+
+    /// Spreads one read over the shards' pending requests, cutting those that fill up.
+    private func distribute(
+        _ read: LoggedSamples, into pending: inout [PendingShard], _ shards: [AsyncStream<ShardBatch>.Continuation],
+        progress: QueueProgress, encodings: inout SeriesEncodings, perSend: Int, now: ContinuousClock.Instant
+    ) {
+        encodings.resolve(read.refs, log: log) { labels in self.relabel(labels).map(WriteRequestWriter.labelFields) }
+        var kept = 0
+        var newest = Int64.min
+        for index in 0..<read.count where encodings[read.refs[index]] != nil {
+            kept += 1
+            newest = max(newest, read.timestamps[index])
+        }
+        if read.count > kept { metrics.dropped.increment(by: read.count - kept) }
+        let step = progress.begin(through: read.through, count: kept)
+        guard kept > 0 else { return }
+        RemoteQueueMetrics.highestTimestamp.record(Double(newest) / 1000)
+        for index in 0..<read.count {
+            let ref = read.refs[index]
+            guard let fields = encodings[ref] else { continue }
+            let shard = Int(ref.rawValue % UInt64(pending.count))
+            pending[shard].append(ref, fields, read.timestamps[index], read.values[index], step: step, now: now)
+            if pending[shard].count >= perSend { shards[shard].yield(pending[shard].cut()) }
+        }
     }
 
     /// External labels the series lacks, then `write_relabel_configs`; nil when dropped.
     private func relabel(_ labels: Labels) -> Labels? {
-        if let cached = relabeled[labels] { return cached }
         var result: Labels? = labels
         if !externalLabels.isEmpty {
             var list = Array(labels)
@@ -122,222 +232,78 @@ actor RemoteQueue {
             result = RelabelConfig.process(current, config.writeRelabelConfigs)
             if let kept = result, kept.isEmpty { result = nil }
         }
-        if relabeled.count > 1_000_000 { relabeled.removeAll(keepingCapacity: true) }
-        relabeled[labels] = result
         return result
     }
 
-    /// Sends until cancelled, a window of queued batches at a time, once the queue has
-    /// `max_samples_per_send` samples or its oldest waited `batch_send_deadline`.
-    ///
-    /// With one shard a window is one request (the batches' bytes joined). With more, the
-    /// window holds up to `shards × max_samples_per_send` samples and its series are split
-    /// by a hash of their labels into one request per shard, sent at once; every series is in
-    /// one request of a window and windows go one after the other, so a receiver still sees
-    /// each series in order. The window is deleted from the queue once every request of it
-    /// was taken or dropped. Shards double while the backlog is more than the current shards
-    /// send in one round and halve when it is under a quarter of that, between `min_shards`
-    /// and `max_shards`.
-    func run() async {
-        let deadline = Duration.milliseconds(config.queue.batchSendDeadline.milliseconds)
-        let perSend = max(1, config.queue.maxSamplesPerSend)
-        let minShards = max(1, config.queue.minShards), maxShards = max(minShards, config.queue.maxShards)
-        shards = minShards
-        while !Task.isCancelled {
-            let due = pending >= config.queue.maxSamplesPerSend || (pending > 0 && (oldestEnqueued.map { ContinuousClock.now - $0 >= deadline } ?? true))
-            guard due else {
-                try? await Task.sleep(for: .milliseconds(20))
-                continue
-            }
-            let batches: [WriteQueueStore.Batch]
-            do {
-                batches = try await store.head(maxSamples: perSend * shards)
-            } catch {
-                logger.error("cannot read the remote write queue", metadata: ["remote_name": "\(name)", "error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-                continue
-            }
-            guard let last = batches.last else {
-                pending = 0
-                oldestEnqueued = nil
-                metrics.pending.record(0)
-                continue
-            }
-            // `sample_age_limit`: batches whose newest sample is older are dropped unsent.
-            let ageLimit = config.queue.sampleAgeLimit.milliseconds
-            let cutoff = ageLimit > 0 ? Int64(Date().timeIntervalSince1970 * 1000) - ageLimit : .min
-            let fresh = batches.filter { $0.maxTime >= cutoff }
-            if fresh.count < batches.count { metrics.dropped.increment(by: batches.reduce(0) { $0 + ($1.maxTime < cutoff ? $1.count : 0) }) }
-            if !fresh.isEmpty {
-                guard await sendWindow(fresh, shards: shards) else { return }
-            }
-            do {
-                try await store.remove(through: last.seq)
-            } catch {
-                logger.error("cannot advance the remote write queue", metadata: ["remote_name": "\(name)", "error": "\(error)"])
-            }
-            let count = batches.reduce(0) { $0 + $1.count }
-            pending = max(0, pending - count)
-            oldestEnqueued = pending > 0 ? (oldestEnqueued ?? .now) : nil
-            metrics.pending.record(pending)
-            if pending > perSend * shards {
-                shards = min(maxShards, shards * 2)
-            } else if pending < perSend * shards / 4 {
-                shards = max(minShards, shards / 2)
-            }
-            mostShards = max(mostShards, shards)
-            metrics.shards.record(shards)
-            metrics.shardsDesired.record(shards)
+    /// Sends one shard's request until it is taken or dropped, then reports it finished;
+    /// samples older than `sample_age_limit` are dropped unsent.
+    private func send(_ batch: ShardBatch, progress: QueueProgress) async {
+        var batch = batch
+        let ageLimit = config.queue.sampleAgeLimit.milliseconds
+        if ageLimit > 0 {
+            let dropped = batch.dropOlder(than: Int64(Date().timeIntervalSince1970 * 1000) - ageLimit)
+            if dropped > 0 { metrics.dropped.increment(by: dropped) }
         }
-    }
-
-    /// Sends one window: one request, or one per shard (see ``run()``); false when cancelled first.
-    private func sendWindow(_ batches: [WriteQueueStore.Batch], shards: Int) async -> Bool {
-        var raw: [UInt8] = []
-        raw.reserveCapacity(batches.reduce(0) { $0 + $1.data.count })
-        for batch in batches { raw.append(contentsOf: batch.data) }
-        let count = batches.reduce(0) { $0 + $1.count }
-        let maxTime = batches.map(\.maxTime).max() ?? 0
-        guard shards > 1, count > config.queue.maxSamplesPerSend,
-            let request = try? Prometheus_WriteRequest(serializedBytes: raw)
-        else { return await send(raw: raw, count: count, maxTime: maxTime) }
-        var parts = [Prometheus_WriteRequest](repeating: Prometheus_WriteRequest(), count: shards)
-        for series in request.timeseries {
-            var hasher = Hasher()
-            for label in series.labels {
-                hasher.combine(label.name)
-                hasher.combine(label.value)
-            }
-            parts[Int(UInt(bitPattern: hasher.finalize()) % UInt(shards))].timeseries.append(series)
+        if batch.count > 0 {
+            var writer = WriteRequestWriter(capacity: batch.count * 24 + batch.series.reduce(0) { $0 + $1.labels.count + 4 })
+            for series in batch.series { writer.appendSeries(labelFields: series.labels, timestamps: series.timestamps, values: series.values) }
+            guard await sender.send(writer.bytes, .samples(count: batch.count, maxTime: batch.maxTime)) else { return }
         }
-        return await withTaskGroup(of: Bool.self) { group in
-            for part in parts where !part.timeseries.isEmpty {
-                let count = part.timeseries.reduce(0) { $0 + $1.samples.count }
-                let maxTime = part.timeseries.lazy.compactMap { $0.samples.last?.timestamp }.max() ?? 0
-                let bytes: [UInt8] = (try? part.serializedBytes()) ?? []
-                group.addTask { await self.send(raw: bytes, count: count, maxTime: maxTime) }
-            }
-            var all = true
-            for await sent in group where !sent { all = false }
-            return all
-        }
+        progress.finish(batch.steps)
     }
 
     /// Sends metric metadata every `metadata_config.send_interval` until cancelled, as
-    /// Prometheus does: requests of metadata only (500 families each), each tried once per
-    /// interval; a failure is counted and logged, and the next interval sends it all again.
+    /// Prometheus does: requests of metadata only (500 families each), each retried with
+    /// backoff until the next interval begins; what is still refused then is counted as failed.
     func runMetadata(_ source: @Sendable () async -> [RemoteMetadata]) async {
         let interval = Duration.milliseconds(max(1_000, config.metadataSendInterval.milliseconds))
         while !Task.isCancelled {
+            let next = ContinuousClock.now + interval
             let metadata = await source()
-            if !metadata.isEmpty {
-                for (bytes, count) in RemoteMetadata.requests(metadata, perRequest: 500) {
-                    if await sendOnce(raw: bytes) {
-                        metrics.metadataSent.increment(by: count)
-                    } else {
-                        metrics.metadataFailed.increment(by: count)
-                    }
-                }
+            for (bytes, count) in RemoteMetadata.requests(metadata, perRequest: 500) {
+                guard await sender.send(bytes, .metadata(count: count), deadline: next) else { break }
             }
-            try? await Task.sleep(for: interval)
-        }
-    }
-
-    /// One attempt at a request; true when the receiver answered 2xx.
-    private func sendOnce(raw: [UInt8]) async -> Bool {
-        do {
-            var request = try config.http.request(url: config.url)
-            request.method = "POST"
-            request.body = Snappy.compress(raw)
-            request.acceptEncoding = nil
-            request.timeoutMilliseconds = Int(max(1, config.remoteTimeout.milliseconds))
-            request.headers.append(contentsOf: WriteRequestCodec.headers)
-            request.headers.append(("User-Agent", "Tollgate"))
-            for (header, value) in config.headers.sorted(by: { $0.key < $1.key }) { request.headers.append((header, value)) }
-            let response = try await client.execute(request)
-            guard (200..<300).contains(response.status) else {
-                logger.warning("remote write of metadata failed", metadata: ["remote_name": "\(name)", "status": "\(response.status)"])
-                return false
-            }
-            return true
-        } catch {
-            logger.warning("remote write of metadata failed", metadata: ["remote_name": "\(name)", "error": "\(error)"])
-            return false
-        }
-    }
-
-    /// Sends one serialized `WriteRequest` of `count` samples until it is taken or dropped;
-    /// false when cancelled first.
-    private func send(raw: [UInt8], count: Int, maxTime: Int64) async -> Bool {
-        let body = Snappy.compress(raw)
-        var backoff = max(1, config.queue.minBackoff.milliseconds)
-        let maxBackoff = max(backoff, config.queue.maxBackoff.milliseconds)
-        var attempt = 0
-        while !Task.isCancelled {
-            attempt += 1
-            let verdict: Verdict
-            do {
-                var request = try config.http.request(url: config.url)
-                request.method = "POST"
-                request.body = body
-                request.acceptEncoding = nil
-                request.timeoutMilliseconds = Int(max(1, config.remoteTimeout.milliseconds))
-                request.headers.append(contentsOf: WriteRequestCodec.headers)
-                request.headers.append(("User-Agent", "Tollgate"))
-                for (header, value) in config.headers.sorted(by: { $0.key < $1.key }) { request.headers.append((header, value)) }
-                let started = ContinuousClock.now
-                let response = try await client.execute(request)
-                metrics.duration.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
-                verdict = Self.verdict(status: response.status, retryOn429: config.queue.retryOnRateLimit)
-                if verdict == .drop || (verdict == .retry && attempt % 10 == 1) {
-                    let text = String(decoding: response.body.prefix(512), as: UTF8.self)
-                    logger.warning(
-                        verdict == .retry ? "remote write failed, retrying" : "remote write refused, dropping the samples",
-                        metadata: ["remote_name": "\(name)", "url": "\(config.url)", "status": "\(response.status)", "body": "\(text)"])
-                }
-            } catch {
-                verdict = .retry
-                // The first failure of a request and every tenth after it, not every retry.
-                if attempt % 10 == 1 {
-                    logger.warning(
-                        "remote write failed, retrying", metadata: ["remote_name": "\(name)", "url": "\(config.url)", "attempt": "\(attempt)", "error": "\(error)"])
-                }
-            }
-            switch verdict {
-            case .sent:
-                metrics.sent.increment(by: count)
-                metrics.bytes.increment(by: body.count)
-                metrics.highestSent.record(Double(maxTime) / 1000)
-                return true
-            case .drop:
-                metrics.failed.increment(by: count)
-                return true
-            case .retry:
-                metrics.retried.increment(by: count)
-                try? await Task.sleep(for: .milliseconds(backoff))
-                backoff = min(maxBackoff, backoff * 2)
-            }
-        }
-        return false
-    }
-
-    enum Verdict: Equatable { case sent, retry, drop }
-
-    /// 2xx sent; 5xx (and 429 with `retry_on_http_429`) retried; any other status dropped.
-    static func verdict(status: Int, retryOn429: Bool) -> Verdict {
-        switch status {
-        case 200..<300: .sent
-        case 500..<600: .retry
-        case 429: retryOn429 ? .retry : .drop
-        default: .drop
+            try? await Task.sleep(until: next)
         }
     }
 }
 
-extension Duration {
-    /// The duration in whole nanoseconds (saturating).
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue &+ attoseconds / 1_000_000_000
+/// The reader loop's own state, kept across runs of shards.
+struct LogTail {
+    /// The last record read.
+    var through: Int64
+    /// The position last saved.
+    var saved: Int64
+    var lastSave = ContinuousClock.now
+    var encodings = SeriesEncodings()
+
+    init(position: Int64) {
+        through = position
+        saved = position
+    }
+}
+
+/// What the reader saw in the last 10 s, to choose the shard count.
+struct ShardWindow {
+    var started = ContinuousClock.now
+    /// Time reading waited for shards to send.
+    var held = Duration.zero
+    /// Reads that came back as full as asked.
+    var fullReads = 0
+
+    /// Twice the shards as soon as reading was held 2 s of this window, or at the end of 10 s
+    /// when it was held a third of the time; half at the end when no read came back full
+    /// (caught up); else the same. Nil between decisions.
+    mutating func decide(_ now: ContinuousClock.Instant, shards: Int, min: Int, max: Int) -> Int? {
+        let length = now - started
+        if held >= .seconds(2) && shards < max {
+            self = ShardWindow(started: now)
+            return Swift.min(max, shards * 2)
+        }
+        guard length >= .seconds(10) else { return nil }
+        defer { self = ShardWindow(started: now) }
+        if held * 3 >= length { return Swift.min(max, shards * 2) }
+        if fullReads == 0 && held == .zero { return Swift.max(min, shards / 2) }
+        return shards
     }
 }

@@ -21,6 +21,8 @@ struct RemoteQueueMetrics: Sendable {
 
     /// The newest timestamp queued for any remote (no labels, as Prometheus's).
     static let highestTimestamp = Gauge(label: "prometheus_remote_storage_highest_timestamp_in_seconds")
+    /// Log records a queue never read: the store dropped them past its log retention first.
+    static let missedRecords = Counter(label: "tollgate_remote_storage_log_records_missed_total")
 
     init(name: String, url: String) {
         let dimensions = [("remote_name", name), ("url", url)]

@@ -4,17 +4,19 @@ import CurlHTTP
 import Foundation
 public import Logging
 public import ServiceLifecycle
+public import Storage
 public import TollgateConfig
 import Synchronization
 
-/// The `remote_write` section at run time: one ``RemoteQueue`` per entry, each with its
-/// durable queue file under `DATA_DIR/remote_write/` and its own sender task.
+/// The `remote_write` section at run time: one ``RemoteQueue`` per entry, each reading the
+/// store's log of committed batches (``CommitLog``) from its own durable position.
 ///
-/// Samples reach it from ``RemoteFanout`` after each commit the local store accepted.
-/// A reload keeps the queues of unchanged entries, starts new ones and stops removed ones
-/// (a removed entry's file stays, and resumes if the entry comes back).
+/// Writers append to the store only; what it committed reaches the queues through its log.
+/// A reload that changes the section stops every queue (each saves its position) and starts
+/// the new entries' queues, which read on from their saved positions; a removed entry's
+/// position is forgotten, so the store no longer keeps records for it.
 public final class RemoteStorage: Service, Sendable {
-    private let directory: String
+    private let log: any CommitLog
     private let client: HTTPClient
     private let logger: Logger
     private let state = Mutex<State>(State())
@@ -27,10 +29,10 @@ public final class RemoteStorage: Service, Sendable {
         var stopped = false
     }
 
-    /// Remote storage keeping its queues under `directory`.
+    /// Remote storage sending what `log` holds.
     /// - Throws: when the HTTP client cannot start.
-    public init(directory: String, logger: Logger) throws {
-        self.directory = directory
+    public init(log: any CommitLog, logger: Logger) throws {
+        self.log = log
         self.logger = logger
         client = try HTTPClient()
     }
@@ -49,11 +51,8 @@ public final class RemoteStorage: Service, Sendable {
         return await source()
     }
 
-    /// Whether any entry is configured (commits skip the remote path when not).
-    public var isActive: Bool { state.withLock { !$0.queues.isEmpty } }
-
-    /// Queues opened for `config`'s entries before anything changes.
-    /// - Throws: when a queue file cannot be opened, or two entries share a name.
+    /// `config`'s entries, checked before anything changes.
+    /// - Throws: when two entries share a name.
     public func prepare(_ config: TollgateConfig) throws -> PreparedRemoteStorage {
         var names = Set<String>()
         for entry in config.remoteWrite {
@@ -83,13 +82,17 @@ public final class RemoteStorage: Service, Sendable {
         for task in tasks { await task.value }
         var queues: [RemoteQueue] = []
         for entry in prepared.configs {
+            let queue = RemoteQueue(config: entry, externalLabels: prepared.externalLabels, log: log, client: client, logger: logger)
+            // Before this returns: what commits from now on is the queue's to send.
+            await queue.open()
+            queues.append(queue)
+        }
+        let kept = Set(queues.map(\.readerName))
+        for queue in old where !kept.contains(queue.readerName) {
             do {
-                queues.append(
-                    try RemoteQueue(
-                        config: entry, externalLabels: prepared.externalLabels,
-                        directory: (directory as NSString).appendingPathComponent("remote_write"), client: client, logger: logger))
+                try await log.closeLogReader(queue.readerName)
             } catch {
-                logger.error("cannot open the remote write queue; samples are not sent to this remote", metadata: ["url": "\(entry.url)", "error": "\(error)"])
+                logger.warning("cannot forget a removed remote write queue's position", metadata: ["remote_name": "\(queue.name)", "error": "\(error)"])
             }
         }
         state.withLock { state in
@@ -106,24 +109,18 @@ public final class RemoteStorage: Service, Sendable {
                 }
             }
         }
-        for queue in queues { logger.info("remote write queue started", metadata: ["remote_name": "\(queue.name)", "url": "\(queue.config.url)", "file": "\(queue.path)"]) }
-    }
-
-    /// Hands samples a commit stored to every queue.
-    func enqueue(_ samples: [RemoteSample]) async {
-        let queues = state.withLock { $0.queues }
-        for queue in queues { await queue.enqueue(samples) }
+        for queue in queues { logger.info("remote write queue started", metadata: ["remote_name": "\(queue.name)", "url": "\(queue.config.url)"]) }
     }
 
     /// Every queue's state, in configuration order.
     public func status() async -> [RemoteQueueStatus] {
         let queues = state.withLock { $0.queues }
         var result: [RemoteQueueStatus] = []
-        for queue in queues { result.append(await queue.status) }
+        for queue in queues { result.append(queue.status) }
         return result
     }
 
-    /// Runs until shutdown, then stops every sender (what is queued stays in the files).
+    /// Runs until shutdown, then stops every sender (each saves its position in the log).
     public func run() async throws {
         try? await gracefulShutdown()
         let tasks = state.withLock { (state: inout State) -> [Task<Void, Never>] in
@@ -153,7 +150,7 @@ public struct RemoteStorageError: Error, Sendable, CustomStringConvertible {
 public struct RemoteQueueStatus: Sendable, Equatable {
     /// `remote_name`.
     public var name: String
-    /// Samples queued, not yet sent.
+    /// Samples read from the log and not yet sent.
     public var pendingSamples: Int
     /// Requests sent at once now.
     public var shards: Int

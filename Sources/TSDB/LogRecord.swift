@@ -8,21 +8,34 @@ import Gzip
 ///
 /// Layout: CRC-32 of the rest (4 bytes, big-endian), then a version byte, the new
 /// series (id, stored label bytes) and the samples (series id, timestamp, value bits),
-/// integers as varints. A record whose checksum fails or that does not decode marks
-/// the end of the usable log.
+/// integers as varints. Version 2 adds, after them, the out-of-order samples the commit
+/// stored: their chunks hold them already, so recovery skips them; they are logged only
+/// for the log's readers (remote write), which send every stored sample. A record whose
+/// checksum fails or that does not decode marks the end of the usable log.
 struct LogRecord: Equatable {
     var newSeries: [(id: UInt32, labels: Data)] = []
     var samples: [(id: UInt32, t: Int64, v: Double)] = []
+    /// Out-of-order samples stored as chunks by the same commit (version 2 only).
+    var late: [(id: UInt32, t: Int64, v: Double)] = []
 
     static func == (a: LogRecord, b: LogRecord) -> Bool {
-        a.newSeries.elementsEqual(b.newSeries) { $0.id == $1.id && $0.labels == $1.labels }
-            && a.samples.elementsEqual(b.samples) { $0.id == $1.id && $0.t == $1.t && $0.v.bitPattern == $1.v.bitPattern }
+        func same(_ x: [(id: UInt32, t: Int64, v: Double)], _ y: [(id: UInt32, t: Int64, v: Double)]) -> Bool {
+            x.elementsEqual(y) { $0.id == $1.id && $0.t == $1.t && $0.v.bitPattern == $1.v.bitPattern }
+        }
+        return a.newSeries.elementsEqual(b.newSeries) { $0.id == $1.id && $0.labels == $1.labels }
+            && same(a.samples, b.samples) && same(a.late, b.late)
     }
 
     func encoded() -> Data {
         var encoder = SampleEncoder(capacity: samples.count)
         for sample in samples { encoder.append(sample.id, sample.t, sample.v) }
-        return Self.encoded(newSeries: newSeries, samples: encoder)
+        var lateEncoder: SampleEncoder?
+        if !late.isEmpty {
+            var encoder = SampleEncoder(capacity: late.count)
+            for sample in late { encoder.append(sample.id, sample.t, sample.v) }
+            lateEncoder = encoder
+        }
+        return Self.encoded(newSeries: newSeries, samples: encoder, late: lateEncoder)
     }
 
     /// The samples of a record, encoded as they are accepted (no intermediate array).
@@ -44,10 +57,11 @@ struct LogRecord: Equatable {
         }
     }
 
-    /// Layout: CRC-32, version 1, the new series, then the sample count and the samples.
-    static func encoded(newSeries: [(id: UInt32, labels: Data)], samples: SampleEncoder) -> Data {
+    /// Layout: CRC-32, version 1, the new series, then the sample count and the samples;
+    /// with `late`, version 2 and the out-of-order samples' count and samples after them.
+    static func encoded(newSeries: [(id: UInt32, labels: Data)], samples: SampleEncoder, late: SampleEncoder? = nil) -> Data {
         // Four bytes for the checksum, filled in at the end, then the version.
-        var body: [UInt8] = [0, 0, 0, 0, 1]
+        var body: [UInt8] = [0, 0, 0, 0, late == nil ? 1 : 2]
         body.reserveCapacity(32 + samples.bytes.count + newSeries.reduce(0) { $0 + 10 + $1.labels.count })
         SampleBlock.appendVarint(Int64(newSeries.count), to: &body)
         for series in newSeries {
@@ -57,6 +71,10 @@ struct LogRecord: Equatable {
         }
         SampleBlock.appendVarint(Int64(samples.count), to: &body)
         body.append(contentsOf: samples.bytes)
+        if let late {
+            SampleBlock.appendVarint(Int64(late.count), to: &body)
+            body.append(contentsOf: late.bytes)
+        }
         let crc = body.withUnsafeBufferPointer { Gzip.crc32(UnsafeBufferPointer(rebasing: $0[4...])) }
         body[0] = UInt8(crc >> 24)
         body[1] = UInt8(truncatingIfNeeded: crc >> 16)
@@ -71,15 +89,29 @@ struct LogRecord: Equatable {
         guard bytes.count >= 5 else { return nil }
         let crc = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
         let body = Array(bytes[4...])
-        guard body.withUnsafeBufferPointer({ Gzip.crc32($0) }) == crc, body[0] == 1 else { return nil }
+        guard body.withUnsafeBufferPointer({ Gzip.crc32($0) }) == crc, body[0] == 1 || body[0] == 2 else { return nil }
         var reader = VarintReader(bytes: body, position: 1)
         guard let seriesCount = reader.next(), seriesCount >= 0 else { return nil }
         for _ in 0..<seriesCount {
-            guard let id = reader.next(), let length = reader.next(), length >= 0, reader.position + Int(length) <= body.count else { return nil }
+            guard let id = reader.next(), let length = reader.next(), length >= 0, length <= body.count - reader.position else { return nil }
             newSeries.append((UInt32(truncatingIfNeeded: id), Data(body[reader.position..<reader.position + Int(length)])))
             reader.position += Int(length)
         }
+        guard let sampled = Self.samples(&reader, body) else { return nil }
+        samples = sampled
+        if body[0] == 2 {
+            guard let late = Self.samples(&reader, body) else { return nil }
+            self.late = late
+        }
+        guard reader.atEnd else { return nil }
+    }
+
+    init() {}
+
+    /// A sample count and that many samples, each delta-coded against the one before.
+    private static func samples(_ reader: inout VarintReader, _ body: [UInt8]) -> [(id: UInt32, t: Int64, v: Double)]? {
         guard let sampleCount = reader.next(), sampleCount >= 0 else { return nil }
+        var samples: [(id: UInt32, t: Int64, v: Double)] = []
         var id: Int64 = 0, t: Int64 = 0
         samples.reserveCapacity(Int(min(sampleCount, 1 << 20)))
         for _ in 0..<sampleCount {
@@ -91,8 +123,6 @@ struct LogRecord: Equatable {
             reader.position += 8
             samples.append((UInt32(truncatingIfNeeded: id), t, Double(bitPattern: bits)))
         }
-        guard reader.atEnd else { return nil }
+        return samples
     }
-
-    init() {}
 }

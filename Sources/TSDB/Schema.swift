@@ -32,6 +32,13 @@ enum Schema {
             // the chunk without decoding it (rows without it are decoded, as before).
             try db.execute(sql: "ALTER TABLE head_chunks ADD COLUMN state BLOB")
         }
+        migrator.registerMigration("v3: log readers") { db in
+            // Where each reader of the head log (a remote-write queue) has read up to, and
+            // the last log record a checkpoint covers: records after it are replayed at
+            // start; records up to it are kept only while a reader still needs them.
+            try db.execute(sql: "CREATE TABLE log_readers (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)")
+            try db.execute(sql: "CREATE TABLE log_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

@@ -95,6 +95,9 @@ extension TSDB {
             guard logs || !outOfOrder.isEmpty else { return result }
             // Each series' out-of-order samples with a copy of its head chunk (as this batch left it).
             let late = outOfOrder.isEmpty ? [] : Self.group(outOfOrder, s.series)
+            // Log readers (remote write) also need the out-of-order samples stored: a record of their own.
+            let logsLate = !s.logReaders.isEmpty
+            var seq = s.nextLogSeq
             do {
                 let encoded = logs ? LogRecord.encoded(newSeries: newSeries, samples: logged) : Data()
                 let stored = try pool.write { db -> OutOfOrderCounts in
@@ -102,10 +105,22 @@ extension TSDB {
                         let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
                         for (id, data) in newSeries { try insert.execute(arguments: [Int64(id), data]) }
                     }
-                    if logs { try db.execute(sql: "INSERT INTO head_log (data) VALUES (?)", arguments: [encoded]) }
+                    let log = try db.cachedStatement(sql: "INSERT INTO head_log (seq, data) VALUES (?, ?)")
+                    if logs {
+                        try log.execute(arguments: [seq, encoded])
+                        seq += 1
+                    }
                     for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
                     // After this batch's sealed chunks, which the duplicate checks must see.
-                    return late.isEmpty ? OutOfOrderCounts() : try self.storeOutOfOrder(late, db)
+                    guard !late.isEmpty else { return OutOfOrderCounts() }
+                    let stored = try self.storeOutOfOrder(late, db, keepingSamples: logsLate)
+                    if !stored.samples.isEmpty {
+                        var record = LogRecord()
+                        record.late = stored.samples
+                        try log.execute(arguments: [seq, record.encoded()])
+                        seq += 1
+                    }
+                    return stored
                 }
                 result.appended += stored.appended
                 result.outOfOrderAppended = stored.appended
@@ -118,6 +133,7 @@ extension TSDB {
                 throw error
             }
             s.nextID = nextID
+            s.nextLogSeq = seq
             s.headMaxTime = batchMax
             for (id, labels) in created {
                 s.ids[labels] = id
@@ -139,9 +155,12 @@ extension TSDB {
         try statement.execute(arguments: [Int64(id), chunk.minTime, chunk.maxTime, chunk.count, Data(chunk.bytes)])
     }
 
-    /// Saves every open chunk and empties the log, in one transaction.
+    /// Saves every open chunk and empties the log of what no reader still needs, in one
+    /// transaction; the records after the checkpoint's last one are what recovery replays.
     func checkpoint(_ s: inout State) throws {
         let open = s.series.all.filter { $0.1.chunk.count > 0 }
+        let last = s.nextLogSeq - 1
+        let keptAfter = logKeptAfter(&s, last: last)
         try pool.write { db in
             try db.execute(sql: "DELETE FROM head_chunks")
             let insert = try db.cachedStatement(sql: "INSERT INTO head_chunks (series_id, count, data, state) VALUES (?, ?, ?, ?)")
@@ -150,7 +169,8 @@ extension TSDB {
                 for value in series.chunk.encoderState { SampleBlock.appendVarint(value, to: &state) }
                 try insert.execute(arguments: [Int64(id), series.chunk.count, Data(series.chunk.bytes), Data(state)])
             }
-            try db.execute(sql: "DELETE FROM head_log")
+            try db.execute(sql: "DELETE FROM head_log WHERE seq <= ?", arguments: [keptAfter])
+            try db.execute(sql: "INSERT OR REPLACE INTO log_state (key, value) VALUES ('checkpoint_seq', ?)", arguments: [last])
         }
         s.logRecords = 0
         s.logSamples = 0

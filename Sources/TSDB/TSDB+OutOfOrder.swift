@@ -45,6 +45,8 @@ extension TSDB {
     struct OutOfOrderCounts {
         var appended = 0
         var duplicate = 0
+        /// The samples stored, when asked for (for the log's readers).
+        var samples: [(id: UInt32, t: Int64, v: Double)] = []
     }
 
     /// Whether `t` is at or after `reference - window` (a window reaching past the
@@ -79,7 +81,7 @@ extension TSDB {
     /// samples left as one chunk per series.
     /// - Complexity: one indexed read of the series' chunks in the range per group, and
     ///   O(samples held in that range) to check it.
-    func storeOutOfOrder(_ groups: [OutOfOrderGroup], _ db: Database) throws -> OutOfOrderCounts {
+    func storeOutOfOrder(_ groups: [OutOfOrderGroup], _ db: Database, keepingSamples: Bool = false) throws -> OutOfOrderCounts {
         var counts = OutOfOrderCounts()
         var reader = try ChunkReader(db, store: self)
         let insert = try db.cachedStatement(
@@ -104,6 +106,7 @@ extension TSDB {
                 }
                 chunk.append(t, v)
                 last = (t, v.bitPattern)
+                if keepingSamples { counts.samples.append((group.id, t, v)) }
             }
             guard chunk.count > 0 else { continue }
             // A plain INSERT: a chunk starting where another does would fail the commit, never replace it.

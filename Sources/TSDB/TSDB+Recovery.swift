@@ -29,6 +29,7 @@ extension TSDB {
             var lateMax: [UInt32: Int64] = [:]
             var checkpoint: [(UInt32, Int, Data, Data?)] = []
             var log: [(Int64, Data)] = []
+            var checkpointSeq: Int64 = 0, lastSeq: Int64 = 0
             try pool.read { db in
                 let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
                 while let row = try series.next() {
@@ -56,8 +57,14 @@ extension TSDB {
                 checkpoint = try Row.fetchAll(db, sql: "SELECT series_id, count, data, state FROM head_chunks").map {
                     (UInt32(truncatingIfNeeded: $0[0] as Int64), $0[1], $0[2], $0[3])
                 }
-                log = try Row.fetchAll(db, sql: "SELECT seq, data FROM head_log ORDER BY seq").map { ($0[0], $0[1]) }
+                // Records up to the last checkpoint's are kept only for log readers: not replayed.
+                checkpointSeq = try Int64.fetchOne(db, sql: "SELECT value FROM log_state WHERE key = 'checkpoint_seq'") ?? 0
+                log = try Row.fetchAll(db, sql: "SELECT seq, data FROM head_log WHERE seq > ? ORDER BY seq", arguments: [checkpointSeq]).map { ($0[0], $0[1]) }
+                lastSeq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM head_log") ?? 0
+                for row in try Row.fetchAll(db, sql: "SELECT name, seq FROM log_readers") { s.logReaders[row[0]] = row[1] }
             }
+            // Numbers are never given twice: past every record, checkpoint and reader position.
+            s.nextLogSeq = max(lastSeq, checkpointSeq, s.logReaders.values.max() ?? 0) + 1
             for (id, maxTime) in sealedMax {
                 s.series[id]?.hasSamples = true
                 s.series[id]?.maxTime = maxTime

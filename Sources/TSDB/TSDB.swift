@@ -47,6 +47,10 @@ public final class TSDB: Sendable {
         /// missing store is an error, and the head is rebuilt in memory (recovery seals,
         /// truncates and checkpoints nothing). Appends fail. For `tsdb dump` and `tsdb stats`.
         public var readOnly = false
+        /// How long, in milliseconds, head-log records are kept for a log reader that has
+        /// not read them (a remote-write queue whose receiver is down): past this, a
+        /// checkpoint drops them whatever the readers (2 h, about what Prometheus's WAL holds).
+        public var logRetention: Int64 = 2 * 3_600_000
 
         /// The defaults.
         public init() {}
@@ -64,6 +68,14 @@ public final class TSDB: Sendable {
         /// The out-of-order window in force (from ``Options/outOfOrderTimeWindow``, changed by
         /// ``setOutOfOrderTimeWindow(_:)`` on a configuration reload).
         var outOfOrderTimeWindow: Int64 = 0
+        /// The number the next head-log record gets: records are numbered without gaps, and a
+        /// number is never given twice (log readers keep positions by number).
+        var nextLogSeq: Int64 = 1
+        /// Each log reader's position (see `TSDB+LogReaders`).
+        var logReaders: [String: Int64] = [:]
+        /// The last record each recent checkpoint covered, and when: the age of the records
+        /// kept for readers. Empty while there is no reader.
+        var checkpointMarks: [(seq: Int64, at: ContinuousClock.Instant)] = []
         /// Counts commits, to stamp the series each one changes.
         var batch: UInt64 = 0
         /// What the commit loop's reads ahead saw; kept so that the reads are not optimized away.

@@ -70,16 +70,15 @@ final class RetryTests: Sendable {
                     queue_config: {batch_send_deadline: 50ms, min_backoff: 20ms, max_backoff: 100ms, max_samples_per_send: 10}
                 """, file: "tollgate.yml")
         let tsdb = try await TSDB.open(directory: dir.path, logger: Logger(label: "test"))
-        let remote = try RemoteStorage(directory: dir.path, logger: Logger(label: "test"))
+        let remote = try RemoteStorage(log: tsdb, logger: Logger(label: "test"))
         await remote.apply(try remote.prepare(config))
         let task = Task { () -> Void in try? await remote.run() }
         defer { task.cancel() }
         // Wait for the stand-in to listen: the sender would retry anyway, but the statuses count requests.
         try await Self.waitForStandIn(port)
-        let fanout = RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }
         // Three commits of 10 samples: three requests of max_samples_per_send.
         for batch in 0..<3 {
-            var appender = fanout.appender()
+            var appender = tsdb.appender()
             for index in 0..<10 { appender.append(Labels(["__name__": "rw_retry", "i": "\(index)"]), t: Int64(batch) * 1_000, v: 1) }
             _ = try await appender.commit()
         }
@@ -114,14 +113,13 @@ final class RetryTests: Sendable {
                     queue_config: {batch_send_deadline: 50ms, max_samples_per_send: 10, sample_age_limit: 1h}
                 """, file: "tollgate.yml")
         let tsdb = try await TSDB.open(directory: dir.path, logger: Logger(label: "test"))
-        let remote = try RemoteStorage(directory: dir.path, logger: Logger(label: "test"))
+        let remote = try RemoteStorage(log: tsdb, logger: Logger(label: "test"))
         await remote.apply(try remote.prepare(config))
         let task = Task { () -> Void in try? await remote.run() }
         defer { task.cancel() }
-        let fanout = RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         for t in [now - 2 * 3_600_000, now] {
-            var appender = fanout.appender()
+            var appender = tsdb.appender()
             for index in 0..<10 { appender.append(Labels(["__name__": "rw_age", "i": "\(index)"]), t: t, v: 1) }
             _ = try await appender.commit()
         }
@@ -152,7 +150,8 @@ final class RetryTests: Sendable {
                   - url: http://127.0.0.1:\(port)/api/v1/write
                     metadata_config: {send_interval: 1s}
                 """, file: "tollgate.yml")
-        let remote = try RemoteStorage(directory: dir.path, logger: Logger(label: "test"))
+        let tsdb = try await TSDB.open(directory: dir.path, logger: Logger(label: "test"))
+        let remote = try RemoteStorage(log: tsdb, logger: Logger(label: "test"))
         remote.setMetadataSource {
             [
                 RemoteMetadata(family: "http_requests_total", type: "counter", help: "Requests.", unit: ""),

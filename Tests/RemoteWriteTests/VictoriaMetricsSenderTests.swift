@@ -22,7 +22,7 @@ final class VictoriaMetricsSenderTests: Sendable {
                 remote_write:
                   - url: \(url)
                     name: vm
-                    queue_config: {batch_send_deadline: 100ms, min_backoff: 50ms, max_backoff: 200ms, max_samples_per_send: 100, max_shards: 4}
+                    queue_config: {batch_send_deadline: 100ms, min_backoff: 50ms, max_backoff: 200ms, max_samples_per_send: 100, capacity: 100, max_shards: 4}
                 \(extra)
                 """, file: "tollgate.yml")
     }
@@ -31,15 +31,14 @@ final class VictoriaMetricsSenderTests: Sendable {
     struct Sender {
         let tsdb: TSDB
         let remote: RemoteStorage
-        let fanout: RemoteFanout
         let task: Task<Void, Never>
 
         static func start(data: URL, config: TollgateConfig) async throws -> Sender {
             let tsdb = try await TSDB.open(directory: data.path, logger: Logger(label: "test"))
-            let remote = try RemoteStorage(directory: data.path, logger: Logger(label: "test"))
+            let remote = try RemoteStorage(log: tsdb, logger: Logger(label: "test"))
             await remote.apply(try remote.prepare(config))
             let task = Task { () -> Void in try? await remote.run() }
-            return Sender(tsdb: tsdb, remote: remote, fanout: RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }, task: task)
+            return Sender(tsdb: tsdb, remote: remote, task: task)
         }
 
         func stop() async {
@@ -48,18 +47,18 @@ final class VictoriaMetricsSenderTests: Sendable {
         }
     }
 
-    /// Commits `batches` scrapes of `series` series each, one per second of `start`, through
-    /// the fan-out (half by label set, half by reference, as a scrape loop appends); returns
-    /// what was committed, by series text.
-    static func commit(_ fanout: RemoteFanout, batches: Range<Int>, series: Int, start: Int64) async throws -> [String: [(Int64, Double)]] {
+    /// Commits `batches` scrapes of `series` series each, one per second of `start`, to the
+    /// store (half by label set, half by reference, as a scrape loop appends); returns what
+    /// was committed, by series text.
+    static func commit(_ tsdb: TSDB, batches: Range<Int>, series: Int, start: Int64) async throws -> [String: [(Int64, Double)]] {
         var expected: [String: [(Int64, Double)]] = [:]
         for batch in batches {
-            var appender = fanout.appender()
+            var appender = tsdb.appender()
             let t = start + Int64(batch) * 1_000
             for index in 0..<series {
                 let labels = Labels(["__name__": "rw_sent", "series": "\(index)", "job": "fake"])
                 let v = Double(batch * 1_000 + index) + 0.25
-                if index % 2 == 1, let ref = fanout.ref(for: labels) {
+                if index % 2 == 1, let ref = tsdb.ref(for: labels) {
                     appender.append(ref, t: t, v: v)
                 } else {
                     appender.append(labels, t: t, v: v)
@@ -98,16 +97,16 @@ final class VictoriaMetricsSenderTests: Sendable {
         let config = try Self.config(vm.writeURL)
         let start = Int64(Date().timeIntervalSince1970 * 1000) / 1000 * 1000 - 3_600_000
         var sender = try await Sender.start(data: data, config: config)
-        var expected = try await Self.commit(sender.fanout, batches: 0..<5, series: 200, start: start)
+        var expected = try await Self.commit(sender.tsdb, batches: 0..<5, series: 200, start: start)
         try await Self.expectExactly(vm, expected)
 
         // The receiver is down for a while: the queue keeps everything and retries.
         vm.stop()
-        for (key, samples) in try await Self.commit(sender.fanout, batches: 5..<10, series: 200, start: start) { expected[key, default: []] += samples }
-        try await Task.sleep(for: .seconds(2))
+        for (key, samples) in try await Self.commit(sender.tsdb, batches: 5..<10, series: 200, start: start) { expected[key, default: []] += samples }
+        try await Task.sleep(for: .seconds(3))
         try await vm.start()
         try await Self.expectExactly(vm, expected)
-        // The backlog of 1,000 samples went out over more than one shard (100 samples per request).
+        // Reading was held back by the backlog (capacity 100) for seconds: the queue went on with more shards.
         var status = try #require(await sender.remote.status().first)
         for _ in 0..<20 where status.pendingSamples > 0 {
             try await Task.sleep(for: .milliseconds(100))
@@ -115,9 +114,9 @@ final class VictoriaMetricsSenderTests: Sendable {
         }
         #expect(status.mostShards > 1 && status.pendingSamples == 0, "\(status)")
 
-        // Receiver down and Tollgate restarted meanwhile: the queue file resumes.
+        // Receiver down and Tollgate restarted meanwhile: the queue reads on from its saved position.
         vm.stop()
-        for (key, samples) in try await Self.commit(sender.fanout, batches: 10..<15, series: 200, start: start) { expected[key, default: []] += samples }
+        for (key, samples) in try await Self.commit(sender.tsdb, batches: 10..<15, series: 200, start: start) { expected[key, default: []] += samples }
         try await Task.sleep(for: .milliseconds(500))
         await sender.stop()
         sender = try await Sender.start(data: data, config: config)
@@ -138,7 +137,7 @@ final class VictoriaMetricsSenderTests: Sendable {
                 """)
         let sender = try await Sender.start(data: try scratch.make("tollgate"), config: config)
         let start = Int64(Date().timeIntervalSince1970 * 1000) / 1000 * 1000 - 3_600_000
-        let committed = try await Self.commit(sender.fanout, batches: 0..<3, series: 30, start: start)
+        let committed = try await Self.commit(sender.tsdb, batches: 0..<3, series: 30, start: start)
         var expected: [String: [(Int64, Double)]] = [:]
         for (key, samples) in committed where !key.contains("series=\"1") {
             expected[key.replacingOccurrences(of: "job=\"fake\"", with: "job=\"relabeled\""), default: []] = samples

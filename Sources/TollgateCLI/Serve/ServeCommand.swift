@@ -71,6 +71,14 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var retentionSize = "0"
 
+    @Option(
+        name: .customLong("storage.remote.log-retention"),
+        help: ArgumentHelp(
+            "How long the store keeps log records a remote_write queue has not sent (a receiver outage up to this long loses nothing); older ones are dropped with a warning.",
+            valueName: "DURATION")
+    )
+    var remoteLogRetention = "2h"
+
     @OptionGroup(title: "Queries")
     var query: QueryFlags
 
@@ -148,6 +156,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard PromDuration(parsing: retentionTime) != nil else {
             throw ValidationError("--storage.retention.time: invalid duration \"\(retentionTime)\"; expected e.g. 15d, 12h")
         }
+        guard let logRetention = PromDuration(parsing: remoteLogRetention), logRetention.milliseconds > 0 else {
+            throw ValidationError("--storage.remote.log-retention: invalid duration \"\(remoteLogRetention)\"; expected e.g. 2h, 30m")
+        }
         guard ByteSize(parsing: retentionSize) != nil else {
             throw ValidationError("--storage.retention.size: invalid size \"\(retentionSize)\"; expected e.g. 512MB, 10GB")
         }
@@ -190,7 +201,9 @@ struct ServeCommand: AsyncParsableCommand {
         let configStatus = ConfigStatus(text: loaded?.text, loaded: Date())
         let tsdb: TSDB
         do {
-            tsdb = try await TSDB.open(directory: dataDir, logger: Logger(label: "tollgate.tsdb"))
+            var options = TSDB.Options()
+            options.logRetention = PromDuration(parsing: remoteLogRetention)?.milliseconds ?? options.logRetention
+            tsdb = try await TSDB.open(directory: dataDir, logger: Logger(label: "tollgate.tsdb"), options: options)
         } catch {
             logger.critical("cannot open storage", metadata: ["error": "\(error)"])
             throw ExitCode(1)
@@ -200,15 +213,15 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: [
                 "version": "\(BuildInfo.version)", "config": "\(settings?.source ?? "<embedded default>")", "data_dir": "\(dataDir)",
             ])
-        // Every writer appends through the fan-out: the store first, then the remote_write queues.
+        // Every writer appends to the store; the remote_write queues read its log.
         let remote: RemoteStorage
         do {
-            remote = try RemoteStorage(directory: dataDir, logger: Logger(label: "tollgate.remote-write"))
+            remote = try RemoteStorage(log: tsdb, logger: Logger(label: "tollgate.remote-write"))
         } catch {
             logger.critical("cannot start the remote write client", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
-        let storage = RemoteFanout(local: tsdb, remote: remote) { tsdb.labels(for: $0) }
+        let storage = tsdb
         var scrapeOptions = ScrapeManager.Options()
         scrapeOptions.userAgent = "Tollgate/\(BuildInfo.version)"
         let scrape: ScrapeManager
@@ -334,6 +347,7 @@ struct ServeCommand: AsyncParsableCommand {
         [
             "config.file": config ?? "", "storage.tsdb.path": dataDir, "web.listen-address": listenAddress,
             "storage.tsdb.retention.time": retentionTime, "storage.tsdb.retention.size": retentionSize, "log.level": logLevel,
+            "storage.remote.log-retention": remoteLogRetention,
             "enable-feature": features.flagValue, "log.format": logFormat, "web.enable-lifecycle": String(enableLifecycle),
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
             "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize,

@@ -9,8 +9,8 @@ import Storage
 import Synchronization
 import TollgateConfig
 
-/// The `remote_write` section: every entry's durable queue and sender; samples reach them
-/// through the ``RemoteFanout`` every writer appends to.
+/// The `remote_write` section: every entry's queue, reading the store's log from its own
+/// durable position, and its sender.
 struct RemoteStoragePart: ServerPart {
     let storage: RemoteStorage
     var name: String { "remote_write" }
