@@ -96,9 +96,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("web.enable-admin-api"),
-        help: "Enable the admin endpoints: POST /api/v1/import/openmetrics (backfill through this server, as `tollgate import openmetrics --url` does)."
+        help:
+            "Enable the admin endpoints: /api/v1/admin/tsdb/{delete_series,clean_tombstones,snapshot} and POST /api/v1/import/openmetrics (backfill through this server, as `tollgate import openmetrics --url` does)."
     )
     var enableAdminAPI = false
+
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "Prometheus's web configuration file: TLS, basic auth users (bcrypt), response headers; re-read when it changes (docs/security.md).",
+            valueName: "FILE"))
+    var webConfigFile: String?
 
     @Option(
         name: .customLong("web.max-import-size"),
@@ -186,6 +194,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { dataLock.release() }
+        let security: WebSecurity?
+        do {
+            security = try webConfigFile.map { path throws(ConfigError) in try WebSecurity(path: path, logger: Logger(label: "tollgate.web")) }
+        } catch {
+            logger.critical("cannot read the web configuration", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         let settings = loaded?.config
         let configStatus = ConfigStatus(text: loaded?.text, loaded: Date())
         let tsdb: TSDB
@@ -277,6 +292,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         server.add(ImportPart(importer: StoreImporter(storage: storage), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
+        server.add(AdminPart(admin: StoreAdmin(tsdb: tsdb, dataDirectory: dataDir), enabled: enableAdminAPI))
         server.add(UIPart(server: server, engine: engine, flags: ui))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
@@ -292,7 +308,7 @@ struct ServeCommand: AsyncParsableCommand {
             HealthRoutes(readiness: readiness),
             LifecycleRoutes(reloader: reloader, enabled: enableLifecycle) { kill(getpid(), SIGTERM) },
         ] + server.routes
-        let http = HTTPServer(host: address.host, port: address.port, prefix: prefix, routes: routes, readiness: readiness, logger: logger) { port in
+        let http = HTTPServer(host: address.host, port: address.port, prefix: prefix, routes: routes, readiness: readiness, logger: logger, security: security) { port in
             // A command refused the data directory names this address.
             dataLock.record(address: address.local(port: port))
             // The embedded default scrapes this server, on the port actually bound.
@@ -336,7 +352,7 @@ struct ServeCommand: AsyncParsableCommand {
             "storage.tsdb.retention.time": retentionTime, "storage.tsdb.retention.size": retentionSize, "log.level": logLevel,
             "enable-feature": features.flagValue, "log.format": logFormat, "web.enable-lifecycle": String(enableLifecycle),
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
-            "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize,
+            "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize, "web.config.file": webConfigFile ?? "",
             "web.enable-remote-write-receiver": "\(enableRemoteWriteReceiver)", "web.max-remote-write-size": maxRemoteWriteSize,
         ].merging(rules.values) { a, _ in a }.merging(probes.values) { a, _ in a }
     }
