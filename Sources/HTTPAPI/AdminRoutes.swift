@@ -17,7 +17,9 @@ public protocol TSDBAdminSource: Sendable {
 
 /// `POST`/`PUT /api/v1/admin/tsdb/delete_series`, `clean_tombstones` and `snapshot`, as
 /// Prometheus answers them: 204 No Content for the first two, `{"name":…}` for a snapshot,
-/// and with the admin API off (no `--web.enable-admin-api`) 503 `admin APIs disabled`.
+/// and with the admin API off (no `--web.enable-admin-api`) 500 `admin APIs disabled`
+/// (Prometheus's status: its `unavailable` error type falls to the default). Other methods
+/// get 405, as from Prometheus's router.
 ///
 /// Deletion is immediate (no tombstones), so `clean_tombstones` has nothing left to do.
 public struct AdminRoutes: RouteRegistrar {
@@ -37,10 +39,16 @@ public struct AdminRoutes: RouteRegistrar {
 
     public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
         let routes = self
+        let paths = ["/api/v1/admin/tsdb/delete_series", "/api/v1/admin/tsdb/clean_tombstones", "/api/v1/admin/tsdb/snapshot"]
         for method in [HTTPRequest.Method.post, .put] {
-            router.on("/api/v1/admin/tsdb/delete_series", method: method) { request, _ in await routes.respond(request) { try await routes.delete($0) } }
-            router.on("/api/v1/admin/tsdb/clean_tombstones", method: method) { request, _ in await routes.respond(request) { _ in nil } }
-            router.on("/api/v1/admin/tsdb/snapshot", method: method) { request, _ in await routes.respond(request) { try await routes.snapshot($0) } }
+            router.on(RouterPath(paths[0]), method: method) { request, _ in await routes.respond(request) { try await routes.delete($0) } }
+            router.on(RouterPath(paths[1]), method: method) { request, _ in await routes.respond(request) { _ in nil } }
+            router.on(RouterPath(paths[2]), method: method) { request, _ in await routes.respond(request) { try await routes.snapshot($0) } }
+        }
+        for path in paths {
+            for method in [HTTPRequest.Method.get, .head, .delete, .patch] {
+                router.on(RouterPath(path), method: method) { _, _ in APIRouter.plain(.methodNotAllowed, "Method Not Allowed\n") }
+            }
         }
     }
 
@@ -71,7 +79,9 @@ public struct AdminRoutes: RouteRegistrar {
         guard !selectors.isEmpty else { return .error(.badData, "no match[] parameter provided") }
         let start = try parameter("start") { () throws(ParameterError) in try APIParameters.time(form, "start", default: APIParameters.minTime) }
         let end = try parameter("end") { () throws(ParameterError) in try APIParameters.time(form, "end", default: APIParameters.maxTime) }
-        let sets = try parameter("match[]") { () throws(ParameterError) in try QueryAPI.matcherSets(selectors) }
+        // Prometheus 2.42 takes `{}` (no matcher) and deletes nothing with it.
+        let given = selectors.filter { $0.filter { !$0.isWhitespace } != "{}" }
+        let sets = try parameter("match[]") { () throws(ParameterError) in try QueryAPI.matcherSets(given) }
         try await source.deleteSeries(sets, start: start, end: end)
         logger.info("series deleted through the admin API", metadata: ["match": "\(selectors)", "start": "\(start)", "end": "\(end)"])
         return nil

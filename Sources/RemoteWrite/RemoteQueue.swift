@@ -52,7 +52,7 @@ actor RemoteQueue {
         let queued = try store.pendingSamples()
         pending = queued
         oldestEnqueued = queued > 0 ? .now : nil
-        let metrics = RemoteQueueMetrics(name: name, url: config.url)
+        let metrics = RemoteQueueMetrics(name: name, url: TollgateConfig.hidingPassword(config.url))
         self.metrics = metrics
         metrics.pending.record(queued)
         metrics.shards.record(1)
@@ -293,14 +293,14 @@ actor RemoteQueue {
                     let text = String(decoding: response.body.prefix(512), as: UTF8.self)
                     logger.warning(
                         verdict == .retry ? "remote write failed, retrying" : "remote write refused, dropping the samples",
-                        metadata: ["remote_name": "\(name)", "url": "\(config.url)", "status": "\(response.status)", "body": "\(text)"])
+                        metadata: ["remote_name": "\(name)", "url": "\(TollgateConfig.hidingPassword(config.url))", "status": "\(response.status)", "body": "\(text)"])
                 }
             } catch {
                 verdict = .retry
                 // The first failure of a request and every tenth after it, not every retry.
                 if attempt % 10 == 1 {
                     logger.warning(
-                        "remote write failed, retrying", metadata: ["remote_name": "\(name)", "url": "\(config.url)", "attempt": "\(attempt)", "error": "\(error)"])
+                        "remote write failed, retrying", metadata: ["remote_name": "\(name)", "url": "\(TollgateConfig.hidingPassword(config.url))", "attempt": "\(attempt)", "error": "\(error)"])
                 }
             }
             switch verdict {

@@ -89,7 +89,7 @@ public final class RemoteStorage: Service, Sendable {
                         config: entry, externalLabels: prepared.externalLabels,
                         directory: (directory as NSString).appendingPathComponent("remote_write"), client: client, logger: logger))
             } catch {
-                logger.error("cannot open the remote write queue; samples are not sent to this remote", metadata: ["url": "\(entry.url)", "error": "\(error)"])
+                logger.error("cannot open the remote write queue; samples are not sent to this remote", metadata: ["url": "\(TollgateConfig.hidingPassword(entry.url))", "error": "\(error)"])
             }
         }
         state.withLock { state in
@@ -106,7 +106,7 @@ public final class RemoteStorage: Service, Sendable {
                 }
             }
         }
-        for queue in queues { logger.info("remote write queue started", metadata: ["remote_name": "\(queue.name)", "url": "\(queue.config.url)", "file": "\(queue.path)"]) }
+        for queue in queues { logger.info("remote write queue started", metadata: ["remote_name": "\(queue.name)", "url": "\(TollgateConfig.hidingPassword(queue.config.url))", "file": "\(queue.path)"]) }
     }
 
     /// Hands samples a commit stored to every queue.

@@ -63,8 +63,9 @@ extension TollgateConfig {
     /// token in its path or query), as Alertmanager shows a webhook's `url`.
     static let secretURLSections: Set<String> = ["webhook_configs", "rollout_webhooks"]
 
-    /// A URL with the password of its user information replaced by `<secret>`.
-    static func hidingPassword(_ url: String) -> String {
+    /// A URL with the password of its user information replaced by `<secret>`, for logs,
+    /// metric labels and shown configurations (`http://writer:<secret>@host/api/v1/write`).
+    public static func hidingPassword(_ url: String) -> String {
         guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
         let userInfo = url[scheme.upperBound..<at]
         guard !userInfo.contains("/"), let colon = userInfo.firstIndex(of: ":") else { return url }
