@@ -31,10 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
             /api/v1/targets/metadata, /api/v1/scrape_pools, and Prometheus's query API: \
             /api/v1/query, query_range, series, labels, label/NAME/values, metadata, format_query, \
             parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb; with --web.enable-admin-api, \
-            POST /api/v1/import/openmetrics (backfill); GET /federate; with \
+            POST /api/v1/import/openmetrics (backfill) and /api/v1/admin/tsdb/delete_series, \
+            clean_tombstones and snapshot; GET /federate; with \
             --web.enable-remote-write-receiver, POST /api/v1/write; remote_write entries send every \
             stored sample (docs/scale-out.md). The web UI is at /ui/; /probe answers as \
-            blackbox_exporter. SIGHUP re-reads the file \
+            blackbox_exporter. --web.config.file adds TLS, basic auth and headers from Prometheus's \
+            web configuration file (docs/security.md). SIGHUP re-reads the file \
             (a bad file keeps the running one), as POST /-/reload does with --web.enable-lifecycle; \
             SIGTERM, SIGINT or POST /-/quit shut down gracefully. Prometheus's flag names are \
             taken as they are, so a systemd unit written for Prometheus works by changing the \
