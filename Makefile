@@ -4,7 +4,7 @@ SWIFT ?= swift
 # Debian packages the build links against.
 APT_BUILD := pkg-config zlib1g-dev libcurl4-openssl-dev libsqlite3-dev libre2-dev libsnappy-dev
 # What the tests need beyond the build.
-APT_TEST := $(APT_BUILD) python3 python3-scipy python3-aiosmtpd openssl prometheus-node-exporter prometheus prometheus-alertmanager prometheus-blackbox-exporter chromium victoria-metrics
+APT_TEST := $(APT_BUILD) curl python3 python3-scipy python3-aiosmtpd openssl prometheus-node-exporter prometheus prometheus-alertmanager prometheus-blackbox-exporter chromium victoria-metrics
 ARGS ?=
 PYTHON ?= python3
 

@@ -34,6 +34,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // bcrypt for the web configuration's basic_auth_users (HummingbirdBcrypt only).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // TLS on the server (already resolved through Hummingbird): NIOSSL's contexts, NIOCore's channels.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -227,10 +232,14 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Gzip", "Model", "PromQL", "PromQLEngine", "Rules", "Scrape", "Storage",
+                "Gzip", "Model", "PromQL", "PromQLEngine", "Rules", "Scrape", "Storage", "TollgateConfig",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -403,6 +412,7 @@ let package = Package(
             dependencies: [
                 "CurlHTTP", "Exposition", "Gzip", "HTTPAPI", "Model", "Notifier", "Notify", "PromQL", "TestSupport", "TollgateCLI", "TollgateConfig", "tollgate",
                 "RemoteWrite",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

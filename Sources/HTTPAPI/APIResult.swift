@@ -28,7 +28,8 @@ enum APIResult {
             case .canceled: .init(code: 499)
             case .internal: .internalServerError
             case .notFound: .notFound
-            case .unavailable: .serviceUnavailable
+            // Prometheus's respondError has no case for it: the default, 500 (checked against 2.42).
+            case .unavailable: .internalServerError
             case .conflict: .conflict
             }
         }

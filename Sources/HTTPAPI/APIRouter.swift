@@ -16,10 +16,12 @@ public enum APIRouter {
     /// - Parameters:
     ///   - registrars: the routes of each part of the server.
     ///   - prefix: a path every route is served under (`--web.route-prefix`), or "".
+    ///   - security: the web configuration's basic auth and headers, applied to every request; nil for none.
     /// - Returns: a router for a Hummingbird `Application`.
-    public static func build(_ registrars: [any RouteRegistrar], prefix: String = "") -> Router<BasicRequestContext> {
+    public static func build(_ registrars: [any RouteRegistrar], prefix: String = "", security: WebSecurity? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(RequestMetricsMiddleware())
+        if let security { router.middlewares.add(WebAccessMiddleware(security: security, prefix: prefix)) }
         func add(to target: some RouterMethods<BasicRequestContext>) {
             for registrar in registrars { registrar.addRoutes(to: target) }
         }

@@ -3,6 +3,7 @@
 public import Logging
 public import ServiceLifecycle
 import Hummingbird
+import HummingbirdCore
 
 /// Serves the routes of every part over HTTP until graceful shutdown; ready once listening.
 ///
@@ -15,16 +16,18 @@ public struct HTTPServer: Service {
     let routes: [any RouteRegistrar]
     let readiness: ReadinessState
     let logger: Logger
+    let security: WebSecurity?
     let onListening: @Sendable (_ port: Int) async -> Void
 
     /// A server on `host:port` (port 0 picks a free one) answering `routes` under `prefix`.
     /// - Parameters:
     ///   - prefix: the path every route is served under (`--web.route-prefix`), or "".
     ///   - readiness: set once the server listens, and cleared when it stops.
+    ///   - security: the web configuration (`--web.config.file`): TLS, basic auth, headers; nil for none.
     ///   - onListening: called once listening, with the port actually bound.
     public init(
         host: String, port: Int, prefix: String = "", routes: [any RouteRegistrar], readiness: ReadinessState, logger: Logger,
-        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        security: WebSecurity? = nil, onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
         self.host = host
         self.port = port
@@ -32,14 +35,21 @@ public struct HTTPServer: Service {
         self.routes = routes
         self.readiness = readiness
         self.logger = logger
+        self.security = security
         self.onListening = onListening
     }
 
     /// Runs until graceful shutdown.
     public func run() async throws {
         let readiness = readiness, logger = logger, onListening = onListening, port = port
+        var server = HTTPServerBuilder.http1()
+        if let security, security.servesTLS {
+            server = HTTPServerBuilder { responder in ReloadingTLSChannel(base: HTTP1Channel(responder: responder), security: security) }
+        }
+        logger.info("TLS is \(security?.servesTLS == true ? "enabled" : "disabled").", metadata: ["http2": "false"])
         let app = Application(
-            router: APIRouter.build(routes, prefix: prefix),
+            router: APIRouter.build(routes, prefix: prefix, security: security),
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "Tollgate"),
             onServerRunning: { channel in
                 readiness.set(true)

@@ -48,7 +48,7 @@ public struct ImportRejection: Error, Sendable, CustomStringConvertible {
 /// {"status":"success","data":{"seriesCreated":3,"samplesStored":1800,"outOfOrder":0,"duplicate":0,"noTimestamp":0}}
 /// ```
 ///
-/// An admin endpoint: unless enabled (`--web.enable-admin-api`), it answers 503
+/// An admin endpoint: unless enabled (`--web.enable-admin-api`), it answers 500
 /// `admin APIs disabled`, as Prometheus's do. A body (compressed or not) over the limit
 /// is refused with 413, counted and logged.
 public struct ImportRoutes: RouteRegistrar {

@@ -53,7 +53,7 @@ final class RemoteQueue: Sendable {
         self.externalLabels = externalLabels.map { Label($0.key, $0.value) }.sorted()
         self.log = log
         self.logger = logger
-        let metrics = RemoteQueueMetrics(name: name, url: config.url)
+        let metrics = RemoteQueueMetrics(name: name, url: TollgateConfig.hidingPassword(config.url))
         self.metrics = metrics
         sender = RemoteSender(config: config, name: name, client: client, logger: logger, metrics: metrics)
         metrics.pending.record(0)

@@ -54,13 +54,13 @@ struct RemoteSender: Sendable {
                     let text = String(decoding: response.body.prefix(512), as: UTF8.self)
                     logger.warning(
                         verdict == .retry ? "remote write failed, retrying" : "remote write refused, dropping the request",
-                        metadata: ["remote_name": "\(name)", "url": "\(config.url)", "status": "\(response.status)", "body": "\(text)"])
+                        metadata: ["remote_name": "\(name)", "url": "\(TollgateConfig.hidingPassword(config.url))", "status": "\(response.status)", "body": "\(text)"])
                 }
             } catch {
                 verdict = .retry
                 if attempt % 10 == 1 {
                     logger.warning(
-                        "remote write failed, retrying", metadata: ["remote_name": "\(name)", "url": "\(config.url)", "attempt": "\(attempt)", "error": "\(error)"])
+                        "remote write failed, retrying", metadata: ["remote_name": "\(name)", "url": "\(TollgateConfig.hidingPassword(config.url))", "attempt": "\(attempt)", "error": "\(error)"])
                 }
             }
             switch verdict {

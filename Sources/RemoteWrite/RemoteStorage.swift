@@ -58,7 +58,7 @@ public final class RemoteStorage: Service, Sendable {
         for entry in config.remoteWrite {
             let name = entry.name.isEmpty ? RemoteQueue.hashName(entry.url) : entry.name
             guard names.insert(name).inserted else {
-                throw RemoteStorageError(description: "remote_write: duplicate remote write configs are not allowed, found duplicate for URL: \(entry.url) (name \(name))")
+                throw RemoteStorageError(description: "remote_write: duplicate remote write configs are not allowed, found duplicate for URL: \(TollgateConfig.hidingPassword(entry.url)) (name \(name))")
             }
         }
         return PreparedRemoteStorage(configs: config.remoteWrite, externalLabels: config.global.externalLabels)
@@ -109,7 +109,7 @@ public final class RemoteStorage: Service, Sendable {
                 }
             }
         }
-        for queue in queues { logger.info("remote write queue started", metadata: ["remote_name": "\(queue.name)", "url": "\(queue.config.url)"]) }
+        for queue in queues { logger.info("remote write queue started", metadata: ["remote_name": "\(queue.name)", "url": "\(TollgateConfig.hidingPassword(queue.config.url))"]) }
     }
 
     /// Every queue's state, in configuration order.

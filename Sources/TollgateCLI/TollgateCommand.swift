@@ -25,7 +25,7 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check inputs the way the server would read them.",
-        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self, CheckGuardsCommand.self, CheckMetricsCommand.self, CheckAlertmanagerCommand.self]
+        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self, CheckGuardsCommand.self, CheckMetricsCommand.self, CheckAlertmanagerCommand.self, CheckWebConfigCommand.self]
     )
 }
 

@@ -11,7 +11,8 @@ import FoundationNetworking
 #endif
 
 /// A running `tollgate serve` on a free loopback port.
-final class RunningServer {
+// @unchecked: every stored property is a constant; Process and Pipe may be used from any thread.
+final class RunningServer: @unchecked Sendable {
     let process = Process()
     let port: Int
     /// What the server logged until it listened.
@@ -60,6 +61,15 @@ final class RunningServer {
         process.terminate()
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Sends SIGTERM, waits, and returns everything the server logged after it listened
+    /// (blocking: call it through `Binary.detached`).
+    func stopAndReadLog() -> String {
+        process.terminate()
+        let rest = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: rest, as: UTF8.self)
     }
 
     /// Stops a server a failed test left running, and waits, so its data directory can go.

@@ -20,7 +20,6 @@ struct PrometheusFlags {
 
     /// Prometheus flags for features Tollgate does not have yet: refused, with the reason.
     static let refused: [String: String] = [
-        "web.config.file": "TLS and basic auth on the server are not supported yet",
         "web.enable-otlp-receiver": "OTLP intake is not supported",
         "web.remote-write-receiver.accepted-protobuf-messages": "remote write 2.0 is not supported yet (1.0 is)",
         "storage.agent.path": "agent mode is not supported",

@@ -31,10 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
             /api/v1/targets/metadata, /api/v1/scrape_pools, and Prometheus's query API: \
             /api/v1/query, query_range, series, labels, label/NAME/values, metadata, format_query, \
             parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb; with --web.enable-admin-api, \
-            POST /api/v1/import/openmetrics (backfill); GET /federate; with \
+            POST /api/v1/import/openmetrics (backfill) and /api/v1/admin/tsdb/delete_series, \
+            clean_tombstones and snapshot; GET /federate; with \
             --web.enable-remote-write-receiver, POST /api/v1/write; remote_write entries send every \
             stored sample (docs/scale-out.md). The web UI is at /ui/; /probe answers as \
-            blackbox_exporter. SIGHUP re-reads the file \
+            blackbox_exporter. --web.config.file adds TLS, basic auth and headers from Prometheus's \
+            web configuration file (docs/security.md). SIGHUP re-reads the file \
             (a bad file keeps the running one), as POST /-/reload does with --web.enable-lifecycle; \
             SIGTERM, SIGINT or POST /-/quit shut down gracefully. Prometheus's flag names are \
             taken as they are, so a systemd unit written for Prometheus works by changing the \
@@ -104,9 +106,17 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("web.enable-admin-api"),
-        help: "Enable the admin endpoints: POST /api/v1/import/openmetrics (backfill through this server, as `tollgate import openmetrics --url` does)."
+        help:
+            "Enable the admin endpoints: /api/v1/admin/tsdb/{delete_series,clean_tombstones,snapshot} and POST /api/v1/import/openmetrics (backfill through this server, as `tollgate import openmetrics --url` does)."
     )
     var enableAdminAPI = false
+
+    @Option(
+        name: .customLong("web.config.file"),
+        help: ArgumentHelp(
+            "Prometheus's web configuration file: TLS, basic auth users (bcrypt), response headers; re-read when it changes (docs/security.md).",
+            valueName: "FILE"))
+    var webConfigFile: String?
 
     @Option(
         name: .customLong("web.max-import-size"),
@@ -197,6 +207,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { dataLock.release() }
+        let security: WebSecurity?
+        do {
+            security = try webConfigFile.map { path throws(ConfigError) in try WebSecurity(path: path, logger: Logger(label: "tollgate.web")) }
+        } catch {
+            logger.critical("cannot read the web configuration", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         let settings = loaded?.config
         let configStatus = ConfigStatus(text: loaded?.text, loaded: Date())
         let tsdb: TSDB
@@ -290,6 +307,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         server.add(ImportPart(importer: StoreImporter(storage: storage), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
+        server.add(AdminPart(admin: StoreAdmin(tsdb: tsdb, dataDirectory: dataDir), enabled: enableAdminAPI))
         server.add(UIPart(server: server, engine: engine, flags: ui))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
@@ -305,7 +323,7 @@ struct ServeCommand: AsyncParsableCommand {
             HealthRoutes(readiness: readiness),
             LifecycleRoutes(reloader: reloader, enabled: enableLifecycle) { kill(getpid(), SIGTERM) },
         ] + server.routes
-        let http = HTTPServer(host: address.host, port: address.port, prefix: prefix, routes: routes, readiness: readiness, logger: logger) { port in
+        let http = HTTPServer(host: address.host, port: address.port, prefix: prefix, routes: routes, readiness: readiness, logger: logger, security: security) { port in
             // A command refused the data directory names this address.
             dataLock.record(address: address.local(port: port))
             // The embedded default scrapes this server, on the port actually bound.
@@ -350,7 +368,7 @@ struct ServeCommand: AsyncParsableCommand {
             "storage.remote.log-retention": remoteLogRetention,
             "enable-feature": features.flagValue, "log.format": logFormat, "web.enable-lifecycle": String(enableLifecycle),
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
-            "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize,
+            "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize, "web.config.file": webConfigFile ?? "",
             "web.enable-remote-write-receiver": "\(enableRemoteWriteReceiver)", "web.max-remote-write-size": maxRemoteWriteSize,
         ].merging(rules.values) { a, _ in a }.merging(probes.values) { a, _ in a }
     }
