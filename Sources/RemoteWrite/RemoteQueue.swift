@@ -94,8 +94,7 @@ final class RemoteQueue: Sendable {
     func run() async {
         await open()
         guard let progress = live.withLock({ $0.progress }) else { return }
-        let position = progress.position
-        var reader = LogTail(position: position)
+        let reader = LogTail(position: progress.position)
         var shards = max(1, config.queue.minShards)
         while !Task.isCancelled {
             live.withLock {
@@ -103,14 +102,18 @@ final class RemoteQueue: Sendable {
                 $0.mostShards = max($0.mostShards, shards)
             }
             metrics.shards.record(shards)
-            shards = await runShards(shards, progress: progress, reader: &reader)
+            let next = await runShards(shards, progress: progress, reader: reader)
+            if next != shards && !Task.isCancelled {
+                logger.info("remote write shards changed", metadata: ["remote_name": "\(name)", "from": "\(shards)", "to": "\(next)"])
+            }
+            shards = next
             metrics.shardsDesired.record(shards)
         }
-        await save(progress.position, reader: &reader)
+        await save(progress.position, reader: reader)
     }
 
     /// Saves the position when it moved.
-    private func save(_ position: Int64, reader: inout LogTail) async {
+    private func save(_ position: Int64, reader: LogTail) async {
         guard position > reader.saved else { return }
         do {
             try await log.moveLogReader(readerName, to: position)
@@ -122,7 +125,7 @@ final class RemoteQueue: Sendable {
 
     /// One run of `count` shards: reads and sends until cancelled or another count is due,
     /// then drains the shards and returns the count to go on with.
-    private func runShards(_ count: Int, progress: QueueProgress, reader: inout LogTail) async -> Int {
+    private func runShards(_ count: Int, progress: QueueProgress, reader: LogTail) async -> Int {
         var continuations: [AsyncStream<ShardBatch>.Continuation] = []
         var streams: [AsyncStream<ShardBatch>] = []
         for _ in 0..<count {
@@ -136,21 +139,24 @@ final class RemoteQueue: Sendable {
                     for await batch in stream { await self.send(batch, progress: progress) }
                 }
             }
-            var pending = [PendingShard](repeating: PendingShard(), count: count)
-            let next = await read(into: &pending, continuations, progress: progress, reader: &reader)
-            for (index, continuation) in continuations.enumerated() {
-                if pending[index].count > 0 { continuation.yield(pending[index].cut()) }
-                continuation.finish()
-            }
+            let next = await read(continuations, progress: progress, reader: reader)
             await group.waitForAll()
-            await save(progress.position, reader: &reader)
+            await save(progress.position, reader: reader)
             return next
         }
     }
 
-    /// The reader loop of one run of shards; returns the shard count to go on with.
-    private func read(into pending: inout [PendingShard], _ shards: [AsyncStream<ShardBatch>.Continuation], progress: QueueProgress, reader: inout LogTail) async -> Int {
+    /// The reader loop of one run of shards; at the end it hands each shard what it has
+    /// pending and finishes their streams, and returns the shard count to go on with.
+    private func read(_ shards: [AsyncStream<ShardBatch>.Continuation], progress: QueueProgress, reader: LogTail) async -> Int {
         let count = shards.count
+        var pending = [PendingShard](repeating: PendingShard(), count: count)
+        defer {
+            for (index, shard) in shards.enumerated() {
+                if pending[index].count > 0 { shard.yield(pending[index].cut()) }
+                shard.finish()
+            }
+        }
         let perSend = max(1, config.queue.maxSamplesPerSend)
         let deadline = Duration.milliseconds(max(1, config.queue.batchSendDeadline.milliseconds))
         let capacity = max(perSend, config.queue.capacity) * count
@@ -162,7 +168,7 @@ final class RemoteQueue: Sendable {
             metrics.pending.record(progress.unsent)
             if now - reader.lastSave >= .seconds(1) {
                 reader.lastSave = now
-                await save(progress.position, reader: &reader)
+                await save(progress.position, reader: reader)
             }
             if let next = window.decide(now, shards: count, min: minShards, max: maxShards), next != count { return next }
             guard progress.unsent < capacity else {
@@ -189,7 +195,7 @@ final class RemoteQueue: Sendable {
                     "remote write fell behind the store's log retention; records were dropped unsent",
                     metadata: ["remote_name": "\(name)", "records": "\(read.missedRecords)"])
             }
-            distribute(read, into: &pending, shards, progress: progress, encodings: &reader.encodings, perSend: perSend, now: now)
+            distribute(read, into: &pending, shards, progress: progress, encodings: reader.encodings, perSend: perSend, now: now)
             reader.through = read.through
         }
         return count
@@ -198,7 +204,7 @@ final class RemoteQueue: Sendable {
     /// Spreads one read over the shards' pending requests, cutting those that fill up.
     private func distribute(
         _ read: LoggedSamples, into pending: inout [PendingShard], _ shards: [AsyncStream<ShardBatch>.Continuation],
-        progress: QueueProgress, encodings: inout SeriesEncodings, perSend: Int, now: ContinuousClock.Instant
+        progress: QueueProgress, encodings: SeriesEncodings, perSend: Int, now: ContinuousClock.Instant
     ) {
         encodings.resolve(read.refs, log: log) { labels in self.relabel(labels).map(WriteRequestWriter.labelFields) }
         var kept = 0
@@ -268,8 +274,8 @@ final class RemoteQueue: Sendable {
     }
 }
 
-/// The reader loop's own state, kept across runs of shards.
-struct LogTail {
+/// The reader loop's own state, kept across runs of shards (used by the reader's task only).
+final class LogTail {
     /// The last record read.
     var through: Int64
     /// The position last saved.

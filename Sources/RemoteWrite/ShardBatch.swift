@@ -79,15 +79,15 @@ struct PendingShard {
 
 /// Each series' label fields as the queue sends them (after external labels and
 /// `write_relabel_configs`), or nil for a series the relabeling drops: worked out once per
-/// series, from the store's label sets.
-struct SeriesEncodings {
+/// series, from the store's label sets. A class: the reader keeps one across runs of shards.
+final class SeriesEncodings {
     private var fields: [SeriesRef: [UInt8]?] = [:]
 
     /// The label fields of `ref`; nil when dropped or unknown.
     subscript(ref: SeriesRef) -> [UInt8]? { fields[ref] ?? nil }
 
     /// Looks up the series of `refs` not seen yet and encodes them with `encode`.
-    mutating func resolve(_ refs: [SeriesRef], log: any CommitLog, encode: (Labels) -> [UInt8]?) {
+    func resolve(_ refs: [SeriesRef], log: any CommitLog, encode: (Labels) -> [UInt8]?) {
         var missing = Set<SeriesRef>()
         for ref in refs where fields[ref] == nil { missing.insert(ref) }
         guard !missing.isEmpty else { return }

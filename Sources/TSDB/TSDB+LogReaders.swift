@@ -62,6 +62,10 @@ extension TSDB: CommitLog {
         try await read {
             try self.pool.read { db in
                 var found = LoggedSamples(through: position)
+                let expected = min(max(maxSamples, 0), 1 << 20)
+                found.refs.reserveCapacity(expected)
+                found.timestamps.reserveCapacity(expected)
+                found.values.reserveCapacity(expected)
                 let rows = try Row.fetchCursor(db, sql: "SELECT seq, data FROM head_log WHERE seq > ? ORDER BY seq", arguments: [position])
                 while let row = try rows.next() {
                     let seq: Int64 = row[0]
@@ -72,9 +76,6 @@ extension TSDB: CommitLog {
                     if found.count > 0 && found.count + count > maxSamples { break }
                     if found.through == position { found.missedRecords = seq - position - 1 }
                     found.through = seq
-                    found.refs.reserveCapacity(found.count + count)
-                    found.timestamps.reserveCapacity(found.count + count)
-                    found.values.reserveCapacity(found.count + count)
                     for part in [record.samples, record.late] {
                         for sample in part {
                             found.refs.append(SeriesRef(UInt64(sample.id)))
