@@ -221,7 +221,7 @@ final class RemoteQueue: Sendable {
             let ref = read.refs[index]
             guard let fields = encodings[ref] else { continue }
             let shard = Int(ref.rawValue % UInt64(pending.count))
-            pending[shard].append(ref, fields, read.timestamps[index], read.values[index], step: step, now: now)
+            pending[shard].append(fields, read.timestamps[index], read.values[index], step: step, now: now, capacity: perSend)
             if pending[shard].count >= perSend { shards[shard].yield(pending[shard].cut()) }
         }
     }
@@ -251,8 +251,8 @@ final class RemoteQueue: Sendable {
             if dropped > 0 { metrics.dropped.increment(by: dropped) }
         }
         if batch.count > 0 {
-            var writer = WriteRequestWriter(capacity: batch.count * 24 + batch.series.reduce(0) { $0 + $1.labels.count + 4 })
-            for series in batch.series { writer.appendSeries(labelFields: series.labels, timestamps: series.timestamps, values: series.values) }
+            var writer = WriteRequestWriter(capacity: batch.entries.reduce(0) { $0 + $1.labels.count + 28 })
+            for entry in batch.entries { writer.appendSample(labelFields: entry.labels, t: entry.t, v: entry.v) }
             guard await sender.send(writer.bytes, .samples(count: batch.count, maxTime: batch.maxTime)) else { return }
         }
         progress.finish(batch.steps)

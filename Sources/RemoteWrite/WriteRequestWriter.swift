@@ -42,14 +42,26 @@ struct WriteRequestWriter {
         bytes.append(0x0A)
         Self.appendVarint(UInt64(length), to: &bytes)
         bytes.append(contentsOf: labelFields)
-        for (t, v) in zip(timestamps, values) {
-            bytes.append(0x12)
-            bytes.append(UInt8(Self.sampleSize(t)))
-            bytes.append(0x09)
-            withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(0x10)
-            Self.appendVarint(UInt64(bitPattern: t), to: &bytes)
-        }
+        for (t, v) in zip(timestamps, values) { appendSampleField(t, v) }
+    }
+
+    /// Appends a `TimeSeries` of one sample: what the sender writes for each sample, as
+    /// Prometheus does (a series rarely has two samples in one request).
+    mutating func appendSample(labelFields: [UInt8], t: Int64, v: Double) {
+        bytes.append(0x0A)
+        Self.appendVarint(UInt64(labelFields.count + 2 + Self.sampleSize(t)), to: &bytes)
+        bytes.append(contentsOf: labelFields)
+        appendSampleField(t, v)
+    }
+
+    /// One `Sample` as field 2 of a `TimeSeries`.
+    private mutating func appendSampleField(_ t: Int64, _ v: Double) {
+        bytes.append(0x12)
+        bytes.append(UInt8(Self.sampleSize(t)))
+        bytes.append(0x09)
+        withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(0x10)
+        Self.appendVarint(UInt64(bitPattern: t), to: &bytes)
     }
 
     /// A `Sample`'s encoded size: a tagged double and a tagged int64 varint (at most 20 bytes).

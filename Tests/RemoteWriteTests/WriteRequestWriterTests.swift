@@ -42,6 +42,29 @@ struct WriteRequestWriterTests {
         #expect(decoded.timeseries[1].labels.last?.value == "küche")
     }
 
+    /// One `TimeSeries` per sample, as the sender writes them: swift-protobuf's bytes too.
+    @Test func oneSeriesPerSampleIsWhatSwiftProtobufSerializes() throws {
+        let labels = Labels(["__name__": "up", "job": "node"])
+        var writer = WriteRequestWriter()
+        var request = Prometheus_WriteRequest()
+        for (t, v) in [(Int64(1_700_000_000_000), 1.0), (-1, -0.5), (Int64.min, 3e-300)] {
+            writer.appendSample(labelFields: WriteRequestWriter.labelFields(labels), t: t, v: v)
+            var series = Prometheus_TimeSeries()
+            series.labels = labels.map { label in
+                var field = Prometheus_Label()
+                field.name = label.name
+                field.value = label.value
+                return field
+            }
+            var sample = Prometheus_Sample()
+            sample.timestamp = t
+            sample.value = v
+            series.samples = [sample]
+            request.timeseries.append(series)
+        }
+        #expect(writer.bytes == (try request.serializedBytes() as [UInt8]))
+    }
+
     /// A zero value and a zero timestamp are written anyway (protobuf leaves defaults out):
     /// still a valid request, read back the same.
     @Test func defaultValuesAreReadBack() throws {
