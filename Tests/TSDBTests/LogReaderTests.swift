@@ -1,7 +1,9 @@
 // Tollgate — the store: its head log read in commit order by named readers (remote write).
 
+import Chunks
 import Foundation
 import GRDB
+import Gzip
 import Logging
 import Model
 import Storage
@@ -130,5 +132,27 @@ final class LogReaderTests: Sendable {
         #expect(missed > 0, "the reader is told how many records it missed")
         #expect(samples.count == (10 - Int(missed)) * 3)
         #expect(logs.messages.withLock { $0.contains { $0.contains("outlived the log retention") } })
+    }
+}
+
+extension LogReaderTests {
+    /// Both versions round-trip; every truncation and a huge label length are refused, never trapped on.
+    @Test func recordsOfBothVersionsRoundTripAndDamagedOnesAreRefused() throws {
+        var record = LogRecord()
+        record.newSeries = [(7, Data("labels".utf8))]
+        record.samples = [(7, 1_000, 1.5), (9, 2_000, -0.0)]
+        #expect(LogRecord(record.encoded()) == record)
+        record.late = [(7, 500, Double(bitPattern: 0x7FF0_0000_0000_0002))]
+        let encoded = record.encoded()
+        #expect(encoded[4] == 2, "a record with out-of-order samples is version 2")
+        #expect(LogRecord(encoded) == record)
+        for length in 0..<encoded.count { #expect(LogRecord(encoded.prefix(length)) == nil) }
+        // A new series claiming more label bytes than any record holds, with a valid checksum.
+        var body: [UInt8] = [1]
+        for value: Int64 in [1, 7, Int64.max - 2] { SampleBlock.appendVarint(value, to: &body) }
+        body += [0]
+        let crc = body.withUnsafeBufferPointer { Gzip.crc32($0) }
+        let bytes = [UInt8(crc >> 24), UInt8(truncatingIfNeeded: crc >> 16), UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc)] + body
+        #expect(LogRecord(Data(bytes)) == nil)
     }
 }
