@@ -164,14 +164,16 @@ final class PrometheusOracleTests: Sendable {
 
         let query = "/api/v1/series?match%5B%5D=%7B__name__%3D~%22.%2B%22%7D"
         var theirs: Set<Labels> = []
-        for _ in 0..<200 {
+        var ours: Set<Labels> = []
+        // Both servers scrape on their own schedule; on a loaded machine either can be late.
+        for _ in 0..<600 {
             let data = try await PrometheusOracle.get(prometheus.port, query) as? [[String: String]] ?? []
             theirs = Set(data.map { Labels($0) })
-            if theirs.filter({ $0.metricName == "up" }).count == 2 && theirs.count >= 19 { break }
+            // Prometheus's own metrics are not scraped here, so every series came from the two jobs.
+            ours = Set(try await tsdb.select([try LabelMatcher(.regex, "__name__", ".+")], minTime: .min, maxTime: .max).map(\.labels))
+            if theirs.filter({ $0.metricName == "up" }).count == 2 && theirs.count >= 19 && ours == theirs { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        // Prometheus's own metrics are not scraped here, so every series came from the two jobs.
-        let ours = Set(try await tsdb.select([try LabelMatcher(.regex, "__name__", ".+")], minTime: .min, maxTime: .max).map(\.labels))
         #expect(ours == theirs, "only ours: \(ours.subtracting(theirs)); only theirs: \(theirs.subtracting(ours))")
         #expect(theirs.contains(Labels([
             "__name__": "http_requests_total", "code": "200", "job": "plain", "instance": server.address, "env": "test",
