@@ -15,6 +15,12 @@ final class ReceiverTests: Sendable {
 
     /// A hand-built `WriteRequest` body: each series' labels as given (unsorted allowed) with its samples.
     static func body(_ series: [([(String, String)], [(Int64, Double)])]) throws -> [UInt8] {
+        let bytes: [UInt8] = try request(series).serializedBytes()
+        return Snappy.compress(bytes)
+    }
+
+    /// A `WriteRequest` built through swift-protobuf's generated code, one `TimeSeries` per entry.
+    static func request(_ series: [([(String, String)], [(Int64, Double)])]) -> Prometheus_WriteRequest {
         var request = Prometheus_WriteRequest()
         for (labels, samples) in series {
             var proto = Prometheus_TimeSeries()
@@ -32,8 +38,7 @@ final class ReceiverTests: Sendable {
             }
             request.timeseries.append(proto)
         }
-        let bytes: [UInt8] = try request.serializedBytes()
-        return Snappy.compress(bytes)
+        return request
     }
 
     func open() async throws -> TSDB {

@@ -17,24 +17,10 @@ struct WriteRequestWriterTests {
             (Labels(["__name__": String(repeating: "long_name_", count: 20)]), [(1, 1e300)]),
         ]
         var writer = WriteRequestWriter()
-        var request = Prometheus_WriteRequest()
         for (labels, samples) in series {
             writer.appendSeries(labelFields: WriteRequestWriter.labelFields(labels), timestamps: samples.map(\.0), values: samples.map(\.1))
-            var proto = Prometheus_TimeSeries()
-            proto.labels = labels.map { label in
-                var field = Prometheus_Label()
-                field.name = label.name
-                field.value = label.value
-                return field
-            }
-            proto.samples = samples.map { t, v in
-                var sample = Prometheus_Sample()
-                sample.timestamp = t
-                sample.value = v
-                return sample
-            }
-            request.timeseries.append(proto)
         }
+        let request = ReceiverTests.request(series.map { labels, samples in (labels.map { ($0.name, $0.value) }, samples) })
         #expect(writer.bytes == (try request.serializedBytes() as [UInt8]))
         let decoded = try Prometheus_WriteRequest(serializedBytes: writer.bytes)
         #expect(decoded.timeseries.count == 3)
@@ -46,22 +32,9 @@ struct WriteRequestWriterTests {
     @Test func oneSeriesPerSampleIsWhatSwiftProtobufSerializes() throws {
         let labels = Labels(["__name__": "up", "job": "node"])
         var writer = WriteRequestWriter()
-        var request = Prometheus_WriteRequest()
-        for (t, v) in [(Int64(1_700_000_000_000), 1.0), (-1, -0.5), (Int64.min, 3e-300)] {
-            writer.appendSample(labelFields: WriteRequestWriter.labelFields(labels), t: t, v: v)
-            var series = Prometheus_TimeSeries()
-            series.labels = labels.map { label in
-                var field = Prometheus_Label()
-                field.name = label.name
-                field.value = label.value
-                return field
-            }
-            var sample = Prometheus_Sample()
-            sample.timestamp = t
-            sample.value = v
-            series.samples = [sample]
-            request.timeseries.append(series)
-        }
+        let samples: [(Int64, Double)] = [(1_700_000_000_000, 1.0), (-1, -0.5), (Int64.min, 3e-300)]
+        for (t, v) in samples { writer.appendSample(labelFields: WriteRequestWriter.labelFields(labels), t: t, v: v) }
+        let request = ReceiverTests.request(samples.map { (labels.map { ($0.name, $0.value) }, [$0]) })
         #expect(writer.bytes == (try request.serializedBytes() as [UInt8]))
     }
 
