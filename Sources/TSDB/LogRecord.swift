@@ -75,7 +75,7 @@ struct LogRecord: Equatable {
         var reader = VarintReader(bytes: body, position: 1)
         guard let seriesCount = reader.next(), seriesCount >= 0 else { return nil }
         for _ in 0..<seriesCount {
-            guard let id = reader.next(), let length = reader.next(), length >= 0, reader.position + Int(length) <= body.count else { return nil }
+            guard let id = reader.next(), let length = reader.next(), length >= 0, length <= body.count - reader.position else { return nil }
             newSeries.append((UInt32(truncatingIfNeeded: id), Data(body[reader.position..<reader.position + Int(length)])))
             reader.position += Int(length)
         }
