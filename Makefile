@@ -8,7 +8,7 @@ APT_TEST := $(APT_BUILD) curl python3 python3-scipy python3-aiosmtpd openssl pro
 ARGS ?=
 PYTHON ?= python3
 
-.PHONY: run test build lint deps deps-test bench clean
+.PHONY: run test build lint deps deps-test bench fuzz clean
 
 ## run: install what is missing, build release, start `tollgate serve` (ARGS=... adds flags)
 run: deps
@@ -35,6 +35,12 @@ lint:
 bench: deps
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark
 
+## fuzz: every libFuzzer target in Fuzz/ (AddressSanitizer too) to 10^6 executions each; not part of
+## `make test` (slow). FUZZ_TARGETS, FUZZ_SECONDS, FUZZ_RUNS, FUZZ_JOBS: see scripts/fuzz.sh
+fuzz: deps
+	@scripts/apt-install.sh python3
+	scripts/fuzz.sh
+
 deps:
 	@scripts/apt-install.sh $(APT_BUILD)
 
@@ -43,4 +49,4 @@ deps-test:
 	@PYTHON=$(PYTHON) scripts/pip-install-moto.sh
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build Benchmarks/.build .build-fuzz

@@ -26,6 +26,16 @@ let package = Package(
         .library(name: "Model", targets: ["Model"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "TSDB", targets: ["TSDB"]),
+        // The parsers the fuzz targets (Fuzz/, `make fuzz`) feed, beyond those above.
+        .library(name: "CloudWatch", targets: ["CloudWatch"]),
+        .library(name: "GoTemplate", targets: ["GoTemplate"]),
+        .library(name: "Guards", targets: ["Guards"]),
+        .library(name: "Notify", targets: ["Notify"]),
+        .library(name: "PromQL", targets: ["PromQL"]),
+        .library(name: "RemoteWrite", targets: ["RemoteWrite"]),
+        .library(name: "Rollouts", targets: ["Rollouts"]),
+        .library(name: "Rules", targets: ["Rules"]),
+        .library(name: "TollgateConfig", targets: ["TollgateConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -127,7 +127,13 @@ extension Parser {
         switch token.kind {
         case .number:
             advance()
-            return .number(number(token))
+            // Prometheus's bound (a Go time.Duration in nanoseconds); NaN fails it too here.
+            let seconds = number(token)
+            guard seconds.magnitude <= 9_223_372_036.854_775_808 else {  // 1<<63 / 1e9
+                addError(token.range, "duration out of range")
+                return .number(0)
+            }
+            return .number(seconds)
         case .duration:
             advance()
             return .literal(durationMilliseconds(token))

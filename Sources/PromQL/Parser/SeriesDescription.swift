@@ -25,6 +25,10 @@ public struct SeriesDescription: Sendable, Equatable {
     /// The stale marker: a NaN with this bit pattern ends a series.
     public static let staleMarker = Double(bitPattern: 0x7FF0_0000_0000_0002)
 
+    /// The most values one series may expand to (a million steps: two years of one-minute
+    /// samples). Prometheus sets no bound, but `1x999999999999` would then take all memory.
+    public static let maxValues = 1_000_000
+
     /// Creates a description.
     public init(labels: Labels, values: [Double?], hasHistograms: Bool = false) {
         self.labels = labels
@@ -44,14 +48,18 @@ public struct SeriesDescription: Sendable, Equatable {
             if token.hasPrefix("{{") {
                 histograms = true
                 if let x = token.firstRange(of: "}}x"), let k = Int(token[x.upperBound...]) {
+                    guard k >= 0, k < maxValues else { throw SeriesDescriptionError(message: "bad value \"\(token)\"") }
                     values.append(contentsOf: [Double?](repeating: nil, count: k + 1))
                 } else {
                     values.append(nil)
                 }
-                continue
+            } else {
+                guard let expanded = expand(token) else { throw SeriesDescriptionError(message: "bad value \"\(token)\"") }
+                values.append(contentsOf: expanded)
             }
-            guard let expanded = expand(token) else { throw SeriesDescriptionError(message: "bad value \"\(token)\"") }
-            values.append(contentsOf: expanded)
+            if values.count > maxValues {
+                throw SeriesDescriptionError(message: "more than \(maxValues) values in one series")
+            }
         }
         return SeriesDescription(labels: labels, values: values, hasHistograms: histograms)
     }
@@ -76,13 +84,16 @@ public struct SeriesDescription: Sendable, Equatable {
     }
 
     /// One value item: `_`, `_xK`, `stale`, `N`, `NxK`, `N+DxK`, `N-DxK`.
-    /// - Returns: the values it stands for (nil for missing samples), or nil when malformed.
+    /// - Returns: the values it stands for (nil for missing samples), or nil when malformed
+    ///   (a negative K, or more than ``maxValues`` values, among them).
     public static func expand(_ token: String) -> [Double?]? {
         if token == "_" { return [nil] }
-        if token.hasPrefix("_x"), let k = Int(token.dropFirst(2)) { return [Double?](repeating: nil, count: k) }
+        if token.hasPrefix("_x"), let k = Int(token.dropFirst(2)) {
+            return k >= 0 && k <= maxValues ? [Double?](repeating: nil, count: k) : nil
+        }
         if token == "stale" { return [staleMarker] }
         if let v = number(token) { return [v] }
-        guard let x = token.lastIndex(of: "x"), let k = Int(token[token.index(after: x)...]), k >= 0 else { return nil }
+        guard let x = token.lastIndex(of: "x"), let k = Int(token[token.index(after: x)...]), k >= 0, k < maxValues else { return nil }
         let base = token[..<x]
         guard !base.isEmpty else { return nil }
         var splitAt: String.Index?
