@@ -2,9 +2,9 @@
 //
 // Tollgate's libFuzzer targets: a package of its own, beside Benchmarks/, so that the main
 // build (`swift build --build-tests`) never builds it. One binary holds every target;
-// TOLLGATE_FUZZ_TARGET picks the one to run (`tollgate-fuzz` with no target lists them).
-// Built and run by `make fuzz` (scripts/fuzz.sh), with `--sanitize fuzzer` (and `address`
-// where the toolchain links it) into the scratch path `.build-fuzz`.
+// TOLLGATE_FUZZ_TARGET picks the one to run (TOLLGATE_FUZZ_TARGET=list lists them).
+// Built and run by `make fuzz` (scripts/fuzz.sh: a release build with libFuzzer and
+// AddressSanitizer, into the scratch path `.build-fuzz`); docs/reliability.md.
 
 import Foundation
 import PackageDescription
