@@ -28,6 +28,24 @@ final class RetryTests: Sendable {
         }
     }
 
+    /// Starts the stand-in receiver on a free port, answering `statuses` in turn (the last for
+    /// ever), logging each request to `requests.jsonl` in `dir`.
+    static func startStandIn(in dir: URL, answering statuses: [String]) throws -> (port: Int, log: URL, process: Process) {
+        let log = dir.appendingPathComponent("requests.jsonl")
+        let port = try freeLoopbackPort()
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = [standIn.path, "\(port)", log.path] + statuses
+        try receiver.run()
+        return (port, log, receiver)
+    }
+
+    /// Stops the stand-in. SIGKILL: the test process blocks SIGTERM, and its children inherit the mask.
+    static func stop(_ receiver: Process) {
+        kill(receiver.processIdentifier, SIGKILL)
+        receiver.waitUntilExit()
+    }
+
     /// Polls the stand-in's log until it has `count` requests, up to 30 s.
     static func waitForRequests(_ log: URL, count: Int) async throws -> [[String: String]] {
         for _ in 0..<300 {
@@ -52,17 +70,8 @@ final class RetryTests: Sendable {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
     func fiveHundredsAndRateLimitsAreRetriedFourHundredsDropped() async throws {
         let dir = try scratch.make("retry")
-        let log = dir.appendingPathComponent("requests.jsonl")
-        let port = try freeLoopbackPort()
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        receiver.arguments = [Self.standIn.path, "\(port)", log.path, "500", "429", "204", "400", "204"]
-        try receiver.run()
-        defer {
-            // SIGKILL: the test process blocks SIGTERM, and its children inherit the mask.
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
-        }
+        let (port, log, receiver) = try Self.startStandIn(in: dir, answering: ["500", "429", "204", "400", "204"])
+        defer { Self.stop(receiver) }
         let config = try TollgateConfig(
             yaml: """
                 remote_write:
@@ -95,16 +104,8 @@ final class RetryTests: Sendable {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
     func batchesOlderThanTheSampleAgeLimitAreNotSent() async throws {
         let dir = try scratch.make("retry")
-        let log = dir.appendingPathComponent("requests.jsonl")
-        let port = try freeLoopbackPort()
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        receiver.arguments = [Self.standIn.path, "\(port)", log.path, "204"]
-        try receiver.run()
-        defer {
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
-        }
+        let (port, log, receiver) = try Self.startStandIn(in: dir, answering: ["204"])
+        defer { Self.stop(receiver) }
         try await Self.waitForStandIn(port)
         let config = try TollgateConfig(
             yaml: """
@@ -133,16 +134,8 @@ final class RetryTests: Sendable {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
     func metadataIsSentEverySendInterval() async throws {
         let dir = try scratch.make("retry")
-        let log = dir.appendingPathComponent("requests.jsonl")
-        let port = try freeLoopbackPort()
-        let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        receiver.arguments = [Self.standIn.path, "\(port)", log.path, "204"]
-        try receiver.run()
-        defer {
-            kill(receiver.processIdentifier, SIGKILL)
-            receiver.waitUntilExit()
-        }
+        let (port, log, receiver) = try Self.startStandIn(in: dir, answering: ["204"])
+        defer { Self.stop(receiver) }
         try await Self.waitForStandIn(port)
         let config = try TollgateConfig(
             yaml: """
