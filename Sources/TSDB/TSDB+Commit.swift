@@ -85,9 +85,10 @@ extension TSDB {
                     id = nextID
                     nextID += 1
                     pending[labels] = id
-                    created.append((id, labels))
-                    newSeries.append((id, LabelsCodec.encode(labels)))
-                    s.series[id] = HeadSeries(labels: labels)
+                    let shared = s.symbols.intern(labels)
+                    created.append((id, shared))
+                    newSeries.append((id, LabelsCodec.encode(shared)))
+                    s.series[id] = HeadSeries(labels: shared)
                 }
                 accept(id, t, v)
             }

@@ -34,7 +34,8 @@ extension TSDB {
                 let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
                 while let row = try series.next() {
                     let id = UInt32(truncatingIfNeeded: row[0] as Int64)
-                    guard let labels = LabelsCodec.decode(row[1]) else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
+                    guard let decoded = LabelsCodec.decode(row[1]) else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
+                    let labels = s.symbols.intern(decoded)
                     s.series[id] = HeadSeries(labels: labels)
                     s.ids[labels] = id
                     s.postings.add(id, labels)
@@ -95,7 +96,8 @@ extension TSDB {
                 }
                 replayed += 1
                 for (id, data) in record.newSeries where s.series[id] == nil {
-                    guard let labels = LabelsCodec.decode(data) else { continue }
+                    guard let decoded = LabelsCodec.decode(data) else { continue }
+                    let labels = s.symbols.intern(decoded)
                     s.series[id] = HeadSeries(labels: labels)
                     s.ids[labels] = id
                     s.postings.add(id, labels)
