@@ -394,7 +394,7 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
     fi
     local scrapes scraped ntargets
     read -r scrapes scraped ntargets < <(python3 "$HELPER" scrapes "$TMP/stats-before.$name" "$TMP/stats-after.$name")
-    rm -rf "$data"
+    [[ $KEEP_TMP == 1 ]] || rm -rf "$data"   # kept with the rest for inspection
 
     [[ $samples_b == n/a ]] &&
         echo "scrape-compare: note: $name does not expose $samples_metric; its per-sample figures are n/a" >&2
