@@ -19,14 +19,23 @@ package enum LabelsCodec {
 
     /// The labels in `data`, or nil when the bytes are damaged.
     package static func decode(_ data: Data) -> Labels? {
-        let bytes = [UInt8](data)
-        var i = 0
-        var labels: [Label] = []
-        while i < bytes.count {
-            guard let name = string(bytes, &i), let value = string(bytes, &i) else { return nil }
-            labels.append(Label(name, value))
+        decode(data) { $0 }
+    }
+
+    /// The labels in `data`, each name and value passed through `intern` (which may hand
+    /// back a copy it already holds), or nil when the bytes are damaged.
+    package static func decode(_ data: Data, intern: (String) -> String) -> Labels? {
+        data.withUnsafeBytes { raw -> Labels? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            var labels: [Label] = []
+            labels.reserveCapacity(8)
+            while i < bytes.count {
+                guard let name = string(bytes, &i), let value = string(bytes, &i) else { return nil }
+                labels.append(Label(intern(name), intern(value)))
+            }
+            return Labels(sorting: labels)
         }
-        return Labels(sorting: labels)
     }
 
     private static func append(_ text: String, to out: inout [UInt8]) {
@@ -39,7 +48,7 @@ package enum LabelsCodec {
         out.append(contentsOf: text.utf8)
     }
 
-    private static func string(_ bytes: [UInt8], _ i: inout Int) -> String? {
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> String? {
         var length = 0
         var shift = 0
         while true {
@@ -52,6 +61,6 @@ package enum LabelsCodec {
         }
         guard i + length <= bytes.count else { return nil }
         defer { i += length }
-        return String(decoding: bytes[i..<i + length], as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<i + length]), as: UTF8.self)
     }
 }

@@ -24,7 +24,8 @@ struct SymbolTable {
         return Labels(sorting: shared)
     }
 
-    private mutating func intern(_ string: String) -> String {
+    /// The table's copy of `string` (kept from now on), or `string` itself when short.
+    mutating func intern(_ string: String) -> String {
         guard string.utf8.count > 15 else { return string }
         return strings.insert(string).memberAfterInsert
     }

@@ -36,8 +36,9 @@ extension TSDB {
                 let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
                 while let row = try series.next() {
                     let id = UInt32(truncatingIfNeeded: row[0] as Int64)
-                    guard let decoded = LabelsCodec.decode(row[1]) else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
-                    let labels = s.symbols.intern(decoded)
+                    // Decoded from SQLite's own buffer, each long string the symbol table's copy.
+                    let decoded = try row.withUnsafeData(atIndex: 1) { data in data.flatMap { LabelsCodec.decode($0) { s.symbols.intern($0) } } }
+                    guard let labels = decoded else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
                     s.series[id] = HeadSeries(labels: labels)
                     s.ids[labels] = id
                     s.postings.add(id, labels)
@@ -97,8 +98,7 @@ extension TSDB {
                 }
                 replayed += 1
                 for (id, data) in record.newSeries where s.series[id] == nil {
-                    guard let decoded = LabelsCodec.decode(data) else { continue }
-                    let labels = s.symbols.intern(decoded)
+                    guard let labels = LabelsCodec.decode(data, intern: { s.symbols.intern($0) }) else { continue }
                     s.series[id] = HeadSeries(labels: labels)
                     s.ids[labels] = id
                     s.postings.add(id, labels)
