@@ -1,5 +1,7 @@
 // Tollgate — TSDB: what a check of the store file found, and what a repair kept.
 
+import Foundation
+
 /// What ``StoreCheck`` found in a store file: SQLite's own integrity check, Tollgate's
 /// checks of every row (labels, chunks, blocks, timestamp sets, head chunks, head-log
 /// records, rows that point at series that are missing), and how much of each kind of

@@ -5,6 +5,7 @@ import Foundation
 import GRDB
 import Logging
 import Storage
+import Synchronization
 
 extension TSDB {
     /// The cause of the writes failing now, nil while they work: the last failure, until a

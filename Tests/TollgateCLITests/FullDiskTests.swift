@@ -95,7 +95,7 @@ final class FullDiskTests: Sendable {
 
         // Fill the file system but for 512 KB; scraping takes the rest.
         let filler = tmpfs.path.appendingPathComponent("filler")
-        FileManager.default.createFile(atPath: filler.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: filler.path, contents: nil))
         let handle = try FileHandle(forWritingTo: filler)
         let megabyte = Data(count: 1 << 20)
         while tmpfs.freeBytes > (1 << 20) + (512 << 10) { try handle.write(contentsOf: megabyte) }
