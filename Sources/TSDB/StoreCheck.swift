@@ -27,7 +27,7 @@ public enum StoreCheck {
     public static func check(directory: String) throws -> StoreCheckReport {
         let path = try storePath(directory)
         let source = try openSource(path, readOnly: true)
-        return try source.read { db in
+        return source.inDatabase { db in
             var salvage = StoreSalvage(source: db, destination: nil, path: path)
             salvage.checkIntegrity()
             salvage.copyAll()
@@ -49,7 +49,7 @@ public enum StoreCheck {
             let source = try openSource(path, readOnly: false)
             let destination = try DatabaseQueue(path: fresh)
             try Schema.migrator.migrate(destination)
-            report = try source.read { db in
+            report = try source.inDatabase { db in
                 try destination.write { out in
                     var salvage = StoreSalvage(source: db, destination: out, path: path)
                     salvage.checkIntegrity()
@@ -84,11 +84,15 @@ public enum StoreCheck {
         return path
     }
 
-    /// Opens the file with SQLite alone: no migration, nothing read until the checks ask.
+    /// Opens the file with SQLite alone: no migration, no transaction around the reads (each
+    /// statement reads on its own, so one failing leaves the connection usable).
     private static func openSource(_ path: String, readOnly: Bool) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.label = "tollgate.check"
+        // A file shorter than its header says is refused whole unless the schema is writable:
+        // with it, SQLite reads the pages that are there. Nothing here writes the schema.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA writable_schema = ON") }
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             // The schema is read from page 1: a file whose header or schema is damaged fails here.

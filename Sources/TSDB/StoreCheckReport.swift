@@ -38,8 +38,11 @@ public struct StoreCheckReport: Sendable {
     public var logRecords = Tally()
     /// Samples in the rows above, as their rows say (rows SQLite cannot read at all are not counted: see ``unreadableRows``).
     public var samples = Tally()
-    /// Rows SQLite could not read at all (their rowids failed to look up), every table together.
+    /// Rows SQLite could not read at all (their rowids failed to look up), every table together;
+    /// rowids that fail up to a table's end, whose number is unknown, are not counted.
     public var unreadableRows: Int64 = 0
+    /// Whether some rows could not be read at all (counted in ``unreadableRows`` where their number is known).
+    public var hasUnreadableRows = false
 
     /// How many findings of one kind are listed.
     public static let findingsPerKind = 20
@@ -74,7 +77,7 @@ public struct StoreCheckReport: Sendable {
         lines.append(row("head chunks:", headChunks))
         lines.append(row("head log records:", logRecords))
         lines.append(row("samples:", samples))
-        if unreadableRows > 0 { lines.append("unreadable rows:    \(unreadableRows) (SQLite cannot read them; their samples are not counted above)") }
+        if hasUnreadableRows { lines.append("unreadable rows:    \(unreadableRows > 0 ? "\(unreadableRows) at least" : "some, up to a table's end") (SQLite cannot read them; their samples are not counted above)") }
         return lines
     }
 }

@@ -60,9 +60,11 @@ struct StoreSalvage {
         var salvage = self
         let unreadable = RowSalvage.scan(source, table: table, columns: columns.joined(separator: ", ")) { visit(&salvage, $0) }
         self = salvage
-        if !unreadable.ranges.isEmpty {
+        if !unreadable.ranges.isEmpty || unreadable.from != nil {
             report.unreadableRows += unreadable.count
-            let ranges = unreadable.ranges.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)…\($0.upperBound)" }
+            report.hasUnreadableRows = true
+            var ranges = unreadable.ranges.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)…\($0.upperBound)" }
+            if let from = unreadable.from { ranges.append("\(from) onwards") }
             note(table, "\(table): rows \(ranges.joined(separator: ", ")) unreadable (\(unreadable.error ?? "SQLite error"))")
         }
     }

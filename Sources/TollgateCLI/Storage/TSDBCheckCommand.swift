@@ -84,7 +84,7 @@ struct TSDBCheckCommand: ParsableCommand {
             \(report.logRecords.kept) head log records, \(report.samples.kept) samples
             dropped: \(report.series.dropped) series, \(report.chunks.dropped) chunks and blocks, \(report.headChunks.dropped) head chunks, \
             \(report.logRecords.dropped) head log records, \(report.samples.dropped) samples\
-            \(report.unreadableRows > 0 ? ", \(report.unreadableRows) unreadable rows" : "")
+            \(report.hasUnreadableRows ? ", and the unreadable rows listed above" : "")
             the damaged file is kept as \(repaired.backup)
 
             """
