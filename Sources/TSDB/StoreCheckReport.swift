@@ -36,8 +36,12 @@ public struct StoreCheckReport: Sendable {
     public var headChunks = Tally()
     /// Head-log records.
     public var logRecords = Tally()
-    /// Samples in the rows above, as their rows say (rows SQLite cannot read at all are not counted: see ``unreadableRows``).
+    /// Samples in chunks, blocks and head chunks, as their rows say (rows SQLite cannot read at
+    /// all are not counted: see ``unreadableRows``).
     public var samples = Tally()
+    /// Samples in the readable head-log records (replayed at start; until the next checkpoint,
+    /// some of them are in sealed chunks too).
+    public var logSamples = 0
     /// Rows SQLite could not read at all (their rowids failed to look up), every table together;
     /// rowids that fail up to a table's end, whose number is unknown, are not counted.
     public var unreadableRows: Int64 = 0
@@ -75,8 +79,8 @@ public struct StoreCheckReport: Sendable {
         lines.append(row("chunks and blocks:", chunks))
         lines.append(row("timestamp sets:", timestampSets))
         lines.append(row("head chunks:", headChunks))
-        lines.append(row("head log records:", logRecords))
-        lines.append(row("samples:", samples))
+        lines.append(row("head log records:", logRecords) + " (\(logSamples) samples in the readable ones)")
+        lines.append(row("samples:", samples) + " (in chunks, blocks and head chunks)")
         if hasUnreadableRows { lines.append("unreadable rows:    \(unreadableRows > 0 ? "\(unreadableRows) at least" : "some, up to a table's end") (SQLite cannot read them; their samples are not counted above)") }
         return lines
     }

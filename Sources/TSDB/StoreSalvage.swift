@@ -56,13 +56,17 @@ struct StoreSalvage {
     }
 
     /// Scans `table`, calling `visit` with each readable row, and notes the unreadable ones.
-    private mutating func scan(_ table: String, _ columns: [String], _ visit: (inout StoreSalvage, Row) -> Void) {
+    private mutating func scan(
+        _ table: String, _ columns: [String], tally: WritableKeyPath<StoreCheckReport, StoreCheckReport.Tally>? = nil,
+        _ visit: (inout StoreSalvage, Row) -> Void
+    ) {
         var salvage = self
         let unreadable = RowSalvage.scan(source, table: table, columns: columns.joined(separator: ", ")) { visit(&salvage, $0) }
         self = salvage
         if !unreadable.ranges.isEmpty || unreadable.from != nil {
             report.unreadableRows += unreadable.count
             report.hasUnreadableRows = true
+            if let tally { report[keyPath: tally].dropped += Int(clamping: unreadable.count) }
             var ranges = unreadable.ranges.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)…\($0.upperBound)" }
             if let from = unreadable.from { ranges.append("\(from) onwards") }
             note(table, "\(table): rows \(ranges.joined(separator: ", ")) unreadable (\(unreadable.error ?? "SQLite error"))")
@@ -93,7 +97,7 @@ struct StoreSalvage {
     private mutating func copySeries() {
         let columns = ["id", "labels"]
         var seen = Set<Labels>()
-        scan("series", columns) { salvage, row in
+        scan("series", columns, tally: \.series) { salvage, row in
             let id = UInt32(truncatingIfNeeded: Self.int(row, 1) ?? 0)
             guard let data = Self.bytes(row, 2), let labels = LabelsCodec.decode(data) else {
                 salvage.note("series", "series \(id): its labels do not decode")
@@ -113,7 +117,7 @@ struct StoreSalvage {
 
     private mutating func copyTimestampSets() {
         let columns = ["id", "hash", "count", "data"]
-        scan("timestamp_sets", columns) { salvage, row in
+        scan("timestamp_sets", columns, tally: \.timestampSets) { salvage, row in
             let id = Self.int(row, 1) ?? 0
             let count = Int(clamping: Self.int(row, 3) ?? -1)
             guard count > 0, let data = Self.bytes(row, 4), let timestamps = SampleBlock.decodeTimestamps([UInt8](data), count: count),
@@ -130,7 +134,7 @@ struct StoreSalvage {
 
     private mutating func copyChunks() {
         let columns = ["id", "series_id", "min_time", "max_time", "count", "encoding", "timestamps_id", "data"]
-        scan("chunks", columns) { salvage, row in
+        scan("chunks", columns, tally: \.chunks) { salvage, row in
             let id = Self.int(row, 1) ?? 0
             let seriesID = UInt32(truncatingIfNeeded: Self.int(row, 2) ?? 0)
             let (minTime, maxTime) = (Self.int(row, 3) ?? .min, Self.int(row, 4) ?? .min)
@@ -175,7 +179,7 @@ struct StoreSalvage {
 
     private mutating func copyHeadChunks() {
         let columns = ["series_id", "count", "data", "state"]
-        scan("head_chunks", columns) { salvage, row in
+        scan("head_chunks", columns, tally: \.headChunks) { salvage, row in
             let seriesID = UInt32(truncatingIfNeeded: Self.int(row, 1) ?? 0)
             let count = Int(clamping: max(0, Self.int(row, 2) ?? 0))
             let data = [UInt8](Self.bytes(row, 3) ?? Data())
@@ -201,7 +205,7 @@ struct StoreSalvage {
 
     private mutating func copyLog() {
         let columns = ["seq", "data"]
-        scan("head_log", columns) { salvage, row in
+        scan("head_log", columns, tally: \.logRecords) { salvage, row in
             let seq = Self.int(row, 1) ?? 0
             guard let data = Self.bytes(row, 2), let record = LogRecord(data) else {
                 salvage.note("head_log", "head log record \(seq): fails its CRC-32 check or does not decode (\(Self.bytes(row, 2)?.count ?? 0) bytes)")
@@ -214,7 +218,7 @@ struct StoreSalvage {
             }
             guard salvage.insert("head_log", columns, row, "head_log", "head log record \(seq)") else { return salvage.report.logRecords.dropped += 1 }
             salvage.report.logRecords.kept += 1
-            salvage.report.samples.kept += record.samples.count
+            salvage.report.logSamples += record.samples.count
         }
     }
 

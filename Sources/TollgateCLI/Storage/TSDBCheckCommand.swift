@@ -80,11 +80,11 @@ struct TSDBCheckCommand: ParsableCommand {
         let report = repaired.report
         print(report)
         let text = """
-            kept:    \(report.series.kept) series, \(report.chunks.kept) chunks and blocks, \(report.headChunks.kept) head chunks, \
-            \(report.logRecords.kept) head log records, \(report.samples.kept) samples
-            dropped: \(report.series.dropped) series, \(report.chunks.dropped) chunks and blocks, \(report.headChunks.dropped) head chunks, \
-            \(report.logRecords.dropped) head log records, \(report.samples.dropped) samples\
-            \(report.hasUnreadableRows ? ", and the unreadable rows listed above" : "")
+            kept:    \(report.series.kept) series; \(report.chunks.kept) chunks and blocks and \(report.headChunks.kept) head chunks \
+            holding \(report.samples.kept) samples; \(report.logRecords.kept) head log records holding \(report.logSamples) samples
+            dropped: \(report.series.dropped) series; \(report.chunks.dropped) chunks and blocks and \(report.headChunks.dropped) head chunks \
+            holding \(report.samples.dropped) samples; \(report.logRecords.dropped) head log records\
+            \(report.hasUnreadableRows ? "; and the unreadable rows listed above" : "")
             the damaged file is kept as \(repaired.backup)
 
             """
