@@ -163,17 +163,7 @@ struct StoreSalvage {
             } else {
                 problem = "unknown encoding \(encoding)"
             }
-            if let problem {
-                salvage.note("chunks", "chunk \(id) of series \(seriesID): \(problem)")
-                salvage.report.chunks.dropped += 1
-                salvage.report.samples.dropped += count
-            } else if salvage.insert("chunks", columns, row, "chunks", "chunk \(id) of series \(seriesID)") {
-                salvage.report.chunks.kept += 1
-                salvage.report.samples.kept += count
-            } else {
-                salvage.report.chunks.dropped += 1
-                salvage.report.samples.dropped += count
-            }
+            salvage.settle(row, of: "chunks", columns, \.chunks, samples: count, problem: problem, what: "chunk \(id) of series \(seriesID)")
         }
     }
 
@@ -189,17 +179,22 @@ struct StoreSalvage {
             } else if TSDB.restoreChunk(data, count: count, state: Self.bytes(row, 4)) == nil {
                 problem = "it does not decode to its \(count) samples"
             }
-            if let problem {
-                salvage.note("head_chunks", "head chunk of series \(seriesID): \(problem)")
-                salvage.report.headChunks.dropped += 1
-                salvage.report.samples.dropped += count
-            } else if salvage.insert("head_chunks", columns, row, "head_chunks", "head chunk of series \(seriesID)") {
-                salvage.report.headChunks.kept += 1
-                salvage.report.samples.kept += count
-            } else {
-                salvage.report.headChunks.dropped += 1
-                salvage.report.samples.dropped += count
-            }
+            salvage.settle(row, of: "head_chunks", columns, \.headChunks, samples: count, problem: problem, what: "head chunk of series \(seriesID)")
+        }
+    }
+
+    /// Copies a checked row of samples when sound, and tallies it and its samples as kept or dropped.
+    private mutating func settle(
+        _ row: Row, of table: String, _ columns: [String], _ tally: WritableKeyPath<StoreCheckReport, StoreCheckReport.Tally>,
+        samples: Int, problem: String?, what: String
+    ) {
+        if let problem { note(table, "\(what): \(problem)") }
+        if problem == nil && insert(table, columns, row, table, what) {
+            report[keyPath: tally].kept += 1
+            report.samples.kept += samples
+        } else {
+            report[keyPath: tally].dropped += 1
+            report.samples.dropped += samples
         }
     }
 

@@ -49,7 +49,9 @@ struct Tmpfs {
     }
 }
 
-@Suite(.enabled(if: Tmpfs.unavailable == nil && NodeExporterBinary.path != nil, "needs root to mount a tmpfs, and prometheus-node-exporter"))
+@Suite(
+    .enabled(if: NodeExporter.path != nil, "prometheus-node-exporter is not installed; `make test` installs it"),
+    .enabled(if: Tmpfs.unavailable == nil, "cannot mount a tmpfs (needs root): \(Tmpfs.unavailable ?? "")"))
 final class FullDiskTests: Sendable {
     /// This test's temporary directories, removed when it ends.
     let scratch = TemporaryDirectories()
@@ -70,12 +72,7 @@ final class FullDiskTests: Sendable {
 
     private func fillAndRecover(root: URL, tmpfs: Tmpfs) async throws {
         let exporterPort = try freeLoopbackPort()
-        let exporter = Process()
-        exporter.executableURL = URL(fileURLWithPath: try #require(NodeExporterBinary.path))
-        exporter.arguments = ["--web.listen-address=127.0.0.1:\(exporterPort)"]
-        exporter.standardError = FileHandle.nullDevice
-        exporter.standardOutput = FileHandle.nullDevice
-        try exporter.run()
+        let exporter = try NodeExporter.start(port: exporterPort)
         defer {
             exporter.terminate()
             exporter.waitUntilExit()

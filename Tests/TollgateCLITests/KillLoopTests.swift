@@ -9,11 +9,6 @@ import Testing
 import FoundationNetworking
 #endif
 
-/// Debian's prometheus-node-exporter, the scrape target (`make test` installs it).
-enum NodeExporterBinary {
-    static let path = ["/usr/bin/prometheus-node-exporter", "/usr/bin/node_exporter"].first { FileManager.default.isExecutableFile(atPath: $0) }
-}
-
 /// A real `tollgate serve` on a real data directory, killed with SIGKILL at random moments
 /// (``kills`` times) while it scrapes node-exporter every 500 ms, evaluates a recording rule
 /// every 500 ms, takes import batches through `POST /api/v1/import/openmetrics`, compacts
@@ -22,7 +17,7 @@ enum NodeExporterBinary {
 /// batch that was answered 200 is there, the batch in flight is there whole or not at all,
 /// and every scraped and recorded sample seen through the query API before the kill is there
 /// with the same value.
-@Suite(.enabled(if: NodeExporterBinary.path != nil, "prometheus-node-exporter is not installed; `make test` installs it"))
+@Suite(.enabled(if: NodeExporter.path != nil, "prometheus-node-exporter is not installed; `make test` installs it"))
 final class KillLoopTests: Sendable {
     /// This test's temporary directories, removed when it ends.
     let scratch = TemporaryDirectories()
@@ -49,15 +44,8 @@ final class KillLoopTests: Sendable {
         let root = try scratch.make("killloop")
         let data = root.appendingPathComponent("data")
         let exporterPort = try freeLoopbackPort()
-        let exporter = Process()
-        exporter.executableURL = URL(fileURLWithPath: try #require(NodeExporterBinary.path))
-        exporter.arguments = [
-            "--web.listen-address=127.0.0.1:\(exporterPort)", "--collector.disable-defaults", "--collector.loadavg", "--collector.time",
-            "--collector.meminfo", "--collector.stat",
-        ]
-        exporter.standardError = FileHandle.nullDevice
-        exporter.standardOutput = FileHandle.nullDevice
-        try exporter.run()
+        let exporter = try NodeExporter.start(
+            port: exporterPort, ["--collector.disable-defaults", "--collector.loadavg", "--collector.time", "--collector.meminfo", "--collector.stat"])
         defer {
             exporter.terminate()
             exporter.waitUntilExit()
