@@ -369,7 +369,7 @@ let package = Package(
         .testTarget(name: "ChunksTests", dependencies: ["Chunks", "Model"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TSDBTests",
-            dependencies: ["TSDB", "Model", "Storage", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TSDB", "Chunks", "Gzip", "Model", "Storage", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], swiftSettings: swiftSettings),

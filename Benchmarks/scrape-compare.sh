@@ -24,8 +24,16 @@
 #        - scrapes each server made: fake_targets' /stats metrics_requests before and after.
 #        - with RULES=1: the rule group's evaluation time per iteration in the same window,
 #          from prometheus_rule_group_duration_seconds_sum / _count (both servers).
-#   5. Prints CPU-µs per ingested sample, peak RSS per active series (KiB), samples/s, and
-#      the ratios Tollgate / Prometheus. A metric the server does not expose shows "n/a".
+#        - disk: bytes the process wrote (/proc/PID/io write_bytes) in the window and over its
+#          life, per ingested sample; the data directory's size on disk (as du counts it)
+#          every SAMPLE_EVERY seconds (largest, mean, and at the end), and after a graceful
+#          stop; write amplification = bytes written over the life ÷ the directory after stop.
+#        - restart: with RESTART=1 (default) the server is started again on the same data
+#          directory after the graceful stop, and the seconds until /-/ready answers 200 (the
+#          head rebuilt, WAL or head log replayed) are measured, then it is stopped again.
+#   5. Prints CPU-µs per ingested sample (warm-up excluded and included), peak RSS per active
+#      series (KiB), samples/s, the disk figures and the restart time, and the ratios
+#      Tollgate / Prometheus with the goals. A metric the server does not expose shows "n/a".
 #
 #   Prometheus starts scraping ~5 s after it is ready (service discovery batches its first
 #   update), so keep WARMUP at 10 s or more: with less, series creation lands in the window.
@@ -51,6 +59,14 @@
 #   RULES=1    (--rules)       also evaluate Benchmarks/make_rules.py's group (200 recording and
 #                              50 alerting rules over the fake targets' series) every RULE_INTERVAL
 #   RULE_INTERVAL              the group's interval, default 15s
+#   SAMPLE_EVERY               seconds between samples of CPU, RSS, disk writes and the data
+#                              directory's size, default 5 (written to samples.NAME)
+#   RESTART=0                  skip the restart measurement
+#   CHURN_EVERY                seconds; every so often CHURN_PERCENT % of the targets (default
+#                              10) get a new value of a `generation` target label and the server
+#                              reloads its configuration (SIGHUP), so that share of the series is
+#                              replaced by new ones (series churn); default 0 (no churn)
+#   SCRAPE_INTERVAL            seconds, default 2 (also fake_targets' --step)
 #   REMOTE_WRITE=1 (--remote-write)  both servers also remote-write every sample to one
 #                              Debian victoria-metrics (started on a free port); the CPU figures
 #                              then include sending, and the samples each server sent in the
@@ -77,8 +93,12 @@ KEEP_TMP=${KEEP_TMP:-0}
 RULES=${RULES:-0}
 RULE_INTERVAL=${RULE_INTERVAL:-15s}
 REMOTE_WRITE=${REMOTE_WRITE:-0}
-SCRAPE_INTERVAL=2      # seconds; also fake_targets' --step
-READY_TIMEOUT=30       # seconds a server gets to answer /-/ready
+SCRAPE_INTERVAL=${SCRAPE_INTERVAL:-2}   # seconds; also fake_targets' --step
+SAMPLE_EVERY=${SAMPLE_EVERY:-5}
+RESTART=${RESTART:-1}
+CHURN_EVERY=${CHURN_EVERY:-0}
+CHURN_PERCENT=${CHURN_PERCENT:-10}
+READY_TIMEOUT=${READY_TIMEOUT:-120}   # seconds a server gets to answer /-/ready
 STOP_TIMEOUT=60        # seconds a server gets to exit after SIGTERM
 
 usage() {
@@ -100,7 +120,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-for v in DURATION WARMUP TARGETS SERIES BASE_PORT; do
+for v in DURATION WARMUP TARGETS SERIES BASE_PORT SCRAPE_INTERVAL SAMPLE_EVERY CHURN_EVERY CHURN_PERCENT; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
 done
 (( DURATION > WARMUP )) || die "DURATION ($DURATION) must exceed WARMUP ($WARMUP)"
@@ -179,7 +199,7 @@ show_log() {  # show_log FILE: the last lines of a server log, for error message
 # ---------------------------------------------------------------- fake targets
 FAKE_PORT=$(python3 "$HELPER" free-ports "$TARGETS" "$BASE_PORT") || die "no free port range for $TARGETS targets"
 NSERVERS=$(wc -w <<<"$SERVERS")
-FAKE_SECONDS=$(( NSERVERS * (DURATION + READY_TIMEOUT + STOP_TIMEOUT) + 120 ))
+FAKE_SECONDS=$(( NSERVERS * (DURATION + 2 * (READY_TIMEOUT + STOP_TIMEOUT)) + 120 ))
 (( FAKE_SECONDS <= 86400 )) || die "DURATION too long: fake_targets runs at most 86400 s"
 say "fake_targets: $TARGETS targets × $SERIES series on 127.0.0.1:$FAKE_PORT-$((FAKE_PORT + TARGETS - 1)), step ${SCRAPE_INTERVAL}s"
 python3 "$FAKE_TARGETS" --mode ports --host 127.0.0.1 --port "$FAKE_PORT" \
@@ -214,24 +234,39 @@ fi
 
 # ---------------------------------------------------------------- config
 CONFIG="$TMP/prometheus.yml"
-{
-    echo "global:"
-    echo "  scrape_interval: ${SCRAPE_INTERVAL}s"
-    echo "  scrape_timeout: ${SCRAPE_INTERVAL}s"
-    if [[ $RULES == 1 ]]; then
-        python3 "$ROOT/Benchmarks/make_rules.py" "$TMP/rules.yml" "$RULE_INTERVAL"
-        echo "rule_files: [$TMP/rules.yml]"
-    fi
-    echo "scrape_configs:"
-    echo "  - job_name: fake"
-    echo "    static_configs:"
-    echo "      - targets:"
-    for ((i = 0; i < TARGETS; i++)); do echo "          - 127.0.0.1:$((FAKE_PORT + i))"; done
-    if [[ $REMOTE_WRITE == 1 ]]; then
-        echo "remote_write:"
-        echo "  - url: http://127.0.0.1:$VM_PORT/api/v1/write"
-    fi
-} >"$CONFIG"
+[[ $RULES == 1 ]] && python3 "$ROOT/Benchmarks/make_rules.py" "$TMP/rules.yml" "$RULE_INTERVAL"
+write_config() {  # write_config STEP: the configuration after STEP churn steps (0: none yet)
+    local step=$1 i gen per=$(( (TARGETS * CHURN_PERCENT + 99) / 100 ))
+    {
+        echo "global:"
+        echo "  scrape_interval: ${SCRAPE_INTERVAL}s"
+        echo "  scrape_timeout: ${SCRAPE_INTERVAL}s"
+        [[ $RULES == 1 ]] && echo "rule_files: [$TMP/rules.yml]"
+        echo "scrape_configs:"
+        echo "  - job_name: fake"
+        echo "    static_configs:"
+        for ((i = 0; i < TARGETS; i++)); do
+            # Step k renews targets [(k-1)·per, k·per) modulo TARGETS: target i has been renewed
+            # once for each step whose range held it.
+            gen=0
+            if (( step > 0 && per > 0 )); then
+                local k
+                for ((k = 1; k <= step; k++)); do
+                    local lo=$(( ((k - 1) * per) % TARGETS ))
+                    local off=$(( (i - lo + TARGETS) % TARGETS ))
+                    (( off < per )) && gen=$(( gen + 1 ))
+                done
+            fi
+            echo "      - targets: [127.0.0.1:$((FAKE_PORT + i))]"
+            (( CHURN_EVERY > 0 )) && echo "        labels: {generation: \"$gen\"}"
+        done
+        if [[ $REMOTE_WRITE == 1 ]]; then
+            echo "remote_write:"
+            echo "  - url: http://127.0.0.1:$VM_PORT/api/v1/write"
+        fi
+    } >"$CONFIG"
+}
+write_config 0
 
 # ---------------------------------------------------------------- one run
 CLK_TCK=$(getconf CLK_TCK)
@@ -242,6 +277,26 @@ cpu_ticks() {  # utime + stime of PID, in clock ticks
     s=${s##*) }            # the command name may contain spaces; fields resume after ") "
     read -r -a f <<<"$s"   # f[0] is field 3 (state): utime is field 14, stime field 15
     echo $(( f[11] + f[12] ))
+}
+
+io_bytes() {  # io_bytes PID: write_bytes of PID (/proc/PID/io)
+    awk '/^write_bytes:/ {print $2}' "/proc/$1/io"
+}
+
+run_window() {  # run_window PID SECONDS: waits, renewing a share of the targets every CHURN_EVERY s
+    local pid=$1 left=$2 step=0 next
+    if (( CHURN_EVERY == 0 )); then pause "$left"; return; fi
+    while (( left > 0 )); do
+        next=$(( left < CHURN_EVERY ? left : CHURN_EVERY ))
+        pause "$next"
+        left=$(( left - next ))
+        if (( left > 0 )); then
+            step=$(( step + 1 ))
+            write_config "$step"
+            kill -HUP "$pid" 2>/dev/null || true
+        fi
+    done
+    write_config 0   # the next server starts from the same configuration
 }
 
 alive_or_die() {  # alive_or_die PID NAME LOG
@@ -286,6 +341,8 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
   command: ${cmd[*]}"
     fi
     local t_ready=$EPOCHREALTIME
+    python3 "$HELPER" sample "$pid" "$data" "$SAMPLE_EVERY" "$TMP/samples.$name" &
+    local sampler=$!
 
     pause "$WARMUP"
     alive_or_die "$pid" "$name" "$logf"
@@ -296,8 +353,10 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
     [[ $RULES == 1 ]] && rules_a=$(python3 "$HELPER" metrics "$base/metrics" prometheus_rule_group_duration_seconds_sum prometheus_rule_group_duration_seconds_count)
     t_a=$EPOCHREALTIME
     cpu_a=$(cpu_ticks "$pid") || { show_log "$logf"; die "$name exited during the run"; }
+    local io_a io_b
+    io_a=$(io_bytes "$pid")
 
-    pause "$(( DURATION - WARMUP ))"
+    run_window "$pid" "$(( DURATION - WARMUP ))"
     alive_or_die "$pid" "$name" "$logf"
     local samples_b series t_b cpu_b hwm
     read -r samples_b series < <(python3 "$HELPER" metrics "$base/metrics" "$samples_metric" "$series_metric")
@@ -306,14 +365,36 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
     t_b=$EPOCHREALTIME
     cpu_b=$(cpu_ticks "$pid") || { show_log "$logf"; die "$name exited during the run"; }
     hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")   # kB (KiB)
+    io_b=$(io_bytes "$pid")
+    local dir_end
+    dir_end=$(python3 "$HELPER" dir-bytes "$data")
 
     say "$name: stopping"
+    local io_life
+    io_life=$(io_bytes "$pid")   # just before the stop: what the stop itself writes is left out
     stop_pid "$pid" "$STOP_TIMEOUT"
     local t_stop=$EPOCHREALTIME
     python3 "$HELPER" stats "$STATS_URL" "$TMP/stats-after.$name" || die "cannot read fake_targets /stats"
+    wait "$sampler" 2>/dev/null || true
+    local dir_stopped restart_s=n/a
+    dir_stopped=$(python3 "$HELPER" dir-bytes "$data")
+    if [[ $RESTART == 1 ]]; then
+        say "$name: restarting on the same data directory"
+        local t0=$EPOCHREALTIME
+        "${cmd[@]}" >>"$logf" 2>&1 &
+        local pid2=$!
+        PIDS+=("$pid2")
+        if python3 "$HELPER" wait-ready "$base/-/ready" "$pid2" "$READY_TIMEOUT"; then
+            restart_s=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+        else
+            show_log "$logf"
+            echo "scrape-compare: warning: $name did not answer /-/ready within ${READY_TIMEOUT}s after a restart" >&2
+        fi
+        stop_pid "$pid2" "$STOP_TIMEOUT"
+    fi
     local scrapes scraped ntargets
     read -r scrapes scraped ntargets < <(python3 "$HELPER" scrapes "$TMP/stats-before.$name" "$TMP/stats-after.$name")
-    rm -rf "$data"
+    [[ $KEEP_TMP == 1 ]] || rm -rf "$data"   # kept with the rest for inspection
 
     [[ $samples_b == n/a ]] &&
         echo "scrape-compare: note: $name does not expose $samples_metric; its per-sample figures are n/a" >&2
@@ -335,6 +416,13 @@ samples_a=$samples_a
 samples_b=$samples_b
 series=$series
 hwm_kib=$hwm
+write_bytes_a=$io_a
+write_bytes_b=$io_b
+write_bytes_life=$io_life
+dir_bytes_end=$dir_end
+dir_bytes_stopped=$dir_stopped
+restart_s=$restart_s
+samples_file=$TMP/samples.$name
 rule_seconds_a=${rules_a% *}
 rule_iterations_a=${rules_a#* }
 rule_seconds_b=${rules_b% *}

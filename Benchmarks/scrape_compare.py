@@ -11,6 +11,11 @@ Subcommands:
                              NAME may be "a|b": the first of them present
   stats URL FILE             save fake_targets' /stats JSON to FILE
   scrapes BEFORE AFTER       "TOTAL TARGETS_SCRAPED TARGETS" between two /stats files
+  sample PID DIR SECS FILE   every SECS until PID exits: one line per sample in FILE,
+                             "t cpu_ticks write_bytes cancelled_write_bytes rss_kib dir_bytes"
+                             (/proc/PID/stat, /proc/PID/io, /proc/PID/status; dir_bytes is
+                             the space DIR's files take on disk, as du counts it)
+  dir-bytes DIR              the space DIR's files take on disk
   report FILE...             print the comparison table from result files
 """
 import json
@@ -164,6 +169,44 @@ def scrapes(before, after):
     return 0
 
 
+# ---------------------------------------------------------------- sampling
+
+def dir_bytes(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                pass  # removed between listing and stat
+    return total
+
+
+def proc_sample(pid):
+    """(cpu_ticks, write_bytes, cancelled_write_bytes, rss_kib) of PID, or None once it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/%d/io" % pid) as f:
+            io = dict(line.split(":", 1) for line in f if ":" in line)
+        with open("/proc/%d/status" % pid) as f:
+            rss = next((int(l.split()[1]) for l in f if l.startswith("VmRSS:")), 0)
+    except (OSError, IndexError, ValueError):
+        return None
+    return int(fields[11]) + int(fields[12]), int(io["write_bytes"]), int(io["cancelled_write_bytes"]), rss
+
+
+def sample(pid, path, every, out):
+    with open(out, "w") as f:
+        while True:
+            p = proc_sample(pid)
+            if p is None:
+                return 0
+            f.write("%.3f %d %d %d %d %d\n" % ((time.time(),) + p + (dir_bytes(path),)))
+            f.flush()
+            time.sleep(every)
+
+
 # ---------------------------------------------------------------- report
 
 def num(r, key):
@@ -202,6 +245,21 @@ def derive(r):
     d["scrapes"] = r.get("scrapes", "n/a")
     d["targets_scraped"] = "%s/%s" % (r.get("targets_scraped", "n/a"), r.get("targets", "n/a"))
     d["expected_scrapes"] = num(r, "expected_scrapes")
+    d["cpu_us_per_sample_life"] = (cb / clk * 1e6 / sb if cb is not None and sb else None)
+    wa, wb, wl = num(r, "write_bytes_a"), num(r, "write_bytes_b"), num(r, "write_bytes_life")
+    d["write_b_per_sample"] = (wb - wa) / samples if wa is not None and wb is not None and samples else None
+    d["write_b_per_sample_life"] = wl / sb if wl is not None and sb else None
+    d["write_mib_life"] = wl / 2**20 if wl is not None else None
+    d["dir_mib_end"] = num(r, "dir_bytes_end") / 2**20 if num(r, "dir_bytes_end") is not None else None
+    stopped = num(r, "dir_bytes_stopped")
+    d["dir_mib_stopped"] = stopped / 2**20 if stopped is not None else None
+    d["write_amplification"] = wl / stopped if wl is not None and stopped else None
+    d["restart_s"] = num(r, "restart_s")
+    d["trace"] = load_samples(r.get("samples_file"), num(r, "t_ready"))
+    if d["trace"]:
+        sizes = [x[5] for x in d["trace"]]
+        d["dir_mib_max"] = max(sizes) / 2**20
+        d["dir_mib_mean"] = sum(sizes) / len(sizes) / 2**20
     rs_a, rs_b = num(r, "rule_seconds_a"), num(r, "rule_seconds_b")
     ri_a, ri_b = num(r, "rule_iterations_a"), num(r, "rule_iterations_b")
     if rs_b is not None and ri_b is not None:
@@ -209,6 +267,34 @@ def derive(r):
         d["rule_iterations"] = ri_b - ri_a
         d["rule_ms_per_iteration"] = (rs_b - rs_a) * 1000 / (ri_b - ri_a) if ri_b > ri_a else None
     return d
+
+
+def load_samples(path, t_ready):
+    """The sampler's lines as (seconds since ready, cpu, write_bytes, cancelled, rss_kib, dir_bytes)."""
+    if not path or t_ready is None:
+        return []
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                x = line.split()
+                if len(x) == 6:
+                    out.append((float(x[0]) - t_ready,) + tuple(int(v) for v in x[1:]))
+    except OSError:
+        return []
+    return out
+
+
+def paired_dir_ratios(tg, pr, after):
+    """Tollgate's directory over Prometheus's at the same time since ready (t >= after)."""
+    ratios = []
+    j = 0
+    for t, *rest in tg:
+        while j + 1 < len(pr) and abs(pr[j + 1][0] - t) <= abs(pr[j][0] - t):
+            j += 1
+        if t >= after and pr and pr[j][5] > 0 and abs(pr[j][0] - t) < 10:
+            ratios.append(rest[4] / pr[j][5])
+    return ratios
 
 
 def fmt(v, spec):
@@ -241,6 +327,16 @@ def report(paths):
         ("scrapes served by targets", "scrapes", "s"),
         ("max scrapes (2s, ready to stop)", "expected_scrapes", ",.0f"),
         ("targets scraped", "targets_scraped", "s"),
+        ("CPU-us per sample, warm-up included", "cpu_us_per_sample_life", ".3f"),
+        ("disk write bytes per sample (window)", "write_b_per_sample", ".2f"),
+        ("disk write bytes per sample (life)", "write_b_per_sample_life", ".2f"),
+        ("disk writes over the life (MiB)", "write_mib_life", ",.1f"),
+        ("data dir, largest while running (MiB)", "dir_mib_max", ",.1f"),
+        ("data dir, mean while running (MiB)", "dir_mib_mean", ",.1f"),
+        ("data dir at the end (MiB)", "dir_mib_end", ",.1f"),
+        ("data dir after a graceful stop (MiB)", "dir_mib_stopped", ",.1f"),
+        ("write amplification (written / kept)", "write_amplification", ".1f"),
+        ("restart to /-/ready (s)", "restart_s", ".2f"),
         ("rule group iterations in window", "rule_iterations", ",.0f"),
         ("rule group ms per iteration", "rule_ms_per_iteration", ".1f"),
     ]
@@ -261,9 +357,32 @@ def report(paths):
         def ratio(key):
             a, b = tg.get(key), pr.get(key)
             return "%.2f" % (a / b) if a is not None and b else "n/a"
+        def goal(label, key, limit):
+            a, b = tg.get(key), pr.get(key)
+            if a is None or not b:
+                print("  %-44s   n/a" % label)
+                return
+            r = a / b
+            print("  %-44s %6.2f   goal <= %.2f  %s" % (label, r, limit, "met" if r <= limit else "NOT MET"))
         print()
-        print("Tollgate / Prometheus:  CPU per sample %s   RSS per series %s   samples/s %s   rule group time %s"
-              % (ratio("cpu_us_per_sample"), ratio("kib_per_series"), ratio("samples_per_s"), ratio("rule_ms_per_iteration")))
+        print("Tollgate / Prometheus (samples/s %s; rule group time %s):" % (ratio("samples_per_s"), ratio("rule_ms_per_iteration")))
+        goal("CPU per sample, warm-up excluded", "cpu_us_per_sample", 0.5)
+        goal("CPU per sample, warm-up included", "cpu_us_per_sample_life", 0.5)
+        goal("peak RSS per active series", "kib_per_series", 0.5)
+        goal("disk write bytes per sample (window)", "write_b_per_sample", 0.5)
+        goal("disk write bytes per sample (life)", "write_b_per_sample_life", 0.5)
+        goal("data dir, largest while running", "dir_mib_max", 0.5)
+        goal("data dir, mean while running", "dir_mib_mean", 0.5)
+        goal("data dir at the end", "dir_mib_end", 0.5)
+        goal("data dir after a graceful stop", "dir_mib_stopped", 0.5)
+        goal("restart to /-/ready", "restart_s", 1.0)
+        ratios = paired_dir_ratios(tg.get("trace") or [], pr.get("trace") or [], 60)
+        if ratios:
+            print("  data dir at the same time since ready (t >= 60 s): ratio from %.2f to %.2f, last %.2f"
+                  % (min(ratios), max(ratios), ratios[-1]))
+        kib = tg.get("kib_per_series")
+        if kib is not None:
+            print("  Tollgate's peak RSS per active series: %.3f KiB (goal <= 1 KiB: %s)" % (kib, "met" if kib <= 1 else "NOT MET"))
     return 0
 
 
@@ -282,6 +401,11 @@ def main(argv):
         return stats(args[0], args[1])
     if cmd == "scrapes":
         return scrapes(args[0], args[1])
+    if cmd == "sample":
+        return sample(int(args[0]), args[1], float(args[2]), args[3])
+    if cmd == "dir-bytes":
+        print(dir_bytes(args[0]))
+        return 0
     if cmd == "report":
         return report(args)
     print("unknown subcommand %r\n%s" % (cmd, __doc__), file=sys.stderr)

@@ -24,7 +24,8 @@ struct ScrapeCache {
     // One element per cached series, in parallel arrays so the hot path copies no label sets.
     /// The stored series' reference, once known.
     private var refs: [SeriesRef?] = []
-    /// The stored labels (after target labels and metric relabeling); empty when dropped.
+    /// The stored labels (after target labels and metric relabeling) until the store gives
+    /// the series' reference; empty when dropped or resolved.
     private var labels: [Labels] = []
     /// Whether metric relabeling dropped the series.
     private var dropped: [Bool] = []
@@ -42,6 +43,9 @@ struct ScrapeCache {
     private(set) var metadata = ExpositionMetadata()
     /// The size of the last body, to size the next buffer.
     var lastBodySize = 0
+
+    /// What a resolved entry keeps in place of its labels.
+    private static let noLabels = Labels()
 
     /// The value Prometheus writes to end a series.
     static let staleMarker = Double(bitPattern: 0x7FF0_0000_0000_0002)
@@ -164,6 +168,8 @@ struct ScrapeCache {
         for index in unresolved {
             if let ref = storage.ref(for: labels[Int(index)]) {
                 refs[Int(index)] = ref
+                // Appends go by reference from now on: the store keeps the labels, once.
+                labels[Int(index)] = Self.noLabels
             } else {
                 waiting.append(index)
             }

@@ -39,6 +39,14 @@ enum Schema {
             try db.execute(sql: "CREATE TABLE log_readers (name TEXT PRIMARY KEY, seq INTEGER NOT NULL)")
             try db.execute(sql: "CREATE TABLE log_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v4: series without a unique index on their labels") { db in
+            // The head finds series by their labels in memory; the unique index only wrote
+            // every label set a second time (a third of a new series' bytes on disk).
+            try db.execute(sql: "CREATE TABLE series_v4 (id INTEGER PRIMARY KEY, labels BLOB NOT NULL)")
+            try db.execute(sql: "INSERT INTO series_v4 (id, labels) SELECT id, labels FROM series")
+            try db.execute(sql: "DROP TABLE series")
+            try db.execute(sql: "ALTER TABLE series_v4 RENAME TO series")
+        }
         return migrator
     }
 }

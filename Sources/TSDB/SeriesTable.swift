@@ -19,6 +19,9 @@ struct SeriesTable {
         }
     }
 
+    /// Makes room for ids up to `highest` without growing the table step by step.
+    mutating func reserveCapacity(_ highest: Int) { slots.reserveCapacity(highest) }
+
     /// Every series with its id.
     var all: some Sequence<(UInt32, HeadSeries)> {
         slots.enumerated().lazy.compactMap { index, series in series.map { (UInt32(index + 1), $0) } }

@@ -85,9 +85,10 @@ extension TSDB {
                     id = nextID
                     nextID += 1
                     pending[labels] = id
-                    created.append((id, labels))
-                    newSeries.append((id, LabelsCodec.encode(labels)))
-                    s.series[id] = HeadSeries(labels: labels)
+                    let shared = s.symbols.intern(labels)
+                    created.append((id, shared))
+                    newSeries.append((id, LabelsCodec.encode(shared)))
+                    s.series[id] = HeadSeries(labels: shared)
                 }
                 accept(id, t, v)
             }
@@ -181,6 +182,18 @@ extension TSDB {
         }
         s.logRecords = 0
         s.logSamples = 0
+    }
+
+    /// Ends a graceful stop: checkpoints the head, so that the next start replays nothing,
+    /// and moves SQLite's WAL file into the database and empties it (else it stays on disk at
+    /// its largest size while the store is closed). Nothing may be committed afterwards.
+    public func close() async throws {
+        try await run {
+            try self.state.withLock { s in
+                if s.logRecords > 0 { try self.checkpoint(&s) }
+            }
+            try self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
     }
 
     /// Seals every open chunk and checkpoints: afterwards all samples are in sealed

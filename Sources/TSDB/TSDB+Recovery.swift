@@ -27,14 +27,17 @@ extension TSDB {
         try state.withLock { s in
             var sealedMax: [UInt32: Int64] = [:]
             var lateMax: [UInt32: Int64] = [:]
-            var checkpoint: [(UInt32, Int, Data, Data?)] = []
             var log: [(Int64, Data)] = []
             var checkpointSeq: Int64 = 0, lastSeq: Int64 = 0
             try pool.read { db in
+                let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM series") ?? 0
+                s.series.reserveCapacity(Int(highest))
+                s.ids.reserveCapacity(Int(highest))
                 let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
                 while let row = try series.next() {
                     let id = UInt32(truncatingIfNeeded: row[0] as Int64)
-                    guard let labels = LabelsCodec.decode(row[1]) else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
+                    guard let decoded = LabelsCodec.decode(row[1]) else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
+                    let labels = s.symbols.intern(decoded)
                     s.series[id] = HeadSeries(labels: labels)
                     s.ids[labels] = id
                     s.postings.add(id, labels)
@@ -54,8 +57,23 @@ extension TSDB {
                     if let sealed = row[1] as Int64? { sealedMax[id] = sealed }
                     if let late = row[2] as Int64? { lateMax[id] = late }
                 }
-                checkpoint = try Row.fetchAll(db, sql: "SELECT series_id, count, data, state FROM head_chunks").map {
-                    (UInt32(truncatingIfNeeded: $0[0] as Int64), $0[1], $0[2], $0[3])
+                for (id, maxTime) in sealedMax {
+                    s.series[id]?.hasSamples = true
+                    s.series[id]?.maxTime = maxTime
+                }
+                let checkpoint = try Row.fetchCursor(db, sql: "SELECT series_id, count, data, state FROM head_chunks")
+                while let row = try checkpoint.next() {
+                    let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+                    guard let series = s.series[id], let chunk = Self.restoreChunk(row[2], count: row[1], state: row[3]) else {
+                        logger.warning("dropping an unreadable checkpointed head chunk", metadata: ["series": "\(id)"])
+                        continue
+                    }
+                    // A chunk sealed since the checkpoint already holds these samples.
+                    if series.hasSamples && series.maxTime >= chunk.minTime { continue }
+                    series.lastValue = chunk.lastSampleValue
+                    series.chunk = chunk
+                    series.hasSamples = true
+                    series.maxTime = chunk.maxTime
                 }
                 // Records up to the last checkpoint's are kept only for log readers: not replayed.
                 checkpointSeq = try Int64.fetchOne(db, sql: "SELECT value FROM log_state WHERE key = 'checkpoint_seq'") ?? 0
@@ -65,22 +83,6 @@ extension TSDB {
             }
             // Numbers are never given twice: past every record, checkpoint and reader position.
             s.nextLogSeq = max(lastSeq, checkpointSeq, s.logReaders.values.max() ?? 0) + 1
-            for (id, maxTime) in sealedMax {
-                s.series[id]?.hasSamples = true
-                s.series[id]?.maxTime = maxTime
-            }
-            for (id, count, data, state) in checkpoint {
-                guard let series = s.series[id], let chunk = Self.restoreChunk([UInt8](data), count: count, state: state) else {
-                    logger.warning("dropping an unreadable checkpointed head chunk", metadata: ["series": "\(id)"])
-                    continue
-                }
-                // A chunk sealed since the checkpoint already holds these samples.
-                if series.hasSamples && series.maxTime >= chunk.minTime { continue }
-                series.lastValue = chunk.lastSampleValue
-                series.chunk = chunk
-                series.hasSamples = true
-                series.maxTime = chunk.maxTime
-            }
             var sealed: [(UInt32, XORChunk)] = []
             var replayed = 0
             for (seq, data) in log {
@@ -102,7 +104,8 @@ extension TSDB {
                 }
                 replayed += 1
                 for (id, data) in record.newSeries where s.series[id] == nil {
-                    guard let labels = LabelsCodec.decode(data) else { continue }
+                    guard let decoded = LabelsCodec.decode(data) else { continue }
+                    let labels = s.symbols.intern(decoded)
                     s.series[id] = HeadSeries(labels: labels)
                     s.ids[labels] = id
                     s.postings.add(id, labels)
@@ -142,10 +145,12 @@ extension TSDB {
 
     /// A checkpointed chunk: continued from its saved encoder state when there is one
     /// that fits, else decoded and re-encoded.
-    static func restoreChunk(_ bytes: [UInt8], count: Int, state: Data?) -> XORChunk? {
+    static func restoreChunk(_ data: Data, count: Int, state: Data?) -> XORChunk? {
+        let bytes = [UInt8](data)
         if let state {
             var reader = VarintReader(bytes: [UInt8](state), position: 0)
             var values: [Int64] = []
+            values.reserveCapacity(8)
             while let value = reader.next() { values.append(value) }
             if reader.atEnd, let chunk = XORChunk(bytes: bytes, encoderState: values), chunk.count == count { return chunk }
         }

@@ -60,6 +60,8 @@ public final class TSDB: Sendable {
         var series = SeriesTable()
         var ids: [Labels: UInt32] = [:]
         var postings = Postings()
+        /// The long label strings of the head's series, one copy each.
+        var symbols = SymbolTable()
         var nextID: UInt32 = 1
         var logRecords = 0
         var logSamples = 0

@@ -192,6 +192,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryAllocator.configure()
         let logger = Logger(label: "tollgate")
         let registry = PrometheusCollectorRegistry()
         let summaries = SummaryStore()
@@ -343,6 +344,11 @@ struct ServeCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+        do {
+            try await tsdb.close()
+        } catch {
+            logger.warning("storage was not closed cleanly; the next start replays its log", metadata: ["error": "\(error)"])
+        }
         logger.info("stopped")
     }
 

@@ -1,0 +1,40 @@
+// Tollgate — TSDB tests: a graceful close leaves nothing to replay and no WAL on disk.
+
+import Foundation
+import GRDB
+import Model
+import Storage
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import TSDB
+
+@Suite struct CloseTests {
+    let scratch = TemporaryDirectories()
+
+    @Test func closeCheckpointsTheHeadAndEmptiesTheWALFile() async throws {
+        let dir = try scratch.make("close").path
+        let logs = LogCapture()
+        let labels = Labels(["__name__": "up", "job": "close"])
+        do {
+            let store = try await TSDB.open(directory: dir, logger: logs.logger)
+            for i in 0..<50 {
+                var appender = store.appender()
+                appender.append(labels, t: Int64(i) * 1_000, v: Double(i))
+                _ = try await appender.commit()
+            }
+            let logged = try await store.read { try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM head_log") } }
+            #expect(logged == 50, "each commit logged a record")
+            try await store.close()
+            let left = try await store.read { try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM head_log") } }
+            #expect(left == 0, "the checkpoint covered every record")
+            let wal = try FileManager.default.attributesOfItem(atPath: dir + "/tollgate.db-wal")[.size] as? Int
+            #expect(wal == 0, "the WAL file was emptied into the database")
+        }
+        let reopened = try await TSDB.open(directory: dir, logger: logs.logger)
+        let found = try await reopened.select([try LabelMatcher(.equal, "job", "close")], minTime: 0, maxTime: 100_000)
+        #expect(found.first?.values == (0..<50).map(Double.init))
+        #expect(logs.messages.withLock { $0.contains { $0.contains("storage opened") && $0.contains("\"replayed_batches\": 0") } })
+    }
+}
