@@ -172,11 +172,10 @@ struct StoreSalvage {
         scan("head_chunks", columns, tally: \.headChunks) { salvage, row in
             let seriesID = UInt32(truncatingIfNeeded: Self.int(row, 1) ?? 0)
             let count = Int(clamping: max(0, Self.int(row, 2) ?? 0))
-            let data = [UInt8](Self.bytes(row, 3) ?? Data())
             var problem: String?
             if !salvage.series.contains(seriesID) {
                 problem = "series \(seriesID) is missing"
-            } else if TSDB.restoreChunk(data, count: count, state: Self.bytes(row, 4)) == nil {
+            } else if TSDB.restoreChunk(Self.bytes(row, 3) ?? Data(), count: count, state: Self.bytes(row, 4)) == nil {
                 problem = "it does not decode to its \(count) samples"
             }
             salvage.settle(row, of: "head_chunks", columns, \.headChunks, samples: count, problem: problem, what: "head chunk of series \(seriesID)")
