@@ -23,12 +23,15 @@ public enum StoreCheck {
     }
 
     /// Checks the store in `directory` without changing it.
+    /// - Parameters:
+    ///   - directory: the data directory.
+    ///   - progress: told what is read next (`integrity_check`, then each table's name).
     /// - Throws: ``TSDBError`` when there is no store, or the file cannot be opened as SQLite at all.
-    public static func check(directory: String) throws -> StoreCheckReport {
+    public static func check(directory: String, progress: @escaping (String) -> Void = { _ in }) throws -> StoreCheckReport {
         let path = try storePath(directory)
         let source = try openSource(path, readOnly: true)
         return source.inDatabase { db in
-            var salvage = StoreSalvage(source: db, destination: nil, path: path)
+            var salvage = StoreSalvage(source: db, destination: nil, path: path, progress: progress)
             salvage.checkIntegrity()
             salvage.copyAll()
             return salvage.report
@@ -38,9 +41,12 @@ public enum StoreCheck {
     /// Copies every readable, sound row of the store in `directory` into a fresh file, then
     /// renames the damaged file to `tollgate.db.damaged-<unix time>` and the fresh one to
     /// `tollgate.db`.
+    /// - Parameters:
+    ///   - directory: the data directory.
+    ///   - progress: told what is read next (`integrity_check`, then each table's name).
     /// - Throws: ``TSDBError`` when there is no store, the file cannot be opened as SQLite at
     ///   all, or the fresh file cannot be written (the damaged file is then left as it was).
-    public static func repair(directory: String) throws -> Repair {
+    public static func repair(directory: String, progress: @escaping (String) -> Void = { _ in }) throws -> Repair {
         let path = try storePath(directory)
         let fresh = path + ".repair"
         for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: fresh + suffix) }
@@ -51,7 +57,7 @@ public enum StoreCheck {
             try Schema.migrator.migrate(destination)
             report = try source.inDatabase { db in
                 try destination.write { out in
-                    var salvage = StoreSalvage(source: db, destination: out, path: path)
+                    var salvage = StoreSalvage(source: db, destination: out, path: path, progress: progress)
                     salvage.checkIntegrity()
                     salvage.copyAll()
                     return salvage.report

@@ -19,14 +19,19 @@ struct StoreSalvage {
     /// Readable timestamp sets: their sample count and first and last timestamps.
     private var timestampSets: [Int64: (count: Int, first: Int64, last: Int64)] = [:]
 
-    init(source: Database, destination: Database?, path: String) {
+    /// Told each table's name before it is read (progress for a large store).
+    let progress: (String) -> Void
+
+    init(source: Database, destination: Database?, path: String, progress: @escaping (String) -> Void) {
         self.source = source
         self.destination = destination
+        self.progress = progress
         report = StoreCheckReport(path: path)
     }
 
     /// SQLite's own check of every page and index.
     mutating func checkIntegrity() {
+        progress("integrity_check")
         do {
             let lines = try String.fetchAll(source, sql: "PRAGMA integrity_check(100)")
             report.integrity = lines.filter { $0 != "ok" }
@@ -60,6 +65,7 @@ struct StoreSalvage {
         _ table: String, _ columns: [String], tally: WritableKeyPath<StoreCheckReport, StoreCheckReport.Tally>? = nil,
         _ visit: (inout StoreSalvage, Row) -> Void
     ) {
+        progress(table)
         var salvage = self
         let unreadable = RowSalvage.scan(source, table: table, columns: columns.joined(separator: ", ")) { visit(&salvage, $0) }
         self = salvage

@@ -62,6 +62,12 @@ final class DamagedStoreTests: Sendable {
         let dir = try scratch.make("damage")
         let before = try await makeStore(dir)
         #expect(before.values.reduce(0) { $0 + $1.count } == 40 * 600)
+        // Sound: the check says so with status 0, and a repair leaves the store alone.
+        let sound = try await Binary.runDetached(["tsdb", "check", "--data-dir", dir.appendingPathComponent("data").path])
+        #expect(sound.status == 0 && sound.stdout.contains("SQLite integrity check: ok\nTollgate checks: ok\n"), "\(sound.stdout)\(sound.stderr)")
+        #expect(sound.stdout.contains("samples:            24000 readable, 0 damaged"), "\(sound.stdout)")
+        let untouched = try await Binary.runDetached(["tsdb", "check", "--data-dir", dir.appendingPathComponent("data").path, "--repair"])
+        #expect(untouched.status == 0 && untouched.stdout.hasSuffix("the store is sound; nothing to repair\n"), "\(untouched.stdout)")
         // Overwrite the cell pointers of a leaf page of the chunks table, in the middle of it.
         let damage = """
             import sqlite3, sys

@@ -19,10 +19,11 @@ struct TSDBCheckCommand: ParsableCommand {
             prints what it found and how many rows of each kind are readable; the exit status is \
             1 when anything is damaged, 0 when the store is sound.
 
-            With --repair, every readable, sound row is copied into a fresh file, which then \
+            With --repair, a damaged store is replaced: every readable, sound row is copied into a fresh file, which then \
             takes the place of tollgate.db; the damaged file is kept beside it as \
             tollgate.db.damaged-<unix time> (delete it once the repaired store looks right). \
-            The repair prints what it kept and what it dropped, then checks the new file. It \
+            The repair prints what it kept and what it dropped, then checks the new file; a \
+            sound store is left as it is. It \
             needs free space for the copy, and the data directory to itself: stop tollgate \
             serve first.
             """
@@ -66,7 +67,7 @@ struct TSDBCheckCommand: ParsableCommand {
 
     private func runCheck() throws {
         StandardStream.error("checking \((dataDir as NSString).appendingPathComponent("tollgate.db"))…\n")
-        let report = try StoreCheck.check(directory: dataDir)
+        let report = try StoreCheck.check(directory: dataDir, progress: Self.progress)
         print(report)
         guard !report.isDamaged else {
             StandardStream.error("error: \(report.path) is damaged; `tollgate tsdb check --data-dir \(dataDir) --repair` keeps every readable series and sample\n")
@@ -74,9 +75,21 @@ struct TSDBCheckCommand: ParsableCommand {
         }
     }
 
+    /// Each step on standard error, so that a long check on a large store shows where it is.
+    private static func progress(_ step: String) {
+        StandardStream.error("  reading \(step)…\n")
+    }
+
     private func runRepair() throws {
-        StandardStream.error("repairing \((dataDir as NSString).appendingPathComponent("tollgate.db"))…\n")
-        let repaired = try StoreCheck.repair(directory: dataDir)
+        StandardStream.error("checking \((dataDir as NSString).appendingPathComponent("tollgate.db")) before repairing it…\n")
+        let before = try StoreCheck.check(directory: dataDir, progress: Self.progress)
+        guard before.isDamaged else {
+            print(before)
+            StandardStream.output(Array("the store is sound; nothing to repair\n".utf8))
+            return
+        }
+        StandardStream.error("repairing \(before.path)…\n")
+        let repaired = try StoreCheck.repair(directory: dataDir, progress: Self.progress)
         let report = repaired.report
         print(report)
         let text = """
