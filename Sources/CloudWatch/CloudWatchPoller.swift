@@ -208,7 +208,10 @@ public struct CloudWatchPoller: Service {
             report.points += appended
         } catch {
             report.errors.append("\(job.jobName) \(region): storing the points failed: \(error)")
-            logger.error("cloudwatch points not stored", metadata: ["job": "\(job.jobName)", "region": "\(region)", "error": "\(error)"])
+            // A store that cannot write (a full disk) logs that once itself.
+            logger.log(
+                level: error is StoreWriteFailure ? .debug : .error, "cloudwatch points not stored",
+                metadata: ["job": "\(job.jobName)", "region": "\(region)", "error": "\(error)"])
         }
         if report.errors.isEmpty {
             Gauge(label: "tollgate_cloudwatch_last_success_timestamp_seconds", dimensions: [("job", job.jobName)]).record(Double(now) / 1000)

@@ -64,7 +64,7 @@ public struct HTTPServer: Service {
             try await app.run()
         } catch {
             // A bind failure names the address, in the user's words.
-            guard !readiness.isReady else { throw error }
+            guard !readiness.isStarted else { throw error }
             let reason = "\(error)".contains("Address already in use") ? "the address is already in use (another server on this port?)" : "\(error)"
             throw HTTPServerError(description: "cannot listen on \(host):\(port): \(reason)")
         }

@@ -31,7 +31,9 @@ public struct HealthRoutes: RouteRegistrar {
                 APIRouter.plain(.ok, "Tollgate is Healthy.\n")
             }
             router.on("/-/ready", method: method) { _, _ in
-                readiness.isReady ? APIRouter.plain(.ok, "Tollgate is Ready.\n") : APIRouter.plain(.serviceUnavailable, "Service Unavailable\n")
+                guard readiness.isStarted else { return APIRouter.plain(.serviceUnavailable, "Service Unavailable\n") }
+                if let reason = readiness.notReadyReason { return APIRouter.plain(.serviceUnavailable, "Service Unavailable: \(reason)\n") }
+                return APIRouter.plain(.ok, "Tollgate is Ready.\n")
             }
         }
     }

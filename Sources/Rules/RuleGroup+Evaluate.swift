@@ -26,8 +26,9 @@ extension RuleGroup {
                 status[index].health = .err
                 status[index].lastError = "\(error)"
                 RuleMetrics.countEvaluation(key, failed: true)
-                environment.logger.warning(
-                    "rule evaluation failed",
+                // A store that cannot write (a full disk) logs that once itself, not once per rule and round.
+                environment.logger.log(
+                    level: error is StoreWriteFailure ? .debug : .warning, "rule evaluation failed",
                     metadata: ["group": "\(name)", "file": "\(file)", "rule": "\(rules[index].name)", "error": "\(error)"])
             }
             status[index].lastEvaluation = time

@@ -94,7 +94,10 @@ struct Scraper {
                     "samples rejected", metadata: ["target": "\(target.url)", "out_of_order": "\(result.outOfOrder)", "duplicate": "\(result.duplicate)"])
             }
         } catch {
-            logger.error("cannot store scrape", metadata: ["target": "\(target.url)", "error": "\(error)"])
+            // A store that cannot write (a full disk) logs that once itself, not once per scrape.
+            logger.log(
+                level: error is StoreWriteFailure ? .debug : .error, "cannot store scrape",
+                metadata: ["target": "\(target.url)", "error": "\(error)"])
             failure = failure ?? ScrapeError("storage: \(error)")
         }
         if let failure { ScrapeMetrics.count(failure, job: settings.config.jobName) }

@@ -4,6 +4,7 @@ import CoreMetrics
 public import Logging
 public import Model
 public import ServiceLifecycle
+import Storage
 import Synchronization
 
 /// Periodically merges sealed chunks older than one block range into blocks, deletes
@@ -79,7 +80,7 @@ public struct Housekeeping: Service {
             }
         } catch {
             HousekeepingMetrics.compactionsFailed.increment()
-            logger.error("compaction failed", metadata: ["error": "\(error)"])
+            report(error, "compaction")
         }
         do {
             if settings.retentionTime > 0 {
@@ -97,9 +98,19 @@ public struct Housekeeping: Service {
                 }
             }
         } catch {
-            logger.error("retention failed", metadata: ["error": "\(error)"])
+            report(error, "retention")
         }
         await recordStats()
+    }
+
+    /// Logs a failed round; a full disk goes to the store, which logs each cause once
+    /// (housekeeping may run every few seconds) and keeps `/-/ready` at 503 until a write works.
+    private func report(_ error: any Error, _ what: String) {
+        if TSDB.classify(error, path: tsdb.path).reason == .diskFull {
+            tsdb.noteWriteFailure(error, during: what)
+        } else {
+            logger.error("\(what) failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Records the store's size and time range in ``HousekeepingMetrics``.

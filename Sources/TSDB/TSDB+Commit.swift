@@ -131,8 +131,9 @@ extension TSDB {
                 for (id, previous) in undo {
                     s.series[id]?.restore(previous, firstSealed: sealed.first { $0.0 == id }?.1)
                 }
-                throw error
+                throw noteWriteFailure(error, during: "commit")
             }
+            noteWriteSuccess()
             s.nextID = nextID
             s.nextLogSeq = seq
             s.headMaxTime = batchMax
@@ -144,7 +145,13 @@ extension TSDB {
             s.logSamples += logged.count
             result.newSeries = created.count
             if s.logRecords >= options.checkpointInterval && s.logSamples >= options.checkpointSamplesPerSeries * s.series.count {
-                try checkpoint(&s)
+                // The batch is durable already: a checkpoint that fails (a full disk) is counted,
+                // logged once, and tried again at the next commit; the log still holds everything.
+                do {
+                    try checkpoint(&s)
+                } catch {
+                    noteWriteFailure(error, during: "checkpoint")
+                }
             }
             return result
         }

@@ -88,6 +88,13 @@ extension TSDB {
             var replayed = 0
             for (seq, data) in log {
                 guard let record = LogRecord(data) else {
+                    // The last record may be torn; one followed by sound records was damaged, and
+                    // truncating there would throw the sound ones away: refuse, and let a repair keep them.
+                    let after = log.drop { $0.0 <= seq }
+                    if !readOnly, after.contains(where: { LogRecord($0.1) != nil }) {
+                        throw TSDBError(
+                            "head log record \(seq) fails its CRC-32 check or does not decode (\(data.count) bytes), and \(after.count) record\(after.count == 1 ? "" : "s") after it \(after.count == 1 ? "is" : "are") still there")
+                    }
                     logger.warning(
                         readOnly ? "head log is corrupt or torn; replaying it only up to here" : "head log is corrupt or torn; truncating it",
                         metadata: ["record": "\(seq)", "dropped_records": "\(log.count - replayed)", "path": "\(path)"])

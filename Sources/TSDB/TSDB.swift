@@ -100,6 +100,8 @@ public final class TSDB: Sendable {
     /// The highest timestamp set id handed out since the store opened: ids are never given
     /// out twice in one process, so a decoded set kept for queries never goes stale.
     let lastTimestampSetID = Mutex<Int64>(0)
+    /// Whether writes fail now, and why (see `TSDB+WriteFailures`).
+    let writeHealth = Mutex(WriteHealth())
 
     private init(pool: DatabasePool, path: String, logger: Logger, options: Options) {
         self.pool = pool
@@ -144,16 +146,24 @@ public final class TSDB: Sendable {
                     try Schema.migrator.migrate(pool)
                 }
             } catch {
-                throw TSDBError("cannot open \(path): \(error)")
+                throw TSDBError("cannot open \(path): \(error)\(damageHint(error, directory))")
             }
             let tsdb = TSDB(pool: pool, path: path, logger: logger, options: options)
             tsdb.setOutOfOrderTimeWindow(options.outOfOrderTimeWindow)
-            try tsdb.recover()
+            do {
+                try tsdb.recover()
+            } catch let error as DatabaseError where ![.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+                throw TSDBError("cannot open \(path): \(error)")  // a full disk, a failing file system: not damage
+            } catch {
+                // A store that opens but cannot be read back is damaged: say where and what, never start empty.
+                throw TSDBError("\(path) is damaged: \(error)\(damageHint(error, directory, always: true))")
+            }
             StorageMetrics.series.record(tsdb.state.withLock { $0.ids.count })
             StorageMetrics.appended.increment(by: 0)
             StorageMetrics.outOfOrder.increment(by: 0)
             StorageMetrics.outOfOrderAppended.increment(by: 0)
             StorageMetrics.rejected.increment(by: 0)
+            for reason in [StoreWriteFailure.Reason.diskFull, .ioError, .other] { StorageMetrics.writeFailures(reason).increment(by: 0) }
             return tsdb
         }
     }
@@ -209,6 +219,13 @@ public final class TSDB: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try work() }) }
         }
+    }
+
+    /// What to do about a damaged file, for an error that shows damage (or `always`); "" otherwise.
+    private static func damageHint(_ error: any Error, _ directory: String, always: Bool = false) -> String {
+        let damaged = (error as? DatabaseError).map { [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains($0.resultCode) } ?? false
+        guard damaged || always else { return "" }
+        return "; `tollgate tsdb check --data-dir \(directory)` lists what is wrong, and `--repair` keeps every readable series and sample"
     }
 
     /// Refuses files that exist but are not SQLite databases, before SQLite touches them.

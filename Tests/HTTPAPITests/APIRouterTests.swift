@@ -3,6 +3,7 @@
 import HTTPAPI
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 /// A metrics source that renders a counter of how often it was asked.
@@ -50,6 +51,31 @@ struct APIRouterTests {
             }
             try await client.execute(uri: "/no/such/path", method: .get) { response in
                 #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    /// A readiness check that gives a reason turns `/-/ready` to 503 with it, and back to 200 when it clears.
+    @Test func aFailingReadinessCheckSaysWhy() async throws {
+        final class Reason: Sendable { let text = Mutex<String?>(nil) }
+        let readiness = ReadinessState()
+        let reason = Reason()
+        readiness.addCheck { reason.text.withLock { $0 } }
+        readiness.set(true)
+        let app = Application(router: APIRouter.build([HealthRoutes(readiness: readiness)]))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/-/ready", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            reason.text.withLock { $0 = "disk full: no space left to write data/tollgate.db" }
+            try await client.execute(uri: "/-/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body) == "Service Unavailable: disk full: no space left to write data/tollgate.db\n")
+            }
+            #expect(readiness.isStarted && !readiness.isReady)
+            reason.text.withLock { $0 = nil }
+            try await client.execute(uri: "/-/ready", method: .get) { response in
+                #expect(response.status == .ok)
             }
         }
     }

@@ -13,10 +13,6 @@ import TollgateConfig
 @testable import Scrape
 
 /// `make test` installs prometheus-node-exporter; without it this suite is skipped.
-enum NodeExporter {
-    static let path = ["/usr/bin/prometheus-node-exporter", "/usr/bin/node_exporter"].first { FileManager.default.isExecutableFile(atPath: $0) }
-}
-
 @Suite(.enabled(if: NodeExporter.path != nil, "prometheus-node-exporter is not installed; `make test` installs it"))
 final class NodeExporterTests: Sendable {
     /// This test's temporary directories, removed when it ends.
@@ -24,12 +20,7 @@ final class NodeExporterTests: Sendable {
 
     @Test func scrapesEverySeriesTheExporterServes() async throws {
         let port = try freeLoopbackPort()
-        let exporter = Process()
-        exporter.executableURL = URL(fileURLWithPath: try #require(NodeExporter.path))
-        exporter.arguments = ["--web.listen-address=127.0.0.1:\(port)"]
-        exporter.standardError = FileHandle.nullDevice
-        exporter.standardOutput = FileHandle.nullDevice
-        try exporter.run()
+        let exporter = try NodeExporter.start(port: port)
         defer { exporter.terminate() }
         let client = try HTTPClient()
         defer { client.shutdown() }

@@ -29,7 +29,7 @@ struct SelfMetrics: SelfMetricsSource {
         writer.family("tollgate_build_info", type: .gauge, help: "A metric with a constant '1' value labeled by version.")
         writer.sample(Labels(["__name__": "tollgate_build_info", "version": BuildInfo.version]), value: 1)
         writer.family("prometheus_ready", type: .gauge, help: "Whether Prometheus startup was fully completed and the server is ready for normal operation.")
-        writer.sample(Labels(["__name__": "prometheus_ready"]), value: readiness.isReady ? 1 : 0)
+        writer.sample(Labels(["__name__": "prometheus_ready"]), value: readiness.isStarted ? 1 : 0)
         summaries.write(into: &writer, help: SelfMetricsCatalog.helpText)
         var body = writer.bytes
         registry.emit(into: &body)

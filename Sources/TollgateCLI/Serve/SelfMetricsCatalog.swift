@@ -22,6 +22,7 @@ enum SelfMetricsCatalog {
         "prometheus_tsdb_lowest_timestamp_seconds": "Lowest timestamp value stored in the database.",
         "prometheus_tsdb_head_max_time_seconds": "Maximum timestamp of the head block.",
         "tollgate_tsdb_samples_rejected_total": "Samples a commit dropped as out of order or as a duplicate timestamp with a different value.",
+        "tollgate_tsdb_write_failures_total": "Writes to the store that failed (its batch not stored), by reason: disk_full, io_error, other.",
         // Scraping and discovery.
         "prometheus_target_interval_length_seconds": "Actual intervals between scrapes.",
         "prometheus_target_scrapes_exceeded_sample_limit_total": "Total number of scrapes that hit the sample limit and were rejected.",

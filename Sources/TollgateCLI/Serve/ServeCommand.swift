@@ -26,8 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
             --config.file takes a prometheus.yml-style file (global, scrape_configs); without it \
             Tollgate runs its embedded default: data under ./data, listening on 127.0.0.1:9090, \
             scraping its own /metrics every 15s. Samples live in DIR/tollgate.db (SQLite); a \
-            background task compacts them and applies the retention limits every minute. \
-            Endpoints: /metrics (Tollgate's own metrics), /-/healthy, /-/ready, /api/v1/targets, \
+            background task compacts them and applies the retention limits every minute \
+            (--storage.tsdb.housekeeping-interval). /-/ready answers 503 with the reason while \
+            the store cannot write (a full disk). Endpoints: /metrics (Tollgate's own metrics), /-/healthy, /-/ready, /api/v1/targets, \
             /api/v1/targets/metadata, /api/v1/scrape_pools, and Prometheus's query API: \
             /api/v1/query, query_range, series, labels, label/NAME/values, metadata, format_query, \
             parse_query, status/buildinfo|config|flags|runtimeinfo|tsdb; with --web.enable-admin-api, \
@@ -80,6 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
             valueName: "DURATION")
     )
     var remoteLogRetention = "2h"
+
+    @OptionGroup(title: "Storage tuning")
+    var storage: StorageFlags
 
     @OptionGroup(title: "Queries")
     var query: QueryFlags
@@ -221,6 +225,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             var options = TSDB.Options()
             options.logRetention = PromDuration(parsing: remoteLogRetention)?.milliseconds ?? options.logRetention
+            storage.apply(to: &options)
             tsdb = try await TSDB.open(directory: dataDir, logger: Logger(label: "tollgate.tsdb"), options: options)
         } catch {
             logger.critical("cannot open storage", metadata: ["error": "\(error)"])
@@ -319,6 +324,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let readiness = ReadinessState()
+        readiness.addCheck { tsdb.writeFailure }
         let routes: [any RouteRegistrar] = [
             SelfMetricsRoutes(source: SelfMetrics(registry: registry, summaries: summaries, readiness: readiness)),
             HealthRoutes(readiness: readiness),
@@ -352,7 +358,7 @@ struct ServeCommand: AsyncParsableCommand {
             tsdb: tsdb,
             settings: .init(
                 retentionTime: PromDuration(parsing: retentionTime)?.milliseconds ?? 0,
-                retentionSize: ByteSize(parsing: retentionSize)?.bytes ?? 0),
+                retentionSize: ByteSize(parsing: retentionSize)?.bytes ?? 0, interval: storage.interval),
             logger: Logger(label: "tollgate.tsdb"),
             clock: SystemClock()
         )
@@ -376,6 +382,6 @@ struct ServeCommand: AsyncParsableCommand {
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
             "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize, "web.config.file": webConfigFile ?? "",
             "web.enable-remote-write-receiver": "\(enableRemoteWriteReceiver)", "web.max-remote-write-size": maxRemoteWriteSize,
-        ].merging(rules.values) { a, _ in a }.merging(probes.values) { a, _ in a }
+        ].merging(rules.values) { a, _ in a }.merging(storage.values) { a, _ in a }.merging(probes.values) { a, _ in a }
     }
 }

@@ -1,4 +1,4 @@
-// Tollgate — `tollgate tsdb dump` and `tollgate tsdb stats`.
+// Tollgate — `tollgate tsdb dump` and `tollgate tsdb stats` (`tsdb check` is in its own file).
 
 import ArgumentParser
 import Model
@@ -10,7 +10,7 @@ struct TSDBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tsdb",
         abstract: "Inspect the time-series store.",
-        subcommands: [DumpCommand.self, StatsCommand.self]
+        subcommands: [DumpCommand.self, StatsCommand.self, TSDBCheckCommand.self]
     )
 }
 
