@@ -115,9 +115,10 @@ final class HostileEndpointTests: Sendable {
         }
         let sorted = outcome.1.sorted()
         #expect(sorted.count == 12)
-        #expect(sorted[sorted.count / 2] < 1, "median probe: \(sorted)")
-        // One probe may be slow while the whole suite runs on two cores; a server held up by
-        // a hostile request (until the 4 s query timeout) slows both probes of a round.
+        // Half the 4 s query timeout: a server held up by a hostile request (until that
+        // timeout) slows both probes of a round, while the whole suite on two cores may slow
+        // a free server's probes past a second. One probe may be slower still.
+        #expect(sorted[sorted.count / 2] < 2, "median probe: \(sorted)")
         #expect(sorted.dropLast().allSatisfy { $0 < 3 }, "probes beside the hostile requests: \(sorted) s")
         // The server is still the one we started.
         #expect(server.process.isRunning)
