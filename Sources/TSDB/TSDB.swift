@@ -130,6 +130,14 @@ public final class TSDB: Sendable {
             configuration.readonly = options.readOnly
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL: durable against process crashes
+                // Some builds of SQLite (Debian's among them) zero every deleted row and freed
+                // page: each checkpoint would rewrite the whole log it empties, and the open
+                // chunks it replaces (measured: 250 MB written per checkpoint of 200,000 series
+                // instead of 40 MB). Prometheus does not erase deleted data either.
+                try db.execute(sql: "PRAGMA secure_delete = OFF")
+                // After a large transaction (a checkpoint of the head), the WAL file is cut back
+                // to this size once SQLite starts it over, instead of keeping its largest size.
+                try db.execute(sql: "PRAGMA journal_size_limit = 33554432")
                 // Query readers map the file instead of copying pages through pread (queries
                 // read many chunks). The writer does not: its pages would stay mapped, and
                 // resident, for the life of the process.

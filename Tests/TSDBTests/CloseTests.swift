@@ -37,4 +37,16 @@ import Testing
         #expect(found.first?.values == (0..<50).map(Double.init))
         #expect(logs.messages.withLock { $0.contains { $0.contains("storage opened") && $0.contains("\"replayed_batches\": 0") } })
     }
+
+    /// Debian's SQLite zeroes deleted rows by default: a checkpoint would rewrite the log it
+    /// empties. The store turns that off, and caps the WAL file's size after large transactions.
+    @Test func theWriterDoesNotZeroDeletedRows() async throws {
+        let store = try await TSDB.open(directory: try scratch.make("settings").path, logger: LogCapture().logger)
+        let settings = try await store.read {
+            try store.pool.write { db in
+                [try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA journal_size_limit")]
+            }
+        }
+        #expect(settings == [0, 33_554_432])
+    }
 }
