@@ -67,6 +67,8 @@
 #                              reloads its configuration (SIGHUP), so that share of the series is
 #                              replaced by new ones (series churn); default 0 (no churn)
 #   SCRAPE_INTERVAL            seconds, default 2 (also fake_targets' --step)
+#   READY_TIMEOUT              seconds a server gets to answer /-/ready (at start and after the
+#                              restart), default 120
 #   REMOTE_WRITE=1 (--remote-write)  both servers also remote-write every sample to one
 #                              Debian victoria-metrics (started on a free port); the CPU figures
 #                              then include sending, and the samples each server sent in the
