@@ -24,6 +24,7 @@ public struct RemoteWriteRoutes: RouteRegistrar {
     let intake: any RemoteWriteIntake
     let enabled: Bool
     let maxBodyBytes: Int
+    let limit: BodyLimit
     let logger: Logger
 
     /// The endpoint's path.
@@ -39,6 +40,8 @@ public struct RemoteWriteRoutes: RouteRegistrar {
         self.enabled = enabled
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        limit = BodyLimit(
+            maxBytes: maxBodyBytes, reason: "max_remote_write_bytes", flag: "--web.max-remote-write-size", rejections: Rejections(logger: logger))
     }
 
     public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
@@ -50,7 +53,6 @@ public struct RemoteWriteRoutes: RouteRegistrar {
         guard enabled else {
             return APIRouter.plain(.notFound, "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n")
         }
-        let limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_remote_write_bytes", flag: "--web.max-remote-write-size", logger: logger)
         let body: [UInt8]
         switch await limit.read(request) {
         case .success(let bytes): body = bytes

@@ -27,22 +27,29 @@ public struct Engine: Sendable {
         get async { await gate.queued }
     }
 
-    /// Evaluates `query` at one instant (milliseconds); `timeout` shortens the engine's own.
-    public func instantQuery(_ query: String, at time: Int64, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
+    /// Evaluates `query` at one instant (milliseconds).
+    /// - Parameters:
+    ///   - timeout: shortens the engine's own.
+    ///   - queueLimit: when set and that many queries already wait for a slot under
+    ///     ``EngineOptions/maxConcurrentQueries``, the query is refused at once with
+    ///     ``QueryError/Kind/unavailable`` instead of waiting (the API sets it; rules wait).
+    public func instantQuery(_ query: String, at time: Int64, timeout: Duration? = nil, queueLimit: Int? = nil) async throws(QueryError) -> QueryResult {
         let expr = try parse(query)
-        return try await run(query, expr, EvalWindow(start: time, end: time, interval: 1), isRange: false, timeout: timeout)
+        return try await run(query, expr, EvalWindow(start: time, end: time, interval: 1), isRange: false, timeout: timeout, queueLimit: queueLimit)
     }
 
     /// Evaluates `query` at `start`, `start + step`, … up to `end` (milliseconds); `timeout`
-    /// shortens the engine's own.
-    public func rangeQuery(_ query: String, start: Int64, end: Int64, step: Int64, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
+    /// shortens the engine's own; `queueLimit` as in ``instantQuery(_:at:timeout:queueLimit:)``.
+    public func rangeQuery(
+        _ query: String, start: Int64, end: Int64, step: Int64, timeout: Duration? = nil, queueLimit: Int? = nil
+    ) async throws(QueryError) -> QueryResult {
         guard step > 0 else { throw QueryError(.badData, "zero or negative query resolution step widths are not accepted. Try a positive integer") }
         guard end >= start else { throw QueryError(.badData, "end timestamp must not be before start time") }
         let expr = try parse(query)
         guard expr.type == .scalar || expr.type == .vector else {
             throw QueryError(.badData, "invalid expression type \"\(expr.type.rawValue)\" for range query, must be Scalar or instant Vector")
         }
-        return try await run(query, expr, EvalWindow(start: start, end: end, interval: step), isRange: true, timeout: timeout)
+        return try await run(query, expr, EvalWindow(start: start, end: end, interval: step), isRange: true, timeout: timeout, queueLimit: queueLimit)
     }
 
     private func parse(_ query: String) throws(QueryError) -> Expr {
@@ -53,7 +60,9 @@ public struct Engine: Sendable {
         }
     }
 
-    private func run(_ query: String, _ parsed: Expr, _ window: EvalWindow, isRange: Bool, timeout: Duration?) async throws(QueryError) -> QueryResult {
+    private func run(
+        _ query: String, _ parsed: Expr, _ window: EvalWindow, isRange: Bool, timeout: Duration?, queueLimit: Int?
+    ) async throws(QueryError) -> QueryResult {
         let expr = try Preprocessor(start: window.start, end: window.end, step: isRange ? window.interval : 0).resolve(parsed)
         var timings = QueryTimings()
         var mark = ContinuousClock.now
@@ -62,7 +71,10 @@ public struct Engine: Sendable {
             defer { mark = now }
             return now - mark
         }
-        await gate.enter()
+        guard await gate.enter(queueLimit: queueLimit) else {
+            throw QueryError(
+                .unavailable, "too many queries waiting: \(queueLimit ?? 0) already wait for one of the \(options.maxConcurrentQueries) query slots; try again later")
+        }
         defer { Task { await gate.leave() } }
         timings.queue = lap()
         if Task.isCancelled { throw QueryError(.canceled, "query was canceled before evaluation") }
@@ -139,13 +151,17 @@ actor QueryGate {
     /// How many queries wait for a slot.
     var queued: Int { waiting.count }
 
-    /// Takes a slot, waiting for one if all are taken; every `enter` needs one `leave`.
-    func enter() async {
+    /// Takes a slot, waiting for one if all are taken; every successful `enter` needs one `leave`.
+    /// - Parameter queueLimit: when set and that many already wait, the caller is refused.
+    /// - Returns: false when refused (no slot taken).
+    func enter(queueLimit: Int? = nil) async -> Bool {
         if running < limit {
             running += 1
-            return
+            return true
         }
+        if let queueLimit, waiting.count >= queueLimit { return false }
         await withCheckedContinuation { waiting.append($0) }
+        return true
     }
 
     /// Gives the slot to the next waiting query, or frees it.

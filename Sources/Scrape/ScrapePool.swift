@@ -51,6 +51,7 @@ struct ScrapePool {
         let limit = settings.config.limits.targetLimit
         let forced = limit > 0 && active.count > limit
             ? ScrapeError("target_limit exceeded (number of targets: \(active.count), limit: \(limit))") : nil
+        if forced != nil { ScrapeMetrics.poolTargetLimit.increment() }
         var next: [ScrapeTarget: ScrapeLoop] = [:]
         var created: [ScrapeLoop] = []
         for target in active {
