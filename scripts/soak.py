@@ -31,7 +31,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-SCRAPE_INTERVAL = 5
+SCRAPE_INTERVAL = 5   # the synthetic targets
+FLIP_INTERVAL = 1     # the flip target, and the rule group every 2 s: an episode shows within seconds
+RULE_INTERVAL = 2
 RSS_EVERY = 10
 
 
@@ -293,13 +295,15 @@ scrape_configs:
   - job_name: fake
     static_configs: [{targets: [%s]}]
   - job_name: flip
+    scrape_interval: %ds
     static_configs: [{targets: ['127.0.0.1:%d']}]
 rule_files: [rules.yml]
 guard_files: [guards.yml]
-""" % (SCRAPE_INTERVAL, SCRAPE_INTERVAL, fake, flip_port))
+""" % (SCRAPE_INTERVAL, SCRAPE_INTERVAL, fake, FLIP_INTERVAL, flip_port))
     with open(os.path.join(folder, "rules.yml"), "w") as f:
         f.write("""groups:
   - name: soak
+    interval: %ds
     rules:
       - record: job:http_requests:rate1m
         expr: sum by (job) (rate(http_requests_total[1m]))
@@ -309,7 +313,7 @@ guard_files: [guards.yml]
         expr: soak_flip == 1
         labels: {severity: warning}
         annotations: {summary: 'episode {{ $labels.episode }}'}
-""")
+""" % RULE_INTERVAL)
     with open(os.path.join(folder, "guards.yml"), "w") as f:
         f.write("""guards:
   - name: soak
@@ -357,8 +361,10 @@ def main():
     args = parser.parse_args()
     duration = args.duration
     short = duration < 600
-    # Episodes: on, then off, each long enough for a scrape, an evaluation and a flush.
-    phase = 20 if short else 60
+    # Episodes: on, then off, each long enough for scrapes, evaluations and a flush; an
+    # episode ends `margin` seconds or more before the SIGKILL, so that its resolution is sent.
+    phase = 10 if short else 60
+    margin = 10
     rss_limit = 50.0 if short else 5.0
 
     folder = tempfile.mkdtemp(prefix="tollgate-soak-")
@@ -393,12 +399,12 @@ def main():
         load = Load(port, args.workers)
         load.start()
 
-        kill_at = duration * 0.4
+        kill_at = duration * (0.5 if short else 0.4)
         killed_at = None
         restarted = False
         rss = []  # (seconds since start, KiB, process generation)
         next_rss = 0.0
-        next_phase = 5.0
+        next_phase = 2.0
         decisions = 0
         episodes = []  # (episode, start, end) in seconds since start
         generation = 1
@@ -416,7 +422,7 @@ def main():
                     flip.stop_episode()
                     episodes[-1][2] = elapsed
                     next_phase = elapsed + phase
-                elif elapsed + phase + 5 < duration and not (elapsed < kill_at < elapsed + phase + SCRAPE_INTERVAL * 3):
+                elif elapsed + phase + 5 < duration and not (elapsed < kill_at < elapsed + phase + margin):
                     # An episode never spans the restart: a rule's firing state is not kept across one.
                     episodes.append([flip.start_episode(), elapsed, None])
                     next_phase = elapsed + phase
@@ -461,9 +467,9 @@ def main():
             delivered = set(received.pairs)
             notifications, alerts = received.notifications, received.alerts
 
-        # Samples: every soak_scrape_seq value served must be stored, but one served in the
+        # Samples: every soak_scrape_seq value served must be stored, but those served in the
         # instant before the SIGKILL (scraped, not yet committed).
-        time.sleep(SCRAPE_INTERVAL + 1)
+        time.sleep(FLIP_INTERVAL + 1)
         end = time.time()
         answer = api(port, "/api/v1/query", query="soak_scrape_seq[%ds]" % (int(end - wall_start) + 60), time="%.3f" % end)
         stored = set()

@@ -23,7 +23,6 @@ public protocol RemoteWriteIntake: Sendable {
 public struct RemoteWriteRoutes: RouteRegistrar {
     let intake: any RemoteWriteIntake
     let enabled: Bool
-    let maxBodyBytes: Int
     let limit: BodyLimit
     let logger: Logger
 
@@ -38,7 +37,6 @@ public struct RemoteWriteRoutes: RouteRegistrar {
     public init(intake: any RemoteWriteIntake, enabled: Bool, maxBodyBytes: Int, logger: Logger) {
         self.intake = intake
         self.enabled = enabled
-        self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         limit = BodyLimit(
             maxBytes: maxBodyBytes, reason: "max_remote_write_bytes", flag: "--web.max-remote-write-size", rejections: Rejections(logger: logger))

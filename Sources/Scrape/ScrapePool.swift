@@ -1,5 +1,6 @@
 // Tollgate — Scrape: one job's targets and loops.
 
+import CoreMetrics
 import Logging
 import Model
 import TollgateConfig

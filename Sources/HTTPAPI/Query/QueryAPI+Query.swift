@@ -1,6 +1,7 @@
 // Tollgate — HTTPAPI: /api/v1/query and /api/v1/query_range.
 
 import CoreMetrics
+import HTTPTypes
 import Model
 import PromQLEngine
 

@@ -1,5 +1,7 @@
 // Tollgate — Notify: the limits on silences, as Alertmanager's flags set them.
 
+import Model
+
 /// Alertmanager's `--silences.max-silences` and `--silences.max-silence-size-bytes`: a new
 /// silence beyond the count, or any silence beyond the size, is refused with 400 and
 /// Alertmanager's message. 0 is no limit, as in Alertmanager.
