@@ -3,6 +3,7 @@
 public import Model
 import PromQL
 public import Storage
+import Synchronization
 
 /// Evaluates PromQL queries against storage with Prometheus's semantics.
 ///
@@ -24,7 +25,7 @@ public struct Engine: Sendable {
     /// How many queries are waiting for a slot under ``EngineOptions/maxConcurrentQueries``
     /// (tests watch it to see the limit hold).
     package var queuedQueries: Int {
-        get async { await gate.queued }
+        get async { gate.queued }
     }
 
     /// Evaluates `query` at one instant (milliseconds).
@@ -75,7 +76,7 @@ public struct Engine: Sendable {
             throw QueryError(
                 .unavailable, "too many queries waiting: \(queueLimit ?? 0) already wait for one of the \(options.maxConcurrentQueries) query slots; try again later")
         }
-        defer { Task { await gate.leave() } }
+        defer { gate.leave() }
         timings.queue = lap()
         if Task.isCancelled { throw QueryError(.canceled, "query was canceled before evaluation") }
         let deadline = ContinuousClock.now + min(options.timeout, timeout ?? options.timeout)
@@ -140,37 +141,50 @@ public struct Engine: Sendable {
     }
 }
 
-/// Limits how many queries evaluate at once; the rest wait in order.
-actor QueryGate {
+/// Limits how many queries evaluate at once; the rest wait in order. A slot is given back
+/// synchronously (`leave`), so it is free before the query's answer goes out.
+final class QueryGate: Sendable {
+    private struct State {
+        var running = 0
+        var waiting: [CheckedContinuation<Bool, Never>] = []
+    }
+
     private let limit: Int
-    private var running = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private let state = Mutex(State())
 
     init(limit: Int) { self.limit = limit }
 
     /// How many queries wait for a slot.
-    var queued: Int { waiting.count }
+    var queued: Int { state.withLock { $0.waiting.count } }
 
     /// Takes a slot, waiting for one if all are taken; every successful `enter` needs one `leave`.
     /// - Parameter queueLimit: when set and that many already wait, the caller is refused.
     /// - Returns: false when refused (no slot taken).
     func enter(queueLimit: Int? = nil) async -> Bool {
-        if running < limit {
-            running += 1
-            return true
+        await withCheckedContinuation { continuation in
+            let answer: Bool? = state.withLock { state in
+                if state.running < limit {
+                    state.running += 1
+                    return true
+                }
+                if let queueLimit, state.waiting.count >= queueLimit { return false }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let answer { continuation.resume(returning: answer) }
         }
-        if let queueLimit, waiting.count >= queueLimit { return false }
-        await withCheckedContinuation { waiting.append($0) }
-        return true
     }
 
     /// Gives the slot to the next waiting query, or frees it.
     func leave() {
-        if waiting.isEmpty {
-            running -= 1
-        } else {
-            waiting.removeFirst().resume()
+        let next = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            if state.waiting.isEmpty {
+                state.running -= 1
+                return nil
+            }
+            return state.waiting.removeFirst()
         }
+        next?.resume(returning: true)
     }
 }
 
