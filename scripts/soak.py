@@ -401,6 +401,7 @@ def main():
 
         kill_at = duration * (0.5 if short else 0.4)
         killed_at = None
+        killed_elapsed = None
         restarted = False
         rss = []  # (seconds since start, KiB, process generation)
         next_rss = 0.0
@@ -422,7 +423,7 @@ def main():
                     flip.stop_episode()
                     episodes[-1][2] = elapsed
                     next_phase = elapsed + phase
-                elif elapsed + phase + 5 < duration and not (elapsed < kill_at < elapsed + phase + margin):
+                elif elapsed + phase + 5 < duration and (restarted or elapsed + phase + margin < kill_at):
                     # An episode never spans the restart: a rule's firing state is not kept across one.
                     episodes.append([flip.start_episode(), elapsed, None])
                     next_phase = elapsed + phase
@@ -432,6 +433,7 @@ def main():
                 load.pause()
                 server.kill()
                 killed_at = time.monotonic()
+                killed_elapsed = elapsed
                 log("SIGKILL at %.0f s; starting again" % elapsed)
                 server.start(port)
                 log("ready again after %.1f s" % (time.monotonic() - killed_at))
@@ -481,7 +483,7 @@ def main():
         in_flight = [seq for seq, at in served if killed_at is not None and killed_at - 2 <= at <= killed_at]
         lost = [seq for seq, at in served if at < cutoff and seq not in stored and seq not in in_flight]
         rollout_state = api(port, "/api/v1/rollouts/%s" % rollout)["data"]
-        counted = api(port, "/api/v1/query", query="sum(prometheus_tsdb_head_series)")["data"]["result"]
+        series = api(port, "/api/v1/status/tsdb")["data"]["headStats"]["numSeries"]
     finally:
         if load:
             load.stop()
@@ -496,7 +498,7 @@ def main():
 
     # Report.
     print()
-    print("RSS of tollgate serve (every %d s; the process was restarted at %.0f s)" % (RSS_EVERY, kill_at))
+    print("RSS of tollgate serve (every %d s; the process was killed and started again at %.0f s)" % (RSS_EVERY, killed_elapsed or 0))
     print("| t (s) | RSS (MiB) | process |")
     print("|---:|---:|---:|")
     for t, kib, gen in rss:
@@ -504,8 +506,8 @@ def main():
     half = [(t, kib) for t, kib, gen in rss if t >= duration / 2 and gen == generation]
     growth = percent(half[0][1], half[-1][1]) if len(half) >= 2 else 0.0
     print()
-    print("series in the store: %s" % (counted[0]["value"][1] if counted else "?"))
-    note = " (relaxed from 5 %% for a run under 10 minutes: the restarted process is still filling its head)" if short else ""
+    print("series in the store: %s" % series)
+    note = " (relaxed from 5 % for a run under 10 minutes: the restarted process is still filling its head)" if short else ""
     print("RSS growth over the last half: %.1f %% (limit %.0f %%%s)" % (growth, rss_limit, note))
     if len(half) < 2:
         failures.append("too few RSS samples in the last half")
@@ -523,8 +525,8 @@ def main():
         failures.append("no alert episode ran")
     if delivered != expected:
         failures.append("notifications: missing %s, unexpected %s" % (sorted(expected - delivered), sorted(delivered - expected)))
-    print("scrapes of the sequence target: %d served, %d stored, %d in flight at the SIGKILL (not committed), lost: %d"
-          % (len(served), len(stored), len(in_flight), len(lost)))
+    print("scrapes of the sequence target: %d served, %d stored; %d served in the 2 s before the SIGKILL (may be uncommitted), %d of them missing; lost: %d"
+          % (len(served), len(stored), len(in_flight), len([seq for seq in in_flight if seq not in stored]), len(lost)))
     if lost:
         failures.append("%d committed samples lost: %s" % (len(lost), lost[:20]))
     print("rollout %s: %s at %s %% after the restart; %d decisions asked" % (rollout, rollout_state.get("status"), rollout_state.get("traffic"), decisions))
