@@ -49,7 +49,8 @@ public protocol PageSource: Sendable {
 
 /// `GET /ui/` and `GET /ui/{page}` (with `/` redirected to `/ui/`), and `POST /ui/{page}` and
 /// `POST /ui/{page}/{action}` for the forms. A POST must be a URL-encoded form within
-/// `--web.max-request-size` (else 413, counted and logged), and, when the browser names its origin (`Origin`, `Sec-Fetch-Site`), it must come
+/// `--web.max-request-size` (else 413, counted and logged), and, when the browser names
+/// its origin (`Origin`, `Sec-Fetch-Site`), it must come
 /// from this server's own pages: a cross-site form is refused with 403 before the source sees it.
 public struct PageRoutes: RouteRegistrar {
     let source: any PageSource

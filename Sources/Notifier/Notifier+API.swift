@@ -29,7 +29,8 @@ extension Notifier {
         case .failure(let error): return NotifierReply(error)
         case .success(let alerts):
             if maxAlertsPerRequest > 0, alerts.count > maxAlertsPerRequest {
-                let message = "too many alerts in one request: \(alerts.count) (limit: \(maxAlertsPerRequest), --alerts.max-per-request); none were taken, send smaller batches"
+                let message = "too many alerts in one request: \(alerts.count) (limit: \(maxAlertsPerRequest), --alerts.max-per-request); "
+                    + "none were taken, send smaller batches"
                 var reply = NotifierReply(APIv2Error(status: 413, message: message, form: .text))
                 reply.limit = "max_alerts_per_request"
                 return reply

@@ -34,7 +34,9 @@ public struct Engine: Sendable {
     ///   - queueLimit: when set and that many queries already wait for a slot under
     ///     ``EngineOptions/maxConcurrentQueries``, the query is refused at once with
     ///     ``QueryError/Kind/unavailable`` instead of waiting (the API sets it; rules wait).
-    public func instantQuery(_ query: String, at time: Int64, timeout: Duration? = nil, queueLimit: Int? = nil) async throws(QueryError) -> QueryResult {
+    public func instantQuery(
+        _ query: String, at time: Int64, timeout: Duration? = nil, queueLimit: Int? = nil
+    ) async throws(QueryError) -> QueryResult {
         let expr = try parse(query)
         return try await run(query, expr, EvalWindow(start: time, end: time, interval: 1), isRange: false, timeout: timeout, queueLimit: queueLimit)
     }
@@ -73,8 +75,8 @@ public struct Engine: Sendable {
             return now - mark
         }
         guard await gate.enter(queueLimit: queueLimit) else {
-            throw QueryError(
-                .unavailable, "too many queries waiting: \(queueLimit ?? 0) already wait for one of the \(options.maxConcurrentQueries) query slots; try again later")
+            let slots = options.maxConcurrentQueries
+            throw QueryError(.unavailable, "too many queries waiting: \(queueLimit ?? 0) already wait for one of the \(slots) query slots; try again later")
         }
         defer { gate.leave() }
         timings.queue = lap()
