@@ -174,4 +174,48 @@ final class LimitsServeTests: Sendable {
         }
         #expect(server.stop() == 0)
     }
+
+    /// The scrape configuration's limits: a target over one fails (`up` 0) and is counted under
+    /// Prometheus's family; a job under its limits scrapes; a failing target is logged once.
+    @Test func scrapesOverTheirLimitsFailAreCountedAndLoggedOnce() async throws {
+        let root = try scratch.make("limits")
+        let port = try freeLoopbackPort()
+        let job = { (name: String, limit: String, targets: String) in
+            "  - job_name: \(name)\n    \(limit)\n    params: {j: [\(name)]}\n    static_configs: [{targets: [\(targets)]}]\n"
+        }
+        let own = "'127.0.0.1:\(port)'"
+        let config = root.appendingPathComponent("tollgate.yml")
+        try Data(
+            ("global: {scrape_interval: 1s}\nscrape_configs:\n" + job("samples", "sample_limit: 5", own) + job("labels", "label_limit: 2", own)
+                + job("sizes", "body_size_limit: 100B", own) + job("targets", "target_limit: 1", "\(own), 'localhost:\(port)'")
+                + job("free", "sample_limit: 0", own)).utf8
+        ).write(to: config)
+        let server = try RunningServer(
+            dataDir: root.appendingPathComponent("data"), extra: ["--config.file", config.path, "--web.listen-address", "127.0.0.1:\(port)"])
+        let families = [
+            "prometheus_target_scrapes_exceeded_sample_limit_total", "prometheus_target_scrape_pool_exceeded_label_limits_total",
+            "prometheus_target_scrapes_exceeded_body_size_limit_total", "prometheus_target_scrape_pool_exceeded_target_limit_total",
+            "tollgate_target_scrapes_exceeded_target_limit_total",
+        ]
+        // Each counted more than twice: every target has failed several scrapes.
+        let deadline = Date().addingTimeInterval(60)
+        var counts: [String: Double] = [:]
+        repeat {
+            try await Task.sleep(for: .milliseconds(500))
+            let (_, metrics, _) = try await server.get("/metrics")
+            for line in metrics.split(separator: "\n") {
+                let parts = line.split(separator: " ")
+                if parts.count == 2, families.contains(String(parts[0])) { counts[String(parts[0])] = Double(parts[1]) }
+            }
+        } while Date() < deadline && families.dropLast(2).contains { (counts[$0] ?? 0) < 3 }
+        for family in families { #expect((counts[family] ?? 0) >= 1, "\(family): \(counts)") }
+        let (_, up, _) = try await server.get("/api/v1/query?query=up")
+        for name in ["samples", "labels", "sizes", "targets"] {
+            #expect(up.range(of: #""job":"\#(name)"\},"value":\[[0-9.]+,"0"\]"#, options: .regularExpression) != nil, "\(name): \(up)")
+        }
+        #expect(up.range(of: #""job":"free"\},"value":\[[0-9.]+,"1"\]"#, options: .regularExpression) != nil, "\(up)")
+        let log = try await Programs.detached { server.stopAndReadLog() }
+        let failed = log.split(separator: "\n").filter { $0.contains("scrape failed") && $0.contains("j=samples") }
+        #expect(failed.count == 1, "several failed scrapes, one line: \(failed)")
+    }
 }
