@@ -25,7 +25,7 @@ test: deps-test lint
 	PYTHON=$(PYTHON) scripts/soak.sh 60
 
 ## soak: `tollgate serve` under load for SOAK_DURATION seconds (default 30 minutes) with a
-## SIGKILL and restart part-way; checks RSS growth, request errors, notifications, lost samples
+## SIGKILL and restart part-way; checks memory growth, request errors, notifications, lost samples
 soak: deps
 	@scripts/apt-install.sh python3
 	$(SWIFT) build --product tollgate
