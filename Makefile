@@ -7,18 +7,29 @@ APT_BUILD := pkg-config zlib1g-dev libcurl4-openssl-dev libsqlite3-dev libre2-de
 APT_TEST := $(APT_BUILD) curl python3 python3-scipy python3-aiosmtpd openssl prometheus-node-exporter prometheus prometheus-alertmanager prometheus-blackbox-exporter chromium victoria-metrics
 ARGS ?=
 PYTHON ?= python3
+# Seconds `make soak` runs; `make test` runs it for 60 after the suite.
+SOAK_DURATION ?= 1800
 
-.PHONY: run test build lint deps deps-test bench fuzz clean
+.PHONY: run test build lint deps deps-test bench fuzz soak clean
 
 ## run: install what is missing, build release, start `tollgate serve` (ARGS=... adds flags)
 run: deps
 	$(SWIFT) build -c release --product tollgate
 	.build/release/tollgate serve $(ARGS)
 
-## test: install what the tests need, check module imports (lint), build, run the whole suite
+## test: install what the tests need, check module imports (lint), build, run the whole suite,
+## then a one-minute soak (skipped when ../shared's synthetic targets are absent)
 test: deps-test lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	PYTHON=$(PYTHON) scripts/soak.sh 60
+
+## soak: `tollgate serve` under load for SOAK_DURATION seconds (default 30 minutes) with a
+## SIGKILL and restart part-way; checks memory growth, request errors, notifications, lost samples
+soak: deps
+	@scripts/apt-install.sh python3
+	$(SWIFT) build --product tollgate
+	PYTHON=$(PYTHON) scripts/soak.sh $(SOAK_DURATION)
 
 ## build: release build only
 build: deps

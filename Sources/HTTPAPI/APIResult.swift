@@ -40,6 +40,9 @@ enum APIResult {
     /// `data` with the warnings and infos a query produced (each list left out when empty).
     case annotated(_ data: [UInt8], warnings: [String], infos: [String])
     case error(_ type: ErrorType, _ message: String)
+    /// An error answered with its own status rather than its type's: a query refused by a
+    /// full queue is `unavailable` with 503 (Prometheus's type would give 500).
+    case refused(_ type: ErrorType, _ message: String, status: HTTPResponse.Status)
 
     /// The HTTP response.
     var response: Response { response(gzip: false) }
@@ -65,14 +68,21 @@ enum APIResult {
         case .annotated(let data, let warnings, let infos):
             return (.ok, Self.envelope(data, [("warnings", warnings), ("infos", infos)]))
         case .error(let type, let message):
-            var json = JSONWriter()
-            json.object { json in
-                json.field("status", "error")
-                json.field("errorType", type.rawValue)
-                json.field("error", message)
-            }
-            return (type.status, ByteBuffer(bytes: json.bytes))
+            return (type.status, Self.errorBody(type, message))
+        case .refused(let type, let message, let status):
+            return (status, Self.errorBody(type, message))
         }
+    }
+
+    /// `{"status":"error","errorType":…,"error":…}`.
+    private static func errorBody(_ type: ErrorType, _ message: String) -> ByteBuffer {
+        var json = JSONWriter()
+        json.object { json in
+            json.field("status", "error")
+            json.field("errorType", type.rawValue)
+            json.field("error", message)
+        }
+        return ByteBuffer(bytes: json.bytes)
     }
 
     /// `{"status":"success","data":…}` with each non-empty list of annotations.

@@ -26,15 +26,18 @@ public struct AdminRoutes: RouteRegistrar {
     let source: any TSDBAdminSource
     let enabled: Bool
     let logger: Logger
-
-    /// The largest form body read (match[] selectors), in bytes.
-    static let maxBodyBytes = 1 << 20
+    /// The form body's limit (match[] selectors): `--web.max-request-size`.
+    let limit: BodyLimit
 
     /// Routes acting on `source` when `enabled`.
-    public init(source: any TSDBAdminSource, enabled: Bool, logger: Logger) {
+    /// - Parameters:
+    ///   - maxBodyBytes: the largest form body read (`--web.max-request-size`); a larger one is refused with 413.
+    ///   - logger: where failures and refused requests are logged.
+    public init(source: any TSDBAdminSource, enabled: Bool, maxBodyBytes: Int = 1 << 20, logger: Logger) {
         self.source = source
         self.enabled = enabled
         self.logger = logger
+        limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_request_bytes", flag: "--web.max-request-size", rejections: Rejections(logger: logger))
     }
 
     public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
@@ -57,10 +60,9 @@ public struct AdminRoutes: RouteRegistrar {
         guard enabled else { return APIResult.error(.unavailable, "admin APIs disabled").response }
         var body: [UInt8] = []
         if QueryAPI.isForm(request.headers[.contentType]) {
-            let limit = BodyLimit(maxBytes: Self.maxBodyBytes, reason: "max_admin_form_bytes", flag: nil, logger: logger)
             switch await limit.read(request) {
             case .success(let bytes): body = bytes
-            case .failure(let refusal): return APIResult.error(.badData, "error parsing form values: \(refusal.message)").response
+            case .failure(let refusal): return APIResult.refused(.badData, "error parsing form values: \(refusal.message)", status: .contentTooLarge).response
             }
         }
         do {

@@ -9,6 +9,9 @@ public struct APIReply: Sendable, Equatable {
     public var body: [UInt8]
     /// The `Content-Type`, or nil for none (Alertmanager's empty answers carry none).
     public var contentType: String?
+    /// Set when a limit refused the request: the `reason` it is counted under in
+    /// `tollgate_http_api_rejected_requests_total` (and logged once per cause).
+    public var limit: String?
 
     /// Creates a reply.
     public init(status: Int, body: [UInt8], contentType: String?) {

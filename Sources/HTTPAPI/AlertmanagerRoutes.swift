@@ -13,24 +13,25 @@ import Model
 /// only [application/json] are allowed`), a silence id must have the UUID form (else 422
 /// `silenceID in path must be of type uuid: "x"`). A body over `maxBodyBytes` is refused
 /// with 413, counted (`tollgate_http_api_rejected_requests_total{reason="max_alertmanager_body_bytes"}`)
-/// and logged; Alertmanager has no limit, Tollgate keeps one.
+/// and logged; Alertmanager has no limit, Tollgate keeps one. A reply the source marks
+/// with ``APIReply/limit`` (too many alerts in one request, too many silences) is counted
+/// and logged the same way.
 public struct AlertmanagerRoutes: RouteRegistrar {
     let source: any AlertmanagerAPISource
-    let maxBodyBytes: Int
-    let logger: Logger
+    let limit: BodyLimit
 
     /// The routes' path prefix.
     public static let base = "/api/v2"
 
     /// Routes answering from `source`.
     /// - Parameters:
-    ///   - maxBodyBytes: the largest POST body read (Prometheus sends batches of at most
-    ///     `--alertmanager.notification-queue-capacity`; 32 MiB is far above any).
+    ///   - maxBodyBytes: the largest POST body read (`--web.max-alertmanager-size`; Prometheus
+    ///     sends batches of at most 256 alerts, far below the default 32 MiB).
     ///   - logger: where refused requests are logged.
     public init(source: any AlertmanagerAPISource, maxBodyBytes: Int = 32 << 20, logger: Logger) {
         self.source = source
-        self.maxBodyBytes = maxBodyBytes
-        self.logger = logger
+        limit = BodyLimit(
+            maxBytes: maxBodyBytes, reason: "max_alertmanager_body_bytes", flag: "--web.max-alertmanager-size", rejections: Rejections(logger: logger))
     }
 
     public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
@@ -70,13 +71,16 @@ public struct AlertmanagerRoutes: RouteRegistrar {
         guard mediaType == "application/json" else {
             return Self.response(Self.openAPIError(415, "unsupported media type \(Self.quote(mediaType)), only [application/json] are allowed"))
         }
-        let limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_alertmanager_body_bytes", flag: nil, logger: logger)
         let body: [UInt8]
         switch await limit.read(request) {
         case .success(let bytes): body = bytes
         case .failure(let refusal): return Self.response(Self.openAPIError(413, refusal.message))
         }
-        return Self.response(await handle(body))
+        let reply = await handle(body)
+        if let reason = reply.limit {
+            limit.rejections.reject(reason, String(decoding: reply.body.prefix(512), as: UTF8.self), path: request.uri.path)
+        }
+        return Self.response(reply)
     }
 
     /// The media type of a `Content-Type` (lowercased, parameters dropped); go-openapi

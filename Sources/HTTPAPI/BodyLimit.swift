@@ -1,15 +1,14 @@
 // Tollgate — HTTPAPI: request bodies read up to a limit, refusals counted and logged.
 
-import CoreMetrics
 import Hummingbird
-import Logging
 
-/// A limit on the body of one endpoint. A larger body is not read further: the refusal
-/// is counted in `tollgate_http_api_rejected_requests_total{reason}` and logged, and the
-/// caller answers 413 in its endpoint's own form.
+/// A limit on the body of one endpoint; every route that reads a body reads it through
+/// one. A larger body is not read further: the refusal is counted in
+/// `tollgate_http_api_rejected_requests_total{reason}` and logged once per cause
+/// (``Rejections``), and the caller answers 413 in its endpoint's own form.
 ///
 /// ```swift
-/// let limit = BodyLimit(maxBytes: 32 << 20, reason: "max_import_bytes", flag: "--web.max-import-size", logger: logger)
+/// let limit = BodyLimit(maxBytes: 32 << 20, reason: "max_import_bytes", flag: "--web.max-import-size", rejections: rejections)
 /// switch await limit.read(request) {
 /// case .success(let body): …
 /// case .failure(let refusal): return tooLarge(refusal.message)
@@ -20,10 +19,10 @@ struct BodyLimit: Sendable {
     let maxBytes: Int
     /// The `reason` label of the rejection counter.
     let reason: String
-    /// The flag that sets the limit, named in the refusal (nil for a fixed limit).
-    let flag: String?
-    /// Where refusals are logged.
-    let logger: Logger
+    /// The flag that sets the limit, named in the refusal.
+    let flag: String
+    /// Where refusals are counted and logged.
+    let rejections: Rejections
 
     /// A body over the limit: the message to answer with, already counted and logged.
     struct Refusal: Error {
@@ -42,14 +41,8 @@ struct BodyLimit: Sendable {
 
     /// Counts and logs a body over the limit (also one found too large after decompression).
     func refuse(path: String) -> Refusal {
-        let message = "request body too large: the limit is \(maxBytes) bytes" + (flag.map { " (\($0))" } ?? "")
-        Self.reject(reason, message, path: path, logger: logger)
+        let message = "request body too large: the limit is \(maxBytes) bytes (\(flag))"
+        rejections.reject(reason, message, path: path)
         return Refusal(message: message)
-    }
-
-    /// Counts and logs a request refused by any limit of the API.
-    static func reject(_ reason: String, _ message: String, path: String, logger: Logger) {
-        Counter(label: "tollgate_http_api_rejected_requests_total", dimensions: [("reason", reason)]).increment()
-        logger.warning("API request rejected by a limit", metadata: ["reason": "\(reason)", "path": "\(path)", "error": "\(message)"])
     }
 }

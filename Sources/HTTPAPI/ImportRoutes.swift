@@ -56,6 +56,7 @@ public struct ImportRoutes: RouteRegistrar {
     let enabled: Bool
     let maxBodyBytes: Int
     let logger: Logger
+    let limit: BodyLimit
 
     /// The endpoint's path.
     public static let path = "/api/v1/import/openmetrics"
@@ -70,6 +71,7 @@ public struct ImportRoutes: RouteRegistrar {
         self.enabled = enabled
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_import_bytes", flag: "--web.max-import-size", rejections: Rejections(logger: logger))
     }
 
     public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
@@ -79,7 +81,6 @@ public struct ImportRoutes: RouteRegistrar {
 
     private func respond(to request: Request) async -> Response {
         guard enabled else { return APIResult.error(.unavailable, "admin APIs disabled").response }
-        let limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_import_bytes", flag: "--web.max-import-size", logger: logger)
         var body: [UInt8]
         switch await limit.read(request) {
         case .success(let bytes): body = bytes
@@ -118,8 +119,6 @@ public struct ImportRoutes: RouteRegistrar {
 
     /// 413 with the refusal's message (counted and logged by the limit).
     private func tooLarge(_ refusal: BodyLimit.Refusal) -> Response {
-        var response = APIResult.error(.badData, refusal.message + "; send smaller batches").response
-        response.status = .contentTooLarge
-        return response
+        APIResult.refused(.badData, refusal.message + "; send smaller batches", status: .contentTooLarge).response
     }
 }

@@ -48,24 +48,30 @@ public protocol PageSource: Sendable {
 }
 
 /// `GET /ui/` and `GET /ui/{page}` (with `/` redirected to `/ui/`), and `POST /ui/{page}` and
-/// `POST /ui/{page}/{action}` for the forms. A POST must be a URL-encoded form of at most
-/// 64 KiB, and, when the browser names its origin (`Origin`, `Sec-Fetch-Site`), it must come
+/// `POST /ui/{page}/{action}` for the forms. A POST must be a URL-encoded form within
+/// `--web.max-request-size` (else 413, counted and logged), and, when the browser names
+/// its origin (`Origin`, `Sec-Fetch-Site`), it must come
 /// from this server's own pages: a cross-site form is refused with 403 before the source sees it.
 public struct PageRoutes: RouteRegistrar {
     let source: any PageSource
-    static let maxBody = 64 << 10
+    let limit: BodyLimit
     // Field names outside HTTPTypes' constants (valid names, so never nil).
     private static let fetchSite = HTTPField.Name("Sec-Fetch-Site")
     private static let origin = HTTPField.Name("Origin")
     private static let host = HTTPField.Name("Host")
     private static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")
     private static let frameOptions = HTTPField.Name("X-Frame-Options")
-    static let logger = Logger(label: "tollgate.ui")
 
-    public init(source: any PageSource) { self.source = source }
+    /// Routes rendering from `source`.
+    /// - Parameter maxBodyBytes: the largest form body read (`--web.max-request-size`).
+    public init(source: any PageSource, maxBodyBytes: Int = 1 << 20) {
+        self.source = source
+        limit = BodyLimit(
+            maxBytes: maxBodyBytes, reason: "max_request_bytes", flag: "--web.max-request-size", rejections: Rejections(logger: Logger(label: "tollgate.ui")))
+    }
 
     public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        let source = source
+        let source = source, limit = limit
         router.get("/") { _, _ in Self.redirect("ui/") }
         // The router reads `/ui` and `/ui/` as one path; the pages' relative links need the slash.
         router.get("/ui") { request, _ in
@@ -86,7 +92,7 @@ public struct PageRoutes: RouteRegistrar {
                 if let action = context.parameters.get("name") { page += "/" + action }
                 if let refusal = Self.refusal(request) { return refusal }
                 let body: [UInt8]
-                switch await BodyLimit(maxBytes: Self.maxBody, reason: "max_form_bytes", flag: nil, logger: Self.logger).read(request) {
+                switch await limit.read(request) {
                 case .success(let bytes): body = bytes
                 case .failure(let refusal): return Self.plain(413, refusal.message + "\n")
                 }

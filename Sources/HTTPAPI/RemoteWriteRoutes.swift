@@ -23,7 +23,7 @@ public protocol RemoteWriteIntake: Sendable {
 public struct RemoteWriteRoutes: RouteRegistrar {
     let intake: any RemoteWriteIntake
     let enabled: Bool
-    let maxBodyBytes: Int
+    let limit: BodyLimit
     let logger: Logger
 
     /// The endpoint's path.
@@ -37,8 +37,9 @@ public struct RemoteWriteRoutes: RouteRegistrar {
     public init(intake: any RemoteWriteIntake, enabled: Bool, maxBodyBytes: Int, logger: Logger) {
         self.intake = intake
         self.enabled = enabled
-        self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        limit = BodyLimit(
+            maxBytes: maxBodyBytes, reason: "max_remote_write_bytes", flag: "--web.max-remote-write-size", rejections: Rejections(logger: logger))
     }
 
     public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
@@ -50,7 +51,6 @@ public struct RemoteWriteRoutes: RouteRegistrar {
         guard enabled else {
             return APIRouter.plain(.notFound, "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n")
         }
-        let limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_remote_write_bytes", flag: "--web.max-remote-write-size", logger: logger)
         let body: [UInt8]
         switch await limit.read(request) {
         case .success(let bytes): body = bytes

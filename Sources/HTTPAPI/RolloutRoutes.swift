@@ -1,6 +1,7 @@
 // Tollgate — HTTPAPI: the stored rollouts API, Flagger's webhooks and the DORA figures.
 
 public import Hummingbird
+public import Logging
 import Model
 
 /// What a rollout source answers.
@@ -19,6 +20,9 @@ public enum RolloutAnswer: Sendable, Equatable {
     case conflict(_ message: String)
     /// 503 `unavailable`.
     case unavailable(_ message: String)
+    /// 429 `unavailable`: a limit refused the request (too many rollouts in progress); `reason`
+    /// is its label in `tollgate_http_api_rejected_requests_total`.
+    case limited(reason: String, _ message: String)
 }
 
 /// What the rollouts API reads: the server's rollouts part. JSON bytes in and out, so this
@@ -45,20 +49,26 @@ public protocol RolloutSource: Sendable {
 /// `GET|POST /api/v1/rollouts`, `GET /api/v1/rollouts/{id}`, `GET /api/v1/rollouts/{id}/decision`,
 /// `POST /api/v1/rollouts/{id}/advance`, `POST /api/v1/rollouts/{id}/finish`,
 /// `POST /api/v1/flagger/gate`, `POST /api/v1/flagger/rollback` and `GET /api/v1/dora?window=30d`,
-/// in Prometheus's envelope; bodies over 1 MiB are refused with 413.
+/// in Prometheus's envelope; bodies over `--web.max-request-size` are refused with 413, and
+/// a rollout past `--rollouts.max-active` with 429; both are counted and logged.
 public struct RolloutRoutes: RouteRegistrar {
     let source: any RolloutSource
-    static let maxBody = 1 << 20
+    let limit: BodyLimit
 
     /// Routes answering from `source`.
-    public init(source: any RolloutSource) { self.source = source }
+    /// - Parameters:
+    ///   - maxBodyBytes: the largest body read (`--web.max-request-size`).
+    ///   - logger: where refused requests are logged.
+    public init(source: any RolloutSource, maxBodyBytes: Int = 1 << 20, logger: Logger = Logger(label: "tollgate.rollouts")) {
+        self.source = source
+        limit = BodyLimit(maxBytes: maxBodyBytes, reason: "max_request_bytes", flag: "--web.max-request-size", rejections: Rejections(logger: logger))
+    }
 
     public func addRoutes(to router: some RouterMethods<BasicRequestContext>) {
-        let source = source
+        let routes = self, source = source
         router.get("/api/v1/rollouts") { _, _ in Self.response(await source.listRollouts()) }
         router.post("/api/v1/rollouts") { request, _ in
-            guard let body = await Self.body(request) else { return Self.tooLarge }
-            return Self.response(await source.createRollout(body))
+            await routes.withBody(request) { await routes.response(source.createRollout($0), path: "/api/v1/rollouts") }
         }
         router.get("/api/v1/rollouts/{id}") { _, context in
             Self.response(await source.rollout(id: context.parameters.get("id") ?? ""))
@@ -78,13 +88,12 @@ public struct RolloutRoutes: RouteRegistrar {
             Self.response(await source.advanceRollout(id: context.parameters.get("id") ?? ""))
         }
         router.post("/api/v1/rollouts/{id}/finish") { request, context in
-            guard let body = await Self.body(request) else { return Self.tooLarge }
-            return Self.response(await source.finishRollout(id: context.parameters.get("id") ?? "", body: body))
+            let id = context.parameters.get("id") ?? ""
+            return await routes.withBody(request) { Self.response(await source.finishRollout(id: id, body: $0)) }
         }
         for hook in ["gate", "rollback"] {
             router.post(RouterPath("/api/v1/flagger/\(hook)")) { request, _ in
-                guard let body = await Self.body(request) else { return Self.tooLarge }
-                return Self.response(await source.flagger(hook: hook, body: body))
+                await routes.withBody(request) { Self.response(await source.flagger(hook: hook, body: $0)) }
             }
         }
         router.get("/api/v1/dora") { request, _ in
@@ -100,17 +109,18 @@ public struct RolloutRoutes: RouteRegistrar {
         }
     }
 
-    /// The body, or nil when it is over the limit.
-    static func body(_ request: Request) async -> [UInt8]? {
-        var request = request
-        guard let buffer = try? await request.collectBody(upTo: maxBody) else { return nil }
-        return Array(buffer.readableBytesView)
+    /// Reads the body within the limit and hands it over; 413 when it is over.
+    private func withBody(_ request: Request, _ handle: ([UInt8]) async -> Response) async -> Response {
+        switch await limit.read(request) {
+        case .success(let body): return await handle(body)
+        case .failure(let refusal): return APIResult.refused(.badData, refusal.message, status: .contentTooLarge).response
+        }
     }
 
-    static var tooLarge: Response {
-        var response = APIResult.error(.badData, "request body too large: the limit is \(maxBody) bytes").response
-        response.status = .contentTooLarge
-        return response
+    /// The response of `answer`, a refusal by a limit counted and logged.
+    private func response(_ answer: RolloutAnswer, path: String) -> Response {
+        if case .limited(let reason, let message) = answer { limit.rejections.reject(reason, message, path: path) }
+        return Self.response(answer)
     }
 
     static func response(_ answer: RolloutAnswer) -> Response {
@@ -128,6 +138,7 @@ public struct RolloutRoutes: RouteRegistrar {
         case .notFound(let message): return APIResult.error(.notFound, message).response
         case .conflict(let message): return APIResult.error(.conflict, message).response
         case .unavailable(let message): return APIResult.error(.unavailable, message).response
+        case .limited(_, let message): return APIResult.refused(.unavailable, message, status: .tooManyRequests).response
         }
     }
 }

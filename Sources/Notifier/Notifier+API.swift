@@ -9,6 +9,8 @@ public struct NotifierReply: Sendable, Equatable {
     public var status: Int
     /// The body; empty when Alertmanager sends none.
     public var body: [UInt8]
+    /// Set when a limit refused the request: the `reason` it is counted under.
+    public var limit: String?
 
     /// Creates an answer.
     public init(status: Int, body: [UInt8] = []) {
@@ -26,6 +28,13 @@ extension Notifier {
         switch PostableAlerts.decode(body) {
         case .failure(let error): return NotifierReply(error)
         case .success(let alerts):
+            if maxAlertsPerRequest > 0, alerts.count > maxAlertsPerRequest {
+                let message = "too many alerts in one request: \(alerts.count) (limit: \(maxAlertsPerRequest), --alerts.max-per-request); "
+                    + "none were taken, send smaller batches"
+                var reply = NotifierReply(APIv2Error(status: 413, message: message, form: .text))
+                reply.limit = "max_alerts_per_request"
+                return reply
+            }
             let problems = await receive(alerts)
             guard problems.isEmpty else {
                 return NotifierReply(APIv2Error(status: 400, message: problems.joined(separator: "; "), form: .text))
@@ -87,7 +96,9 @@ extension Notifier {
                 return NotifierReply(status: 200, body: APIv2Encoder.postSilenceResponse(id: id))
             } catch {
                 let status = error == .notFound ? 404 : 400
-                return NotifierReply(APIv2Error(status: status, message: error.description, form: .text))
+                var reply = NotifierReply(APIv2Error(status: status, message: error.description, form: .text))
+                if case .limit(let reason, _) = error { reply.limit = reason }
+                return reply
             }
         }
     }

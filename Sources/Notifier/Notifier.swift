@@ -49,6 +49,8 @@ public actor Notifier: Service {
     public let started: Int64
     /// How often the run loop looks for due groups at most, milliseconds.
     let tick: Int64
+    /// The most alerts one `POST /api/v2/alerts` may carry; 0: no limit.
+    let maxAlertsPerRequest: Int
 
     /// Creates a notifier and loads what `database` holds.
     /// - Parameters:
@@ -57,10 +59,11 @@ public actor Notifier: Service {
     ///   - deliver: sends one integration's notification with retries.
     ///   - clock: the clock timers run on.
     ///   - tick: the longest the run loop sleeps between looks, milliseconds.
+    ///   - limits: the API's limits (alerts per request, silences); none by default.
     /// - Throws: when the database cannot be read.
     public init(
         config: NotifierConfig, database: NotifierDatabase?, deliver: @escaping Deliver, clock: any MillisecondClock = SystemClock(),
-        tick: Int64 = 100, logger: Logger
+        tick: Int64 = 100, limits: NotifierLimits = NotifierLimits(), logger: Logger
     ) async throws {
         self.config = config
         self.database = database
@@ -68,6 +71,8 @@ public actor Notifier: Service {
         self.clock = clock
         self.tick = tick
         self.logger = logger
+        maxAlertsPerRequest = limits.maxAlertsPerRequest
+        silences.limits = limits.silences
         started = clock.now()
         store = AlertStore(resolveTimeout: config.resolveTimeout)
         inhibitor = Inhibitor(rules: config.inhibitRules)

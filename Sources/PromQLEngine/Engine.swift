@@ -3,6 +3,7 @@
 public import Model
 import PromQL
 public import Storage
+import Synchronization
 
 /// Evaluates PromQL queries against storage with Prometheus's semantics.
 ///
@@ -24,25 +25,34 @@ public struct Engine: Sendable {
     /// How many queries are waiting for a slot under ``EngineOptions/maxConcurrentQueries``
     /// (tests watch it to see the limit hold).
     package var queuedQueries: Int {
-        get async { await gate.queued }
+        get async { gate.queued }
     }
 
-    /// Evaluates `query` at one instant (milliseconds); `timeout` shortens the engine's own.
-    public func instantQuery(_ query: String, at time: Int64, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
+    /// Evaluates `query` at one instant (milliseconds).
+    /// - Parameters:
+    ///   - timeout: shortens the engine's own.
+    ///   - queueLimit: when set and that many queries already wait for a slot under
+    ///     ``EngineOptions/maxConcurrentQueries``, the query is refused at once with
+    ///     ``QueryError/Kind/unavailable`` instead of waiting (the API sets it; rules wait).
+    public func instantQuery(
+        _ query: String, at time: Int64, timeout: Duration? = nil, queueLimit: Int? = nil
+    ) async throws(QueryError) -> QueryResult {
         let expr = try parse(query)
-        return try await run(query, expr, EvalWindow(start: time, end: time, interval: 1), isRange: false, timeout: timeout)
+        return try await run(query, expr, EvalWindow(start: time, end: time, interval: 1), isRange: false, timeout: timeout, queueLimit: queueLimit)
     }
 
     /// Evaluates `query` at `start`, `start + step`, … up to `end` (milliseconds); `timeout`
-    /// shortens the engine's own.
-    public func rangeQuery(_ query: String, start: Int64, end: Int64, step: Int64, timeout: Duration? = nil) async throws(QueryError) -> QueryResult {
+    /// shortens the engine's own; `queueLimit` as in ``instantQuery(_:at:timeout:queueLimit:)``.
+    public func rangeQuery(
+        _ query: String, start: Int64, end: Int64, step: Int64, timeout: Duration? = nil, queueLimit: Int? = nil
+    ) async throws(QueryError) -> QueryResult {
         guard step > 0 else { throw QueryError(.badData, "zero or negative query resolution step widths are not accepted. Try a positive integer") }
         guard end >= start else { throw QueryError(.badData, "end timestamp must not be before start time") }
         let expr = try parse(query)
         guard expr.type == .scalar || expr.type == .vector else {
             throw QueryError(.badData, "invalid expression type \"\(expr.type.rawValue)\" for range query, must be Scalar or instant Vector")
         }
-        return try await run(query, expr, EvalWindow(start: start, end: end, interval: step), isRange: true, timeout: timeout)
+        return try await run(query, expr, EvalWindow(start: start, end: end, interval: step), isRange: true, timeout: timeout, queueLimit: queueLimit)
     }
 
     private func parse(_ query: String) throws(QueryError) -> Expr {
@@ -53,7 +63,9 @@ public struct Engine: Sendable {
         }
     }
 
-    private func run(_ query: String, _ parsed: Expr, _ window: EvalWindow, isRange: Bool, timeout: Duration?) async throws(QueryError) -> QueryResult {
+    private func run(
+        _ query: String, _ parsed: Expr, _ window: EvalWindow, isRange: Bool, timeout: Duration?, queueLimit: Int?
+    ) async throws(QueryError) -> QueryResult {
         let expr = try Preprocessor(start: window.start, end: window.end, step: isRange ? window.interval : 0).resolve(parsed)
         var timings = QueryTimings()
         var mark = ContinuousClock.now
@@ -62,8 +74,11 @@ public struct Engine: Sendable {
             defer { mark = now }
             return now - mark
         }
-        await gate.enter()
-        defer { Task { await gate.leave() } }
+        guard await gate.enter(queueLimit: queueLimit) else {
+            let slots = options.maxConcurrentQueries
+            throw QueryError(.unavailable, "too many queries waiting: \(queueLimit ?? 0) already wait for one of the \(slots) query slots; try again later")
+        }
+        defer { gate.leave() }
         timings.queue = lap()
         if Task.isCancelled { throw QueryError(.canceled, "query was canceled before evaluation") }
         let deadline = ContinuousClock.now + min(options.timeout, timeout ?? options.timeout)
@@ -128,33 +143,50 @@ public struct Engine: Sendable {
     }
 }
 
-/// Limits how many queries evaluate at once; the rest wait in order.
-actor QueryGate {
+/// Limits how many queries evaluate at once; the rest wait in order. A slot is given back
+/// synchronously (`leave`), so it is free before the query's answer goes out.
+final class QueryGate: Sendable {
+    private struct State {
+        var running = 0
+        var waiting: [CheckedContinuation<Bool, Never>] = []
+    }
+
     private let limit: Int
-    private var running = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private let state = Mutex(State())
 
     init(limit: Int) { self.limit = limit }
 
     /// How many queries wait for a slot.
-    var queued: Int { waiting.count }
+    var queued: Int { state.withLock { $0.waiting.count } }
 
-    /// Takes a slot, waiting for one if all are taken; every `enter` needs one `leave`.
-    func enter() async {
-        if running < limit {
-            running += 1
-            return
+    /// Takes a slot, waiting for one if all are taken; every successful `enter` needs one `leave`.
+    /// - Parameter queueLimit: when set and that many already wait, the caller is refused.
+    /// - Returns: false when refused (no slot taken).
+    func enter(queueLimit: Int? = nil) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let answer: Bool? = state.withLock { state in
+                if state.running < limit {
+                    state.running += 1
+                    return true
+                }
+                if let queueLimit, state.waiting.count >= queueLimit { return false }
+                state.waiting.append(continuation)
+                return nil
+            }
+            if let answer { continuation.resume(returning: answer) }
         }
-        await withCheckedContinuation { waiting.append($0) }
     }
 
     /// Gives the slot to the next waiting query, or frees it.
     func leave() {
-        if waiting.isEmpty {
-            running -= 1
-        } else {
-            waiting.removeFirst().resume()
+        let next = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            if state.waiting.isEmpty {
+                state.running -= 1
+                return nil
+            }
+            return state.waiting.removeFirst()
         }
+        next?.resume(returning: true)
     }
 }
 

@@ -112,5 +112,6 @@ struct SeriesCollector {
 
 extension QueryError {
     static let duplicateLabelset = QueryError(.execution, "vector cannot contain metrics with the same labelset")
-    static let tooManySamples = QueryError(.execution, "query processing would load too many samples into memory in query execution")
+    /// The error of a query over `maxSamples` (the API counts it as refused by that limit).
+    package static let tooManySamples = QueryError(.execution, "query processing would load too many samples into memory in query execution")
 }

@@ -114,6 +114,9 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case canceled
         /// Storage failed (HTTP 500).
         case `internal`
+        /// The query was refused before it ran: too many queries already wait for a slot
+        /// (the API answers 503).
+        case unavailable
     }
     public var kind: Kind
     public var message: String

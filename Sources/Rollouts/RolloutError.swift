@@ -10,11 +10,13 @@ public enum RolloutError: Error, Sendable, Equatable {
     case conflict(String)
     /// Nothing could be decided or stored (503).
     case unavailable(String)
+    /// A limit refused the request (429): `reason` labels it in the rejection counter.
+    case limit(reason: String, message: String)
 
     /// The message.
     public var message: String {
         switch self {
-        case .badData(let text), .notFound(let text), .conflict(let text), .unavailable(let text): text
+        case .badData(let text), .notFound(let text), .conflict(let text), .unavailable(let text), .limit(_, let text): text
         }
     }
 }

@@ -44,11 +44,14 @@ public actor RolloutManager {
     var defaultInterval: Int64 = 60_000
     /// The DORA window and targets.
     public private(set) var dora = DoraConfig()
+    /// The most rollouts in progress at once (`--rollouts.max-active`); 0: no limit.
+    let maxActive: Int
 
     init(
         store: RolloutStore, catalog: any GuardCatalog, evaluator: GuardEvaluator, clock: any MillisecondClock,
-        notify: @escaping @Sendable ([SentAlert]) -> Void, push: @escaping @Sendable ([UInt8]) -> Void
+        notify: @escaping @Sendable ([SentAlert]) -> Void, push: @escaping @Sendable ([UInt8]) -> Void, maxActive: Int = 0
     ) {
+        self.maxActive = maxActive
         self.store = store
         self.catalog = catalog
         self.evaluator = evaluator
@@ -58,12 +61,15 @@ public actor RolloutManager {
     }
 
     /// A manager over `store`, with the rollouts it holds loaded.
+    /// - Parameter maxActive: the most rollouts in progress at once; one more is refused
+    ///   (``RolloutError/limit(reason:message:)``); 0: no limit.
     /// - Returns: the manager and the ids of rows that could not be read back (skipped).
     public static func open(
         store: RolloutStore, catalog: any GuardCatalog, evaluator: GuardEvaluator, clock: any MillisecondClock,
-        notify: @escaping @Sendable ([SentAlert]) -> Void, push: @escaping @Sendable ([UInt8]) -> Void
+        notify: @escaping @Sendable ([SentAlert]) -> Void, push: @escaping @Sendable ([UInt8]) -> Void, maxActive: Int = 0
     ) async throws -> (RolloutManager, damaged: [String]) {
-        let manager = RolloutManager(store: store, catalog: catalog, evaluator: evaluator, clock: clock, notify: notify, push: push)
+        let manager = RolloutManager(
+            store: store, catalog: catalog, evaluator: evaluator, clock: clock, notify: notify, push: push, maxActive: maxActive)
         let (loaded, damaged) = try await store.loadAll()
         await manager.adopt(loaded)
         return (manager, damaged)
@@ -97,9 +103,16 @@ public actor RolloutManager {
 
     /// Registers a rollout at its plan's first stage.
     /// - Throws: ``RolloutError/badData(_:)`` for a guard or plan that is not loaded;
+    ///   ``RolloutError/limit(reason:message:)`` when `maxActive` rollouts are in progress;
     ///   ``RolloutError/unavailable(_:)`` when it cannot be stored.
     public func create(_ request: RolloutRequest) async throws(RolloutError) -> Rollout {
         let time = clock.now()
+        let active = rollouts.values.count { $0.status == .active }
+        if maxActive > 0, active >= maxActive {
+            throw .limit(
+                reason: "max_active_rollouts",
+                message: "too many rollouts in progress: \(active) (limit: \(maxActive), --rollouts.max-active); promote or roll back one first")
+        }
         guard await catalog.guardSpec(named: request.guardName) != nil else {
             throw .badData("field 'guard': no guard named \"\(request.guardName)\" is loaded")
         }

@@ -11,6 +11,8 @@ enum ScrapeMetrics {
     static let bodySizeLimit = Counter(label: "prometheus_target_scrapes_exceeded_body_size_limit_total")
     static let labelLimits = Counter(label: "prometheus_target_scrape_pool_exceeded_label_limits_total")
     static let targetLimit = Counter(label: "tollgate_target_scrapes_exceeded_target_limit_total")
+    /// Prometheus's: pool syncs (discovery updates, reloads) that found more targets than `target_limit`.
+    static let poolTargetLimit = Counter(label: "prometheus_target_scrape_pool_exceeded_target_limit_total")
     static let outOfOrder = Counter(label: "prometheus_target_scrapes_sample_out_of_order_total")
     static let duplicate = Counter(label: "prometheus_target_scrapes_sample_duplicate_timestamp_total")
     static let poolsCreated = Counter(label: "prometheus_target_scrape_pools_total")
@@ -39,7 +41,7 @@ enum ScrapeMetrics {
 
     /// Makes the job-independent families appear (at zero).
     static func register() {
-        for counter in [sampleLimit, bodySizeLimit, labelLimits, targetLimit, outOfOrder, duplicate, poolsCreated] {
+        for counter in [sampleLimit, bodySizeLimit, labelLimits, targetLimit, poolTargetLimit, outOfOrder, duplicate, poolsCreated] {
             counter.increment(by: 0)
         }
     }

@@ -1,5 +1,6 @@
 // Tollgate — Scrape: one job's targets and loops.
 
+import CoreMetrics
 import Logging
 import Model
 import TollgateConfig
@@ -51,6 +52,7 @@ struct ScrapePool {
         let limit = settings.config.limits.targetLimit
         let forced = limit > 0 && active.count > limit
             ? ScrapeError("target_limit exceeded (number of targets: \(active.count), limit: \(limit))") : nil
+        if forced != nil { ScrapeMetrics.poolTargetLimit.increment() }
         var next: [ScrapeTarget: ScrapeLoop] = [:]
         var created: [ScrapeLoop] = []
         for target in active {

@@ -18,7 +18,7 @@ struct PageRoutesTests {
 
     @Test func pagesAreHandedToTheSourceAndTheRootRedirects() async throws {
         let pages = EchoPages()
-        let app = Application(router: APIRouter.build([PageRoutes(source: pages)]))
+        let app = Application(router: APIRouter.build([PageRoutes(source: pages, maxBodyBytes: 64 << 10)]))
         try await app.test(.router) { client in
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.status == .found)
@@ -43,7 +43,7 @@ struct PageRoutesTests {
 
     @Test func onlySameOriginURLEncodedFormsReachTheSource() async throws {
         let pages = EchoPages()
-        let app = Application(router: APIRouter.build([PageRoutes(source: pages)]))
+        let app = Application(router: APIRouter.build([PageRoutes(source: pages, maxBodyBytes: 64 << 10)]))
         let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         try await app.test(.router) { client in
             try await client.execute(uri: "/ui/silences", method: .post, headers: form, body: ByteBuffer(string: "a=1")) { response in

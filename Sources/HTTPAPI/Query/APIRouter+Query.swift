@@ -48,18 +48,17 @@ public struct QueryRoutes: RouteRegistrar {
 extension QueryAPI {
     /// Reads the form (URL query plus a URL-encoded POST body, within the body limit), runs
     /// `handler`, and renders its result, gzip-compressed when the client accepts it.
+    ///
+    /// A body over the limit gets Prometheus's error (`error parsing form values: http: POST
+    /// too large`) with 413; Prometheus answers it with 400.
     func respond(to request: Request, path: String, _ handler: (APIForm) async -> APIResult) async -> Response {
         let gzip = Self.acceptsGzip(request.headers[.acceptEncoding])
-        var request = request
         var body: [UInt8] = []
         if request.method == .post, Self.isForm(request.headers[.contentType]) {
-            do {
-                let buffer = try await request.collectBody(upTo: limits.maxBodyBytes)
-                body = Array(buffer.readableBytesView)
-            } catch {
-                let message = "error parsing form values: http: POST too large"
-                reject("max_body_bytes", message + " (limit \(limits.maxBodyBytes) bytes)", path: path)
-                return APIResult.error(.badData, message).response(gzip: gzip)
+            switch await formLimit.read(request) {
+            case .success(let bytes): body = bytes
+            case .failure:
+                return APIResult.refused(.badData, "error parsing form values: http: POST too large", status: .contentTooLarge).response(gzip: gzip)
             }
         }
         let result = await handler(APIForm(query: request.uri.query, body: body))

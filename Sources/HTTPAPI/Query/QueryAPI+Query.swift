@@ -1,6 +1,7 @@
 // Tollgate — HTTPAPI: /api/v1/query and /api/v1/query_range.
 
 import CoreMetrics
+import HTTPTypes
 import Model
 import PromQLEngine
 
@@ -18,9 +19,10 @@ extension QueryAPI {
             return error.result
         }
         let text = form.value("query")
-        let engine = engine
-        return await evaluate(timeout: timeout, limit: limit, badDataPrefix: "invalid parameter \"query\": ") {
-            (timeout: Duration?) async throws(QueryError) -> QueryResult in try await engine.instantQuery(text, at: time, timeout: timeout)
+        let engine = engine, queueLimit = limits.maxQueuedQueries
+        return await evaluate(timeout: timeout, limit: limit, badDataPrefix: "invalid parameter \"query\": ", path: "/api/v1/query") {
+            (timeout: Duration?) async throws(QueryError) -> QueryResult in
+            try await engine.instantQuery(text, at: time, timeout: timeout, queueLimit: queueLimit)
         }
     }
 
@@ -59,15 +61,17 @@ extension QueryAPI {
         }
         let text = form.value("query")
         let step = max(stepNanos / 1_000_000, 0)
-        let engine = engine
-        return await evaluate(timeout: timeout, limit: limit, badDataPrefix: "") { (timeout: Duration?) async throws(QueryError) -> QueryResult in
-            try await engine.rangeQuery(text, start: start, end: end, step: step, timeout: timeout)
+        let engine = engine, queueLimit = limits.maxQueuedQueries
+        return await evaluate(timeout: timeout, limit: limit, badDataPrefix: "", path: path) { (timeout: Duration?) async throws(QueryError) -> QueryResult in
+            try await engine.rangeQuery(text, start: start, end: end, step: step, timeout: timeout, queueLimit: queueLimit)
         }
     }
 
-    /// Runs a query (the request's `timeout` is passed to the engine) and renders its result or error.
+    /// Runs a query (the request's `timeout` is passed to the engine) and renders its result or
+    /// error; a query refused by a full queue, timed out or over `--query.max-samples` is
+    /// counted and logged as refused by that limit.
     private func evaluate(
-        timeout: Duration?, limit: Int, badDataPrefix: String,
+        timeout: Duration?, limit: Int, badDataPrefix: String, path: String,
         _ run: @Sendable (Duration?) async throws(QueryError) -> QueryResult
     ) async -> APIResult {
         let outcome: Result<QueryResult, QueryError>
@@ -76,6 +80,7 @@ extension QueryAPI {
         EngineMetrics.queries.decrement()
         switch outcome {
         case .failure(let error):
+            if let reason = Self.limitReason(error) { reject(reason, error.message, path: path) }
             return Self.result(error, badDataPrefix: badDataPrefix)
         case .success(var result):
             EngineMetrics.record(result.timings)
@@ -87,7 +92,8 @@ extension QueryAPI {
         }
     }
 
-    /// Prometheus's `returnAPIError`: the engine's error class picks the API's.
+    /// Prometheus's `returnAPIError`: the engine's error class picks the API's. A query
+    /// refused by a full queue is `unavailable` with 503.
     static func result(_ error: QueryError, badDataPrefix: String) -> APIResult {
         switch error.kind {
         case .badData: .error(.badData, badDataPrefix + error.message)
@@ -95,6 +101,17 @@ extension QueryAPI {
         case .timeout: .error(.timeout, error.message)
         case .canceled: .error(.canceled, error.message)
         case .internal: .error(.internal, error.message)
+        case .unavailable: .refused(.unavailable, error.message, status: .serviceUnavailable)
+        }
+    }
+
+    /// The `reason` a query error is counted under when a limit caused it, else nil.
+    static func limitReason(_ error: QueryError) -> String? {
+        switch error.kind {
+        case .unavailable: "queue_full"
+        case .timeout: "query_timeout"
+        case .execution where error == QueryError.tooManySamples: "max_samples"
+        default: nil
         }
     }
 

@@ -21,6 +21,10 @@ public struct QueryAPI: Sendable {
         public var maxBodyBytes = 10 << 20
         /// The most points a range query may return per series (Prometheus: 11,000).
         public var maxPointsPerSeries = 11_000
+        /// The most API queries that may wait for a slot when all of the engine's
+        /// `maxConcurrentQueries` are busy; one more is refused at once with 503
+        /// (Prometheus has no such limit: its queries wait until their timeout).
+        public var maxQueuedQueries = 100
 
         /// Prometheus's limits.
         public init() {}
@@ -39,7 +43,11 @@ public struct QueryAPI: Sendable {
     /// Request limits.
     public var limits: Limits
     /// Where rejections are logged.
-    public var logger: Logger
+    public var logger: Logger {
+        didSet { rejections = Rejections(logger: logger) }
+    }
+    /// Counts refusals and logs them once per cause.
+    var rejections: Rejections
     /// The wall clock whose time is the default of `time`.
     public var clock: any MillisecondClock
 
@@ -71,12 +79,18 @@ public struct QueryAPI: Sendable {
         self.status = status
         self.limits = limits
         self.logger = logger
+        self.rejections = Rejections(logger: logger)
         self.clock = clock
     }
 
     /// Counts and logs a request refused by a limit.
     func reject(_ reason: String, _ message: String, path: String) {
-        BodyLimit.reject(reason, message, path: path, logger: logger)
+        rejections.reject(reason, message, path: path)
+    }
+
+    /// The limit on a POST's form body (`--web.max-form-size`).
+    var formLimit: BodyLimit {
+        BodyLimit(maxBytes: limits.maxBodyBytes, reason: "max_form_bytes", flag: "--web.max-form-size", rejections: rejections)
     }
 }
 

@@ -12,6 +12,9 @@ public enum SilenceError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound
     /// Expiring a silence that has already expired (Alertmanager 0.27 answers 500).
     case alreadyExpired(id: String)
+    /// A limit refused the silence (HTTP 400, as Alertmanager answers): `reason` is its
+    /// label in Tollgate's rejection counter, the message Alertmanager's.
+    case limit(reason: String, message: String)
 
     /// Alertmanager's text.
     public var description: String {
@@ -19,6 +22,7 @@ public enum SilenceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalid(let message): message
         case .notFound: "silence not found"
         case .alreadyExpired(let id): "silence \(id) already expired"
+        case .limit(_, let message): message
         }
     }
 }
@@ -37,6 +41,8 @@ public struct SilenceStore: Sendable {
     private var byID: [String: Silence] = [:]
     /// Changes on every mutation.
     public private(set) var version = 0
+    /// Alertmanager's `--silences.max-silences` and `--silences.max-silence-size-bytes`.
+    public var limits = SilenceLimits()
 
     /// An empty store.
     public init() {}
@@ -80,11 +86,21 @@ public struct SilenceStore: Sendable {
 
         let previous = byID[silence.id]
         if !silence.id.isEmpty && previous == nil { throw .notFound }
+        let size = SilenceLimits.size(of: silence)
+        if limits.maxSilenceSizeBytes > 0, size > limits.maxSilenceSizeBytes {
+            throw .limit(
+                reason: "max_silence_bytes", message: "silence exceeded maximum size: \(size) bytes (limit: \(limits.maxSilenceSizeBytes) bytes)")
+        }
         if let previous, Self.canUpdate(previous, to: silence, now: now) {
             silence.updatedAt = now
             byID[silence.id] = silence
             version += 1
             return silence.id
+        }
+        // A new silence, or one replacing another: the count is checked (expired ones do not count).
+        let held = byID.values.count { Self.state($0, at: now) != .expired }
+        if limits.maxSilences > 0, held >= limits.maxSilences {
+            throw .limit(reason: "max_silences", message: "exceeded maximum number of silences: \(held) (limit: \(limits.maxSilences))")
         }
         silence.id = makeID()
         if silence.startsAt < now { silence.startsAt = now }

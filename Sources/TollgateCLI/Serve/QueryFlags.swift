@@ -33,6 +33,13 @@ struct QueryFlags: ParsableArguments {
     var maxConcurrency = 20
 
     @Option(
+        name: .customLong("query.max-queued"),
+        help: ArgumentHelp(
+            "Most API queries waiting for one of the --query.max-concurrency slots (default 100: five dashboards of twenty panels loading at once still wait their turn, while a client flooding the server is told at once, not after --query.timeout); one more is refused with 503 errorType unavailable. 0 refuses whenever every slot is busy. Rule and guard evaluations always wait.",
+            valueName: "N"))
+    var maxQueued = 100
+
+    @Option(
         name: .customLong("query.max-points-per-series"),
         help: ArgumentHelp("Most points a range query may return per series; wider queries are refused (Prometheus: 11000).", valueName: "N")
     )
@@ -53,6 +60,7 @@ struct QueryFlags: ParsableArguments {
         }
         guard maxSamples > 0 else { throw ValidationError("--query.max-samples: must be positive") }
         guard maxConcurrency > 0 else { throw ValidationError("--query.max-concurrency: must be positive") }
+        guard maxQueued >= 0 else { throw ValidationError("--query.max-queued: must be 0 or more") }
         guard maxPointsPerSeries > 0 else { throw ValidationError("--query.max-points-per-series: must be positive") }
         guard let size = ByteSize(parsing: maxFormSize), size.bytes > 0 else {
             throw ValidationError("--web.max-form-size: invalid size \"\(maxFormSize)\"; expected e.g. 10MB")
@@ -73,6 +81,7 @@ struct QueryFlags: ParsableArguments {
     var limits: QueryAPI.Limits {
         var limits = QueryAPI.Limits()
         limits.maxPointsPerSeries = maxPointsPerSeries
+        limits.maxQueuedQueries = maxQueued
         limits.maxBodyBytes = Int(ByteSize(parsing: maxFormSize)?.bytes ?? 10 << 20)
         return limits
     }
@@ -81,7 +90,7 @@ struct QueryFlags: ParsableArguments {
     var flagValues: [String: String] {
         [
             "query.timeout": timeout, "query.max-samples": String(maxSamples), "query.lookback-delta": lookbackDelta,
-            "query.max-concurrency": String(maxConcurrency), "query.max-points-per-series": String(maxPointsPerSeries),
+            "query.max-concurrency": String(maxConcurrency), "query.max-queued": String(maxQueued), "query.max-points-per-series": String(maxPointsPerSeries),
             "web.max-form-size": maxFormSize,
         ]
     }

@@ -35,11 +35,12 @@ enum SelfMetricsCatalog {
         "prometheus_sd_discovered_targets": "Current number of discovered targets.",
         "tollgate_target_scrapes_failed_total": "Scrapes that failed (the target's up was 0), by scrape job.",
         "tollgate_target_scrapes_exceeded_target_limit_total": "Scrapes failed because their job had more targets than its target_limit.",
+        "prometheus_target_scrape_pool_exceeded_target_limit_total": "Total number of times scrape pools hit the target limit, during sync or config reload.",
         // Queries.
         "prometheus_engine_query_duration_seconds": "Query timings",
         "prometheus_engine_queries": "The current number of queries being executed or waiting.",
         "prometheus_engine_queries_concurrent_max": "The max number of concurrent queries.",
-        "tollgate_http_api_rejected_requests_total": "API requests refused by a query limit, by limit.",
+        "tollgate_http_api_rejected_requests_total": "API requests refused by a limit (body size, queue, timeout, samples, alerts, silences, rollouts), by reason.",
         // Remote write (docs/scale-out.md).
         "prometheus_remote_storage_samples_total": "Total number of samples sent to remote storage.",
         "prometheus_remote_storage_samples_failed_total": "Total number of samples which failed on send to remote storage, non-recoverable errors.",

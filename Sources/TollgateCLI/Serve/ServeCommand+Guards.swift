@@ -26,9 +26,11 @@ extension ServeCommand {
         let webhooks = try RolloutWebhooks(logger: Logger(label: "tollgate.rollouts"))
         let (manager, damaged) = try await RolloutManager.open(
             store: store, catalog: guards.registry, evaluator: guardEvaluator(engine: engine, rules: rules.manager), clock: SystemClock(),
-            notify: notify, push: { webhooks.send($0) })
+            notify: notify, push: { webhooks.send($0) }, maxActive: limits.maxActiveRollouts)
         if !damaged.isEmpty { Logger(label: "tollgate.rollouts").warning("rollouts not read back", metadata: ["ids": "\(damaged)"]) }
-        return RolloutsPart(manager: manager, webhooks: webhooks, watcher: RolloutWatcher(manager: manager, logger: Logger(label: "tollgate.rollouts")))
+        return RolloutsPart(
+            manager: manager, webhooks: webhooks, watcher: RolloutWatcher(manager: manager, logger: Logger(label: "tollgate.rollouts")),
+            maxBodyBytes: limits.requestBytes)
     }
 
     /// Guards evaluated with `engine`, vetoes matched against the alerts `rules` fires.

@@ -23,13 +23,13 @@ extension ServeCommand {
             ?? settings?.alertmanager?.file ?? NotifierBuilder.idle()
         let notifier = try await Notifier(
             config: try builder.config(file), database: try NotifierDatabase(directory: dataDir), deliver: NotifierBuilder.deliver(logger: logger),
-            logger: logger)
+            limits: limits.notifier, logger: logger)
         await dispatcher.addReceiver { alerts in
             await notifier.receive(
                 alerts.map {
                     NotifierAlert(labels: $0.labels, annotations: $0.annotations, startsAt: $0.startsAt, endsAt: $0.endsAt, generatorURL: $0.generatorURL)
                 })
         }
-        return NotifierPart(notifier: notifier, configFile: rules.notifierConfig, builder: builder)
+        return NotifierPart(notifier: notifier, configFile: rules.notifierConfig, builder: builder, maxBodyBytes: limits.alertmanagerBytes)
     }
 }

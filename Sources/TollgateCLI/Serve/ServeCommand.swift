@@ -94,6 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Health probes")
     var probes: ProbeFlags
 
+    @OptionGroup(title: "Request limits")
+    var limits: LimitFlags
+
     @OptionGroup(title: "Web UI")
     var ui: UIFlags
 
@@ -313,8 +316,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         server.add(ImportPart(importer: StoreImporter(storage: storage), enabled: enableAdminAPI, maxBodyBytes: Int(ByteSize(parsing: maxImportSize)?.bytes ?? 32 << 20)))
-        server.add(AdminPart(admin: StoreAdmin(tsdb: tsdb, dataDirectory: dataDir), enabled: enableAdminAPI))
-        server.add(UIPart(server: server, engine: engine, flags: ui))
+        server.add(AdminPart(admin: StoreAdmin(tsdb: tsdb, dataDirectory: dataDir), enabled: enableAdminAPI, maxBodyBytes: limits.requestBytes))
+        server.add(UIPart(server: server, engine: engine, flags: ui, maxBodyBytes: limits.requestBytes))
 
         let reloader = ConfigReloadService(path: config, server: server, status: configStatus, logger: Logger(label: "tollgate.config"))
         do {
@@ -382,6 +385,6 @@ struct ServeCommand: AsyncParsableCommand {
             "web.external-url": externalURL ?? "", "web.route-prefix": prefix.isEmpty ? "/" : prefix,
             "web.enable-admin-api": "\(enableAdminAPI)", "web.max-import-size": maxImportSize, "web.config.file": webConfigFile ?? "",
             "web.enable-remote-write-receiver": "\(enableRemoteWriteReceiver)", "web.max-remote-write-size": maxRemoteWriteSize,
-        ].merging(rules.values) { a, _ in a }.merging(storage.values) { a, _ in a }.merging(probes.values) { a, _ in a }
+        ].merging(rules.values) { a, _ in a }.merging(storage.values) { a, _ in a }.merging(probes.values) { a, _ in a }.merging(limits.values) { a, _ in a }
     }
 }

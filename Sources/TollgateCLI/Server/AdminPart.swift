@@ -10,8 +10,12 @@ import TSDB
 struct AdminPart: ServerPart {
     let admin: StoreAdmin
     let enabled: Bool
+    /// `--web.max-request-size`: the largest form body.
+    let maxBodyBytes: Int
     var name: String { "admin" }
-    var routes: [any RouteRegistrar] { [AdminRoutes(source: admin, enabled: enabled, logger: Logger(label: "tollgate.admin"))] }
+    var routes: [any RouteRegistrar] {
+        [AdminRoutes(source: admin, enabled: enabled, maxBodyBytes: maxBodyBytes, logger: Logger(label: "tollgate.admin"))]
+    }
 }
 
 /// The store behind the admin endpoints: deletion in place, snapshots by SQLite's online backup.

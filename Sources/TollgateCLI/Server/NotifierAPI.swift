@@ -21,6 +21,8 @@ struct NotifierAPI: AlertmanagerAPISource {
     }
 
     private static func reply(_ reply: NotifierReply) -> APIReply {
-        reply.body.isEmpty ? .empty(status: reply.status) : .json(reply.body, status: reply.status)
+        var answer: APIReply = reply.body.isEmpty ? .empty(status: reply.status) : .json(reply.body, status: reply.status)
+        answer.limit = reply.limit
+        return answer
     }
 }

@@ -19,9 +19,13 @@ struct NotifierPart: ServerPart {
     let configFile: String?
     /// What receivers are built with.
     let builder: NotifierBuilder
+    /// `--web.max-alertmanager-size`: the largest body of the API v2's POSTs.
+    let maxBodyBytes: Int
     var name: String { "notifier" }
     var services: [any Service] { [notifier] }
-    var routes: [any RouteRegistrar] { [AlertmanagerRoutes(source: NotifierAPI(notifier: notifier), logger: Logger(label: "tollgate.notifier"))] }
+    var routes: [any RouteRegistrar] {
+        [AlertmanagerRoutes(source: NotifierAPI(notifier: notifier), maxBodyBytes: maxBodyBytes, logger: Logger(label: "tollgate.notifier"))]
+    }
 
     /// Reads and checks the alertmanager.yml `config` names (or the flag's file) before anything changes.
     func prepare(_ config: TollgateConfig) async throws -> ReloadStep? {

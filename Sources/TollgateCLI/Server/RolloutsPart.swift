@@ -15,9 +15,11 @@ struct RolloutsPart: ServerPart {
     let manager: RolloutManager
     let webhooks: RolloutWebhooks
     let watcher: RolloutWatcher
+    /// `--web.max-request-size`: the largest body of the rollouts API and Flagger's webhooks.
+    let maxBodyBytes: Int
     var name: String { "rollouts" }
     var services: [any Service] { [webhooks, watcher] }
-    var routes: [any RouteRegistrar] { [RolloutRoutes(source: RolloutAPI(manager: manager))] }
+    var routes: [any RouteRegistrar] { [RolloutRoutes(source: RolloutAPI(manager: manager), maxBodyBytes: maxBodyBytes)] }
 
     func prepare(_ config: TollgateConfig) async throws -> ReloadStep? {
         let manager = manager, webhooks = webhooks
@@ -83,6 +85,7 @@ struct RolloutAPI: RolloutSource {
             case .notFound(let message): return .notFound(message)
             case .conflict(let message): return .conflict(message)
             case .unavailable(let message): return .unavailable(message)
+            case .limit(let reason, let message): return .limited(reason: reason, message)
             }
         }
     }

@@ -18,11 +18,14 @@ struct UIFlags: ParsableArguments {
 /// from, so it is added last.
 struct UIPart: ServerPart {
     let ui: WebUI
+    /// `--web.max-request-size`: the largest form body.
+    let maxBodyBytes: Int
     var name: String { "ui" }
-    var routes: [any RouteRegistrar] { [PageRoutes(source: ui)] }
+    var routes: [any RouteRegistrar] { [PageRoutes(source: ui, maxBodyBytes: maxBodyBytes)] }
 
     /// The UI over `server`'s parts: targets, rules, the notifier, rollouts, the query API's engine and store.
-    init(server: Server, engine: Engine, flags: UIFlags) {
+    init(server: Server, engine: Engine, flags: UIFlags, maxBodyBytes: Int) {
+        self.maxBodyBytes = maxBodyBytes
         let parts = server.parts
         let query = parts.compactMap { $0 as? QueryPart }.first?.api
         let scrape = parts.compactMap { $0 as? ScrapePart }.first?.manager
