@@ -47,13 +47,13 @@ final class LimitsServeTests: Sendable {
             extra: [
                 "--config.file", config.path, "--query.max-concurrency", "1", "--query.max-queued", "0", "--web.max-form-size", "1KB",
             ])
-        // One query holds the only slot until its timeout: 12 s, long enough for a loaded
-        // machine to notice it running and send the others meanwhile (8 s was not, beside a
-        // build). It would need about three times that to finish on an idle machine (86M
-        // subquery steps), and holds little memory at a time (360,000 points per outer step).
+        // One query holds the only slot until its timeout: 40 s, so that a machine loaded by the
+        // whole suite (where each request below took 2.4 s, and noticing the query running
+        // took most of 12 s) still sends the others meanwhile. Finishing would take minutes
+        // (518M subquery steps); it holds little memory at a time (360,000 points per outer step).
         let slow = Task {
             try await Self.send(
-                server, "POST", "/api/v1/query", Self.form("max_over_time(count_over_time(vector(1)[1h:10ms])[10d:1h])") + "&timeout=12s", type: "application/x-www-form-urlencoded")
+                server, "POST", "/api/v1/query", Self.form("max_over_time(count_over_time(vector(1)[1h:10ms])[60d:1h])") + "&timeout=40s", type: "application/x-www-form-urlencoded")
         }
         let deadline = Date().addingTimeInterval(60)
         var running = false
