@@ -22,6 +22,12 @@ public struct BitWriter: Sendable, Equatable {
     /// Unused low bits in the last byte.
     public var freeBits: Int { free }
 
+    /// Makes room for at least `byteCount` bytes in all, so that writing up to that size
+    /// does not move the bytes again.
+    public mutating func reserveCapacity(_ byteCount: Int) {
+        if byteCount > bytes.capacity { bytes.reserveCapacity(byteCount) }
+    }
+
     /// The number of bits written.
     public var bitCount: Int { bytes.count * 8 - free }
 

@@ -25,6 +25,16 @@ public struct XORChunk: Sendable, Equatable {
     /// An empty chunk.
     public init() {}
 
+    /// An empty chunk with room for `byteCount` encoded bytes.
+    public init(reservingCapacity byteCount: Int) {
+        writer.reserveCapacity(byteCount)
+    }
+
+    /// Makes room for at least `byteCount` encoded bytes in all.
+    public mutating func reserveCapacity(_ byteCount: Int) {
+        writer.reserveCapacity(byteCount)
+    }
+
     /// The encoded bits (the sample count is kept apart, in ``count``).
     public var bytes: [UInt8] { writer.bytes }
 

@@ -40,14 +40,30 @@ final class HeadSeries {
     }
 
     /// Appends a sample; a full chunk is handed to `sealed` first.
+    ///
+    /// The chunk that follows a sealed one starts with room for as many bytes as that one
+    /// held, and an eighth more. Every series of a scrape fills its chunk at the same pace,
+    /// so growing them as they fill moved the memory of the whole head in steps, in
+    /// unison, and the process's size rose and fell with the age of its open chunks;
+    /// reserved up front, it stays level from one chunk to the next.
     func append(_ t: Int64, _ v: Double, chunkSize: Int, sealed: (XORChunk) -> Void) {
         if chunk.count >= chunkSize {
+            let used = chunk.byteCount
             sealed(chunk)
-            chunk = XORChunk()
+            chunk = XORChunk(reservingCapacity: used + used / 8)
         }
         chunk.append(t, v)
         hasSamples = true
         maxTime = t
         lastValue = v
+    }
+
+    /// Gives a chunk restored part-full at start-up the room it will need when full,
+    /// estimated from its bytes per sample so far (once it has enough samples to tell).
+    func reserveFullChunk(chunkSize: Int) {
+        let count = chunk.count
+        guard count >= 8, count < chunkSize else { return }
+        let estimate = min(chunk.byteCount * min(chunkSize, 1 << 16) / count, 1 << 16)
+        chunk.reserveCapacity(estimate + estimate / 8)
     }
 }

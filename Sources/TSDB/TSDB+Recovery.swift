@@ -131,6 +131,7 @@ extension TSDB {
                 series.maxTime = maxTime
                 series.lastValue = nil
             }
+            if !readOnly { for (_, series) in s.series.all { series.reserveFullChunk(chunkSize: chunkSize) } }
             s.logRecords = replayed
             s.headMaxTime = s.series.all.reduce(Int64.min) { $1.1.hasSamples ? max($0, $1.1.maxTime) : $0 }
             if replayed > 0 && !readOnly { try self.checkpoint(&s) }

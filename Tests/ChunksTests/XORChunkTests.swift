@@ -150,3 +150,30 @@ struct XORChunkStateTests {
         #expect(XORChunk(bytes: [], encoderState: chunk.encoderState) == nil)
     }
 }
+
+struct XORChunkCapacityTests {
+    private func baseAddress(_ chunk: XORChunk) -> UInt? {
+        chunk.bytes.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
+    }
+
+    /// A head starts each chunk with the room its last one needed: filling it then never
+    /// moves the bytes, and the encoding is the same as without the reservation.
+    @Test func aChunkWithReservedRoomFillsWithoutMoving() {
+        var generator = SystemRandomNumberGenerator()
+        let samples = (0..<120).map { (Int64($0) * 15_000 + Int64.random(in: 0...20, using: &generator), Double(Int.random(in: 0...1_000_000, using: &generator)) / 7) }
+        var reference = XORChunk()
+        for (t, v) in samples { reference.append(t, v) }
+        var chunk = XORChunk(reservingCapacity: reference.byteCount)
+        chunk.append(samples[0].0, samples[0].1)
+        let first = baseAddress(chunk)
+        var moves = 0
+        for (t, v) in samples.dropFirst() {
+            chunk.append(t, v)
+            if baseAddress(chunk) != first { moves += 1 }
+        }
+        #expect(first != nil)
+        #expect(moves == 0)
+        #expect(chunk == reference)
+        #expect(decode(chunk).map(\.1) == samples.map(\.1.bitPattern))
+    }
+}
