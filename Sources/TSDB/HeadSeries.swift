@@ -12,6 +12,10 @@ final class HeadSeries {
     /// The commit that last changed this series (to take one undo record per batch).
     var batch: UInt64 = 0
     var chunk = XORChunk()
+    /// The head-log record that holds the open chunk's first sample (0 when not known, as
+    /// for a chunk restored from a checkpoint): records before it are not needed to rebuild
+    /// the chunk (see ``TSDB/sealAlignedCut(_:)``).
+    var chunkStartSeq: Int64 = 0
     /// Whether any sample (head or sealed) is known; `maxTime` is meaningful only then.
     var hasSamples = false
     var maxTime: Int64 = 0
@@ -23,35 +27,39 @@ final class HeadSeries {
     /// What to restore if the batch that is about to change this series fails to commit.
     struct Undo {
         let chunk: XORChunk.Mark
+        let chunkStartSeq: Int64
         let hasSamples: Bool
         let maxTime: Int64
         let lastValue: Double?
     }
 
-    func takeUndo() -> Undo { Undo(chunk: chunk.takeMark(), hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue) }
+    func takeUndo() -> Undo { Undo(chunk: chunk.takeMark(), chunkStartSeq: chunkStartSeq, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue) }
 
     /// Restores the state of `undo`; `firstSealed` is the chunk this batch sealed first, if any.
     func restore(_ undo: Undo, firstSealed: XORChunk?) {
         if let firstSealed { chunk = firstSealed }
         chunk.rollback(to: undo.chunk)
+        chunkStartSeq = undo.chunkStartSeq
         hasSamples = undo.hasSamples
         maxTime = undo.maxTime
         lastValue = undo.lastValue
     }
 
-    /// Appends a sample; a full chunk is handed to `sealed` first.
+    /// Appends a sample that head-log record `seq` holds; a full chunk is handed to
+    /// `sealed` first.
     ///
     /// The chunk that follows a sealed one starts with room for as many bytes as that one
     /// held, and an eighth more. Every series of a scrape fills its chunk at the same pace,
     /// so growing them as they fill moved the memory of the whole head in steps, in
     /// unison, and the process's size rose and fell with the age of its open chunks;
     /// reserved up front, it stays level from one chunk to the next.
-    func append(_ t: Int64, _ v: Double, chunkSize: Int, sealed: (XORChunk) -> Void) {
+    func append(_ t: Int64, _ v: Double, seq: Int64, chunkSize: Int, sealed: (XORChunk) -> Void) {
         if chunk.count >= chunkSize {
             let used = chunk.byteCount
             sealed(chunk)
             chunk = XORChunk(reservingCapacity: used + used / 8)
         }
+        if chunk.count == 0 { chunkStartSeq = seq }
         chunk.append(t, v)
         hasSamples = true
         maxTime = t

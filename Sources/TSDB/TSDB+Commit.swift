@@ -29,6 +29,8 @@ extension TSDB {
             var sealed: [(UInt32, XORChunk)] = []
             var nextID = s.nextID
             let chunkSize = options.chunkSize
+            // The number this batch's log record gets, when it has one.
+            let recordSeq = s.nextLogSeq
             let window = s.outOfOrderTimeWindow
             // The head's newest time as this commit starts: the out-of-order window counts back from it.
             let headMax = s.headMaxTime
@@ -55,7 +57,7 @@ extension TSDB {
                     series.batch = stamp
                     undo.append((id, series.takeUndo()))
                 }
-                series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
+                series.append(t, v, seq: recordSeq, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 logged.append(id, t, v)
                 result.appended += 1
                 if t > batchMax { batchMax = t }
@@ -144,11 +146,11 @@ extension TSDB {
             if logs { s.logRecords += 1 }
             s.logSamples += logged.count
             result.newSeries = created.count
-            if s.logRecords >= options.checkpointInterval && s.logSamples >= options.checkpointSamplesPerSeries * s.series.count {
+            if checkpointDue(s) {
                 // The batch is durable already: a checkpoint that fails (a full disk) is counted,
                 // logged once, and tried again at the next commit; the log still holds everything.
                 do {
-                    try checkpoint(&s)
+                    try checkpointAfterCommit(&s)
                 } catch {
                     noteWriteFailure(error, during: "checkpoint")
                 }
@@ -161,27 +163,6 @@ extension TSDB {
         let statement = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 1, NULL, ?)")
         try statement.execute(arguments: [Int64(id), chunk.minTime, chunk.maxTime, chunk.count, Data(chunk.bytes)])
-    }
-
-    /// Saves every open chunk and empties the log of what no reader still needs, in one
-    /// transaction; the records after the checkpoint's last one are what recovery replays.
-    func checkpoint(_ s: inout State) throws {
-        let open = s.series.all.filter { $0.1.chunk.count > 0 }
-        let last = s.nextLogSeq - 1
-        let keptAfter = logKeptAfter(&s, last: last)
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM head_chunks")
-            let insert = try db.cachedStatement(sql: "INSERT INTO head_chunks (series_id, count, data, state) VALUES (?, ?, ?, ?)")
-            for (id, series) in open {
-                var state: [UInt8] = []
-                for value in series.chunk.encoderState { SampleBlock.appendVarint(value, to: &state) }
-                try insert.execute(arguments: [Int64(id), series.chunk.count, Data(series.chunk.bytes), Data(state)])
-            }
-            try db.execute(sql: "DELETE FROM head_log WHERE seq <= ?", arguments: [keptAfter])
-            try db.execute(sql: "INSERT OR REPLACE INTO log_state (key, value) VALUES ('checkpoint_seq', ?)", arguments: [last])
-        }
-        s.logRecords = 0
-        s.logSamples = 0
     }
 
     /// Ends a graceful stop: checkpoints the head, so that the next start replays nothing,

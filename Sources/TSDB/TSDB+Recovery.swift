@@ -78,6 +78,7 @@ extension TSDB {
                 }
                 // Records up to the last checkpoint's are kept only for log readers: not replayed.
                 checkpointSeq = try Int64.fetchOne(db, sql: "SELECT value FROM log_state WHERE key = 'checkpoint_seq'") ?? 0
+                s.checkpointSeq = checkpointSeq
                 log = try Row.fetchAll(db, sql: "SELECT seq, data FROM head_log WHERE seq > ? ORDER BY seq", arguments: [checkpointSeq]).map { ($0[0], $0[1]) }
                 lastSeq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM head_log") ?? 0
                 for row in try Row.fetchAll(db, sql: "SELECT name, seq FROM log_readers") { s.logReaders[row[0]] = row[1] }
@@ -114,7 +115,7 @@ extension TSDB {
                 for (id, t, v) in record.samples {
                     guard let series = s.series[id] else { continue }
                     if series.hasSamples && t <= series.maxTime { continue }  // already sealed
-                    series.append(t, v, chunkSize: chunkSize) { sealed.append((id, $0)) }
+                    series.append(t, v, seq: seq, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 }
             }
             if !sealed.isEmpty {

@@ -63,8 +63,14 @@ public final class TSDB: Sendable {
         /// The long label strings of the head's series, one copy each.
         var symbols = SymbolTable()
         var nextID: UInt32 = 1
+        /// Log records and samples after the last checkpoint's (what recovery would replay).
         var logRecords = 0
         var logSamples = 0
+        /// The last record the last checkpoint covered.
+        var checkpointSeq: Int64 = 0
+        /// Log records after the last checkpoint's before a checkpoint is considered again,
+        /// when one was put off to wait for the open chunks to seal (0: none put off).
+        var checkpointRecheck = 0
         /// The newest sample time of any series (Prometheus's head max time); `.min` when empty.
         var headMaxTime: Int64 = .min
         /// The out-of-order window in force (from ``Options/outOfOrderTimeWindow``, changed by
@@ -199,9 +205,7 @@ public final class TSDB: Sendable {
     /// thread hops (to the queue and back) cost more than that in scheduling. Nil otherwise.
     private func commitInline(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)]) throws -> CommitResult? {
         let samples = batch.count + byRef.count
-        let checkpointDue = state.withLock { s in
-            s.logRecords + 1 >= options.checkpointInterval && s.logSamples + samples >= options.checkpointSamplesPerSeries * s.series.count
-        }
+        let checkpointDue = state.withLock { s in self.checkpointDue(s, adding: 1, samples: samples) }
         guard !checkpointDue else { return nil }
         return try exclusive.withLockIfAvailable { _ in try commitNow(batch, byRef) }
     }

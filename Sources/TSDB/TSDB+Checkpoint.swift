@@ -1,0 +1,77 @@
+// Tollgate — TSDB: checkpoints of the head, which let the head log be emptied.
+
+import Chunks
+import Foundation
+import GRDB
+
+extension TSDB {
+    /// Whether the log has grown enough since the last checkpoint for a commit to make one,
+    /// counting `records` and `samples` about to be committed.
+    func checkpointDue(_ s: State, adding records: Int = 0, samples: Int = 0) -> Bool {
+        s.logRecords + records >= max(options.checkpointInterval, s.checkpointRecheck)
+            && s.logSamples + samples >= options.checkpointSamplesPerSeries * s.series.count
+    }
+
+    /// The checkpoint a commit makes once ``checkpointDue(_:adding:samples:)``.
+    ///
+    /// A checkpoint used to save every open chunk, so that the whole log could go: with
+    /// 200,000 series that rewrote about 40 MB (twice, with SQLite's WAL) every couple of
+    /// minutes, a quarter of all the bytes the store wrote. But the series of a scrape fill
+    /// their chunks at the same pace and seal them together, and the records before that
+    /// moment are then only needed for the few series whose open chunk is older. So the
+    /// checkpoint goes only as far as ``sealAlignedCut(_:last:)``, saving those few chunks,
+    /// when that drops at least half of the records it could; otherwise it waits for the next
+    /// seal, until the log holds twice the usual samples per series, and then saves every open
+    /// chunk as before. Recovery replays at most about that much.
+    func checkpointAfterCommit(_ s: inout State) throws {
+        let last = s.nextLogSeq - 1
+        let cut = sealAlignedCut(s, last: last)
+        if cut - s.checkpointSeq >= (last - s.checkpointSeq + 1) / 2 {
+            try checkpoint(&s, through: cut)
+        } else if s.logSamples >= 2 * options.checkpointSamplesPerSeries * s.series.count {
+            try checkpoint(&s)
+        } else {
+            s.checkpointRecheck = s.logRecords + max(16, options.checkpointInterval / 8)
+        }
+    }
+
+    /// The newest log record a checkpoint may cover while saving at most a tenth of the
+    /// open chunks: those that began at or before it. For every other series, the samples
+    /// of the records up to there are in sealed chunks already.
+    func sealAlignedCut(_ s: State, last: Int64) -> Int64 {
+        var starts: [Int64] = []
+        starts.reserveCapacity(s.series.count)
+        for (_, series) in s.series.all where series.chunk.count > 0 { starts.append(series.chunkStartSeq) }
+        guard !starts.isEmpty else { return last }
+        starts.sort()
+        return min(last, starts[starts.count / 10] - 1)
+    }
+
+    /// Saves the open chunks that records up to `through` (default: the newest record)
+    /// contributed to, and empties the log up to there of what no reader still needs, in one
+    /// transaction; the records after `through` are what recovery replays.
+    func checkpoint(_ s: inout State, through cut: Int64? = nil) throws {
+        let last = s.nextLogSeq - 1
+        let through = cut ?? last
+        let open = s.series.all.filter { $0.1.chunk.count > 0 && $0.1.chunkStartSeq <= through }
+        let keptAfter = logKeptAfter(&s, last: through)
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM head_chunks")
+            let insert = try db.cachedStatement(sql: "INSERT INTO head_chunks (series_id, count, data, state) VALUES (?, ?, ?, ?)")
+            for (id, series) in open {
+                var state: [UInt8] = []
+                for value in series.chunk.encoderState { SampleBlock.appendVarint(value, to: &state) }
+                try insert.execute(arguments: [Int64(id), series.chunk.count, Data(series.chunk.bytes), Data(state)])
+            }
+            try db.execute(sql: "DELETE FROM head_log WHERE seq <= ?", arguments: [keptAfter])
+            try db.execute(sql: "INSERT OR REPLACE INTO log_state (key, value) VALUES ('checkpoint_seq', ?)", arguments: [through])
+        }
+        // What is left to replay: the records after the cut, and their share of the samples.
+        let remaining = max(0, last - through)
+        let pending = max(1, last - s.checkpointSeq)
+        s.logSamples = remaining == 0 ? 0 : Int(Double(s.logSamples) * Double(remaining) / Double(pending))
+        s.logRecords = Int(remaining)
+        s.checkpointSeq = through
+        s.checkpointRecheck = 0
+    }
+}

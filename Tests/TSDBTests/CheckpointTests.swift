@@ -1,0 +1,91 @@
+// Tollgate — the store: checkpoints that follow the chunks' seals save only the older open
+// chunks, and a restart after any of them gives back every sample.
+
+import Foundation
+import GRDB
+import Model
+import Storage
+import TestSupport
+import Testing
+
+@testable import TSDB
+
+final class CheckpointTests: Sendable {
+    let logs = LogCapture()
+    /// This test's stores, removed when it ends.
+    let scratch = TemporaryDirectories()
+
+    func open(_ dir: String) async throws -> TSDB {
+        var options = TSDB.Options()
+        options.chunkSize = 10
+        options.checkpointInterval = 4
+        options.checkpointSamplesPerSeries = 4
+        return try await TSDB.open(directory: dir, logger: logs.logger, options: options)
+    }
+
+    /// Head chunks saved by the last checkpoint, the last record it covered, and the oldest
+    /// record left in the log (read from the file, beside the open store).
+    func checkpointState(_ dir: String) throws -> (savedChunks: Int, checkpointSeq: Int64, oldestRecord: Int64?) {
+        let file = try DatabaseQueue(path: dir + "/tollgate.db")
+        return try file.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM head_chunks") ?? -1,
+                try Int64.fetchOne(db, sql: "SELECT value FROM log_state WHERE key = 'checkpoint_seq'") ?? 0,
+                try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM head_log")
+            )
+        }
+    }
+
+    /// 50 series scraped together (one commit per scrape, so their chunks seal together) and
+    /// `idle` series that stop after three scrapes, their chunks open for good. Without idle
+    /// series, or with few, checkpoints stop at the last seal and save only the idle series'
+    /// chunks; with many (a fifth of the store) they save every open chunk, as before. Either
+    /// way, a store opened again without a graceful stop holds every sample.
+    @Test(arguments: [0, 2, 13])
+    func checkpointsFollowTheSealsAndLoseNothing(idle: Int) async throws {
+        let dir = try scratch.make("tsdb").path
+        let active = (0..<50).map { Labels(["__name__": "scraped", "i": "\($0)"]) }
+        let stopped = (0..<idle).map { Labels(["__name__": "scraped", "idle": "\($0)"]) }
+        var reference: [Labels: [(Int64, Double)]] = [:]
+        do {
+            let db = try await open(dir)
+            for step in 1...35 {
+                var appender = db.appender()
+                let t = Int64(step) * 1_000
+                for (index, labels) in active.enumerated() {
+                    let v = Double(step * 7 + index) / 4
+                    appender.append(labels, t: t, v: v)
+                    reference[labels, default: []].append((t, v))
+                }
+                for labels in stopped where step <= 3 {
+                    appender.append(labels, t: t, v: -Double(step))
+                    reference[labels, default: []].append((t, -Double(step)))
+                }
+                _ = try await appender.commit()
+            }
+            let state = try checkpointState(dir)
+            #expect(state.checkpointSeq > 0, "a checkpoint was made")
+            #expect(state.oldestRecord.map { $0 > state.checkpointSeq } ?? true, "the log holds nothing up to the checkpoint")
+            if idle < 5 {
+                // Records 1 to 20 hold the chunks sealed at scrapes 11 and 21: only the idle
+                // series' open chunks had to be saved.
+                #expect(state.savedChunks == idle)
+                #expect(state.checkpointSeq == 20)
+            } else {
+                #expect(state.savedChunks == 50 + idle)
+            }
+        }
+        let reopened = try await open(dir)
+        let got = try await reopened.select([try LabelMatcher(.equal, "__name__", "scraped")], minTime: .min, maxTime: .max)
+        #expect(got.count == active.count + idle)
+        for series in got {
+            let want = reference[series.labels] ?? []
+            #expect(series.timestamps == want.map(\.0), "\(series.labels)")
+            #expect(series.values.map(\.bitPattern) == want.map(\.1.bitPattern), "\(series.labels)")
+        }
+        // The restored chunks carry on: the next samples are taken and kept.
+        var appender = reopened.appender()
+        for labels in active { appender.append(labels, t: 36_000, v: 1) }
+        #expect(try await appender.commit().appended == active.count)
+    }
+}
