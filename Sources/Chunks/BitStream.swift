@@ -5,7 +5,11 @@ public struct BitWriter: Sendable, Equatable {
     /// The bytes written; the last one may be partly filled.
     public private(set) var bytes: [UInt8] = []
     /// How many bits of the last byte are still free (0...7; 0 means a new byte is needed).
-    private var free = 0
+    private var free: UInt32 = 0
+    /// The capacity asked for with ``reserveCapacity(_:)``. Kept because a copy made for
+    /// copy-on-write (a reader took a copy of `bytes`, then this writer changed them) has
+    /// only room for the bytes written: the next write takes the room back.
+    private var reserved: UInt32 = 0
 
     /// Creates an empty writer.
     public init() {}
@@ -16,20 +20,24 @@ public struct BitWriter: Sendable, Equatable {
     ///   - freeBits: how many low bits of the last byte are unused.
     public init(bytes: [UInt8], freeBits: Int) {
         self.bytes = bytes
-        self.free = freeBits
+        self.free = UInt32(truncatingIfNeeded: freeBits & 7)
     }
 
     /// Unused low bits in the last byte.
-    public var freeBits: Int { free }
+    public var freeBits: Int { Int(free) }
 
     /// Makes room for at least `byteCount` bytes in all, so that writing up to that size
-    /// does not move the bytes again.
+    /// does not move the bytes again (but for one copy when a reader shares them).
     public mutating func reserveCapacity(_ byteCount: Int) {
+        reserved = UInt32(clamping: byteCount)
         if byteCount > bytes.capacity { bytes.reserveCapacity(byteCount) }
     }
 
+    /// Equal when the same bits are written (the room reserved is not compared).
+    public static func == (a: BitWriter, b: BitWriter) -> Bool { a.free == b.free && a.bytes == b.bytes }
+
     /// The number of bits written.
-    public var bitCount: Int { bytes.count * 8 - free }
+    public var bitCount: Int { bytes.count * 8 - Int(free) }
 
     /// Writes one bit.
     @inlinable
@@ -41,12 +49,14 @@ public struct BitWriter: Sendable, Equatable {
     /// bits of the last byte first, then whole new bytes and a last partial one.
     public mutating func writeBits(_ value: UInt64, count: Int) {
         guard count > 0 else { return }
+        if bytes.capacity < Int(reserved) { bytes.reserveCapacity(Int(reserved)) }
         var remaining = count
+        let free = Int(self.free)
         if free > 0 {
             let take = min(free, remaining)
             let shifted = (value >> UInt64(remaining - take)) & ((1 << UInt64(take)) - 1)
             bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: shifted) << UInt8(free - take)
-            free -= take
+            self.free = UInt32(free - take)
             remaining -= take
             if remaining == 0 { return }
         }
@@ -66,7 +76,7 @@ public struct BitWriter: Sendable, Equatable {
             }
             if remaining > 0 { p[start] = UInt8(truncatingIfNeeded: value << UInt64(8 - remaining)) }
         }
-        free = remaining > 0 ? 8 - remaining : 0
+        self.free = remaining > 0 ? UInt32(8 - remaining) : 0
     }
 }
 

@@ -176,4 +176,19 @@ struct XORChunkCapacityTests {
         #expect(chunk == reference)
         #expect(decode(chunk).map(\.1) == samples.map(\.1.bitPattern))
     }
+
+    /// A query takes a copy of an open chunk; the next append then copies the bytes (copy on
+    /// write), and the copy gets the reserved room back rather than only what is written.
+    @Test func aChunkKeepsItsRoomAfterAReaderCopiedIt() {
+        var chunk = XORChunk(reservingCapacity: 2_000)  // more than 120 samples of these values take
+        for i in 0..<30 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
+        let copy = chunk
+        chunk.append(30 * 15_000, 51)
+        #expect(chunk.bytes.capacity >= 2_000)
+        #expect(copy.count == 30 && chunk.count == 31)
+        #expect(decode(copy).map(\.1) == decode(chunk).prefix(30).map(\.1))
+        let after = baseAddress(chunk)
+        for i in 31..<120 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
+        #expect(baseAddress(chunk) == after)
+    }
 }
