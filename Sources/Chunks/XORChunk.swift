@@ -12,15 +12,29 @@ public import Model
 /// An append-only chunk of samples in time order.
 public struct XORChunk: Sendable, Equatable {
     private var writer = BitWriter()
-    /// The number of samples.
-    public private(set) var count = 0
     /// The first and last timestamps (undefined when empty).
     public private(set) var minTime: Int64 = 0
     public private(set) var maxTime: Int64 = 0
     private var lastValue: UInt64 = 0
     private var lastDelta: Int64 = 0
-    private var leading: Int = 0xFF
-    private var trailing: Int = 0
+    // Small fields last and narrow: a head holds one open chunk per series (56 bytes, not 80).
+    private var storedCount: UInt32 = 0
+    private var leadingBits: UInt8 = 0xFF
+    private var trailingBits: UInt8 = 0
+
+    /// The number of samples.
+    public private(set) var count: Int {
+        get { Int(storedCount) }
+        set { storedCount = UInt32(clamping: newValue) }
+    }
+    private var leading: Int {
+        get { Int(leadingBits) }
+        set { leadingBits = UInt8(truncatingIfNeeded: newValue) }
+    }
+    private var trailing: Int {
+        get { Int(trailingBits) }
+        set { trailingBits = UInt8(truncatingIfNeeded: newValue) }
+    }
 
     /// An empty chunk.
     public init() {}
@@ -134,7 +148,7 @@ public struct XORChunk: Sendable, Equatable {
 
     /// Rebuilds a chunk from its bytes and saved ``encoderState``; nil when they do not fit together.
     public init?(bytes: [UInt8], encoderState state: [Int64]) {
-        guard state.count == 8, state[0] >= 0, (0...7).contains(state[7]), state[5] == 0xFF || (0...64).contains(state[5]), (0...64).contains(state[6]),
+        guard state.count == 8, (0...Int64(UInt32.max)).contains(state[0]), (0...7).contains(state[7]), state[5] == 0xFF || (0...64).contains(state[5]), (0...64).contains(state[6]),
             state[0] == 0 ? bytes.isEmpty : !bytes.isEmpty
         else { return nil }
         writer = BitWriter(bytes: bytes, freeBits: Int(state[7]))

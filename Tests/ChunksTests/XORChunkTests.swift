@@ -152,6 +152,11 @@ struct XORChunkStateTests {
 }
 
 struct XORChunkCapacityTests {
+    /// The head holds one open chunk per series, inline in the series' object.
+    @Test func anOpenChunkTakesFiftySixBytes() {
+        #expect(MemoryLayout<XORChunk>.stride <= 56)
+    }
+
     private func baseAddress(_ chunk: XORChunk) -> UInt? {
         chunk.bytes.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
     }
