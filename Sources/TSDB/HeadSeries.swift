@@ -14,7 +14,7 @@ final class HeadSeries {
     var chunk = XORChunk()
     /// The head-log record that holds the open chunk's first sample (0 when not known, as
     /// for a chunk restored from a checkpoint): records before it are not needed to rebuild
-    /// the chunk (see ``TSDB/sealAlignedCut(_:)``).
+    /// the chunk (see ``TSDB/sealAlignedCut(_:last:)``).
     var chunkStartSeq: Int64 = 0
     /// Whether any sample (head or sealed) is known; `maxTime` is meaningful only then.
     var hasSamples = false
