@@ -28,8 +28,8 @@ test: deps-test lint
 ## SIGKILL and restart part-way; checks memory growth, request errors, notifications, lost samples
 soak: deps
 	@scripts/apt-install.sh python3
-	$(SWIFT) build --product tollgate
-	PYTHON=$(PYTHON) scripts/soak.sh $(SOAK_DURATION)
+	$(SWIFT) build -c release --product tollgate
+	SOAK_RELEASE=1 PYTHON=$(PYTHON) scripts/soak.sh $(SOAK_DURATION)
 
 ## build: release build only
 build: deps
