@@ -8,8 +8,10 @@ public struct BitWriter: Sendable, Equatable {
     private var free: UInt32 = 0
     /// The capacity asked for with ``reserveCapacity(_:)``. Kept because a copy made for
     /// copy-on-write (a reader took a copy of `bytes`, then this writer changed them) has
-    /// only room for the bytes written: the next write takes the room back.
+    /// only room for the bytes written: the next write takes the room back. With
+    /// `Self.later` set, the room is not taken yet (``reserveLater(_:)``).
     private var reserved: UInt32 = 0
+    private static let later: UInt32 = 1 << 31
 
     /// Creates an empty writer.
     public init() {}
@@ -29,8 +31,20 @@ public struct BitWriter: Sendable, Equatable {
     /// Makes room for at least `byteCount` bytes in all, so that writing up to that size
     /// does not move the bytes again (but for one copy when a reader shares them).
     public mutating func reserveCapacity(_ byteCount: Int) {
-        reserved = UInt32(clamping: byteCount)
+        reserved = min(UInt32(clamping: byteCount), Self.later - 1)
         if byteCount > bytes.capacity { bytes.reserveCapacity(byteCount) }
+    }
+
+    /// Notes room for `byteCount` bytes to be made by ``takeReservedRoom()``; until then the
+    /// bytes grow as they are written.
+    public mutating func reserveLater(_ byteCount: Int) {
+        reserved = min(UInt32(clamping: byteCount), Self.later - 1) | Self.later
+    }
+
+    /// Makes the room noted by ``reserveLater(_:)``, if any.
+    public mutating func takeReservedRoom() {
+        guard reserved & Self.later != 0 else { return }
+        reserveCapacity(Int(reserved & ~Self.later))
     }
 
     /// Equal when the same bits are written (the room reserved is not compared).
@@ -49,7 +63,7 @@ public struct BitWriter: Sendable, Equatable {
     /// bits of the last byte first, then whole new bytes and a last partial one.
     public mutating func writeBits(_ value: UInt64, count: Int) {
         guard count > 0 else { return }
-        if bytes.capacity < Int(reserved) { bytes.reserveCapacity(Int(reserved)) }
+        if reserved & Self.later == 0, bytes.capacity < Int(reserved) { bytes.reserveCapacity(Int(reserved)) }
         var remaining = count
         let free = Int(self.free)
         if free > 0 {

@@ -44,6 +44,15 @@ public struct XORChunk: Sendable, Equatable {
         writer.reserveCapacity(byteCount)
     }
 
+    /// An empty chunk that makes room for `byteCount` encoded bytes when its second sample
+    /// comes. A head seals the chunks of a scrape's series together, in the commit that adds
+    /// each new chunk's first sample: room taken then would be allocated while the sealed
+    /// chunks are still held, and the head would need twice its chunks' memory. By the next
+    /// sample they are stored and freed, and the new room takes their place.
+    public init(reservingCapacityAfterFirstSample byteCount: Int) {
+        writer.reserveLater(byteCount)
+    }
+
     /// Makes room for at least `byteCount` encoded bytes in all.
     public mutating func reserveCapacity(_ byteCount: Int) {
         writer.reserveCapacity(byteCount)
@@ -64,6 +73,7 @@ public struct XORChunk: Sendable, Equatable {
             writer.writeBits(bits, count: 64)
             minTime = t
         case 1:
+            writer.takeReservedRoom()
             lastDelta = t &- maxTime
             writeUvarint(UInt64(bitPattern: lastDelta))
             writeXOR(bits)

@@ -48,16 +48,17 @@ final class HeadSeries {
     /// Appends a sample that head-log record `seq` holds; a full chunk is handed to
     /// `sealed` first.
     ///
-    /// The chunk that follows a sealed one starts with room for as many bytes as that one
-    /// held, and an eighth more. Every series of a scrape fills its chunk at the same pace,
-    /// so growing them as they fill moved the memory of the whole head in steps, in
-    /// unison, and the process's size rose and fell with the age of its open chunks;
-    /// reserved up front, it stays level from one chunk to the next.
+    /// The chunk that follows a sealed one gets room for as many bytes as that one held, and
+    /// an eighth more, at its second sample (once the sealed chunks are stored and freed).
+    /// Every series of a scrape fills its chunk at the same pace, so growing them as they
+    /// fill moved the memory of the whole head in steps, in unison, and the process's size
+    /// rose and fell with the age of its open chunks; reserved up front, it stays level from
+    /// one chunk to the next.
     func append(_ t: Int64, _ v: Double, seq: Int64, chunkSize: Int, sealed: (XORChunk) -> Void) {
         if chunk.count >= chunkSize {
             let used = chunk.byteCount
             sealed(chunk)
-            chunk = XORChunk(reservingCapacity: used + used / 8)
+            chunk = XORChunk(reservingCapacityAfterFirstSample: used + used / 8)
         }
         if chunk.count == 0 { chunkStartSeq = seq }
         chunk.append(t, v)

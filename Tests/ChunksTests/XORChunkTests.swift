@@ -182,6 +182,24 @@ struct XORChunkCapacityTests {
         #expect(decode(chunk).map(\.1) == samples.map(\.1.bitPattern))
     }
 
+    /// A head's next chunk takes its room at its second sample, after the sealed chunks of
+    /// the commit that added its first are freed; from then on it does not move.
+    @Test func aChunkCanTakeItsRoomAtItsSecondSample() {
+        var chunk = XORChunk(reservingCapacityAfterFirstSample: 2_000)
+        chunk.append(0, 1.5)
+        #expect(chunk.bytes.capacity < 2_000)
+        chunk.append(15_000, 2.5)
+        #expect(chunk.bytes.capacity >= 2_000)
+        let after = baseAddress(chunk)
+        for i in 2..<120 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
+        #expect(baseAddress(chunk) == after)
+        var reference = XORChunk()
+        reference.append(0, 1.5)
+        reference.append(15_000, 2.5)
+        for i in 2..<120 { reference.append(Int64(i) * 15_000, Double(i) * 1.7) }
+        #expect(chunk == reference)
+    }
+
     /// A query takes a copy of an open chunk; the next append then copies the bytes (copy on
     /// write), and the copy gets the reserved room back rather than only what is written.
     @Test func aChunkKeepsItsRoomAfterAReaderCopiedIt() {
