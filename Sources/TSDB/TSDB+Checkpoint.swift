@@ -15,10 +15,11 @@ extension TSDB {
     /// The checkpoint a commit makes once ``checkpointDue(_:adding:samples:)``.
     ///
     /// A checkpoint used to save every open chunk, so that the whole log could go: with
-    /// 200,000 series that rewrote about 40 MB (twice, with SQLite's WAL) every couple of
-    /// minutes, a quarter of all the bytes the store wrote. But the series of a scrape fill
-    /// their chunks at the same pace and seal them together, and the records before that
-    /// moment are then only needed for the few series whose open chunk is older. So the
+    /// 200,000 series it rewrote every open chunk (twice, with SQLite's WAL) every couple of
+    /// minutes, about a fifth of all the bytes the store wrote (docs/performance.md). But
+    /// the series of a scrape fill their chunks at the same pace and seal them together,
+    /// and the records before that moment are then only needed for the few series whose
+    /// open chunk is older. So the
     /// checkpoint goes only as far as ``sealAlignedCut(_:last:)``, saving those few chunks,
     /// when that drops at least half of the records it could; otherwise it waits for the next
     /// seal, until the log holds twice the usual samples per series, and then saves every open
