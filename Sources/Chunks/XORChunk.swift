@@ -39,11 +39,6 @@ public struct XORChunk: Sendable, Equatable {
     /// An empty chunk.
     public init() {}
 
-    /// An empty chunk with room for `byteCount` encoded bytes.
-    public init(reservingCapacity byteCount: Int) {
-        writer.reserveCapacity(byteCount)
-    }
-
     /// An empty chunk that makes room for `byteCount` encoded bytes when its second sample
     /// comes. A head seals the chunks of a scrape's series together, in the commit that adds
     /// each new chunk's first sample: room taken then would be allocated while the sealed

@@ -32,7 +32,8 @@ extension TSDB {
         } else if s.logSamples >= 2 * options.checkpointSamplesPerSeries * s.series.count {
             try checkpoint(&s)
         } else {
-            s.checkpointRecheck = s.logRecords + max(16, options.checkpointInterval / 8)
+            // Looked at again once the log has grown by an eighth: each look sorts the open chunks.
+            s.checkpointRecheck = s.logRecords + max(16, options.checkpointInterval / 8, s.logRecords / 8)
         }
     }
 

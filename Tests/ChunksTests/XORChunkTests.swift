@@ -168,7 +168,8 @@ struct XORChunkCapacityTests {
         let samples = (0..<120).map { (Int64($0) * 15_000 + Int64.random(in: 0...20, using: &generator), Double(Int.random(in: 0...1_000_000, using: &generator)) / 7) }
         var reference = XORChunk()
         for (t, v) in samples { reference.append(t, v) }
-        var chunk = XORChunk(reservingCapacity: reference.byteCount)
+        var chunk = XORChunk()
+        chunk.reserveCapacity(reference.byteCount)
         chunk.append(samples[0].0, samples[0].1)
         let first = baseAddress(chunk)
         var moves = 0
@@ -203,7 +204,8 @@ struct XORChunkCapacityTests {
     /// A query takes a copy of an open chunk; the next append then copies the bytes (copy on
     /// write), and the copy gets the reserved room back rather than only what is written.
     @Test func aChunkKeepsItsRoomAfterAReaderCopiedIt() {
-        var chunk = XORChunk(reservingCapacity: 2_000)  // more than 120 samples of these values take
+        var chunk = XORChunk()
+        chunk.reserveCapacity(2_000)  // more than 120 samples of these values take
         for i in 0..<30 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
         let copy = chunk
         chunk.append(30 * 15_000, 51)
