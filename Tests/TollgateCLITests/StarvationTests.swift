@@ -91,9 +91,10 @@ import FoundationNetworking
         let sorted = probes.map(\.1).sorted()
         #expect(sorted.count == 16)
         #expect(sorted[sorted.count / 2] < 1, "median probe: \(sorted)")
-        // A probe or two of sixteen may be slow while the whole suite runs (two of 4 s and
-        // 6 s were seen beside a build); a starved server slows many.
-        #expect(sorted.dropLast(2).allSatisfy { $0 < 3 }, "probes beside the pathological requests: \(probes)")
+        // A quarter of the probes may be slow while the whole suite runs (two of 4 s and 6 s
+        // beside a build; three of 3.2 to 5.5 s with the median at 0.3 s in a fresh-clone run);
+        // a starved server slows them all.
+        #expect(sorted.dropLast(4).allSatisfy { $0 < 3 }, "probes beside the pathological requests: \(probes)")
         // Scraping went on meanwhile: more samples of up than before.
         let (_, after, _) = await Self.request(port, "/api/v1/query?query=count_over_time(up[1h])")
         #expect(Self.count(after) > Self.count(before), "before: \(before), after: \(after)")
