@@ -5,7 +5,8 @@ import GRDB
 
 /// Checks `DIR/tollgate.db` for damage (`tollgate tsdb check`) and repairs it
 /// (`--repair`): every readable, sound row is copied into a fresh file, which then takes the
-/// damaged file's place; the damaged file is kept beside it as a backup.
+/// damaged file's place; the damaged file is kept beside it as a backup. The head log's
+/// files (`DIR/head-log/`) are checked and repaired the same way.
 ///
 /// Run it on a store no process has open (the caller holds the data directory's lock).
 ///
@@ -34,6 +35,7 @@ public enum StoreCheck {
             var salvage = StoreSalvage(source: db, destination: nil, path: path, progress: progress)
             salvage.checkIntegrity()
             salvage.copyAll()
+            salvage.copyLogFiles(logDirectory(directory), into: nil)
             return salvage.report
         }
     }
@@ -50,6 +52,8 @@ public enum StoreCheck {
         let path = try storePath(directory)
         let fresh = path + ".repair"
         for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: fresh + suffix) }
+        let log = logDirectory(directory), freshLog = log + ".repair"
+        try? FileManager.default.removeItem(atPath: freshLog)
         var report: StoreCheckReport
         do {
             let source = try openSource(path, readOnly: false)
@@ -60,6 +64,7 @@ public enum StoreCheck {
                     var salvage = StoreSalvage(source: db, destination: out, path: path, progress: progress)
                     salvage.checkIntegrity()
                     salvage.copyAll()
+                    salvage.copyLogFiles(log, into: freshLog)
                     return salvage.report
                 }
             }
@@ -70,18 +75,29 @@ public enum StoreCheck {
         } catch {
             throw TSDBError("cannot repair \(path): \(error) (the file was left as it was)")
         }
-        let backup = path + ".damaged-\(Int(Date().timeIntervalSince1970))"
+        let stamp = ".damaged-\(Int(Date().timeIntervalSince1970))"
+        let backup = path + stamp
         do {
             try FileManager.default.moveItem(atPath: path, toPath: backup)
             for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
                 try FileManager.default.moveItem(atPath: path + suffix, toPath: backup + suffix)
             }
             try FileManager.default.moveItem(atPath: fresh, toPath: path)
+            // The log's files too: the damaged ones kept beside the repaired copy.
+            if FileManager.default.fileExists(atPath: log) {
+                try FileManager.default.moveItem(atPath: log, toPath: log + stamp)
+            }
+            if FileManager.default.fileExists(atPath: freshLog) { try FileManager.default.moveItem(atPath: freshLog, toPath: log) }
         } catch {
             throw TSDBError("cannot put the repaired copy \(fresh) in place of \(path): \(error)")
         }
         report.path = path
         return Repair(report: report, backup: backup)
+    }
+
+    /// The head log's folder in `directory`.
+    private static func logDirectory(_ directory: String) -> String {
+        (directory as NSString).appendingPathComponent("head-log")
     }
 
     private static func storePath(_ directory: String) throws -> String {

@@ -13,9 +13,9 @@ struct StoreSalvage {
     let destination: Database?
     var report: StoreCheckReport
     /// Findings per kind, to list only the first few of each.
-    private var findings: [String: Int] = [:]
+    var findings: [String: Int] = [:]
     /// Readable series: their ids.
-    private var series = Set<UInt32>()
+    var series = Set<UInt32>()
     /// Readable timestamp sets: their sample count and first and last timestamps.
     private var timestampSets: [Int64: (count: Int, first: Int64, last: Int64)] = [:]
 
@@ -51,7 +51,7 @@ struct StoreSalvage {
         copyPlain("log_state", columns: ["key", "value"])
     }
 
-    private mutating func note(_ kind: String, _ text: String) {
+    mutating func note(_ kind: String, _ text: String) {
         findings[kind, default: 0] += 1
         if findings[kind, default: 0] <= StoreCheckReport.findingsPerKind {
             report.problems.append(text)
@@ -207,19 +207,27 @@ struct StoreSalvage {
         let columns = ["seq", "data"]
         scan("head_log", columns, tally: \.logRecords) { salvage, row in
             let seq = Self.int(row, 1) ?? 0
-            guard let data = Self.bytes(row, 2), let record = LogRecord(data) else {
-                salvage.note("head_log", "head log record \(seq): fails its CRC-32 check or does not decode (\(Self.bytes(row, 2)?.count ?? 0) bytes)")
-                return salvage.report.logRecords.dropped += 1
-            }
-            let created = Set(record.newSeries.map(\.id))
-            let missing = Set(record.samples.map(\.id)).filter { !salvage.series.contains($0) && !created.contains($0) }
-            if let first = missing.min() {
-                salvage.note("head_log", "head log record \(seq): samples of \(missing.count) missing series (\(first)…); they cannot be read")
-            }
+            guard let record = salvage.checkRecord(seq, Self.bytes(row, 2)) else { return }
             guard salvage.insert("head_log", columns, row, "head_log", "head log record \(seq)") else { return salvage.report.logRecords.dropped += 1 }
             salvage.report.logRecords.kept += 1
             salvage.report.logSamples += record.samples.count
         }
+    }
+
+    /// A log record decoded, or nil (noted and counted as dropped) when it does not; notes
+    /// samples of series that are missing.
+    mutating func checkRecord(_ seq: Int64, _ data: Data?) -> LogRecord? {
+        guard let data, let record = LogRecord(data) else {
+            note("head_log", "head log record \(seq): fails its CRC-32 check or does not decode (\(data?.count ?? 0) bytes)")
+            report.logRecords.dropped += 1
+            return nil
+        }
+        let created = Set(record.newSeries.map(\.id))
+        let missing = Set(record.samples.map(\.id)).filter { !series.contains($0) && !created.contains($0) }
+        if let first = missing.min() {
+            note("head_log", "head log record \(seq): samples of \(missing.count) missing series (\(first)…); they cannot be read")
+        }
+        return record
     }
 
     private mutating func copyPlain(_ table: String, columns: [String]) {

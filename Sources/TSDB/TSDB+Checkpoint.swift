@@ -50,8 +50,7 @@ extension TSDB {
     }
 
     /// Saves the open chunks that records up to `through` (default: the newest record)
-    /// contributed to, and empties the log up to there of what no reader still needs, in one
-    /// transaction; the records after `through` are what recovery replays.
+    /// contributed to, in one transaction, then deletes the log files up to there that no reader still needs; the records after `through` are what recovery replays.
     func checkpoint(_ s: inout State, through cut: Int64? = nil) throws {
         let last = s.nextLogSeq - 1
         let through = cut ?? last
@@ -65,9 +64,10 @@ extension TSDB {
                 for value in series.chunk.encoderState { SampleBlock.appendVarint(value, to: &state) }
                 try insert.execute(arguments: [Int64(id), series.chunk.count, Data(series.chunk.bytes), Data(state)])
             }
-            try db.execute(sql: "DELETE FROM head_log WHERE seq <= ?", arguments: [keptAfter])
             try db.execute(sql: "INSERT OR REPLACE INTO log_state (key, value) VALUES ('checkpoint_seq', ?)", arguments: [through])
         }
+        // Once the checkpoint is committed: the files it covers, whole, that no reader still needs.
+        s.log.drop(through: keptAfter)
         // What is left to replay: the records after the cut, and their share of the samples.
         let remaining = max(0, last - through)
         let pending = max(1, last - s.checkpointSeq)

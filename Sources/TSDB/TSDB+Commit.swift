@@ -101,41 +101,48 @@ extension TSDB {
             // Log readers (remote write) also need the out-of-order samples stored: a record of their own.
             let logsLate = !s.logReaders.isEmpty
             var seq = s.nextLogSeq
+            // The record goes to the log file first, and is taken back if the transaction fails.
+            var mark: HeadLog.Mark?
+            var lateUnlogged = false
             do {
-                let encoded = logs ? LogRecord.encoded(newSeries: newSeries, samples: logged) : Data()
+                if logs {
+                    mark = try s.log.append(seq, LogRecord.encoded(newSeries: newSeries, samples: logged))
+                    seq += 1
+                }
                 let stored = try pool.write { db -> OutOfOrderCounts in
                     if !created.isEmpty {
                         let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
                         for (id, data) in newSeries { try insert.execute(arguments: [Int64(id), data]) }
                     }
-                    let log = try db.cachedStatement(sql: "INSERT INTO head_log (seq, data) VALUES (?, ?)")
-                    if logs {
-                        try log.execute(arguments: [seq, encoded])
-                        seq += 1
-                    }
                     for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
                     // After this batch's sealed chunks, which the duplicate checks must see.
                     guard !late.isEmpty else { return OutOfOrderCounts() }
-                    let stored = try self.storeOutOfOrder(late, db, keepingSamples: logsLate)
-                    if !stored.samples.isEmpty {
-                        var record = LogRecord()
-                        record.late = stored.samples
-                        try log.execute(arguments: [seq, record.encoded()])
-                        seq += 1
-                    }
-                    return stored
+                    return try self.storeOutOfOrder(late, db, keepingSamples: logsLate)
                 }
                 result.appended += stored.appended
                 result.outOfOrderAppended = stored.appended
                 result.duplicate += stored.duplicate
+                if !stored.samples.isEmpty {
+                    // Stored already: a record that cannot be written only keeps them from the log's readers.
+                    var record = LogRecord()
+                    record.late = stored.samples
+                    do {
+                        _ = try s.log.append(seq, record.encoded())
+                        seq += 1
+                    } catch {
+                        noteWriteFailure(error, during: "logging out-of-order samples for remote write")
+                        lateUnlogged = true
+                    }
+                }
             } catch {
+                if let mark { s.log.undo(mark) }
                 for (id, _) in created { s.series[id] = nil }
                 for (id, previous) in undo {
                     s.series[id]?.restore(previous, firstSealed: sealed.first { $0.0 == id }?.1)
                 }
                 throw noteWriteFailure(error, during: "commit")
             }
-            noteWriteSuccess()
+            if !lateUnlogged { noteWriteSuccess() }
             s.nextID = nextID
             s.nextLogSeq = seq
             s.headMaxTime = batchMax
@@ -172,6 +179,7 @@ extension TSDB {
         try await run {
             try self.state.withLock { s in
                 if s.logRecords > 0 { try self.checkpoint(&s) }
+                s.log.close()
             }
             try self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         }

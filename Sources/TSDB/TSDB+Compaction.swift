@@ -150,8 +150,13 @@ extension TSDB {
     }
 
     /// Copies the whole database to `path` with SQLite's online backup; a restore is a file copy.
+    /// A checkpoint first puts the head's open chunks in the database: the head log's files
+    /// are not part of the copy.
     public func backup(to path: String) async throws {
         try await run {
+            try self.state.withLock { s in
+                if s.logRecords > 0 { try self.checkpoint(&s) }
+            }
             let destination = try DatabaseQueue(path: path)
             try self.pool.backup(to: destination)
         }

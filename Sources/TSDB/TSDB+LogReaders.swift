@@ -59,23 +59,30 @@ extension TSDB: CommitLog {
     }
 
     public func readLog(after position: Int64, maxSamples: Int) async throws -> LoggedSamples {
-        try await read {
-            try self.pool.read { db in
-                var found = LoggedSamples(through: position)
-                let expected = min(max(maxSamples, 0), 1 << 20)
-                found.refs.reserveCapacity(expected)
-                found.timestamps.reserveCapacity(expected)
-                found.values.reserveCapacity(expected)
-                let rows = try Row.fetchCursor(db, sql: "SELECT seq, data FROM head_log WHERE seq > ? ORDER BY seq", arguments: [position])
-                while let row = try rows.next() {
-                    let seq: Int64 = row[0]
-                    guard let record = LogRecord(row[1] as Data) else {
-                        throw TSDBError("head log record \(seq) in \(self.path) is corrupt")
+        // The files as they are now, and the newest committed record: a commit appends its
+        // record before its transaction, and may still take it back.
+        let (directory, segments, committed) = state.withLock { ($0.log.directory, $0.log.segments, $0.nextLogSeq - 1) }
+        return try await read {
+            var found = LoggedSamples(through: position)
+            let expected = min(max(maxSamples, 0), 1 << 20)
+            found.refs.reserveCapacity(expected)
+            found.timestamps.reserveCapacity(expected)
+            found.values.reserveCapacity(expected)
+            // From the file holding the record after `position` (its first number is at most that).
+            let start = max(0, (segments.lastIndex { $0 <= position + 1 }) ?? 0)
+            files: for first in segments[start...] {
+                let file = HeadLog.path(directory, first)
+                // A checkpoint may have deleted the file since: its records count as missed.
+                guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: file)) else { continue }
+                for frame in HeadLog.frames(bytes).frames where frame.seq > position {
+                    guard frame.seq <= committed else { break files }
+                    guard let record = LogRecord(frame.record) else {
+                        throw TSDBError("head log record \(frame.seq) in \(file) (byte offset \(frame.offset)) is corrupt")
                     }
                     let count = record.samples.count + record.late.count
-                    if found.count > 0 && found.count + count > maxSamples { break }
-                    if found.through == position { found.missedRecords = seq - position - 1 }
-                    found.through = seq
+                    if found.count > 0 && found.count + count > maxSamples { break files }
+                    if found.through == position { found.missedRecords = frame.seq - position - 1 }
+                    found.through = frame.seq
                     for part in [record.samples, record.late] {
                         for sample in part {
                             found.refs.append(SeriesRef(UInt64(sample.id)))
@@ -84,8 +91,8 @@ extension TSDB: CommitLog {
                         }
                     }
                 }
-                return found
             }
+            return found
         }
     }
 

@@ -27,8 +27,8 @@ extension TSDB {
         try state.withLock { s in
             var sealedMax: [UInt32: Int64] = [:]
             var lateMax: [UInt32: Int64] = [:]
-            var log: [(Int64, Data)] = []
-            var checkpointSeq: Int64 = 0, lastSeq: Int64 = 0
+            var legacy: [(Int64, Data)] = []
+            var checkpointSeq: Int64 = 0
             try pool.read { db in
                 let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM series") ?? 0
                 s.series.reserveCapacity(Int(highest))
@@ -79,28 +79,34 @@ extension TSDB {
                 // Records up to the last checkpoint's are kept only for log readers: not replayed.
                 checkpointSeq = try Int64.fetchOne(db, sql: "SELECT value FROM log_state WHERE key = 'checkpoint_seq'") ?? 0
                 s.checkpointSeq = checkpointSeq
-                log = try Row.fetchAll(db, sql: "SELECT seq, data FROM head_log WHERE seq > ? ORDER BY seq", arguments: [checkpointSeq]).map { ($0[0], $0[1]) }
-                lastSeq = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM head_log") ?? 0
+                // A store written before the log moved to files keeps it in this table.
+                legacy = try Row.fetchAll(db, sql: "SELECT seq, data FROM head_log ORDER BY seq").map { ($0[0], $0[1]) }
                 for row in try Row.fetchAll(db, sql: "SELECT name, seq FROM log_readers") { s.logReaders[row[0]] = row[1] }
             }
+            if !legacy.isEmpty && !readOnly {
+                try moveLegacyLog(legacy, &s)
+                legacy = []
+            }
+            let (log, lastSeq) = try readHeadLog(&s, after: checkpointSeq, legacy: legacy)
             // Numbers are never given twice: past every record, checkpoint and reader position.
             s.nextLogSeq = max(lastSeq, checkpointSeq, s.logReaders.values.max() ?? 0) + 1
             var sealed: [(UInt32, XORChunk)] = []
             var replayed = 0
-            for (seq, data) in log {
-                guard let record = LogRecord(data) else {
+            for (index, entry) in log.enumerated() {
+                let seq = entry.seq
+                guard let record = LogRecord(entry.record) else {
                     // The last record may be torn; one followed by sound records was damaged, and
                     // truncating there would throw the sound ones away: refuse, and let a repair keep them.
-                    let after = log.drop { $0.0 <= seq }
-                    if !readOnly, after.contains(where: { LogRecord($0.1) != nil }) {
+                    let after = log[(index + 1)...]
+                    if !readOnly, after.contains(where: { LogRecord($0.record) != nil }) {
                         throw TSDBError(
-                            "head log record \(seq) fails its CRC-32 check or does not decode (\(data.count) bytes), and \(after.count) record\(after.count == 1 ? "" : "s") after it \(after.count == 1 ? "is" : "are") still there")
+                            "head log record \(seq) (\(entry.place)) fails its CRC-32 check or does not decode (\(entry.record.count) bytes), and \(after.count) record\(after.count == 1 ? "" : "s") after it \(after.count == 1 ? "is" : "are") still there")
                     }
                     logger.warning(
                         readOnly ? "head log is corrupt or torn; replaying it only up to here" : "head log is corrupt or torn; truncating it",
-                        metadata: ["record": "\(seq)", "dropped_records": "\(log.count - replayed)", "path": "\(path)"])
-                    if !readOnly {
-                        try pool.write { db in try db.execute(sql: "DELETE FROM head_log WHERE seq >= ?", arguments: [seq]) }
+                        metadata: ["record": "\(seq)", "dropped_records": "\(log.count - replayed)", "path": "\(entry.place)"])
+                    if !readOnly, let segment = entry.segment {
+                        try s.log.truncate(segment: segment, at: entry.offset, lastKept: seq - 1)
                     }
                     break
                 }

@@ -52,6 +52,10 @@ public final class TSDB: Sendable {
         /// checkpoint drops them whatever the readers (2 h, about what Prometheus's WAL holds).
         public var logRetention: Int64 = 2 * 3_600_000
 
+        /// The size, in bytes, past which the head log starts a new file (its files are
+        /// deleted whole once a checkpoint covers them).
+        public var logSegmentBytes = 8 << 20
+
         /// The defaults.
         public init() {}
     }
@@ -79,6 +83,8 @@ public final class TSDB: Sendable {
         /// The number the next head-log record gets: records are numbered without gaps, and a
         /// number is never given twice (log readers keep positions by number).
         var nextLogSeq: Int64 = 1
+        /// The head log's files (see ``HeadLog``).
+        var log = HeadLog()
         /// Each log reader's position (see `TSDB+LogReaders`).
         var logReaders: [String: Int64] = [:]
         /// The last record each recent checkpoint covered, and when: the age of the records
@@ -114,6 +120,11 @@ public final class TSDB: Sendable {
         self.path = path
         self.logger = logger
         self.options = options
+    }
+
+    /// Closes the head log's file (a store dropped without ``close()``, as tests do).
+    deinit {
+        state.withLock { $0.log.close() }
     }
 
     /// Opens (creating if needed, unless `options.readOnly`) `DIR/tollgate.db` and recovers
@@ -165,6 +176,9 @@ public final class TSDB: Sendable {
             let tsdb = TSDB(pool: pool, path: path, logger: logger, options: options)
             tsdb.setOutOfOrderTimeWindow(options.outOfOrderTimeWindow)
             do {
+                let log = try HeadLog(
+                    directory: (directory as NSString).appendingPathComponent("head-log"), segmentBytes: options.logSegmentBytes, readOnly: options.readOnly)
+                tsdb.state.withLock { $0.log = log }
                 try tsdb.recover()
             } catch let error as DatabaseError where ![.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
                 throw TSDBError("cannot open \(path): \(error)")  // a full disk, a failing file system: not damage

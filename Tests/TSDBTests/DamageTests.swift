@@ -40,18 +40,16 @@ final class DamageTests: Sendable {
     @Test func aDamagedRecordBeforeSoundOnesRefusesToOpenAndLosesNothing() async throws {
         let dir = try scratch.make("tsdb").path
         try await store(dir)
-        let queue = try DatabaseQueue(path: dir + "/tollgate.db")
-        try await queue.write { db in try db.execute(sql: "UPDATE head_log SET data = CAST(substr(data, 1, 9) AS BLOB) WHERE seq = 2") }
-        try queue.close()
+        let damaged = try HeadLog.damageRecord(2, in: dir)
         let refusal = await #expect(throws: TSDBError.self) { _ = try await TSDB.open(directory: dir, logger: self.logs.logger) }
         #expect(
             refusal?.description.hasPrefix(
-                "\(dir)/tollgate.db is damaged: head log record 2 fails its CRC-32 check or does not decode (9 bytes), and 1 record after it is still there")
+                "\(dir)/tollgate.db is damaged: head log record 2 (\(damaged.file), byte offset \(damaged.offset)) fails its CRC-32 check or does not decode (\(damaged.bytes) bytes), and 1 record after it is still there")
                 == true, "\(refusal?.description ?? "")")
         // Refused, nothing was truncated: the check still sees all three records.
         let report = try StoreCheck.check(directory: dir)
         #expect(report.logRecords == { var t = StoreCheckReport.Tally(); t.kept = 2; t.dropped = 1; return t }())
-        #expect(report.problems == ["head log record 2: fails its CRC-32 check or does not decode (9 bytes)"])
+        #expect(report.problems == ["head log record 2: fails its CRC-32 check or does not decode (\(damaged.bytes) bytes)"])
         #expect(report.integrity.isEmpty && report.isDamaged)
     }
 

@@ -202,11 +202,8 @@ final class TSDBTests: Sendable {
                 _ = try await appender.commit()
             }
         }
-        // Flip bytes in the last log record, as a torn or damaged write would leave it.
-        let queue = try DatabaseQueue(path: dir + "/tollgate.db")
-        try await queue.write { db in
-            try db.execute(sql: "UPDATE head_log SET data = CAST(substr(data, 1, 6) AS BLOB) WHERE seq = (SELECT MAX(seq) FROM head_log)")
-        }
+        // Flip bytes in the last log record, as a damaged write would leave it.
+        try HeadLog.damageRecord(try #require(HeadLog.recordNumbers(dir).last), in: dir)
         let reopened = try await open(dir)
         let got = try await reopened.select([try LabelMatcher(.equal, "__name__", "x")], minTime: .min, maxTime: .max)
         #expect(got.first?.timestamps == [0, 1])

@@ -152,27 +152,42 @@ final class DamagedStoreTests: Sendable {
         }
         kill(server.process.processIdentifier, SIGKILL)
         try await Binary.detached { server.process.waitUntilExit() }
+        // The head log's frames: length (4 bytes), record number (8), CRC-32 of those (4), record.
+        // Three bytes inside the third record are inverted; its header stays sound.
         let cut = """
-            import sqlite3, sys
-            c = sqlite3.connect(sys.argv[1])
-            c.execute('PRAGMA wal_checkpoint(TRUNCATE)')
-            seqs = [r[0] for r in c.execute('SELECT seq FROM head_log ORDER BY seq')]
-            c.execute('UPDATE head_log SET data = CAST(substr(data, 1, 12) AS BLOB) WHERE seq = ?', (seqs[2],))
-            c.commit()
-            c.close()
-            print(len(seqs), seqs[2])
+            import os, struct, sys
+            d = os.path.join(os.path.dirname(sys.argv[1]), 'head-log')
+            frames = []
+            for name in sorted(os.listdir(d)):
+                path = os.path.join(d, name)
+                b = open(path, 'rb').read()
+                o = 0
+                while o + 16 <= len(b):
+                    n, seq = struct.unpack('>IQ', b[o:o + 12])
+                    frames.append((seq, path, o, n))
+                    o += 16 + n
+            seq, path, o, n = frames[2]
+            with open(path, 'r+b') as f:
+                f.seek(o + 16 + 6)
+                x = f.read(3)
+                f.seek(o + 16 + 6)
+                f.write(bytes(255 - c for c in x))
+            print(len(frames), seq, o, n)
             """
         let answer = try await python(cut, dir).split(separator: " ").compactMap { Int($0) }
-        #expect(answer.first == 6, "one record per batch: \(answer)")
-        let seq = try #require(answer.last)
+        try #require(answer.count == 4 && answer.first == 6, "one record per batch: \(answer)")
+        let (seq, offset, bytes) = (answer[1], answer[2], answer[3])
 
         let refusal = try await refusedStart(dir)
-        #expect(refusal.contains("data/tollgate.db is damaged: head log record \(seq) fails its CRC-32 check or does not decode (12 bytes), and 3 records after it are still there"), "\(refusal)")
+        #expect(
+            refusal.contains("data/tollgate.db is damaged: head log record \(seq) (")
+                && refusal.contains("data/head-log/0000000000000000000") && refusal.contains(", byte offset \(offset)) fails its CRC-32 check or does not decode (\(bytes) bytes), and 3 records after it are still there"),
+            "\(refusal)")
 
         let check = try await Binary.runDetached(["tsdb", "check", "--data-dir", data.path])
         #expect(check.status == 1)
         #expect(check.stdout.contains("SQLite integrity check: ok"), "\(check.stdout)")
-        #expect(check.stdout.contains("head log record \(seq): fails its CRC-32 check or does not decode (12 bytes)"), "\(check.stdout)")
+        #expect(check.stdout.contains("head log record \(seq): fails its CRC-32 check or does not decode (\(bytes) bytes)"), "\(check.stdout)")
         #expect(check.stdout.contains("head log records:   5 readable, 1 damaged (50 samples in the readable ones)"), "\(check.stdout)")
 
         let repair = try await Binary.runDetached(["tsdb", "check", "--data-dir", data.path, "--repair"])
