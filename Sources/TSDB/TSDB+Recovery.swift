@@ -33,31 +33,48 @@ extension TSDB {
                 let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM series") ?? 0
                 s.series.reserveCapacity(Int(highest))
                 s.ids.reserveCapacity(Int(highest))
-                let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
-                while let row = try series.next() {
-                    let id = UInt32(truncatingIfNeeded: row[0] as Int64)
-                    // Decoded from SQLite's own buffer, each long string the symbol table's copy.
-                    let decoded = try row.withUnsafeData(atIndex: 1) { data in data.flatMap { LabelsCodec.decode($0) { s.symbols.intern($0) } } }
-                    guard let labels = decoded else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
-                    s.series[id] = HeadSeries(labels: labels)
-                    s.ids[labels] = id
-                    s.postings.add(id, labels)
-                    s.nextID = max(s.nextID, id + 1)
+                // Decoded here, indexed on a second thread meanwhile (see SeriesIndexLoader).
+                let loader = SeriesIndexLoader(series: s.series, ids: s.ids, postings: s.postings)
+                s.series = SeriesTable()
+                s.ids = [:]
+                s.postings = Postings()
+                // The loader's thread ends only once it is finished: on every way out.
+                do {
+                    var batch: [(UInt32, Labels)] = []
+                    batch.reserveCapacity(4096)
+                    let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
+                    while let row = try series.next() {
+                        let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+                        // Decoded from SQLite's own buffer, each long string the symbol table's copy.
+                        let decoded = try row.withUnsafeData(atIndex: 1) { data in data.flatMap { LabelsCodec.decode($0) { s.symbols.intern($0) } } }
+                        guard let labels = decoded else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
+                        batch.append((id, labels))
+                        if batch.count == 4096 {
+                            loader.add(batch)
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                        s.nextID = max(s.nextID, id + 1)
+                    }
+                    loader.add(batch)
+                    // One scan, two maxima: chunks of out-of-order samples apart, since they may reach
+                    // into the range of a checkpointed head chunk that was never sealed (see below).
+                    let maxima = try Row.fetchCursor(
+                        db,
+                        sql: """
+                            SELECT series_id, MAX(CASE WHEN encoding <> ? THEN max_time END), MAX(CASE WHEN encoding = ? THEN max_time END)
+                            FROM chunks GROUP BY series_id
+                            """,
+                        arguments: [Self.outOfOrderEncoding, Self.outOfOrderEncoding])
+                    while let row = try maxima.next() {
+                        let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+                        if let sealed = row[1] as Int64? { sealedMax[id] = sealed }
+                        if let late = row[2] as Int64? { lateMax[id] = late }
+                    }
+                } catch {
+                    _ = loader.finish()
+                    throw error
                 }
-                // One scan, two maxima: chunks of out-of-order samples apart, since they may reach
-                // into the range of a checkpointed head chunk that was never sealed (see below).
-                let maxima = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT series_id, MAX(CASE WHEN encoding <> ? THEN max_time END), MAX(CASE WHEN encoding = ? THEN max_time END)
-                        FROM chunks GROUP BY series_id
-                        """,
-                    arguments: [Self.outOfOrderEncoding, Self.outOfOrderEncoding])
-                while let row = try maxima.next() {
-                    let id = UInt32(truncatingIfNeeded: row[0] as Int64)
-                    if let sealed = row[1] as Int64? { sealedMax[id] = sealed }
-                    if let late = row[2] as Int64? { lateMax[id] = late }
-                }
+                (s.series, s.ids, s.postings) = loader.finish()
                 for (id, maxTime) in sealedMax {
                     s.series[id]?.hasSamples = true
                     s.series[id]?.maxTime = maxTime
