@@ -53,6 +53,12 @@ public struct XORChunk: Sendable, Equatable {
         writer.reserveCapacity(byteCount)
     }
 
+    /// Makes room for at least `byteCount` encoded bytes in all when the next sample comes
+    /// (a chunk restored at start-up: the room is then taken off the start-up's path).
+    public mutating func reserveCapacityAtNextAppend(_ byteCount: Int) {
+        writer.reserveLater(byteCount)
+    }
+
     /// The encoded bits (the sample count is kept apart, in ``count``).
     public var bytes: [UInt8] { writer.bytes }
 
@@ -62,13 +68,15 @@ public struct XORChunk: Sendable, Equatable {
     /// Appends a sample; the caller keeps timestamps strictly increasing.
     public mutating func append(_ t: Int64, _ v: Double) {
         let bits = v.bitPattern
+        // Room noted for later is made at the second sample (see the initializer), or at the
+        // next sample of a chunk given ``reserveCapacityAtNextAppend(_:)``.
+        if count > 0 { writer.takeReservedRoom() }
         switch count {
         case 0:
             writeVarint(t)
             writer.writeBits(bits, count: 64)
             minTime = t
         case 1:
-            writer.takeReservedRoom()
             lastDelta = t &- maxTime
             writeUvarint(UInt64(bitPattern: lastDelta))
             writeXOR(bits)

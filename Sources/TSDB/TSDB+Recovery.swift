@@ -168,12 +168,17 @@ extension TSDB {
         }
     }
 
+    /// The bytes of `data` in one copy (`[UInt8](data)` went byte by byte through `Data`'s iterator).
+    static func byteArray(_ data: Data) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: data.count) { buffer, count in count = data.copyBytes(to: buffer) }
+    }
+
     /// A checkpointed chunk: continued from its saved encoder state when there is one
     /// that fits, else decoded and re-encoded.
     static func restoreChunk(_ data: Data, count: Int, state: Data?) -> XORChunk? {
-        let bytes = [UInt8](data)
+        let bytes = byteArray(data)
         if let state {
-            var reader = VarintReader(bytes: [UInt8](state), position: 0)
+            var reader = VarintReader(bytes: byteArray(state), position: 0)
             var values: [Int64] = []
             values.reserveCapacity(8)
             while let value = reader.next() { values.append(value) }

@@ -201,6 +201,21 @@ struct XORChunkCapacityTests {
         #expect(chunk == reference)
     }
 
+    /// A chunk restored part-full at start-up takes its room at its next sample, not at once.
+    @Test func aRestoredChunkTakesItsRoomAtItsNextSample() throws {
+        var original = XORChunk()
+        for i in 0..<30 { original.append(Int64(i) * 15_000, Double(i) * 1.7) }
+        var chunk = try #require(XORChunk.restore(bytes: original.bytes, count: 30))
+        chunk.reserveCapacityAtNextAppend(2_000)
+        #expect(chunk.bytes.capacity < 2_000)
+        chunk.append(30 * 15_000, 51)
+        #expect(chunk.bytes.capacity >= 2_000)
+        let after = baseAddress(chunk)
+        for i in 31..<120 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
+        #expect(baseAddress(chunk) == after)
+        #expect(decode(chunk).count == 120)
+    }
+
     /// A query takes a copy of an open chunk; the next append then copies the bytes (copy on
     /// write), and the copy gets the reserved room back rather than only what is written.
     @Test func aChunkKeepsItsRoomAfterAReaderCopiedIt() {
