@@ -27,7 +27,8 @@ final class ReloadTests: Sendable {
     }
 
     func waitForPools(_ server: RunningServer, _ expected: [String]) async throws {
-        let deadline = Date().addingTimeInterval(15)
+        // 60 s: a full run once took more than 15 s to see a reload's pools.
+        let deadline = Date().addingTimeInterval(60)
         while try await pools(server) != expected {
             guard Date() < deadline else { throw RunningServer.ServerError(log: "pools stayed \(try await pools(server)), expected \(expected)") }
             try await Task.sleep(for: .milliseconds(50))
@@ -37,7 +38,7 @@ final class ReloadTests: Sendable {
     static func post(_ server: RunningServer, _ path: String) async throws -> (Int, String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)\(path)")!)  // Safe to force unwrap: a fixed, valid URL.
         request.httpMethod = "POST"
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await server.session.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 

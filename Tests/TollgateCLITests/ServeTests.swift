@@ -18,6 +18,14 @@ final class RunningServer: @unchecked Sendable {
     /// What the server logged until it listened.
     let startupLog: String
     private let errors = Pipe()
+    /// This server's own HTTP session: the shared one queues every test's requests to
+    /// 127.0.0.1 together, so one test's long request held up another's polls for tens of
+    /// seconds in a full run.
+    let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 16
+        return URLSession(configuration: configuration)
+    }()
 
     init(dataDir: URL, extra: [String] = []) throws {
         process.executableURL = Binary.url
@@ -51,7 +59,7 @@ final class RunningServer: @unchecked Sendable {
 
     func get(_ path: String) async throws -> (Int, String, String?) {
         let url = URL(string: "http://127.0.0.1:\(port)\(path)")!  // Safe to force unwrap: a fixed, valid URL.
-        let (data, response) = try await URLSession.shared.data(from: url)
+        let (data, response) = try await session.data(from: url)
         let http = response as? HTTPURLResponse
         return (http?.statusCode ?? 0, String(decoding: data, as: UTF8.self), http?.value(forHTTPHeaderField: "Content-Type"))
     }
