@@ -1,6 +1,7 @@
 // Tollgate — TSDB: the head's series index built on a second thread while start-up decodes the series.
 
 import Dispatch
+import Foundation
 import Model
 import Synchronization
 
@@ -30,7 +31,11 @@ final class SeriesIndexLoader: @unchecked Sendable {
         self.series = series
         self.ids = ids
         self.postings = postings
-        DispatchQueue.global(qos: .userInitiated).async { self.run() }
+        // A thread of its own, not a dispatch queue's: it waits for batches, and a waiting
+        // worker of a global queue is one fewer for everything else in the process.
+        let thread = Thread { self.run() }
+        thread.name = "tollgate.tsdb.index-loader"
+        thread.start()
     }
 
     /// Hands over decoded series (ids need not be new: a later one replaces an earlier one).

@@ -54,6 +54,9 @@ struct Exchange: Equatable, CustomStringConvertible {
         defer { client.shutdown() }
         var request = HTTPClient.Request(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
+        // The server runs inside the test process: at the suite's busiest (a browser, a kill
+        // loop and the oracles beside it) its answers took more than the default 10 s.
+        request.timeoutMilliseconds = 60_000
         request.body = body
         if let contentType, body != nil { request.headers = [("Content-Type", contentType)] }
         let response = try await client.execute(request)
