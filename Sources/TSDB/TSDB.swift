@@ -158,7 +158,7 @@ public final class TSDB: Sendable {
                 // Query readers map the file instead of copying pages through pread (queries
                 // read many chunks). The writer does not: its pages would stay mapped, and
                 // resident, for the life of the process.
-                if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = 1073741824") }
+                if db.configuration.readonly { try db.execute(sql: "PRAGMA mmap_size = \(TSDB.readerMapBytes)") }
             }
             let pool: DatabasePool
             do {
