@@ -141,10 +141,6 @@ public struct XORChunk: Sendable, Equatable {
         fileprivate let leading: Int, trailing: Int, byteCount: Int, freeBits: Int, lastByte: UInt8
     }
 
-    /// A mark for ``rollback(to:)``, taken in place: a chunk held by a class is not
-    /// copied (and its bytes not retained) to read it, as the ``mark`` getter may be.
-    public mutating func takeMark() -> Mark { mark }
-
     /// A mark for ``rollback(to:)``.
     public var mark: Mark {
         Mark(count: count, minTime: minTime, maxTime: maxTime, lastValue: lastValue, lastDelta: lastDelta,
@@ -190,6 +186,22 @@ public struct XORChunk: Sendable, Equatable {
         lastDelta = mark.lastDelta
         leading = mark.leading
         trailing = mark.trailing
+    }
+
+    /// Keeps the first `n` samples and drops the rest, re-encoding the ones kept: slower
+    /// than ``rollback(to:)``, but it needs no mark taken in advance (a failed commit's
+    /// undo, where taking a mark for every series of every batch cost more than the rare
+    /// rebuild).
+    public mutating func keepFirst(_ n: Int) {
+        guard n < count else { return }
+        var kept = XORChunk()
+        kept.writer.reserveCapacity(writer.bytes.capacity)
+        var iterator = makeIterator()
+        while kept.count < n, iterator.next() {
+            let (t, v) = iterator.at
+            kept.append(t, v)
+        }
+        self = kept
     }
 
     /// An iterator over the samples.

@@ -25,24 +25,54 @@ final class HeadSeries {
     init(labels: Labels) { self.labels = labels }
 
     /// What to restore if the batch that is about to change this series fails to commit.
+    ///
+    /// Sixteen bytes: the chunk's sample count and first record before the batch. The rest
+    /// follows from the chunk cut back to that count (its newest sample gives `maxTime`
+    /// and `lastValue`). A chunk still empty before the batch has no such sample, so that
+    /// rare case keeps the whole state (``Restore``).
     struct Undo {
-        let chunk: XORChunk.Mark
+        let id: UInt32
+        let count: UInt32
+        let chunkStartSeq: Int64
+    }
+
+    /// The whole state, for a series whose chunk was empty before the batch.
+    struct Restore {
+        let id: UInt32
         let chunkStartSeq: Int64
         let hasSamples: Bool
         let maxTime: Int64
         let lastValue: Double?
     }
 
-    func takeUndo() -> Undo { Undo(chunk: chunk.takeMark(), chunkStartSeq: chunkStartSeq, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue) }
+    /// Notes this series' state before a batch changes it: in `undo`, or in `restore`
+    /// when its chunk is empty.
+    func noteUndo(_ id: UInt32, _ undo: inout [Undo], _ restore: inout [Restore]) {
+        if chunk.count > 0 {
+            undo.append(Undo(id: id, count: UInt32(clamping: chunk.count), chunkStartSeq: chunkStartSeq))
+        } else {
+            restore.append(Restore(id: id, chunkStartSeq: chunkStartSeq, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue))
+        }
+    }
 
-    /// Restores the state of `undo`; `firstSealed` is the chunk this batch sealed first, if any.
+    /// Restores the state before the batch; `firstSealed` is the chunk this batch sealed
+    /// first, if any (the chunk `undo` counted).
     func restore(_ undo: Undo, firstSealed: XORChunk?) {
         if let firstSealed { chunk = firstSealed }
-        chunk.rollback(to: undo.chunk)
+        chunk.keepFirst(Int(undo.count))
         chunkStartSeq = undo.chunkStartSeq
-        hasSamples = undo.hasSamples
-        maxTime = undo.maxTime
-        lastValue = undo.lastValue
+        hasSamples = true
+        maxTime = chunk.maxTime
+        lastValue = chunk.lastSampleValue
+    }
+
+    /// Restores the state of a series whose chunk was empty before the batch.
+    func restore(_ state: Restore) {
+        chunk = XORChunk()
+        chunkStartSeq = state.chunkStartSeq
+        hasSamples = state.hasSamples
+        maxTime = state.maxTime
+        lastValue = state.lastValue
     }
 
     /// Appends a sample that head-log record `seq` holds; a full chunk is handed to

@@ -20,7 +20,8 @@ extension TSDB {
             var newSeries: [(id: UInt32, labels: Data)] = []
             var logged = LogRecord.SampleEncoder(capacity: batch.count + byRef.count)
             // By id, not by reference: an array of plain values is freed without a release per element.
-            var undo: [(UInt32, HeadSeries.Undo)] = []
+            var undo: [HeadSeries.Undo] = []
+            var restore: [HeadSeries.Restore] = []
             undo.reserveCapacity(min(batch.count + byRef.count, s.series.count))
             s.batch += 1
             let stamp = s.batch
@@ -55,7 +56,7 @@ extension TSDB {
                 }
                 if series.batch != stamp {
                     series.batch = stamp
-                    undo.append((id, series.takeUndo()))
+                    series.noteUndo(id, &undo, &restore)
                 }
                 series.append(t, v, seq: recordSeq, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 logged.append(id, t, v)
@@ -137,9 +138,10 @@ extension TSDB {
             } catch {
                 if let mark { s.log.undo(mark) }
                 for (id, _) in created { s.series[id] = nil }
-                for (id, previous) in undo {
-                    s.series[id]?.restore(previous, firstSealed: sealed.first { $0.0 == id }?.1)
+                for previous in undo {
+                    s.series[previous.id]?.restore(previous, firstSealed: sealed.first { $0.0 == previous.id }?.1)
                 }
+                for previous in restore { s.series[previous.id]?.restore(previous) }
                 throw noteWriteFailure(error, during: "commit")
             }
             if !lateUnlogged { noteWriteSuccess() }

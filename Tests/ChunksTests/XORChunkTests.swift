@@ -132,6 +132,31 @@ struct XORChunkRollbackTests {
     }
 }
 
+struct XORChunkKeepFirstTests {
+    /// A chunk cut back to its first n samples is the chunk of those samples, and appends
+    /// after the cut encode as they would have.
+    @Test func keepFirstIsTheChunkOfTheFirstSamples() {
+        var generator = SystemRandomNumberGenerator()
+        for split in [1, 2, 3, 7, 119] {
+            var chunk = XORChunk()
+            for i in 0..<split { chunk.append(Int64(i) * 1000 + Int64.random(in: 0...9, using: &generator), Double(bitPattern: generator.next())) }
+            let before = chunk
+            for i in split..<(split + 20) { chunk.append(Int64(i) * 1000 + 500, Double(i) * 0.5) }
+            chunk.keepFirst(split)
+            #expect(chunk == before)
+            #expect(chunk.count == split && chunk.maxTime == before.maxTime)
+            chunk.append(Int64(split) * 1000 + 700, 1.5)
+            var reference = before
+            reference.append(Int64(split) * 1000 + 700, 1.5)
+            #expect(chunk == reference)
+        }
+        var short = XORChunk()
+        short.append(1, 1)
+        short.keepFirst(5)
+        #expect(short.count == 1, "keeping more samples than the chunk holds keeps them all")
+    }
+}
+
 struct XORChunkStateTests {
     @Test func savedEncoderStateContinuesTheChunkExactly() throws {
         for count in [0, 1, 2, 3, 119] {
