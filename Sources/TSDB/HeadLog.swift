@@ -33,7 +33,7 @@ struct HeadLog {
     static let headerSize = 16
     /// The folder of the files; empty for a log that was never opened.
     let directory: String
-    /// The size past which the next record starts a new file.
+    /// The size from which the next record starts a new file.
     let segmentBytes: Int
     /// Each file's first record number, oldest first.
     private(set) var segments: [Int64] = []
@@ -42,6 +42,10 @@ struct HeadLog {
     /// The newest file, open for appending (-1: not open), and its size.
     private var descriptor: Int32 = -1
     private var size = 0
+    /// A number that changes each time appending opens a file (never 0), so that a commit
+    /// knows whether a series' previous sample is in the file its record goes to (see
+    /// ``nextFile``).
+    private var opened: UInt32 = 0
 
     /// Where to take a failed commit's record back to.
     struct Mark {
@@ -77,29 +81,37 @@ struct HeadLog {
         (directory as NSString).appendingPathComponent(String(repeating: "0", count: max(0, 20 - String(first).count)) + String(first))
     }
 
+    /// The file the next record goes to, as a number that differs from every earlier file's
+    /// (``append(_:_:)`` opens a file when none is open, or when the open one has reached
+    /// `segmentBytes`, whatever the record's size, so this is known before the record is).
+    var nextFile: UInt32 { descriptor >= 0 && size < segmentBytes ? opened : Self.after(opened) }
+
+    private static func after(_ file: UInt32) -> UInt32 { file == .max ? 1 : file + 1 }
+
     /// Appends record `seq`; returns what ``undo(_:)`` needs to take it back.
     /// - Throws: ``StoreWriteFailure`` (a full disk, an I/O error); the file is then as before.
     mutating func append(_ seq: Int64, _ record: Data) throws -> Mark {
-        if descriptor >= 0 && size > 0 && size + Self.headerSize + record.count > segmentBytes {
+        if descriptor >= 0 && size >= segmentBytes {
             _ = fsync(descriptor)
             close()
         }
         var mark = Mark(fileless: false, size: size, last: last)
-        if descriptor < 0, let newest = segments.last, let (opened, length) = Self.openForAppend(path(newest)) {
+        if descriptor < 0 { opened = Self.after(opened) }
+        if descriptor < 0, let newest = segments.last, let (reopened, length) = Self.openForAppend(path(newest)) {
             // The newest file, after a restart or a checkpoint that kept it: appended to while it has room.
-            if length == 0 || length + Self.headerSize + record.count <= segmentBytes {
-                descriptor = opened
+            if length < segmentBytes {
+                descriptor = reopened
                 size = length
                 mark.size = length
             } else {
-                _ = Glibc.close(opened)
+                _ = Glibc.close(reopened)
             }
         }
         if descriptor < 0 {
             let file = path(seq)
-            let opened = Glibc.open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard opened >= 0 else { throw Self.failure(errno, writing: file) }
-            descriptor = opened
+            let created = Glibc.open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            guard created >= 0 else { throw Self.failure(errno, writing: file) }
+            descriptor = created
             size = 0
             segments.append(seq)
             mark = Mark(fileless: true, size: 0, last: last)

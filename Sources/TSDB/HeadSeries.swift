@@ -18,6 +18,11 @@ final class HeadSeries {
     var chunkStartSeq: Int64 = 0
     /// Whether any sample (head or sealed) is known; `maxTime` is meaningful only then.
     var hasSamples = false
+    /// The head-log file (``HeadLog/nextFile``) that holds this series' base, 0 for none:
+    /// the series' first value logged there (``LogValues``), which later samples logged to
+    /// the same file are coded against.
+    var loggedFile: UInt32 = 0
+    var loggedBase: Double = 0
     var maxTime: Int64 = 0
     /// The newest value, when known (after a restart it may not be, until the next sample).
     var lastValue: Double?
@@ -26,7 +31,7 @@ final class HeadSeries {
 
     /// What to restore if the batch that is about to change this series fails to commit.
     ///
-    /// Sixteen bytes: the chunk's sample count and first record before the batch. The rest
+    /// 24 bytes: the chunk's sample count and first record before the batch. The rest
     /// follows from the chunk cut back to that count (its newest sample gives `maxTime`
     /// and `lastValue`). A chunk still empty before the batch has no such sample, so that
     /// rare case keeps the whole state (``Restore``).
@@ -34,6 +39,8 @@ final class HeadSeries {
         let id: UInt32
         let count: UInt32
         let chunkStartSeq: Int64
+        /// The log file of the series' base before the batch (the base changes only with it).
+        let loggedFile: UInt32
     }
 
     /// The whole state, for a series whose chunk was empty before the batch.
@@ -43,15 +50,16 @@ final class HeadSeries {
         let hasSamples: Bool
         let maxTime: Int64
         let lastValue: Double?
+        let loggedFile: UInt32
     }
 
     /// Notes this series' state before a batch changes it: in `undo`, or in `restore`
     /// when its chunk is empty.
     func noteUndo(_ id: UInt32, _ undo: inout [Undo], _ restore: inout [Restore]) {
         if chunk.count > 0 {
-            undo.append(Undo(id: id, count: UInt32(clamping: chunk.count), chunkStartSeq: chunkStartSeq))
+            undo.append(Undo(id: id, count: UInt32(clamping: chunk.count), chunkStartSeq: chunkStartSeq, loggedFile: loggedFile))
         } else {
-            restore.append(Restore(id: id, chunkStartSeq: chunkStartSeq, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue))
+            restore.append(Restore(id: id, chunkStartSeq: chunkStartSeq, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue, loggedFile: loggedFile))
         }
     }
 
@@ -61,6 +69,7 @@ final class HeadSeries {
         if let firstSealed { chunk = firstSealed }
         chunk.keepFirst(Int(undo.count))
         chunkStartSeq = undo.chunkStartSeq
+        loggedFile = undo.loggedFile
         hasSamples = true
         maxTime = chunk.maxTime
         lastValue = chunk.lastSampleValue
@@ -70,6 +79,7 @@ final class HeadSeries {
     func restore(_ state: Restore) {
         chunk = XORChunk()
         chunkStartSeq = state.chunkStartSeq
+        loggedFile = state.loggedFile
         hasSamples = state.hasSamples
         maxTime = state.maxTime
         lastValue = state.lastValue

@@ -17,8 +17,11 @@ import Gzip
 /// against the sample before, then the value's 8 bytes. Versions 3 and 4 (the same as 1
 /// and 2 otherwise) write what most samples need in fewer bytes (see ``SampleEncoder``):
 /// a scrape's samples share one timestamp and come in id order, and most values are whole
-/// numbers or short decimals, so a sample takes about 3–5 bytes instead of 10. Each record
-/// still decodes alone (no value depends on an earlier record), as log readers need.
+/// numbers or short decimals, so a sample takes about 3–5 bytes instead of 10. Versions 5
+/// and 6 (the same as 3 and 4 otherwise) may also code a value against the series' first
+/// value in the same log file, its base: a counter's growth or an unchanged gauge takes a
+/// byte or two, or none. Such a record decodes only after the records before it in its file
+/// (``LogValues``); the out-of-order samples of version 6 are always coded alone.
 struct LogRecord: Equatable {
     var newSeries: [(id: UInt32, labels: Data)] = []
     var samples: [(id: UInt32, t: Int64, v: Double)] = []
@@ -47,13 +50,18 @@ struct LogRecord: Equatable {
 
     /// The samples of a record, encoded as they are accepted (no intermediate array).
     ///
-    /// Each sample starts with one varint, `idDelta << 3 | newTime << 2 | kind`: the series
+    /// Each sample starts with one varint, `idDelta << 4 | newTime << 3 | kind`: the series
     /// id's difference from the sample before, whether a timestamp delta (a varint) follows
     /// (else the time is the sample before's), and how the value is written:
     /// - `0`: a whole number (|v| < 2^53, not -0), as a varint;
     /// - `1`: the 8 bytes of the value's bits, big-endian;
     /// - `2`: a decimal, `m / 10^p` exactly in floating point, as the varint `m << 3 | p`;
-    /// - `3`: the staleness marker (no bytes).
+    /// - `3`: the staleness marker (no bytes);
+    /// - `4`: the same bits as the series' base (no bytes);
+    /// - `5`: a whole number, as the varint of its difference from the (whole) base;
+    /// - `6`: a decimal, as the varint `(m - m') << 3 | p`, where the base is `m' / 10^p`.
+    /// Kinds 4–6 need the series' base in the same file (`base`: its first value there, see
+    /// ``LogValues``); versions 3 and 4 wrote kinds 0–3 as `idDelta << 3 | newTime << 2 | kind`.
     struct SampleEncoder {
         private(set) var bytes: [UInt8] = []
         private(set) var count = 0
@@ -62,31 +70,37 @@ struct LogRecord: Equatable {
 
         init(capacity: Int) { bytes.reserveCapacity(capacity * 6) }
 
-        mutating func append(_ id: UInt32, _ t: Int64, _ v: Double) {
-            let newTime: Int64 = t == previousT && count > 0 ? 0 : 4
-            let kind: Int64
-            var payload: Int64 = 0
-            if let whole = Self.whole(v) {
-                kind = 0
-                payload = whole
-            } else if let decimal = Self.decimal(v) {
-                kind = 2
-                payload = decimal
-            } else if v.bitPattern == LogRecord.staleBits {
-                kind = 3
-            } else {
-                kind = 1
-            }
-            SampleBlock.appendVarint((Int64(id) &- previousID) << 3 | newTime | kind, to: &bytes)
+        mutating func append(_ id: UInt32, _ t: Int64, _ v: Double, base: Double? = nil) {
+            let newTime: Int64 = t == previousT && count > 0 ? 0 : 8
+            let (kind, payload) = Self.kind(v, base: base)
+            SampleBlock.appendVarint((Int64(id) &- previousID) << 4 | newTime | kind, to: &bytes)
             if newTime != 0 { SampleBlock.appendVarint(t &- previousT, to: &bytes) }
             switch kind {
             case 1: withUnsafeBytes(of: v.bitPattern.bigEndian) { bytes.append(contentsOf: $0) }
-            case 3: break
+            case 3, 4: break
             default: SampleBlock.appendVarint(payload, to: &bytes)
             }
             previousID = Int64(id)
             previousT = t
             count += 1
+        }
+
+        /// The kind (see the type) and the varint to write for it.
+        @inline(__always)
+        private static func kind(_ v: Double, base: Double?) -> (Int64, Int64) {
+            if let base, base.bitPattern == v.bitPattern { return (4, 0) }
+            if let whole = Self.whole(v) {
+                if let base, let before = Self.whole(base), (whole &- before).magnitude < whole.magnitude { return (5, whole &- before) }
+                return (0, whole)
+            }
+            if let decimal = Self.decimal(v) {
+                if let base, let before = Self.decimal(base), before & 7 == decimal & 7 {
+                    let step = (decimal >> 3) &- (before >> 3)
+                    if step.magnitude < (decimal >> 3).magnitude { return (6, step << 3 | decimal & 7) }
+                }
+                return (2, decimal)
+            }
+            return (v.bitPattern == LogRecord.staleBits ? 3 : 1, 0)
         }
 
         /// The value as a whole number, when it is one that converts back exactly.
@@ -119,11 +133,11 @@ struct LogRecord: Equatable {
     /// 10^0 … 10^7, the scales of decimal values.
     static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
 
-    /// Layout: CRC-32, version 3, the new series, then the sample count and the samples;
-    /// with `late`, version 4 and the out-of-order samples' count and samples after them.
+    /// Layout: CRC-32, version 5, the new series, then the sample count and the samples;
+    /// with `late`, version 6 and the out-of-order samples' count and samples after them.
     static func encoded(newSeries: [(id: UInt32, labels: Data)], samples: SampleEncoder, late: SampleEncoder? = nil) -> Data {
         // Four bytes for the checksum, filled in at the end, then the version.
-        var body: [UInt8] = [0, 0, 0, 0, late == nil ? 3 : 4]
+        var body: [UInt8] = [0, 0, 0, 0, late == nil ? 5 : 6]
         body.reserveCapacity(32 + samples.bytes.count + newSeries.reduce(0) { $0 + 10 + $1.labels.count })
         SampleBlock.appendVarint(Int64(newSeries.count), to: &body)
         for series in newSeries {
@@ -145,28 +159,71 @@ struct LogRecord: Equatable {
         return Data(body)
     }
 
-    /// Decodes a record; nil when the checksum fails or the bytes are malformed.
+    /// Decodes a record that needs no earlier record; nil when the checksum fails, the bytes
+    /// are malformed, or a value is coded against one of an earlier record.
     init?(_ data: Data) {
+        var values = LogValues()
+        self.init(data, values: &values)
+    }
+
+    /// Decodes the next record of a log file, whose earlier records `values` has seen, and
+    /// notes its values there; nil when the checksum fails or the bytes are malformed, or
+    /// when a value is coded against one `values` does not hold. After a nil, `values` is
+    /// empty: what the record held is unknown, so later values coded against it cannot be
+    /// read either.
+    init?(_ data: Data, values: inout LogValues) {
+        // Moved out, so that it is changed in place (a copy would copy every page).
+        var known: LogValues? = values
+        values = LogValues()
+        var added: [UInt32] = []
+        let decoded = Self.decode(data, into: &self, values: &known, added: &added)
+        values = known ?? LogValues()
+        guard decoded else {
+            values.forget(added)
+            return nil
+        }
+    }
+
+    private static func decode(_ data: Data, into record: inout LogRecord, values: inout LogValues?, added: inout [UInt32]) -> Bool {
         let bytes = [UInt8](data)
-        guard bytes.count >= 5 else { return nil }
-        let crc = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
+        guard checksumHolds(bytes) else { return false }
         let body = Array(bytes[4...])
-        guard body.withUnsafeBufferPointer({ Gzip.crc32($0) }) == crc, (1...4).contains(body[0]) else { return nil }
-        let compact = body[0] >= 3
+        let version = body[0]
         var reader = VarintReader(bytes: body, position: 1)
-        guard let seriesCount = reader.next(), seriesCount >= 0 else { return nil }
+        guard let seriesCount = reader.next(), seriesCount >= 0 else { return false }
         for _ in 0..<seriesCount {
-            guard let id = reader.next(), let length = reader.next(), length >= 0, length <= body.count - reader.position else { return nil }
-            newSeries.append((UInt32(truncatingIfNeeded: id), Data(body[reader.position..<reader.position + Int(length)])))
+            guard let id = reader.next(), let length = reader.next(), length >= 0, length <= body.count - reader.position else { return false }
+            record.newSeries.append((UInt32(truncatingIfNeeded: id), Data(body[reader.position..<reader.position + Int(length)])))
             reader.position += Int(length)
         }
-        guard let sampled = compact ? Self.compactSamples(&reader, body) : Self.samples(&reader, body) else { return nil }
-        samples = sampled
-        if body[0] == 2 || body[0] == 4 {
-            guard let late = compact ? Self.compactSamples(&reader, body) : Self.samples(&reader, body) else { return nil }
-            self.late = late
+        var none: LogValues?
+        let sampled: [(id: UInt32, t: Int64, v: Double)]?
+        switch version {
+        case 1, 2: sampled = samples(&reader, body)
+        case 3, 4: sampled = compactSamples(&reader, body, layout: .compact, values: &values, added: &added)
+        default: sampled = compactSamples(&reader, body, layout: .againstBase, values: &values, added: &added)
         }
-        guard reader.atEnd else { return nil }
+        guard let sampled else { return false }
+        record.samples = sampled
+        if version % 2 == 0 {
+            var unused: [UInt32] = []
+            let late = version == 2 ? samples(&reader, body) : compactSamples(&reader, body, layout: version == 4 ? .compact : .againstBase, values: &none, added: &unused)
+            guard let late else { return false }
+            record.late = late
+        }
+        guard reader.atEnd else { return false }
+        if version < 3 {
+            for sample in sampled where values?.setIfNew(sample.id, sample.v) == true { added.append(sample.id) }
+        }
+        return true
+    }
+
+    /// Whether a record's CRC-32 holds and its version is one this build reads (its
+    /// samples may still not decode).
+    static func checksumHolds(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 5 else { return false }
+        let crc = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
+        return bytes.withUnsafeBufferPointer { Gzip.crc32(UnsafeBufferPointer(rebasing: $0[4...])) } == crc && (1...6).contains(bytes[4])
     }
 
     init() {}
@@ -189,21 +246,30 @@ struct LogRecord: Equatable {
         return samples
     }
 
-    /// A sample count and that many samples as ``SampleEncoder`` writes them (versions 3, 4).
-    private static func compactSamples(_ reader: inout VarintReader, _ body: [UInt8]) -> [(id: UInt32, t: Int64, v: Double)]? {
+    /// How a record's samples are laid out: versions 3 and 4, or 5 and 6.
+    private enum Layout { case compact, againstBase }
+
+    /// A sample count and that many samples as ``SampleEncoder`` writes them (versions 3–6).
+    /// With `values`, a series' first value in the file becomes its base there (its id goes
+    /// to `added`) and kinds 4–6 read the base; without, those kinds are malformed.
+    private static func compactSamples(
+        _ reader: inout VarintReader, _ body: [UInt8], layout: Layout, values: inout LogValues?, added: inout [UInt32]
+    ) -> [(id: UInt32, t: Int64, v: Double)]? {
         guard let sampleCount = reader.next(), sampleCount >= 0 else { return nil }
         var samples: [(id: UInt32, t: Int64, v: Double)] = []
         var id: Int64 = 0, t: Int64 = 0
+        let (shift, timeBit, kindMask): (Int64, Int64, Int64) = layout == .compact ? (3, 4, 3) : (4, 8, 7)
         samples.reserveCapacity(Int(min(sampleCount, 1 << 20)))
         for _ in 0..<sampleCount {
             guard let header = reader.next() else { return nil }
-            id &+= header >> 3
-            if header & 4 != 0 {
+            id &+= header >> shift
+            if header & timeBit != 0 {
                 guard let dT = reader.next() else { return nil }
                 t &+= dT
             }
+            let series = UInt32(truncatingIfNeeded: id)
             let v: Double
-            switch header & 3 {
+            switch header & kindMask {
             case 0:
                 guard let whole = reader.next() else { return nil }
                 v = Double(whole)
@@ -216,11 +282,39 @@ struct LogRecord: Equatable {
             case 2:
                 guard let decimal = reader.next() else { return nil }
                 v = Double(decimal >> 3) / powersOfTen[Int(decimal & 7)]
-            default:
+            case 3:
                 v = Double(bitPattern: staleBits)
+            default:
+                guard let base = values?.value(of: series), let value = againstBase(header & kindMask, base, &reader) else { return nil }
+                v = value
             }
-            samples.append((UInt32(truncatingIfNeeded: id), t, v))
+            if values?.setIfNew(series, v) == true { added.append(series) }
+            samples.append((series, t, v))
         }
         return samples
+    }
+
+    /// A value of kind 4–6 (see ``SampleEncoder``) given the series' base; nil when the
+    /// bytes are malformed or the base is not of the kind's form.
+    private static func againstBase(_ kind: Int64, _ base: Double, _ reader: inout VarintReader) -> Double? {
+        switch kind {
+        case 4:
+            return base
+        case 5:
+            guard let step = reader.next(), let before = SampleEncoder.whole(base) else { return nil }
+            let (value, overflow) = before.addingReportingOverflow(step)
+            guard !overflow, value.magnitude < 9_007_199_254_740_992 else { return nil }
+            return Double(value)
+        case 6:
+            guard let payload = reader.next() else { return nil }
+            let scale = powersOfTen[Int(payload & 7)]
+            let before = (base * scale).rounded()
+            guard before.magnitude < 4_503_599_627_370_496, before / scale == base else { return nil }
+            let (m, overflow) = Int64(before).addingReportingOverflow(payload >> 3)
+            guard !overflow else { return nil }
+            return Double(m) / scale
+        default:
+            return nil
+        }
     }
 }

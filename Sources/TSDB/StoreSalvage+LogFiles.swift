@@ -5,8 +5,9 @@ import Foundation
 extension StoreSalvage {
     /// Checks every frame of the head log's files in `directory` (after the database's
     /// tables: a record's series must be readable) and, given `fresh`, writes the sound
-    /// records there as a new log. A frame header that is torn or fails its check ends its
-    /// file: what follows it in that file cannot be read.
+    /// records there as a new log, each coded alone. A frame header that is torn or fails its
+    /// check ends its file: what follows it in that file cannot be read, and neither can a
+    /// value coded against one of a damaged record.
     mutating func copyLogFiles(_ directory: String, into fresh: String?) {
         progress("head-log")
         let files: [(first: Int64, frames: [HeadLog.Frame], tornAt: Int?)]
@@ -20,10 +21,12 @@ extension StoreSalvage {
             }
         }
         for file in files {
+            var values = LogValues()
             for frame in file.frames {
-                guard let record = checkRecord(frame.seq, frame.record) else { continue }
+                guard let record = checkRecord(frame.seq, frame.record, values: &values) else { continue }
                 if out != nil {
-                    do { _ = try out?.append(frame.seq, frame.record) } catch {
+                    // Written again alone: the copy's files may split where the originals did not.
+                    do { _ = try out?.append(frame.seq, record.encoded()) } catch {
                         note("head_log", "head log record \(frame.seq): cannot be copied: \(error)")
                         report.logRecords.dropped += 1
                         continue

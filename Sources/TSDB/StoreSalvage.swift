@@ -207,7 +207,9 @@ struct StoreSalvage {
         let columns = ["seq", "data"]
         scan("head_log", columns, tally: \.logRecords) { salvage, row in
             let seq = Self.int(row, 1) ?? 0
-            guard let record = salvage.checkRecord(seq, Self.bytes(row, 2)) else { return }
+            // Rows of the table were written before values were coded against earlier records.
+            var values = LogValues()
+            guard let record = salvage.checkRecord(seq, Self.bytes(row, 2), values: &values) else { return }
             guard salvage.insert("head_log", columns, row, "head_log", "head log record \(seq)") else { return salvage.report.logRecords.dropped += 1 }
             salvage.report.logRecords.kept += 1
             salvage.report.logSamples += record.samples.count
@@ -216,8 +218,8 @@ struct StoreSalvage {
 
     /// A log record decoded, or nil (noted and counted as dropped) when it does not; notes
     /// samples of series that are missing.
-    mutating func checkRecord(_ seq: Int64, _ data: Data?) -> LogRecord? {
-        guard let data, let record = LogRecord(data) else {
+    mutating func checkRecord(_ seq: Int64, _ data: Data?, values: inout LogValues) -> LogRecord? {
+        guard let data, let record = LogRecord(data, values: &values) else {
             note("head_log", "head log record \(seq): fails its CRC-32 check or does not decode (\(data?.count ?? 0) bytes)")
             report.logRecords.dropped += 1
             return nil

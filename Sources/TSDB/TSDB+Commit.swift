@@ -32,6 +32,8 @@ extension TSDB {
             let chunkSize = options.chunkSize
             // The number this batch's log record gets, when it has one.
             let recordSeq = s.nextLogSeq
+            // The log file the record goes to: values are coded against the series' base there.
+            let file = s.log.nextFile
             let window = s.outOfOrderTimeWindow
             // The head's newest time as this commit starts: the out-of-order window counts back from it.
             let headMax = s.headMaxTime
@@ -59,7 +61,13 @@ extension TSDB {
                     series.noteUndo(id, &undo, &restore)
                 }
                 series.append(t, v, seq: recordSeq, chunkSize: chunkSize) { sealed.append((id, $0)) }
-                logged.append(id, t, v)
+                if series.loggedFile == file {
+                    logged.append(id, t, v, base: series.loggedBase)
+                } else {
+                    logged.append(id, t, v)
+                    series.loggedFile = file
+                    series.loggedBase = v
+                }
                 result.appended += 1
                 if t > batchMax { batchMax = t }
             }

@@ -14,10 +14,14 @@ struct LoggedRecord {
     var offset: Int
     /// Its file and byte offset, for messages.
     var place: String
+    /// False for a record a checkpoint covers, read only for the values later records of
+    /// its file are coded against (``LogValues``).
+    var replay = true
 }
 
 extension TSDB {
-    /// The records of the head log after `after`, oldest first, and the highest record
+    /// The records of the head log after `after`, oldest first, with the records before them
+    /// in their files (not to replay: see ``LoggedRecord/replay``), and the highest record
     /// number found anywhere in it (0 for none).
     ///
     /// A frame header that is torn or fails its check ends a file: at the end of the newest
@@ -32,10 +36,13 @@ extension TSDB {
         var last = legacy.last?.0 ?? 0
         for (index, file) in files.enumerated() {
             let name = HeadLog.path(s.log.directory, file.first)
+            let replays = file.frames.contains { $0.seq > after }
             for frame in file.frames {
                 last = max(last, frame.seq)
-                guard frame.seq > after else { continue }
-                records.append(LoggedRecord(seq: frame.seq, record: frame.record, segment: file.first, offset: frame.offset, place: "\(name), byte offset \(frame.offset)"))
+                guard replays else { continue }
+                records.append(LoggedRecord(
+                    seq: frame.seq, record: frame.record, segment: file.first, offset: frame.offset,
+                    place: "\(name), byte offset \(frame.offset)", replay: frame.seq > after))
             }
             guard let torn = file.tornAt else { continue }
             let later = files[(index + 1)...].reduce(0) { $0 + $1.frames.count }

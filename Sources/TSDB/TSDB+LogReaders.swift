@@ -74,9 +74,13 @@ extension TSDB: CommitLog {
                 let file = HeadLog.path(directory, first)
                 // A checkpoint may have deleted the file since: its records count as missed.
                 guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: file)) else { continue }
-                for frame in HeadLog.frames(bytes).frames where frame.seq > position {
+                // Every record of the file is decoded: a value may be coded against an earlier one's.
+                var values = LogValues()
+                for frame in HeadLog.frames(bytes).frames {
                     guard frame.seq <= committed else { break files }
-                    guard let record = LogRecord(frame.record) else {
+                    let decoded = LogRecord(frame.record, values: &values)
+                    guard frame.seq > position else { continue }
+                    guard let record = decoded else {
                         throw TSDBError("head log record \(frame.seq) in \(file) (byte offset \(frame.offset)) is corrupt")
                     }
                     let count = record.samples.count + record.late.count

@@ -109,19 +109,28 @@ extension TSDB {
             s.nextLogSeq = max(lastSeq, checkpointSeq, s.logReaders.values.max() ?? 0) + 1
             var sealed: [(UInt32, XORChunk)] = []
             var replayed = 0
+            var values = LogValues()
+            var file: Int64?
             for (index, entry) in log.enumerated() {
                 let seq = entry.seq
-                guard let record = LogRecord(entry.record) else {
+                if entry.segment != file {
+                    file = entry.segment
+                    values = LogValues()
+                }
+                let decoded = LogRecord(entry.record, values: &values)
+                // A record a checkpoint covers is read only for the values later ones build on.
+                guard entry.replay else { continue }
+                guard let record = decoded else {
                     // The last record may be torn; one followed by sound records was damaged, and
                     // truncating there would throw the sound ones away: refuse, and let a repair keep them.
                     let after = log[(index + 1)...]
-                    if !readOnly, after.contains(where: { LogRecord($0.record) != nil }) {
+                    if !readOnly, after.contains(where: { LogRecord.checksumHolds([UInt8]($0.record)) }) {
                         throw TSDBError(
                             "head log record \(seq) (\(entry.place)) fails its CRC-32 check or does not decode (\(entry.record.count) bytes), and \(after.count) record\(after.count == 1 ? "" : "s") after it \(after.count == 1 ? "is" : "are") still there")
                     }
                     logger.warning(
                         readOnly ? "head log is corrupt or torn; replaying it only up to here" : "head log is corrupt or torn; truncating it",
-                        metadata: ["record": "\(seq)", "dropped_records": "\(log.count - replayed)", "path": "\(entry.place)"])
+                        metadata: ["record": "\(seq)", "dropped_records": "\(log.count { $0.replay } - replayed)", "path": "\(entry.place)"])
                     if !readOnly, let segment = entry.segment {
                         try s.log.truncate(segment: segment, at: entry.offset, lastKept: seq - 1)
                     }

@@ -48,13 +48,13 @@ final class HeadLogTests: Sendable {
     /// file takes the file with it.
     @Test func anUndoneAppendLeavesTheFileAsItWas() throws {
         let dir = try scratch.make("log").path + "/head-log"
-        var log = try HeadLog(directory: dir, segmentBytes: 80, readOnly: false)
+        var log = try HeadLog(directory: dir, segmentBytes: 72, readOnly: false)
         _ = try log.append(1, Data(repeating: 1, count: 20))
         let mark = try log.append(2, Data(repeating: 2, count: 20))
         log.undo(mark)
         _ = try log.append(2, Data(repeating: 3, count: 20))
         #expect(try HeadLog.read(dir).flatMap { $0.frames.map { [$0.seq, Int64($0.record.first ?? 0)] } } == [[1, 1], [2, 3]])
-        // Frames of 36 bytes, files of 80: the third record starts a second file; taken back, the file goes.
+        // Frames of 36 bytes, files of 72: the third record starts a second file; taken back, the file goes.
         let rolled = try log.append(3, Data(repeating: 4, count: 20))
         #expect(HeadLog.list(dir) == [1, 3])
         log.undo(rolled)

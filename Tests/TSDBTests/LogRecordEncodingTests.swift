@@ -27,7 +27,7 @@ import Testing
         let decoded = try #require(LogRecord(record.encoded()))
         #expect(decoded == record)
         #expect(decoded.samples.map(\.v.bitPattern) == Self.values.map(\.bitPattern))
-        #expect(record.encoded()[4] == 3)
+        #expect(record.encoded()[4] == 5)
     }
 
     /// A scrape's record: one timestamp, ids in order, counters, cents and `%.6f` sums.

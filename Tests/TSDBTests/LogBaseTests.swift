@@ -1,0 +1,128 @@
+// Tollgate — the head log's values coded against each series' base in their file
+// (record versions 5 and 6): every value reads back bit for bit, a damaged record costs
+// only what is coded against a base it held, and replay and readers decode whole files.
+
+import Foundation
+import Model
+import Storage
+import TestSupport
+import Testing
+
+@testable import TSDB
+
+final class LogBaseTests: Sendable {
+    let logs = LogCapture()
+    let scratch = TemporaryDirectories()
+
+    /// Twenty scrapes of eight series, as a commit encodes them: the first value of each
+    /// series in the file is its base, later ones are coded against it.
+    static func scrapes() -> [LogRecord] {
+        (0..<20).map { k in
+            var record = LogRecord()
+            for id in UInt32(0)..<8 {
+                let v: Double = switch id {
+                case 0: Double(1_000_000 + k * 37)  // a counter
+                case 1: 42  // an unchanged gauge
+                case 2: Double(123_456 + k * 3) / 100  // cents
+                case 3: Double(98_765_432 - k * 11) / 1_000_000  // `%.6f`, falling
+                case 4: 1.0 / Double(k + 3)  // arbitrary floats
+                case 5: k % 5 == 4 ? Double(bitPattern: LogRecord.staleBits) : Double(k)  // stale now and then
+                case 6: k % 2 == 0 ? 7 : 7.25  // whole and decimal in turn
+                default: k < 10 ? -0.0 : .nan
+                }
+                record.samples.append((id, 1_700_000_000_000 + Int64(k) * 15_000, v))
+            }
+            return record
+        }
+    }
+
+    /// Encodes the records as one file's, the way a commit does.
+    static func encodeAsOneFile(_ records: [LogRecord]) -> [Data] {
+        var bases: [UInt32: Double] = [:]
+        return records.map { record in
+            var encoder = LogRecord.SampleEncoder(capacity: record.samples.count)
+            for (id, t, v) in record.samples {
+                if let base = bases[id] {
+                    encoder.append(id, t, v, base: base)
+                } else {
+                    encoder.append(id, t, v)
+                    bases[id] = v
+                }
+            }
+            return LogRecord.encoded(newSeries: [], samples: encoder)
+        }
+    }
+
+    @Test func everyValueReadsBackAgainstItsBaseAndTakesFewerBytes() throws {
+        let records = Self.scrapes()
+        let encoded = Self.encodeAsOneFile(records)
+        var values = LogValues()
+        for (record, data) in zip(records, encoded) {
+            let decoded = try #require(LogRecord(data, values: &values))
+            #expect(decoded == record)
+        }
+        // Alone, a record coded against bases does not decode: it is never read wrong.
+        #expect(LogRecord(encoded[5]) == nil)
+        let alone = records.map { $0.encoded().count }.reduce(0, +)
+        let againstBases = encoded.map(\.count).reduce(0, +)
+        #expect(againstBases * 100 < alone * 85, "\(againstBases) bytes against bases, \(alone) alone")
+    }
+
+    /// A damaged record in the middle of a file costs only itself; a damaged first record
+    /// makes what is coded against its bases unreadable, not wrong.
+    @Test func aDamagedRecordCostsOnlyWhatIsCodedAgainstItsBases() throws {
+        let records = Self.scrapes()
+        var encoded = Self.encodeAsOneFile(records)
+        encoded[7][encoded[7].count - 1] ^= 0x40
+        var values = LogValues()
+        for (index, data) in encoded.enumerated() {
+            let decoded = LogRecord(data, values: &values)
+            if index == 7 { #expect(decoded == nil) } else { #expect(decoded == records[index]) }
+        }
+        encoded = Self.encodeAsOneFile(records)
+        encoded[0][encoded[0].count - 1] ^= 0x40
+        values = LogValues()
+        #expect(LogRecord(encoded[0], values: &values) == nil)
+        for data in encoded.dropFirst() {
+            // The counter, cents and `%.6f` series are coded against bases that were lost.
+            #expect(LogRecord(data, values: &values) == nil)
+        }
+    }
+
+    /// A reader keeps the log's file while checkpoints cover its first records; the store
+    /// opened again replays the records after the checkpoint, coded against bases in the
+    /// records before it, and the reader reads every value from its position.
+    @Test func replayAndReadersDecodeAgainstBasesInCoveredRecords() async throws {
+        let dir = try scratch.make("log").path
+        var options = TSDB.Options()
+        options.checkpointInterval = 6  // after records 6, 12 and 18: 19 and 20 are replayed
+        options.checkpointSamplesPerSeries = 0
+        let db = try await TSDB.open(directory: dir, logger: logs.logger, options: options)
+        let start = try await db.openLogReader("slow")
+        let records = Self.scrapes()
+        var expected: [Labels: [(Int64, Double)]] = [:]
+        func labels(_ id: UInt32) -> Labels { Labels(["__name__": "base_test", "i": "\(id)"]) }
+        for (index, record) in records.enumerated() {
+            var appender = db.appender()
+            for (id, t, v) in record.samples {
+                appender.append(labels(id), t: t, v: v)
+                expected[labels(id), default: []].append((t, v))
+            }
+            _ = try await appender.commit()
+            if index == 9 { try await db.moveLogReader("slow", to: start + 3) }
+        }
+        #expect(HeadLog.list(dir + "/head-log").count == 1, "one file, its first records covered by checkpoints")
+        let read = try await db.readLog(after: start + 3, maxSamples: 1_000)
+        #expect(read.count == 17 * 8)
+        #expect(zip(read.values, records[3...].flatMap(\.samples)).allSatisfy { $0.0.bitPattern == $0.1.v.bitPattern })
+
+        let reopened = try await TSDB.open(directory: dir, logger: logs.logger, options: options)
+        let found = try await reopened.select([try LabelMatcher(.equal, "__name__", "base_test")], minTime: .min, maxTime: .max)
+        #expect(found.count == 8)
+        for series in found {
+            let want = try #require(expected[series.labels])
+            #expect(series.timestamps == want.map(\.0))
+            #expect(series.values.map(\.bitPattern) == want.map(\.1.bitPattern))
+        }
+    }
+}
