@@ -43,8 +43,7 @@ struct HeadLog {
     private var descriptor: Int32 = -1
     private var size = 0
     /// A number that changes each time appending opens a file (never 0), so that a commit
-    /// knows whether a series' previous sample is in the file its record goes to (see
-    /// ``nextFile``).
+    /// knows whether a series' base is in the file its record goes to (see ``nextFile``).
     private var opened: UInt32 = 0
 
     /// Where to take a failed commit's record back to.
@@ -96,24 +95,18 @@ struct HeadLog {
             close()
         }
         var mark = Mark(fileless: false, size: size, last: last)
-        if descriptor < 0 { opened = Self.after(opened) }
-        if descriptor < 0, let newest = segments.last, let (reopened, length) = Self.openForAppend(path(newest)) {
-            // The newest file, after a restart or a checkpoint that kept it: appended to while it has room.
-            if length < segmentBytes {
-                descriptor = reopened
-                size = length
-                mark.size = length
-            } else {
-                _ = Glibc.close(reopened)
-            }
-        }
+        // A file is never appended to once closed (after a restart, the newest file is left
+        // as it is): the bases of its values (``LogValues``) are those of the commits that
+        // wrote it, and a later process's commits would set others.
         if descriptor < 0 {
+            opened = Self.after(opened)
             let file = path(seq)
             let created = Glibc.open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard created >= 0 else { throw Self.failure(errno, writing: file) }
             descriptor = created
             size = 0
-            segments.append(seq)
+            // An empty file of that name may be left by a crash right after it was made.
+            if segments.last != seq { segments.append(seq) }
             mark = Mark(fileless: true, size: 0, last: last)
         }
         var frame = [UInt8](repeating: 0, count: Self.headerSize)
@@ -255,17 +248,6 @@ struct HeadLog {
             done += n
         }
         return 0
-    }
-
-    private static func openForAppend(_ file: String) -> (Int32, Int)? {
-        let opened = Glibc.open(file, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard opened >= 0 else { return nil }
-        let end = lseek(opened, 0, SEEK_END)
-        guard end >= 0 else {
-            _ = Glibc.close(opened)
-            return nil
-        }
-        return (opened, Int(end))
     }
 
     private static func failure(_ code: Int32, writing file: String) -> StoreWriteFailure {

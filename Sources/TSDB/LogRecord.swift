@@ -168,9 +168,9 @@ struct LogRecord: Equatable {
 
     /// Decodes the next record of a log file, whose earlier records `values` has seen, and
     /// notes its values there; nil when the checksum fails or the bytes are malformed, or
-    /// when a value is coded against one `values` does not hold. After a nil, `values` is
-    /// empty: what the record held is unknown, so later values coded against it cannot be
-    /// read either.
+    /// when a value is coded against a base `values` does not hold. After a nil, `values`
+    /// is as before the record: the bases it would have set are unknown, so later values
+    /// coded against them fail to decode too.
     init?(_ data: Data, values: inout LogValues) {
         // Moved out, so that it is changed in place (a copy would copy every page).
         var known: LogValues? = values
@@ -200,7 +200,9 @@ struct LogRecord: Equatable {
         let sampled: [(id: UInt32, t: Int64, v: Double)]?
         switch version {
         case 1, 2: sampled = samples(&reader, body)
-        case 3, 4: sampled = compactSamples(&reader, body, layout: .compact, values: &values, added: &added)
+        // Records written before bases set none: a file's bases all come from one process's
+        // commits (``HeadLog`` starts a new file for each), which agree with its encoder.
+        case 3, 4: sampled = compactSamples(&reader, body, layout: .compact, values: &none, added: &added)
         default: sampled = compactSamples(&reader, body, layout: .againstBase, values: &values, added: &added)
         }
         guard let sampled else { return false }
@@ -211,11 +213,7 @@ struct LogRecord: Equatable {
             guard let late else { return false }
             record.late = late
         }
-        guard reader.atEnd else { return false }
-        if version < 3 {
-            for sample in sampled where values?.setIfNew(sample.id, sample.v) == true { added.append(sample.id) }
-        }
-        return true
+        return reader.atEnd
     }
 
     /// Whether a record's CRC-32 holds and its version is one this build reads (its

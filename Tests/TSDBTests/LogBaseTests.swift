@@ -125,4 +125,28 @@ final class LogBaseTests: Sendable {
             #expect(series.values.map(\.bitPattern) == want.map(\.1.bitPattern))
         }
     }
+
+    /// A store opened again never appends to the file it found: its commits set bases of
+    /// their own, which a reader of the old file's records would not see. Each start's
+    /// records go to a new file, and every value reads back after a second start.
+    @Test func eachStartWritesANewFile() async throws {
+        let dir = try scratch.make("log").path
+        let counter = Labels(["__name__": "base_restart"])
+        var expected: [Double] = []
+        var newest: [Int64] = []
+        for start in 0..<3 {
+            let db = try await TSDB.open(directory: dir, logger: logs.logger)
+            for k in 0..<3 {
+                var appender = db.appender()
+                let value = Double(1_000 + start * 100 + k * (start + 1))
+                appender.append(counter, t: Int64(start * 10 + k), v: value)
+                expected.append(value)
+                _ = try await appender.commit()
+            }
+            let found = try await db.select([try LabelMatcher(.equal, "__name__", "base_restart")], minTime: .min, maxTime: .max)
+            #expect(found.first?.values == expected)
+            newest.append(try #require(HeadLog.list(dir + "/head-log").last))
+        }
+        #expect(Set(newest).count == 3, "each start appended to a file of its own: \(newest)")
+    }
 }

@@ -206,12 +206,17 @@ enum Targets {
 
     /// A head-log record as recovery reads it from the store: the bytes as stored, and the
     /// bytes behind a correct CRC-32 (so that the fuzzer gets past the checksum); the bytes
-    /// also as a whole head-log file, split into frames.
+    /// also as a whole head-log file, split into frames whose records are decoded in order
+    /// (values coded against bases set by the records before them, ``LogValues``).
     static func tsdbLogRecord(_ input: [UInt8]) {
         _ = LogRecord(Data(input))
-        _ = HeadLog.frames(Data(input))
         let crc = input.withUnsafeBufferPointer { Gzip.crc32($0) }
         let framed = [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)] + input
-        _ = LogRecord(Data(framed))
+        var values = LogValues()
+        // Twice: the second pass reads its values against the bases the first one set.
+        _ = LogRecord(Data(framed), values: &values)
+        _ = LogRecord(Data(framed), values: &values)
+        var file = LogValues()
+        for frame in HeadLog.frames(Data(input)).frames { _ = LogRecord(frame.record, values: &file) }
     }
 }
