@@ -21,7 +21,7 @@ final class LimitsServeTests: Sendable {
         request.httpMethod = method
         request.httpBody = Data(body.utf8)
         request.setValue(type, forHTTPHeaderField: "Content-Type")
-        request.timeoutInterval = 120
+        request.timeoutInterval = 300
         let (data, response) = try await (session ?? server.session).data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
@@ -48,16 +48,19 @@ final class LimitsServeTests: Sendable {
             extra: [
                 "--config.file", config.path, "--query.max-concurrency", "1", "--query.max-queued", "0", "--web.max-form-size", "1KB",
             ])
-        // One query holds the only slot until its timeout: 40 s, so that a machine loaded by the
+        // One query holds the only slot until its timeout: 70 s, so that a machine loaded by the
         // whole suite (where each request below took 2.4 s, and noticing the query running
-        // took most of 12 s) still sends the others meanwhile. Finishing would take minutes
-        // (518M subquery steps); it holds little memory at a time (360,000 points per outer step).
+        // once took most of 40 s, the timeout then, so that the slot was free again for the
+        // next request) still sends the others meanwhile. Finishing would take minutes (518M
+        // subquery steps), and it would be refused first: it counts its steps against
+        // --query.max-samples (the default 50M), reached after 83 s on an idle machine here.
+        // It grows to about 4.5 GB meanwhile.
         // Its own session: a fresh-clone CI run once saw it reach the server more than 20 s late
         // through the shared one, busy with the whole suite's requests. The wait below ends when
-        // a cheap query is refused, whenever that is (the 40 s count from when the slow one runs).
+        // a cheap query is refused, whenever that is (the 70 s count from when the slow one runs).
         let slow = Task {
             try await Self.send(
-                server, "POST", "/api/v1/query", Self.form("max_over_time(count_over_time(vector(1)[1h:10ms])[60d:1h])") + "&timeout=40s",
+                server, "POST", "/api/v1/query", Self.form("max_over_time(count_over_time(vector(1)[1h:10ms])[60d:1h])") + "&timeout=70s",
                 type: "application/x-www-form-urlencoded", session: URLSession(configuration: .ephemeral))
         }
         let deadline = Date().addingTimeInterval(300)
