@@ -31,10 +31,10 @@ final class HeadSeries {
 
     /// What to restore if the batch that is about to change this series fails to commit.
     ///
-    /// 24 bytes: the chunk's sample count and first record before the batch. The rest
-    /// follows from the chunk cut back to that count (its newest sample gives `maxTime`
-    /// and `lastValue`). A chunk still empty before the batch has no such sample, so that
-    /// rare case keeps the whole state (``Restore``).
+    /// 24 bytes: the chunk's sample count and first record, and the log file of the series'
+    /// base, before the batch. The rest follows from the chunk cut back to that count (its
+    /// newest sample gives `maxTime` and `lastValue`). A chunk still empty before the batch
+    /// has no such sample, so that rare case keeps the whole state (``Restore``).
     struct Undo {
         let id: UInt32
         let count: UInt32
