@@ -60,33 +60,48 @@ extension TSDB: CommitLog {
 
     public func readLog(after position: Int64, maxSamples: Int) async throws -> LoggedSamples {
         // The files as they are now, and the newest committed record: a commit appends its
-        // record before its transaction, and may still take it back.
-        let (directory, segments, committed) = state.withLock { ($0.log.directory, $0.log.segments, $0.nextLogSeq - 1) }
-        return try await read {
+        // record before its transaction, and may still take it back. And where a read that
+        // ended at `position` stopped, if one did.
+        let (directory, segments, committed, cursor) = state.withLock { s in
+            let cursor = s.logCursors.firstIndex { $0.through == position }.map { s.logCursors.remove(at: $0) }
+            return (s.log.directory, s.log.segments, s.nextLogSeq - 1, cursor)
+        }
+        let (found, ended) = try await read { () throws -> (LoggedSamples, LogCursor?) in
             var found = LoggedSamples(through: position)
             let expected = min(max(maxSamples, 0), 1 << 20)
             found.refs.reserveCapacity(expected)
             found.timestamps.reserveCapacity(expected)
             found.values.reserveCapacity(expected)
+            var ended: LogCursor?
             // From the file holding the record after `position` (its first number is at most that).
             let start = max(0, (segments.lastIndex { $0 <= position + 1 }) ?? 0)
             files: for first in segments[start...] {
                 let file = HeadLog.path(directory, first)
+                // Every record of a file is decoded, from the file's start or where the last read
+                // stopped: a value may be coded against a base an earlier record set.
+                let resume = cursor.flatMap { $0.file == first ? $0 : nil }
+                let from = resume?.offset ?? 0
                 // A checkpoint may have deleted the file since: its records count as missed.
-                guard let bytes = try? Data(contentsOf: URL(fileURLWithPath: file)) else { continue }
-                // Every record of the file is decoded: a value may be coded against an earlier one's.
-                var values = LogValues()
+                guard let bytes = LogCursor.bytes(of: file, from: from) else { continue }
+                var values = resume?.values ?? LogValues()
+                var offset = from
+                defer { ended = LogCursor(file: first, offset: offset, through: found.through, values: values) }
                 for frame in HeadLog.frames(bytes).frames {
                     guard frame.seq <= committed else { break files }
                     let decoded = LogRecord(frame.record, values: &values)
-                    guard frame.seq > position else { continue }
+                    let next = from + frame.offset + HeadLog.headerSize + frame.record.count
+                    guard frame.seq > position else {
+                        offset = next
+                        continue
+                    }
                     guard let record = decoded else {
-                        throw TSDBError("head log record \(frame.seq) in \(file) (byte offset \(frame.offset)) is corrupt")
+                        throw TSDBError("head log record \(frame.seq) in \(file) (byte offset \(from + frame.offset)) is corrupt")
                     }
                     let count = record.samples.count + record.late.count
                     if found.count > 0 && found.count + count > maxSamples { break files }
                     if found.through == position { found.missedRecords = frame.seq - position - 1 }
                     found.through = frame.seq
+                    offset = next
                     for part in [record.samples, record.late] {
                         for sample in part {
                             found.refs.append(SeriesRef(UInt64(sample.id)))
@@ -96,8 +111,15 @@ extension TSDB: CommitLog {
                     }
                 }
             }
-            return found
+            return (found, ended)
         }
+        if let ended {
+            state.withLock { s in
+                s.logCursors.append(ended)
+                if s.logCursors.count > LogCursor.kept { s.logCursors.removeFirst() }
+            }
+        }
+        return found
     }
 
     public func labels(of refs: some Sequence<SeriesRef>) -> [SeriesRef: Labels] {

@@ -87,6 +87,8 @@ public final class TSDB: Sendable {
         var log = HeadLog()
         /// Each log reader's position (see `TSDB+LogReaders`).
         var logReaders: [String: Int64] = [:]
+        /// Where the last few reads of the log ended (``LogCursor``), newest last.
+        var logCursors: [LogCursor] = []
         /// The last record each recent checkpoint covered, and when: the age of the records
         /// kept for readers. Empty while there is no reader.
         var checkpointMarks: [(seq: Int64, at: ContinuousClock.Instant)] = []

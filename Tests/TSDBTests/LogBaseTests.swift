@@ -5,6 +5,7 @@
 import Foundation
 import Model
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
@@ -148,5 +149,32 @@ final class LogBaseTests: Sendable {
             newest.append(try #require(HeadLog.list(dir + "/head-log").last))
         }
         #expect(Set(newest).count == 3, "each start appended to a file of its own: \(newest)")
+    }
+
+    /// A reader that takes a record at a time goes on from where its last read stopped
+    /// (``LogCursor``), with the bases met before, and reads every value as one read does.
+    @Test func readsAtATimeGoOnFromTheirCursor() async throws {
+        let dir = try scratch.make("log").path
+        let db = try await TSDB.open(directory: dir, logger: logs.logger)
+        let start = try await db.openLogReader("queue")
+        let records = Self.scrapes()
+        for record in records {
+            var appender = db.appender()
+            for (id, t, v) in record.samples { appender.append(Labels(["__name__": "cursor_test", "i": "\(id)"]), t: t, v: v) }
+            _ = try await appender.commit()
+        }
+        var position = start
+        var values: [Double] = []
+        while true {
+            let read = try await db.readLog(after: position, maxSamples: 8)
+            guard read.through > position else { break }
+            #expect(read.count == 8, "one record at a time")
+            values += read.values
+            position = read.through
+            let cursor = db.state.withLock { $0.logCursors.last }
+            #expect(cursor?.through == position && (cursor?.offset ?? 0) > 0, "the read left a cursor at its end")
+        }
+        #expect(values.map(\.bitPattern) == records.flatMap(\.samples).map(\.v.bitPattern))
+        #expect(db.state.withLock { $0.logCursors.count } <= LogCursor.kept)
     }
 }
