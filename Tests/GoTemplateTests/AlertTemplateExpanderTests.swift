@@ -11,9 +11,14 @@ import Testing
 enum Promtool {
     static let path = ["/usr/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// Runs promtool; returns its exit status, stdout and stderr.
-    static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
+    /// Runs promtool on a thread of its own (the cooperative threads stay free for the tests
+    /// that run servers); returns its exit status, stdout and stderr.
+    static func run(_ arguments: [String], in directory: URL) async throws -> (status: Int32, out: String, err: String) {
         guard let path else { throw TemplateFunctionError("promtool is not installed") }
+        return try await Programs.detached { try blockingRun(path, arguments, in: directory) }
+    }
+
+    private static func blockingRun(_ path: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -95,7 +100,7 @@ struct AlertTemplateExpanderTests {
     /// promtool test rules, with exp_annotations computed by this engine: SUCCESS means every
     /// string is byte for byte what Prometheus's Go code produced.
     @Test(.enabled(if: Promtool.path != nil, "Debian's promtool is not installed; `make test` installs it"))
-    func promtoolAgreesWithEveryExpansion() throws {
+    func promtoolAgreesWithEveryExpansion() async throws {
         let expander = Self.expander()
         let severityTemplate = "{{ if gt $value 1000.0 }}page{{ else }}ticket{{ end }}"
         let severity = expander.expand(severityTemplate, alertName: "HighLatency", labels: Self.labels, value: Self.value)
@@ -139,14 +144,14 @@ struct AlertTemplateExpanderTests {
         let directory = try scratch.make("gotemplate-promtool")
         try rules.write(to: directory.appendingPathComponent("rules.yml"), atomically: true, encoding: .utf8)
         try tests.write(to: directory.appendingPathComponent("tests.yml"), atomically: true, encoding: .utf8)
-        let result = try Promtool.run(["test", "rules", "tests.yml"], in: directory)
+        let result = try await Promtool.run(["test", "rules", "tests.yml"], in: directory)
         #expect(result.status == 0, "promtool disagrees:\n\(result.out)\n\(result.err)\n--- tests.yml\n\(tests)")
         #expect(result.out.contains("SUCCESS"))
     }
 
     /// promtool check rules reports a template that does not parse with the same Go error text.
     @Test(.enabled(if: Promtool.path != nil, "Debian's promtool is not installed; `make test` installs it"))
-    func promtoolReportsTheSameParseErrors() throws {
+    func promtoolReportsTheSameParseErrors() async throws {
         let scratch = TemporaryDirectories()
         let directory = try scratch.make("gotemplate-promtool-check")
         for text in ["{{ $value | nope }}", "{{ $value }", "{{ if $value }}x", "{{ $x }}", "{{ 1 | 2 }}", "{{ \"a\" }}{{ end }}"] {
@@ -161,7 +166,7 @@ struct AlertTemplateExpanderTests {
 
                 """
             try rules.write(to: directory.appendingPathComponent("bad.yml"), atomically: true, encoding: .utf8)
-            let result = try Promtool.run(["check", "rules", "bad.yml"], in: directory)
+            let result = try await Promtool.run(["check", "rules", "bad.yml"], in: directory)
             #expect(result.status != 0)
             let error = #expect(throws: TemplateError.self) { try AlertTemplateExpander.check(text, alertName: "X") }
             let mine = error?.description ?? "no error"

@@ -91,14 +91,23 @@ extension TSDB {
         try await select(SeriesSelector.parse(selector), minTime: .min, maxTime: .max)
     }
 
-    /// Waits until `condition` holds for the samples of `selector` (polling), or fails after `seconds`:
-    /// generous, since the whole suite shares two cooperative threads with the scrape loops it waits for.
+    /// Waits until `condition` holds for the samples of `selector` (polling every 50 ms), or fails
+    /// once `seconds` have passed *and* the poll has had as many turns as that time holds (at most
+    /// four times `seconds`). The whole suite shares two cooperative threads with the scrape loops
+    /// this waits for: in a fresh-clone run, a loop went 45 s without a turn while synchronous
+    /// tests held both threads, and the poll, resumed after them, saw the deadline first.
     func waitFor(_ selector: String, seconds: Double = 60, _ condition: ([SeriesSamples]) -> Bool) async throws -> [SeriesSamples] {
-        let deadline = Date().addingTimeInterval(seconds)
+        let start = Date()
+        let turns = Int(seconds * 20)
+        var polls = 0
         while true {
             let found = try await samples(selector)
             if condition(found) { return found }
-            if Date() > deadline { throw TestFailure("timed out waiting for \(selector); have \(found.map { ($0.labels, $0.values) })") }
+            polls += 1
+            let waited = Date().timeIntervalSince(start)
+            if (waited > seconds && polls >= turns) || waited > 4 * seconds {
+                throw TestFailure("timed out waiting for \(selector) (\(polls) polls in \(Int(waited)) s); have \(found.map { ($0.labels, $0.values) })")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
     }

@@ -85,12 +85,13 @@ import FoundationNetworking
             for try await part in group { all += part }
             return all
         }
-        // The median probe answers within a second. The slowest may take longer while the
-        // whole suite runs in parallel on two cores; a starved server (what this guards
-        // against) did not answer within 10 s at all.
+        // The median probe answers within two seconds. Probes take longer while the whole
+        // suite runs in parallel on two cores (a fresh-clone run saw a median of 1.13 s, most
+        // probes under 1.6 s); a starved server (what this guards against) did not answer
+        // within 10 s at all.
         let sorted = probes.map(\.1).sorted()
         #expect(sorted.count == 16)
-        #expect(sorted[sorted.count / 2] < 1, "median probe: \(sorted)")
+        #expect(sorted[sorted.count / 2] < 2, "median probe: \(sorted)")
         // A quarter of the probes may be slow while the whole suite runs (two of 4 s and 6 s
         // beside a build; three of 3.2 to 5.5 s with the median at 0.3 s in a fresh-clone run);
         // a starved server slows them all.
