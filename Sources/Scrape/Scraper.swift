@@ -24,26 +24,23 @@ struct Scraper {
 
     let target: ScrapeTarget
     let client: HTTPClient
-    private let clock: any MillisecondClock
     private let targetLabels: Labels
     private let reportLabels: [Labels]
     private var reportRefs: [SeriesRef?]
 
-    init(target: ScrapeTarget, client: HTTPClient, clock: any MillisecondClock) {
+    init(target: ScrapeTarget, client: HTTPClient) {
         self.target = target
         self.client = client
-        self.clock = clock
         targetLabels = target.targetLabels
         reportLabels = Self.reportNames.map { SampleLabels.report($0, target: target.targetLabels) }
         reportRefs = Array(repeating: nil, count: Self.reportNames.count)
     }
 
-    /// Scrapes once and commits one batch.
+    /// Scrapes once and commits one batch, its samples stamped `time` (the loop's aligned start).
     mutating func scrape(
-        settings: ScrapeSettings, forced: ScrapeError?, cache: inout ScrapeCache, storage: some Appendable, logger: Logger
+        at time: Int64, settings: ScrapeSettings, forced: ScrapeError?, cache: inout ScrapeCache, storage: some Appendable, logger: Logger
     ) async -> Outcome {
         let started = ContinuousClock.now
-        let time = clock.now()
         let wallStart = Date(timeIntervalSince1970: Double(time) / 1000)
         var appender = storage.appender()
         var counts = ScrapeCache.Counts()

@@ -240,7 +240,10 @@ import TollgateConfig
         let start: Int64 = 1_700_000_000_000
         let clock = ManualClock(start)
         let manager = try Self.manager(tsdb, clock: clock)
-        await manager.apply(try Self.config("  - job_name: t\n    metrics_path: /m\n    static_configs: [{targets: ['\(server.address)']}]\n"))
+        // 50 ms: below 100 ms no timestamp is aligned to its schedule, so the clock's time is stored as it is.
+        await manager.apply(
+            try Self.config(
+                "  - job_name: t\n    metrics_path: /m\n    scrape_interval: 50ms\n    scrape_timeout: 50ms\n    static_configs: [{targets: ['\(server.address)']}]\n"))
         let first = try await tsdb.waitFor("up") { !($0.first?.timestamps.isEmpty ?? true) }
         #expect(first.first?.timestamps.first == start)
         clock.advance(by: 1000)
@@ -248,5 +251,20 @@ import TollgateConfig
         #expect(both.first?.timestamps.prefix(2) == [start, start + 1000])
         #expect(try await tsdb.samples("x").first?.timestamps.prefix(2) == [start, start + 1000])
         await manager.stop()
+    }
+
+    /// A scrape that starts at most 2 ms (or 1 % of a short interval) after its schedule is
+    /// stamped with the schedule, as Prometheus aligns scrape timestamps; a later one, an early
+    /// one (an injected clock) and any below 100 ms keep their own time.
+    @Test func timestampsWithinTheToleranceTakeTheirSchedule() {
+        let scheduled: Int64 = 1_700_000_000_000
+        #expect(ScrapeLoop.timestamp(scheduled, scheduled: scheduled, interval: 15_000) == scheduled)
+        #expect(ScrapeLoop.timestamp(scheduled + 1, scheduled: scheduled, interval: 15_000) == scheduled)
+        #expect(ScrapeLoop.timestamp(scheduled + 2, scheduled: scheduled, interval: 2_000) == scheduled)
+        #expect(ScrapeLoop.timestamp(scheduled + 3, scheduled: scheduled, interval: 15_000) == scheduled + 3)
+        #expect(ScrapeLoop.timestamp(scheduled - 1, scheduled: scheduled, interval: 15_000) == scheduled - 1)
+        #expect(ScrapeLoop.timestamp(scheduled + 1, scheduled: scheduled, interval: 150) == scheduled)
+        #expect(ScrapeLoop.timestamp(scheduled + 2, scheduled: scheduled, interval: 150) == scheduled + 2)
+        #expect(ScrapeLoop.timestamp(scheduled + 1, scheduled: scheduled, interval: 50) == scheduled + 1)
     }
 }
