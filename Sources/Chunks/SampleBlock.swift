@@ -13,7 +13,7 @@ import Gzip
 
 /// Encodes and decodes the value and timestamp columns of a sealed block.
 public enum SampleBlock {
-    private enum ValueKind: UInt8 {
+    enum ValueKind: UInt8 {
         case raw = 0, decimalDelta = 1, decimalDeltaOfDelta = 2
     }
 
@@ -182,7 +182,7 @@ public enum SampleBlock {
         return Double("\(integer)e\(exponent)") ?? .nan
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
+    static let powersOfTen: [Double] = (0...22).map { exponent in
         var p = 1.0
         for _ in 0..<exponent { p *= 10 }
         return p
@@ -190,7 +190,7 @@ public enum SampleBlock {
 
     // MARK: Varints and packing
 
-    private static func differences(_ values: [Int64]) -> [Int64] {
+    static func differences(_ values: [Int64]) -> [Int64] {
         var previous: Int64 = 0
         return values.map { value in
             defer { previous = value }
@@ -198,7 +198,7 @@ public enum SampleBlock {
         }
     }
 
-    private static func varints(_ values: [Int64]) -> [UInt8] {
+    static func varints(_ values: [Int64]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(values.count * 2)
         for value in values { appendVarint(value, to: &out) }

@@ -157,7 +157,7 @@ struct StoreSalvage {
                 if timestamps.count != count || timestamps.first != minTime || timestamps.last != maxTime {
                     problem = "its XOR chunk does not decode to its \(count) samples from \(minTime) to \(maxTime)"
                 }
-            } else if encoding == 2 {
+            } else if TSDB.hasTimestampSet(encoding) {
                 let set = timestampsID.flatMap { salvage.timestampSets[$0] }
                 if set == nil {
                     problem = "its timestamp set \(timestampsID.map(String.init) ?? "NULL") is missing or damaged"

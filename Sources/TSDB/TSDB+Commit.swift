@@ -123,7 +123,7 @@ extension TSDB {
                         let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
                         for (id, data) in newSeries { try insert.execute(arguments: [Int64(id), data]) }
                     }
-                    for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
+                    try SealedChunkWriter.insert(sealed, of: self, into: db)
                     // After this batch's sealed chunks, which the duplicate checks must see.
                     guard !late.isEmpty else { return OutOfOrderCounts() }
                     return try self.storeOutOfOrder(late, db, keepingSamples: logsLate)
@@ -176,12 +176,6 @@ extension TSDB {
         }
     }
 
-    static func insert(_ chunk: XORChunk, of id: UInt32, into db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 1, NULL, ?)")
-        try statement.execute(arguments: [Int64(id), chunk.minTime, chunk.maxTime, chunk.count, Data(chunk.bytes)])
-    }
-
     /// Ends a graceful stop: checkpoints the head, so that the next start replays nothing,
     /// and moves SQLite's WAL file into the database and empties it (else it stays on disk at
     /// its largest size while the store is closed). Nothing may be committed afterwards.
@@ -202,7 +196,7 @@ extension TSDB {
             try self.state.withLock { s in
                 let open = s.series.all.filter { $0.1.chunk.count > 0 }
                 try self.pool.write { db in
-                    for (id, series) in open { try Self.insert(series.chunk, of: id, into: db) }
+                    try SealedChunkWriter.insert(open.map { ($0.0, $0.1.chunk) }, of: self, into: db)
                 }
                 for (id, _) in open { s.series[id]?.chunk = XORChunk() }
                 try self.checkpoint(&s)

@@ -104,21 +104,28 @@ extension TSDB {
         }
     }
 
-    /// Deletes the oldest sealed data until sample data takes at most `maxBytes` (size retention).
+    /// Deletes the oldest sealed data until sample data (chunks, blocks and their timestamp
+    /// sets) takes at most `maxBytes` (size retention).
     /// - Returns: the number of rows deleted.
     public func shrink(toBytes maxBytes: Int) async throws -> Int {
         try await run {
             try self.pool.write { db in
                 var deleted = 0
-                while try (Int.fetchOne(db, sql: "SELECT COALESCE(SUM(LENGTH(data)), 0) FROM chunks") ?? 0) > maxBytes {
+                while try Self.sampleDataBytes(db) > maxBytes {
                     guard let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(max_time) FROM chunks") else { break }
                     try db.execute(sql: "DELETE FROM chunks WHERE max_time <= ?", arguments: [oldest])
                     deleted += db.changesCount
+                    try self.dropUnusedTimestampSets(db)
                 }
-                try self.dropUnusedTimestampSets(db)
                 return deleted
             }
         }
+    }
+
+    /// The bytes of sealed sample data: chunks and blocks, and the timestamp sets they share.
+    static func sampleDataBytes(_ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM chunks) + (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM timestamp_sets)") ?? 0
     }
 
     /// An id no timestamp set has had since the store opened. SQLite would hand out the id

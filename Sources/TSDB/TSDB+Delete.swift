@@ -83,7 +83,7 @@ extension TSDB {
             let rowID: Int64 = row[0], count: Int = row[1], encoding: Int = row[2]
             var timestamps: [Int64] = []
             var values: [Double] = []
-            if encoding == 2 {
+            if Self.hasTimestampSet(Int64(encoding)) {
                 guard let setID = row[3] as Int64?, let ts = try sets.load(setID, db), let vs = SampleBlock.decodeValues([UInt8](row[4] as Data), count: count),
                     ts.count == vs.count
                 else { throw TSDBError("a block of series \(id) is corrupt") }
@@ -102,7 +102,7 @@ extension TSDB {
             removed += timestamps.count - keptTimes.count
             try db.execute(sql: "DELETE FROM chunks WHERE id = ?", arguments: [rowID])
             guard let first = keptTimes.first, let last = keptTimes.last else { continue }
-            if encoding == 2 {
+            if Self.hasTimestampSet(Int64(encoding)) {  // what is left of it is a block
                 let setID = try sets.store(keptTimes, db)
                 try db.execute(
                     sql: "INSERT INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 2, ?, ?)",

@@ -152,7 +152,7 @@ extension TSDB {
             }
             if !sealed.isEmpty {
                 try pool.write { db in
-                    for (id, chunk) in sealed { try Self.insert(chunk, of: id, into: db) }
+                    try SealedChunkWriter.insert(sealed, of: self, into: db)
                 }
             }
             // Only after the replay, which must not skip logged samples older than an out-of-order
