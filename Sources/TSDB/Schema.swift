@@ -9,9 +9,9 @@ enum Schema {
         migrator.registerMigration("v1") { db in
             // One row per series; the label bytes are the unique key.
             try db.execute(sql: "CREATE TABLE series (id INTEGER PRIMARY KEY, labels BLOB NOT NULL UNIQUE)")
-            // Sealed samples: encoding 1 = XOR chunk, 2 = block (values; timestamps in a shared set),
-            // 3 = out-of-order XOR chunk, 4 = chunk sealed in block form (see SealedChunkWriter).
+            // Sealed samples: encoding 1 = XOR chunk, 2 = block (values; timestamps in a shared set).
             // (Later: 3 = XOR chunk of out-of-order samples, whose range may overlap other rows'.)
+            // (Later: 4 = a chunk sealed in block form, see SealedChunkWriter.)
             // A rowid table packs the payloads densely; the unique index finds a series' chunks.
             try db.execute(sql: """
                 CREATE TABLE chunks (
