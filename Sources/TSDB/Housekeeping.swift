@@ -10,6 +10,13 @@ import Synchronization
 /// Periodically merges sealed chunks older than one block range into blocks, deletes
 /// data older than the time retention, and trims the oldest data beyond the size
 /// retention. On graceful shutdown it checkpoints the head so the next start is quick.
+///
+/// Each round is cheap unless there is work: compaction and time retention get cutoffs
+/// aligned to the block range (whole windows, as Prometheus compacts and deletes whole
+/// blocks), so they sweep the chunk table once per range, not every round (``SweepMarks``);
+/// size retention looks at the files' size before it counts the data; and the store's
+/// statistics, a scan of its tables, are recorded after a round that changed something and
+/// otherwise every ``statisticsInterval``.
 public struct Housekeeping: Service {
     /// Retention and timing.
     public struct Settings: Sendable {
@@ -32,6 +39,12 @@ public struct Housekeeping: Service {
     let settings: Settings
     let logger: Logger
     let clock: any MillisecondClock
+    /// When the statistics were last recorded (by `clock`), shared by the copies of the service.
+    private let statisticsRecorded = StatisticsMark()
+
+    /// How often the store's statistics are recorded when no round changed anything
+    /// (milliseconds): they scan the chunk and series tables.
+    public static let statisticsInterval: Int64 = 10 * 60_000
 
     /// Creates the service.
     /// - Parameters:
@@ -71,9 +84,12 @@ public struct Housekeeping: Service {
     public func runOnce() async {
         let current = clock.now()
         let started = ContinuousClock.now
+        let range = tsdb.options.blockRange
+        var changed = false
         do {
-            let compacted = try await tsdb.compact(before: current - tsdb.options.blockRange)
+            let compacted = try await tsdb.compact(before: Self.windowStart(current - range, range))
             if compacted.blocks > 0 {
+                changed = true
                 HousekeepingMetrics.compactions.increment()
                 HousekeepingMetrics.recordCompaction(ContinuousClock.now - started)
                 logger.info("compacted", metadata: ["blocks": "\(compacted.blocks)", "merged_rows": "\(compacted.mergedRows)"])
@@ -84,15 +100,18 @@ public struct Housekeeping: Service {
         }
         do {
             if settings.retentionTime > 0 {
-                let deleted = try await tsdb.deleteBefore(current - settings.retentionTime)
+                let deleted = try await tsdb.deleteBefore(Self.windowStart(current - settings.retentionTime, range))
                 if deleted > 0 {
+                    changed = true
                     HousekeepingMetrics.timeRetentions.increment()
                     logger.info("time retention deleted old data", metadata: ["rows": "\(deleted)"])
                 }
             }
-            if settings.retentionSize > 0 {
+            // The files hold at least the data: below the limit, there is nothing to count.
+            if settings.retentionSize > 0 && tsdb.fileBytes > settings.retentionSize {
                 let deleted = try await tsdb.shrink(toBytes: Int(clamping: settings.retentionSize))
                 if deleted > 0 {
+                    changed = true
                     HousekeepingMetrics.sizeRetentions.increment()
                     logger.info("size retention deleted old data", metadata: ["rows": "\(deleted)"])
                 }
@@ -100,7 +119,22 @@ public struct Housekeeping: Service {
         } catch {
             report(error, "retention")
         }
-        await recordStats()
+        let due = statisticsRecorded.time.withLock { last in
+            changed || last.map { current - $0 >= Self.statisticsInterval || current < $0 } ?? true
+        }
+        if due {
+            await recordStats()
+        } else {
+            HousekeepingMetrics.recordHead(maxTime: tsdb.headMaxTime)
+        }
+    }
+
+    /// The start of the block-range window that holds `time`: compaction and retention cut
+    /// at whole windows.
+    static func windowStart(_ time: Int64, _ range: Int64) -> Int64 {
+        guard range > 0 else { return time }
+        let (quotient, remainder) = time.quotientAndRemainder(dividingBy: range)
+        return (remainder < 0 ? quotient - 1 : quotient) &* range
     }
 
     /// Logs a failed round; a full disk goes to the store, which logs each cause once
@@ -117,6 +151,8 @@ public struct Housekeeping: Service {
     private func recordStats() async {
         do {
             HousekeepingMetrics.record(try await tsdb.stats())
+            let now = clock.now()
+            statisticsRecorded.time.withLock { $0 = now }
         } catch {
             logger.warning("cannot read storage statistics", metadata: ["error": "\(error)"])
         }
@@ -128,4 +164,9 @@ extension TSDB {
     public func checkpointHead() async throws {
         try await run { try self.state.withLock { try self.checkpoint(&$0) } }
     }
+}
+
+/// When housekeeping last recorded the store's statistics.
+private final class StatisticsMark: Sendable {
+    let time = Mutex<Int64?>(nil)
 }

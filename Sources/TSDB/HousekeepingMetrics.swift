@@ -42,6 +42,11 @@ enum HousekeepingMetrics {
     static func record(_ stats: TSDBStats) {
         blocksBytes.record(stats.dataBytes)
         if let minTime = stats.minTime { lowestTimestamp.record(Double(minTime) / 1000) }
-        if let maxTime = stats.maxTime { headMaxTime.record(Double(maxTime) / 1000) }
+        recordHead(maxTime: stats.maxTime)
+    }
+
+    /// Records the newest sample's time.
+    static func recordHead(maxTime: Int64?) {
+        if let maxTime { headMaxTime.record(Double(maxTime) / 1000) }
     }
 }

@@ -3,6 +3,7 @@
 import Chunks
 import Foundation
 import GRDB
+import Synchronization
 
 extension TSDB {
     /// The encoding of a chunk stored as it was sealed, in block form: its values as a
@@ -30,6 +31,8 @@ extension TSDB {
 /// never changes takes a bit there, a byte here).
 struct SealedChunkWriter {
     private var sets: TimestampSets
+    /// The lowest `max_time` written (for ``SweepMarks``).
+    private var lowest: Int64 = .max
     /// The timestamps of the last chunk written and their set: the series of a scrape seal
     /// one after the other with the same timestamps.
     private var lastTimestamps: [Int64] = []
@@ -44,6 +47,7 @@ struct SealedChunkWriter {
     /// Writes `chunk` as series `id`'s sealed chunk starting at its first sample (replacing
     /// a row already there: recovery seals again what a crash left unlogged).
     mutating func insert(_ chunk: XORChunk, of id: UInt32, into db: Database) throws {
+        lowest = min(lowest, chunk.maxTime)
         timestamps.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         TSDB.decodeXOR(chunk.bytes, count: chunk.count, .min, .max, &timestamps, &values)
@@ -69,5 +73,6 @@ struct SealedChunkWriter {
         guard !sealed.isEmpty else { return }
         var writer = SealedChunkWriter(store)
         for (id, chunk) in sealed { try writer.insert(chunk, of: id, into: db) }
+        store.sweeps.withLock { $0.wrote(maxTime: writer.lowest, merges: true) }
     }
 }

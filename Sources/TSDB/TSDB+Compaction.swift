@@ -20,19 +20,27 @@ extension TSDB {
     /// shared with every series that has the same timestamps. Chunks of out-of-order samples
     /// are merged in by time (one sample per timestamp), except those reaching into their
     /// series' open head chunk, which wait for it to be sealed.
+    ///
+    /// Reads nothing when an earlier compaction swept as far and no row it would merge was
+    /// written below `cutoff` since (``SweepMarks``).
     public func compact(before cutoff: Int64) async throws -> CompactionResult {
         try await run {
-            try self.pool.write { db in try self.compact(db, before: cutoff) }
+            if self.sweeps.withLock({ $0.compactionCovers(cutoff) }) { return CompactionResult() }
+            let (result, lowestLeft) = try self.pool.write { db in try self.compact(db, before: cutoff) }
+            self.sweeps.withLock { $0.compacted(before: cutoff, lowestLeft: lowestLeft) }
+            return result
         }
     }
 
-    private func compact(_ db: Database, before cutoff: Int64) throws -> CompactionResult {
+    /// Compacts; returns what it did and the lowest `max_time` of a row it left to merge later.
+    private func compact(_ db: Database, before cutoff: Int64) throws -> (CompactionResult, Int64) {
         struct Row3 {
             var minTime: Int64, count: Int, encoding: Int, timestampsID: Int64?, data: Data
         }
         var groups: [UInt32: [Int64: [Row3]]] = [:]
         // Where each open head chunk starts, once an out-of-order chunk is seen: see below.
         var headStarts: [UInt32: Int64]?
+        var lowestLeft = Int64.max
         let rows = try Row.fetchCursor(
             db,
             sql: "SELECT series_id, min_time, count, encoding, timestamps_id, data, max_time FROM chunks WHERE max_time < ? ORDER BY series_id, min_time",
@@ -48,7 +56,10 @@ extension TSDB {
                     Dictionary(uniqueKeysWithValues: s.series.all.filter { $0.1.chunk.count > 0 }.map { ($0.0, $0.1.chunk.minTime) })
                 }
                 headStarts = starts
-                if let start = starts[id], row[6] as Int64 >= start { continue }
+                if let start = starts[id], row[6] as Int64 >= start {
+                    lowestLeft = min(lowestLeft, row[6])
+                    continue
+                }
             }
             let window = minTime >= 0 ? minTime / options.blockRange : (minTime - options.blockRange + 1) / options.blockRange
             groups[id, default: [:]][window, default: []].append(Row3(minTime: minTime, count: row[2], encoding: row[3], timestampsID: row[4], data: row[5]))
@@ -83,24 +94,30 @@ extension TSDB {
                 try db.execute(
                     sql: "INSERT INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 2, ?, ?)",
                     arguments: [Int64(id), first, last, timestamps.count, setID, Data(SampleBlock.encodeValues(values))])
+                sweeps.withLock { $0.wrote(maxTime: last, merges: false) }
                 result.mergedRows += members.count
                 result.blocks += 1
             }
         }
-        try self.dropUnusedTimestampSets(db)
-        return result
+        if result.mergedRows > 0 { try self.dropUnusedTimestampSets(db) }
+        return (result, lowestLeft)
     }
 
-    /// Deletes sealed chunks and blocks that end before `cutoff` (time retention).
+    /// Deletes sealed chunks and blocks that end before `cutoff` (time retention). Reads
+    /// nothing when an earlier call swept as far and no row was written below `cutoff` since
+    /// (``SweepMarks``).
     /// - Returns: the number of rows deleted.
     public func deleteBefore(_ cutoff: Int64) async throws -> Int {
         try await run {
-            try self.pool.write { db in
+            if self.sweeps.withLock({ $0.retentionCovers(cutoff) }) { return 0 }
+            let deleted = try self.pool.write { db in
                 try db.execute(sql: "DELETE FROM chunks WHERE max_time < ?", arguments: [cutoff])
                 let deleted = db.changesCount
-                try self.dropUnusedTimestampSets(db)
+                if deleted > 0 { try self.dropUnusedTimestampSets(db) }
                 return deleted
             }
+            self.sweeps.withLock { $0.retained(before: cutoff) }
+            return deleted
         }
     }
 

@@ -102,6 +102,7 @@ extension TSDB {
             removed += timestamps.count - keptTimes.count
             try db.execute(sql: "DELETE FROM chunks WHERE id = ?", arguments: [rowID])
             guard let first = keptTimes.first, let last = keptTimes.last else { continue }
+            sweeps.withLock { $0.wrote(maxTime: last, merges: encoding != 2) }
             if Self.hasTimestampSet(Int64(encoding)) {  // what is left of it is a block
                 let setID = try sets.store(keptTimes, db)
                 try db.execute(

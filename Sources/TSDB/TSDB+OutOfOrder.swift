@@ -111,6 +111,7 @@ extension TSDB {
             guard chunk.count > 0 else { continue }
             // A plain INSERT: a chunk starting where another does would fail the commit, never replace it.
             try insert.execute(arguments: [Int64(group.id), chunk.minTime, chunk.maxTime, chunk.count, Self.outOfOrderEncoding, Data(chunk.bytes)])
+            sweeps.withLock { $0.wrote(maxTime: chunk.maxTime, merges: true) }
             counts.appended += chunk.count
         }
         return counts

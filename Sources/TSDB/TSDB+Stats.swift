@@ -47,12 +47,22 @@ extension TSDB {
                 stats.minTime = min(stats.minTime ?? low, low)
                 stats.maxTime = max(stats.maxTime ?? high, high)
             }
-            for suffix in ["", "-wal"] {
-                let attributes = try? FileManager.default.attributesOfItem(atPath: self.path + suffix)
-                stats.fileBytes += (attributes?[.size] as? Int) ?? 0
-            }
+            stats.fileBytes = self.fileBytes
             return stats
         }
+    }
+
+    /// The bytes of the database file and its WAL file, from the file system: at least the
+    /// sample data the store holds, read without a scan.
+    public var fileBytes: Int {
+        ["", "-wal"].reduce(0) { total, suffix in
+            total + ((try? FileManager.default.attributesOfItem(atPath: path + suffix))?[.size] as? Int ?? 0)
+        }
+    }
+
+    /// The newest sample time of any series, from memory; nil when the store is empty.
+    public var headMaxTime: Int64? {
+        state.withLock { s in s.headMaxTime == .min ? nil : s.headMaxTime }
     }
 
     /// Query readers map up to this many bytes of the database file (see ``open(directory:logger:options:)``).

@@ -116,6 +116,8 @@ public final class TSDB: Sendable {
     let lastTimestampSetID = Mutex<Int64>(0)
     /// Whether writes fail now, and why (see `TSDB+WriteFailures`).
     let writeHealth = Mutex(WriteHealth())
+    /// What compaction and time retention last swept (see ``SweepMarks``).
+    let sweeps = Mutex(SweepMarks())
 
     private init(pool: DatabasePool, path: String, logger: Logger, options: Options) {
         self.pool = pool
