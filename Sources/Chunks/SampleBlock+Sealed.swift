@@ -27,10 +27,7 @@ extension SampleBlock {
             guard let m = scaled(value, factor), decimalValue(m, -scale).bitPattern == value.bitPattern else { return nil }
             integers.append(m)
         }
-        let deltas = differences(integers)
-        let deltaOfDeltas = [deltas.first ?? 0] + differences(Array(deltas.dropFirst()))
-        let byDelta = varints(deltas), byDeltaOfDelta = varints(deltaOfDeltas)
-        let (kind, encoded) = byDeltaOfDelta.count < byDelta.count ? (ValueKind.decimalDeltaOfDelta, byDeltaOfDelta) : (.decimalDelta, byDelta)
+        let (kind, encoded) = smallestSteps(integers)
         var out: [UInt8] = [0, kind.rawValue]  // stored as is, not deflated
         out.reserveCapacity(encoded.count + 4)
         appendVarint(Int64(-scale), to: &out)

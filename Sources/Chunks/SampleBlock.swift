@@ -3,8 +3,8 @@
 // Beyond Gorilla (ideas from VictoriaMetrics): most metric values are decimal at heart
 // (counters, byte counts, durations printed with a few digits), so each value's
 // shortest round-trip decimal `m × 10^e` is rescaled to one exponent per block and the
-// integers are stored as zigzag varints of their deltas or delta-of-deltas, whichever
-// is smaller; the result is deflated when that helps. Values that are not exactly
+// integers are stored as their deltas or delta-of-deltas, as zigzag varints or packed in a
+// common bit width, whichever is smallest; the result is deflated when that helps. Values that are not exactly
 // representable this way (NaN, the stale marker, ±Inf, -0.0, huge mantissas) fall back
 // to raw 64-bit patterns, so every bit pattern survives. Timestamps are delta-of-delta
 // varints, and a block of timestamps can be shared by every series scraped together.
@@ -15,27 +15,31 @@ import Gzip
 public enum SampleBlock {
     enum ValueKind: UInt8 {
         case raw = 0, decimalDelta = 1, decimalDeltaOfDelta = 2
+        /// Deltas or delta-of-deltas, the first one or two as varints and the rest packed
+        /// in a common width (see SampleBlock+Packed.swift).
+        case packedDelta = 3, packedDeltaOfDelta = 4
     }
 
     /// Encodes values; `decodeValues(_:count:)` gives back the same bit patterns.
     public static func encodeValues(_ values: [Double]) -> [UInt8] {
-        var body: [UInt8] = [ValueKind.raw.rawValue]
-        if let (exponent, integers) = decimalForm(values) {
-            let deltas = differences(integers)
-            let deltaOfDeltas = [deltas.first ?? 0] + differences(Array(deltas.dropFirst()))
-            let byDelta = varints(deltas), byDeltaOfDelta = varints(deltaOfDeltas)
-            let (kind, encoded) = byDeltaOfDelta.count < byDelta.count
-                ? (ValueKind.decimalDeltaOfDelta, byDeltaOfDelta) : (.decimalDelta, byDelta)
-            body = [kind.rawValue]
-            appendVarint(Int64(exponent), to: &body)
-            body += encoded
-        } else {
+        guard let (exponent, integers) = decimalForm(values) else {
+            var body: [UInt8] = [ValueKind.raw.rawValue]
             for value in values {
                 let bits = value.bitPattern
                 for shift in stride(from: 56, through: 0, by: -8) { body.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
             }
+            return packed(body)
         }
-        return packed(body)
+        func framed(_ steps: (ValueKind, [UInt8])) -> [UInt8] {
+            var body = [steps.0.rawValue]
+            appendVarint(Int64(exponent), to: &body)
+            return packed(body + steps.1)
+        }
+        let smallest = smallestSteps(integers)
+        guard smallest.0 == .packedDelta || smallest.0 == .packedDeltaOfDelta else { return framed(smallest) }
+        // Varints may deflate smaller than packed steps do.
+        let byPacking = framed(smallest), byVarints = framed(smallestSteps(integers, packing: false))
+        return byVarints.count < byPacking.count ? byVarints : byPacking
     }
 
     /// Decodes `count` values; nil when the bytes are malformed.
@@ -62,21 +66,28 @@ public enum SampleBlock {
                     out.append(Double(bitPattern: bits))
                 }
                 return true
-            case .decimalDelta, .decimalDeltaOfDelta:
+            case .decimalDelta, .decimalDeltaOfDelta, .packedDelta, .packedDeltaOfDelta:
                 var reader = RawVarintReader(bytes: UnsafeRawBufferPointer(rebasing: body[1...]))
                 guard let exponent = reader.next(), let e = Int(exactly: exponent) else { return false }
-                var value: Int64 = 0, delta: Int64 = 0
-                for i in 0..<count {
-                    guard let step = reader.next() else { return false }
-                    if kind == .decimalDelta || i <= 1 {
+                let byDelta = kind == .decimalDelta || kind == .packedDelta
+                var value: Int64 = 0, delta: Int64 = 0, i = 0
+                func add(_ step: Int64) {
+                    if byDelta || i <= 1 {
                         delta = step
                     } else {
                         delta &+= step
                     }
                     value &+= delta
                     out.append(decimalValue(value, e))
+                    i += 1
                 }
-                return reader.atEnd
+                let varintCount = kind == .decimalDelta || kind == .decimalDeltaOfDelta ? count : min(count, packedHead(kind))
+                for _ in 0..<varintCount {
+                    guard let step = reader.next() else { return false }
+                    add(step)
+                }
+                guard kind == .packedDelta || kind == .packedDeltaOfDelta else { return reader.atEnd }
+                return readPacked(&reader, count: count - varintCount, add)
             }
         } ?? false
         if !ok { out.removeSubrange(before...) }

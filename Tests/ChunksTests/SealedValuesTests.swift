@@ -1,7 +1,9 @@
-// Tollgate — values of a chunk being sealed, in block form without printing or deflating.
+// Tollgate — values of a chunk being sealed, in block form without printing or deflating,
+// and the packed forms of a block's steps.
 
-import Chunks
 import Testing
+
+@testable import Chunks
 
 struct SealedValuesTests {
     /// Whole numbers and decimals of up to six places come back bit for bit, in fewer bytes
@@ -49,5 +51,69 @@ struct SealedValuesTests {
             let encoded = try #require(SampleBlock.encodeSealedValues(values), "trial \(trial): \(values)")
             #expect(SampleBlock.decodeValues(encoded, count: values.count)?.map(\.bitPattern) == values.map(\.bitPattern), "trial \(trial)")
         }
+    }
+
+    /// What most sealed chunks hold: a slow counter (steps of 0–4), a histogram bucket that
+    /// rarely moves and a value that never changes pack their steps in 3, 1 and 0 bits, where
+    /// a varint takes at least a byte; they read back bit for bit.
+    @Test func smallStepsPackIntoFewBits() throws {
+        let slow = (0..<120).map { i -> Double in Double(5_000_000 + i * 2 + (i * 7) % 3) }
+        let bucket = (0..<120).map { i -> Double in Double(812 + i / 50) }
+        let flat = [Double](repeating: 7.25, count: 120)
+        for (values, most) in [(slow, 120 * 3 / 8 + 8), (bucket, 120 / 8 + 8), (flat, 8)] {
+            let encoded = try #require(SampleBlock.encodeSealedValues(values))
+            #expect([SampleBlock.ValueKind.packedDelta.rawValue, SampleBlock.ValueKind.packedDeltaOfDelta.rawValue].contains(encoded[1]))
+            #expect(encoded.count <= most, "\(encoded.count) bytes")
+            #expect(SampleBlock.decodeValues(encoded, count: values.count)?.map(\.bitPattern) == values.map(\.bitPattern))
+            // Compaction's form (which may deflate) reads back too, and is no larger.
+            let merged = SampleBlock.encodeValues(values)
+            #expect(merged.count <= encoded.count)
+            #expect(SampleBlock.decodeValues(merged, count: values.count)?.map(\.bitPattern) == values.map(\.bitPattern))
+        }
+    }
+
+    /// Steps packed at every width from 0 to 64 bits, the extremes of `Int64` included, after
+    /// one or two varints, read back exactly; the size helper agrees with the bytes written.
+    @Test func packedStepsRoundTripAtEveryWidth() throws {
+        var generator = SystemRandomNumberGenerator()
+        for width in 0...64 {
+            for head in 1...2 {
+                let low = width >= 63 ? Int64.min : Int64.random(in: -1_000_000...1_000_000, using: &generator)
+                let top: UInt64 = width == 0 ? 0 : width == 64 ? .max : (1 << UInt64(width)) - 1
+                var steps: [Int64] = [Int64.random(in: .min ... .max, using: &generator), 42].prefix(head) + [low, low &+ Int64(bitPattern: top)]
+                steps += (0..<37).map { _ in low &+ Int64(bitPattern: UInt64.random(in: 0...top, using: &generator)) }
+                let bytes = SampleBlock.packedSteps(steps, head: head)
+                #expect(bytes.count == SampleBlock.packedBytes(steps, head: head))
+                var decoded: [Int64] = []
+                let ok = bytes.withUnsafeBytes { raw -> Bool in
+                    var reader = RawVarintReader(bytes: raw)
+                    for _ in 0..<head { guard let step = reader.next() else { return false }; decoded.append(step) }
+                    return SampleBlock.readPacked(&reader, count: steps.count - head) { decoded.append($0) }
+                }
+                #expect(ok && decoded == steps, "width \(width), head \(head)")
+                #expect(bytes[bytes.count - (((steps.count - head) * width + 7) / 8) - 1] == UInt8(width))
+            }
+        }
+    }
+
+    /// Values far apart take wide steps (55 bits for ±2^52) and still come back; a packed
+    /// block cut short, with a byte too many, or with a width past 64 does not decode.
+    @Test func wideStepsRoundTripAndMalformedPackingIsRefused() throws {
+        let wide = (0..<60).map { i -> Double in i % 2 == 0 ? 4_503_599_627_370_496 : -4_503_599_627_370_496 + Double(i) }
+        let encoded = try #require(SampleBlock.encodeSealedValues(wide))
+        #expect(SampleBlock.decodeValues(encoded, count: wide.count)?.map(\.bitPattern) == wide.map(\.bitPattern))
+
+        let slow = (0..<120).map { i -> Double in Double(1_000 + i / 3) }
+        let packed = try #require(SampleBlock.encodeSealedValues(slow))
+        #expect(packed[1] == SampleBlock.ValueKind.packedDelta.rawValue || packed[1] == SampleBlock.ValueKind.packedDeltaOfDelta.rawValue)
+        #expect(SampleBlock.decodeValues(packed, count: slow.count) != nil)
+        #expect(SampleBlock.decodeValues(Array(packed.dropLast()), count: slow.count) == nil, "cut short")
+        #expect(SampleBlock.decodeValues(packed + [0], count: slow.count) == nil, "a byte too many")
+        #expect(SampleBlock.decodeValues(packed, count: slow.count + 9) == nil, "more values than bits")
+        var tooWide = SampleBlock.packedSteps([1_000, 0, 1], head: 2)
+        tooWide[tooWide.count - 1] = 65  // one step after the head: no bits follow the width
+        let block: [UInt8] = [0, SampleBlock.ValueKind.packedDeltaOfDelta.rawValue, 0] + tooWide
+        #expect(SampleBlock.decodeValues(block, count: 3) == nil, "a width of 65 bits")
+        #expect(SampleBlock.decodeValues([0, SampleBlock.ValueKind.packedDeltaOfDelta.rawValue, 0] + SampleBlock.packedSteps([1_000, 0, 1], head: 2), count: 3) == [1_000, 1_000, 1_001])
     }
 }
