@@ -69,12 +69,6 @@ extension SampleBlock {
         values.reduce(0) { $0 + varintLength($1) }
     }
 
-    @inline(__always)
-    static func varintLength(_ value: Int64) -> Int {
-        let zigzag = UInt64(bitPattern: (value << 1) ^ (value >> 63))
-        return zigzag == 0 ? 1 : (64 - zigzag.leadingZeroBitCount + 6) / 7
-    }
-
     /// Reads the packed part of a packed kind: after the head's varints, the smallest step,
     /// the width and `count` offsets; calls `each` with every step. False when the bytes are
     /// malformed or do not end where the offsets do.

@@ -225,6 +225,28 @@ public enum SampleBlock {
         out.append(UInt8(zigzag))
     }
 
+    /// Appends `value` as an unsigned LEB128 varint (no zigzag).
+    package static func appendUnsignedVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        out.append(UInt8(rest))
+    }
+
+    /// The bytes ``appendUnsignedVarint(_:to:)`` writes for `value`.
+    @inline(__always)
+    package static func unsignedVarintLength(_ value: UInt64) -> Int {
+        value == 0 ? 1 : (64 - value.leadingZeroBitCount + 6) / 7
+    }
+
+    /// The bytes ``appendVarint(_:to:)`` writes for `value`.
+    @inline(__always)
+    package static func varintLength(_ value: Int64) -> Int {
+        unsignedVarintLength(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
     /// A leading byte: 0 = stored as is, 1 = raw deflate.
     private static func packed(_ body: [UInt8]) -> [UInt8] {
         if body.count > 32, let deflated = try? Gzip.deflateRaw(body), deflated.count + 1 < body.count + 1 {
@@ -257,13 +279,20 @@ struct RawVarintReader {
 
     @inline(__always)
     mutating func next() -> Int64? {
+        guard let value = nextUnsigned() else { return nil }
+        return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+    }
+
+    /// The next unsigned varint (no zigzag).
+    @inline(__always)
+    mutating func nextUnsigned() -> UInt64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while position < bytes.count && shift < 64 {
             let byte = bytes[position]
             position += 1
             value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+            if byte < 0x80 { return value }
             shift += 7
         }
         return nil
@@ -288,6 +317,15 @@ package struct VarintReader {
             var reader = RawVarintReader(bytes: raw, position: position)
             defer { position = reader.position }
             return reader.next()
+        }
+    }
+
+    /// The next unsigned varint (no zigzag).
+    package mutating func nextUnsigned() -> UInt64? {
+        bytes.withUnsafeBytes { raw in
+            var reader = RawVarintReader(bytes: raw, position: position)
+            defer { position = reader.position }
+            return reader.nextUnsigned()
         }
     }
 }

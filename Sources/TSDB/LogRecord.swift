@@ -21,7 +21,10 @@ import Gzip
 /// and 6 (the same as 3 and 4 otherwise) may also code a value against the series' first
 /// value in the same log file, its base: a counter's growth or an unchanged gauge takes a
 /// byte or two, or none. Such a record decodes only after the records before it in its file
-/// (``LogValues``); the out-of-order samples of version 6 are always coded alone.
+/// (``LogValues``); the out-of-order samples of version 6 are always coded alone. Versions 7
+/// and 8 (the same as 5 and 6 otherwise) write a sample that follows the one before in id
+/// and time as one byte and its payload, that byte saying how the value is coded: an
+/// unchanged value, or one a few steps from its base, takes that byte alone.
 struct LogRecord: Equatable {
     var newSeries: [(id: UInt32, labels: Data)] = []
     var samples: [(id: UInt32, t: Int64, v: Double)] = []
@@ -48,96 +51,17 @@ struct LogRecord: Equatable {
         return Self.encoded(newSeries: newSeries, samples: encoder, late: lateEncoder)
     }
 
-    /// The samples of a record, encoded as they are accepted (no intermediate array).
-    ///
-    /// Each sample starts with one varint, `idDelta << 4 | newTime << 3 | kind`: the series
-    /// id's difference from the sample before, whether a timestamp delta (a varint) follows
-    /// (else the time is the sample before's), and how the value is written:
-    /// - `0`: a whole number (|v| < 2^53, not -0), as a varint;
-    /// - `1`: the 8 bytes of the value's bits, big-endian;
-    /// - `2`: a decimal, `m / 10^p` exactly in floating point, as the varint `m << 3 | p`;
-    /// - `3`: the staleness marker (no bytes);
-    /// - `4`: the same bits as the series' base (no bytes);
-    /// - `5`: a whole number, as the varint of its difference from the (whole) base;
-    /// - `6`: a decimal, as the varint `(m - m') << 3 | p`, where the base is `m' / 10^p`.
-    /// Kinds 4–6 need the series' base in the same file (`base`: its first value there, see
-    /// ``LogValues``); versions 3 and 4 wrote kinds 0–3 as `idDelta << 3 | newTime << 2 | kind`.
-    struct SampleEncoder {
-        private(set) var bytes: [UInt8] = []
-        private(set) var count = 0
-        private var previousID: Int64 = 0
-        private var previousT: Int64 = 0
-
-        init(capacity: Int) { bytes.reserveCapacity(capacity * 6) }
-
-        mutating func append(_ id: UInt32, _ t: Int64, _ v: Double, base: Double? = nil) {
-            let newTime: Int64 = t == previousT && count > 0 ? 0 : 8
-            let (kind, payload) = Self.kind(v, base: base)
-            SampleBlock.appendVarint((Int64(id) &- previousID) << 4 | newTime | kind, to: &bytes)
-            if newTime != 0 { SampleBlock.appendVarint(t &- previousT, to: &bytes) }
-            switch kind {
-            case 1: withUnsafeBytes(of: v.bitPattern.bigEndian) { bytes.append(contentsOf: $0) }
-            case 3, 4: break
-            default: SampleBlock.appendVarint(payload, to: &bytes)
-            }
-            previousID = Int64(id)
-            previousT = t
-            count += 1
-        }
-
-        /// The kind (see the type) and the varint to write for it.
-        @inline(__always)
-        private static func kind(_ v: Double, base: Double?) -> (Int64, Int64) {
-            if let base, base.bitPattern == v.bitPattern { return (4, 0) }
-            if let whole = Self.whole(v) {
-                if let base, let before = Self.whole(base), (whole &- before).magnitude < whole.magnitude { return (5, whole &- before) }
-                return (0, whole)
-            }
-            if let decimal = Self.decimal(v) {
-                if let base, let before = Self.decimal(base), before & 7 == decimal & 7 {
-                    let step = (decimal >> 3) &- (before >> 3)
-                    if step.magnitude < (decimal >> 3).magnitude { return (6, step << 3 | decimal & 7) }
-                }
-                return (2, decimal)
-            }
-            return (v.bitPattern == LogRecord.staleBits ? 3 : 1, 0)
-        }
-
-        /// The value as a whole number, when it is one that converts back exactly.
-        @inline(__always)
-        static func whole(_ v: Double) -> Int64? {
-            guard v.magnitude < 9_007_199_254_740_992, v.rounded(.towardZero) == v, v != 0 || v.sign == .plus else { return nil }
-            return Int64(v)
-        }
-
-        /// `m << 3 | p` for a value that is exactly `Double(m) / 10^p` with p = 2 or 6 (what
-        /// exporters print most: cents-like gauges and `%.6f` sums); nil otherwise.
-        @inline(__always)
-        static func decimal(_ v: Double) -> Int64? {
-            // Zero is a whole number or -0, whose sign a decimal would lose.
-            guard v.isFinite, v != 0, v.magnitude < 1e9 else { return nil }
-            if let m = scaled(v, by: 100) { return m << 3 | 2 }
-            if let m = scaled(v, by: 1_000_000) { return m << 3 | 6 }
-            return nil
-        }
-
-        @inline(__always)
-        private static func scaled(_ v: Double, by scale: Double) -> Int64? {
-            let m = (v * scale).rounded()
-            return m.magnitude < 4_503_599_627_370_496 && m / scale == v ? Int64(m) : nil
-        }
-    }
-
     /// Prometheus's staleness marker: a NaN with this exact bit pattern.
     static let staleBits: UInt64 = 0x7ff0_0000_0000_0002
     /// 10^0 … 10^7, the scales of decimal values.
     static let powersOfTen: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
 
-    /// Layout: CRC-32, version 5, the new series, then the sample count and the samples;
-    /// with `late`, version 6 and the out-of-order samples' count and samples after them.
+    /// Layout: CRC-32, the version (the samples encoder's: 7, or 5), the new series, then
+    /// the sample count and the samples; with `late`, the version after it (8, or 6) and the
+    /// out-of-order samples' count and samples after them.
     static func encoded(newSeries: [(id: UInt32, labels: Data)], samples: SampleEncoder, late: SampleEncoder? = nil) -> Data {
         // Four bytes for the checksum, filled in at the end, then the version.
-        var body: [UInt8] = [0, 0, 0, 0, late == nil ? 5 : 6]
+        var body: [UInt8] = [0, 0, 0, 0, samples.version + (late == nil ? 0 : 1)]
         body.reserveCapacity(32 + samples.bytes.count + newSeries.reduce(0) { $0 + 10 + $1.labels.count })
         SampleBlock.appendVarint(Int64(newSeries.count), to: &body)
         for series in newSeries {
@@ -203,13 +127,18 @@ struct LogRecord: Equatable {
         // Records written before bases set none: a file's bases all come from one process's
         // commits (``HeadLog`` starts a new file for each), which agree with its encoder.
         case 3, 4: sampled = compactSamples(&reader, body, layout: .compact, values: &none, added: &added)
-        default: sampled = compactSamples(&reader, body, layout: .againstBase, values: &values, added: &added)
+        case 5, 6: sampled = compactSamples(&reader, body, layout: .againstBase, values: &values, added: &added)
+        default: sampled = valueByteSamples(&reader, body, values: &values, added: &added)
         }
         guard let sampled else { return false }
         record.samples = sampled
         if version % 2 == 0 {
             var unused: [UInt32] = []
-            let late = version == 2 ? samples(&reader, body) : compactSamples(&reader, body, layout: version == 4 ? .compact : .againstBase, values: &none, added: &unused)
+            let late: [(id: UInt32, t: Int64, v: Double)]? = switch version {
+            case 2: samples(&reader, body)
+            case 4, 6: compactSamples(&reader, body, layout: version == 4 ? .compact : .againstBase, values: &none, added: &unused)
+            default: valueByteSamples(&reader, body, values: &none, added: &unused)
+            }
             guard let late else { return false }
             record.late = late
         }
@@ -221,7 +150,7 @@ struct LogRecord: Equatable {
     static func checksumHolds(_ bytes: [UInt8]) -> Bool {
         guard bytes.count >= 5 else { return false }
         let crc = UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
-        return bytes.withUnsafeBufferPointer { Gzip.crc32(UnsafeBufferPointer(rebasing: $0[4...])) } == crc && (1...6).contains(bytes[4])
+        return bytes.withUnsafeBufferPointer { Gzip.crc32(UnsafeBufferPointer(rebasing: $0[4...])) } == crc && (1...8).contains(bytes[4])
     }
 
     init() {}
@@ -285,6 +214,76 @@ struct LogRecord: Equatable {
             default:
                 guard let base = values?.value(of: series), let value = againstBase(header & kindMask, base, &reader) else { return nil }
                 v = value
+            }
+            if values?.setIfNew(series, v) == true { added.append(series) }
+            samples.append((series, t, v))
+        }
+        return samples
+    }
+
+    /// A sample count and that many samples in version 7's layout (see ``SampleEncoder``).
+    /// With `values`, a series' first value in the file becomes its base there (its id goes
+    /// to `added`) and value bytes 0–95 read the base; without, those are malformed.
+    private static func valueByteSamples(
+        _ reader: inout VarintReader, _ body: [UInt8], values: inout LogValues?, added: inout [UInt32]
+    ) -> [(id: UInt32, t: Int64, v: Double)]? {
+        guard let sampleCount = reader.next(), sampleCount >= 0 else { return nil }
+        var samples: [(id: UInt32, t: Int64, v: Double)] = []
+        var id: Int64 = 0, t: Int64 = 0
+        samples.reserveCapacity(Int(min(sampleCount, 1 << 20)))
+        for _ in 0..<sampleCount {
+            guard reader.position < body.count else { return nil }
+            var byte = body[reader.position]
+            reader.position += 1
+            if byte >= 0x80 {
+                var z = UInt64(byte & 63)
+                if z == 63 {
+                    guard let more = reader.nextUnsigned(), more < UInt64.max - 63 else { return nil }
+                    z += more
+                }
+                id &+= (Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)) &+ 1
+                if byte & 0x40 != 0 {
+                    guard let dT = reader.next() else { return nil }
+                    t &+= dT
+                }
+                guard reader.position < body.count else { return nil }
+                byte = body[reader.position]
+                reader.position += 1
+            } else {
+                id &+= 1
+            }
+            let series = UInt32(truncatingIfNeeded: id)
+            let v: Double
+            switch byte {
+            case 0..<96:
+                guard let base = values?.value(of: series) else { return nil }
+                if byte == 0 {
+                    v = base
+                    break
+                }
+                var z = UInt64(byte)
+                if byte >= 64 {
+                    guard let more = reader.nextUnsigned(), more >> 59 == 0 else { return nil }
+                    z = z & 31 | more << 5
+                }
+                guard let value = value(step: Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1), base: base) else { return nil }
+                v = value
+            case 96:
+                guard let whole = reader.next() else { return nil }
+                v = Double(whole)
+            case 97:
+                guard reader.position + 8 <= body.count else { return nil }
+                var bits: UInt64 = 0
+                for k in 0..<8 { bits = bits << 8 | UInt64(body[reader.position + k]) }
+                reader.position += 8
+                v = Double(bitPattern: bits)
+            case 98:
+                guard let decimal = reader.next() else { return nil }
+                v = Double(decimal >> 3) / powersOfTen[Int(decimal & 7)]
+            case 99:
+                v = Double(bitPattern: staleBits)
+            default:
+                return nil
             }
             if values?.setIfNew(series, v) == true { added.append(series) }
             samples.append((series, t, v))

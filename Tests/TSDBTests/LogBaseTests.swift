@@ -37,11 +37,12 @@ final class LogBaseTests: Sendable {
         }
     }
 
-    /// Encodes the records as one file's, the way a commit does.
-    static func encodeAsOneFile(_ records: [LogRecord]) -> [Data] {
+    /// Encodes the records as one file's, the way a commit does (in the layout of record
+    /// version 7, or of 5 as older Tollgates wrote).
+    static func encodeAsOneFile(_ records: [LogRecord], version: UInt8 = 7) -> [Data] {
         var bases: [UInt32: Double] = [:]
         return records.map { record in
-            var encoder = LogRecord.SampleEncoder(capacity: record.samples.count)
+            var encoder = LogRecord.SampleEncoder(capacity: record.samples.count, version: version)
             for (id, t, v) in record.samples {
                 if let base = bases[id] {
                     encoder.append(id, t, v, base: base)
@@ -67,6 +68,73 @@ final class LogBaseTests: Sendable {
         let alone = records.map { $0.encoded().count }.reduce(0, +)
         let againstBases = encoded.map(\.count).reduce(0, +)
         #expect(againstBases * 100 < alone * 85, "\(againstBases) bytes against bases, \(alone) alone")
+    }
+
+    /// A file older Tollgates wrote (version 5) still decodes; version 7 takes a byte a
+    /// sample less where values stay within a few steps of their base, and every value reads
+    /// back in both.
+    @Test func version5FilesStillDecodeAndVersion7TakesFewerBytes() throws {
+        // Besides the scrapes above, 200 series scraped 20 times whose values move a few
+        // steps a scrape: slow counters, small gauges, cents.
+        var generator = SystemRandomNumberGenerator()
+        let quiet = (0..<20).map { k in
+            var record = LogRecord()
+            for id in UInt32(0)..<200 {
+                let wobble = Int.random(in: -3...3, using: &generator)
+                let v = id % 2 == 0 ? Double(5_000 + Int(id) + k + wobble) : Double(250_000 + Int(id) * 100 + wobble) / 100
+                record.samples.append((id, 1_700_000_000_000 + Int64(k) * 15_000, v))
+            }
+            return record
+        }
+        for (name, records) in [("scrapes", Self.scrapes()), ("quiet", quiet)] {
+            var sizes: [UInt8: Int] = [:]
+            for version: UInt8 in [5, 7] {
+                let encoded = Self.encodeAsOneFile(records, version: version)
+                #expect(encoded.allSatisfy { $0[4] == version })
+                var values = LogValues()
+                for (record, data) in zip(records, encoded) {
+                    #expect(LogRecord(data, values: &values) == record, "\(name), version \(version)")
+                }
+                sizes[version] = encoded.map(\.count).reduce(0, +)
+            }
+            let (v5, v7) = (try #require(sizes[5]), try #require(sizes[7]))
+            #expect(v7 < v5, "\(name): \(v7) bytes in version 7, \(v5) in version 5")
+            if name == "quiet" { #expect(v7 * 10 < v5 * 7, "\(v7) bytes in version 7, \(v5) in version 5") }
+        }
+    }
+
+    /// Version 7's value bytes at their edges read back bit for bit against every kind of
+    /// base: a decimal against a whole base and the reverse, two scales, steps of one byte
+    /// and of more (at ±32 and past 2^52), bases that have no step (NaN, the stale marker,
+    /// -0, arbitrary floats), ids far apart or going back, and times changing mid-record.
+    @Test func valueBytesRoundTripAgainstEveryKindOfBase() throws {
+        let pairs: [(Double, [Double])] = [
+            (7, [7.25, 8, -24, -25, 39, 40, 1e15, 9_007_199_254_740_991, -9_007_199_254_740_991, 0, -0.0]),
+            (12.34, [12.35, 12.02, 12.66, 13, 1_000_000.01, 0.000001, 12.340001, .nan]),
+            (0.000123, [0.000124, 0.000091, 0.000155, 5, 1.5]),
+            (-0.0, [0, -0.0, 1]),
+            (.nan, [.nan, 1, Double(bitPattern: LogRecord.staleBits)]),
+            (Double(bitPattern: LogRecord.staleBits), [Double(bitPattern: LogRecord.staleBits), 2]),
+            (1.0 / 3.0, [1.0 / 3.0, 2.0 / 3.0, 1]),
+            (4_503_599_627_370_495, [4_503_599_627_370_496, -4_503_599_627_370_495]),
+        ]
+        var records: [LogRecord] = []
+        for round in 0...11 {
+            var record = LogRecord()
+            for (index, (base, later)) in pairs.enumerated() {
+                let v = round == 0 ? base : later[(round - 1) % later.count]
+                let id = UInt32([3, 4, 200, 199, 5_000_000, 5_000_001, 10, 11][index])
+                let t = 1_700_000_000_000 + Int64(round) * 15_000 + (index == 4 ? 1 : 0)
+                record.samples.append((id, t, v))
+            }
+            records.append(record)
+        }
+        var values = LogValues()
+        for (index, data) in Self.encodeAsOneFile(records).enumerated() {
+            let decoded = try #require(LogRecord(data, values: &values), "record \(index)")
+            #expect(decoded.samples.map(\.v.bitPattern) == records[index].samples.map(\.v.bitPattern), "record \(index)")
+            #expect(decoded == records[index])
+        }
     }
 
     /// A damaged record in the middle of a file costs only itself; a damaged first record

@@ -1,5 +1,6 @@
-// Tollgate — TSDB tests: the head log's compact sample encoding (record versions 3 and 4)
-// and the records older Tollgates wrote (versions 1 and 2), which must still replay.
+// Tollgate — TSDB tests: the head log's compact sample encoding (record versions 7 and 8;
+// 3 to 6 before) and the records older Tollgates wrote (versions 1 and 2), which must still
+// replay.
 
 import Chunks
 import Foundation
@@ -27,7 +28,7 @@ import Testing
         let decoded = try #require(LogRecord(record.encoded()))
         #expect(decoded == record)
         #expect(decoded.samples.map(\.v.bitPattern) == Self.values.map(\.bitPattern))
-        #expect(record.encoded()[4] == 5)
+        #expect(record.encoded()[4] == 7)
     }
 
     /// A scrape's record: one timestamp, ids in order, counters, cents and `%.6f` sums.
