@@ -23,8 +23,8 @@ extension LogRecord {
     /// - `97`: the value's 8 bytes, big-endian;
     /// - `98`: a decimal `m / 10^p` (p = 2 or 6) as the varint `m << 3 | p`;
     /// - `99`: the staleness marker.
-    /// So an unchanged value or one within 31 steps of its base takes one byte in all, where
-    /// version 5 took two. Steps are taken only where the decoder's arithmetic gives the
+    /// So an unchanged value, or one from 32 steps below its base to 31 above, takes one byte
+    /// in all, where version 5 took two. Steps are taken only where the decoder's arithmetic gives the
     /// same bits back.
     ///
     /// **Version 5.** Each sample starts with one varint, `idDelta << 4 | newTime << 3 | kind`
