@@ -66,27 +66,27 @@ extension LogRecord {
             count += 1
         }
 
-        /// A value byte and its payload (version 7).
+        /// A value byte and its payload (version 7). The value's form alone is worked out
+        /// only when no one-byte step from the base fits.
         @inline(__always)
         private mutating func appendValue(_ v: Double, base: Double?) {
-            let (kind, payload) = Self.kind(v, base: nil)
+            var step: UInt64?
             if let base {
                 if base.bitPattern == v.bitPattern {
                     bytes.append(0)
                     return
                 }
-                if let z = Self.stepFromBase(v, base) {
-                    let alone = kind == 3 ? 1 : kind == 1 ? 9 : 1 + SampleBlock.varintLength(payload)
-                    if z < 64 {
-                        bytes.append(UInt8(z))
-                        return
-                    }
-                    if 1 + SampleBlock.unsignedVarintLength(z >> 5) <= alone {
-                        bytes.append(64 | UInt8(z & 31))
-                        SampleBlock.appendUnsignedVarint(z >> 5, to: &bytes)
-                        return
-                    }
+                step = Self.stepFromBase(v, base)
+                if let z = step, z < 64 {
+                    bytes.append(UInt8(z))
+                    return
                 }
+            }
+            let (kind, payload) = Self.kind(v, base: nil)
+            if let z = step, 1 + SampleBlock.unsignedVarintLength(z >> 5) <= (kind == 3 ? 1 : kind == 1 ? 9 : 1 + SampleBlock.varintLength(payload)) {
+                bytes.append(64 | UInt8(z & 31))
+                SampleBlock.appendUnsignedVarint(z >> 5, to: &bytes)
+                return
             }
             bytes.append(96 + UInt8(kind))
             switch kind {
@@ -96,8 +96,10 @@ extension LogRecord {
             }
         }
 
-        /// The zigzag of `v`'s step from `base` in the base's unit (``LogRecord/value(step:base:)``),
-        /// when the decoder's arithmetic gives `v`'s bits back.
+        /// The zigzag of `v`'s step from `base` in the base's unit (``LogRecord/value(step:base:)``).
+        /// The decoder's arithmetic is the encoder's: a whole base plus a whole step, or
+        /// `Double(m) / 10^p` for the `m` and `p` that ``decimal(_:)`` found for `v` (where it
+        /// checked that this gives `v` back), so every step it returns reads back exactly.
         @inline(__always)
         static func stepFromBase(_ v: Double, _ base: Double) -> UInt64? {
             let step: Int64
@@ -107,7 +109,6 @@ extension LogRecord {
             } else {
                 guard let before = decimal(base), let now = decimal(v), now & 7 == before & 7 else { return nil }
                 step = (now >> 3) &- (before >> 3)
-                guard LogRecord.value(step: step, base: base)?.bitPattern == v.bitPattern else { return nil }
             }
             return zigzag(step)
         }
