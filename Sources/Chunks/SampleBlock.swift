@@ -4,9 +4,9 @@
 // (counters, byte counts, durations printed with a few digits), so each value's
 // shortest round-trip decimal `m × 10^e` is rescaled to one exponent per block and the
 // integers are stored as their deltas or delta-of-deltas, as zigzag varints or packed in a
-// common bit width, whichever is smallest; the result is deflated when that helps. Values that are not exactly
-// representable this way (NaN, the stale marker, ±Inf, -0.0, huge mantissas) fall back
-// to raw 64-bit patterns, so every bit pattern survives. Timestamps are delta-of-delta
+// common bit width, whichever is smallest; the result is deflated when that helps. Values
+// that are not exactly representable this way (NaN, the stale marker, ±Inf, -0.0, huge
+// mantissas) fall back to raw 64-bit patterns, so every bit pattern survives. Timestamps are delta-of-delta
 // varints, and a block of timestamps can be shared by every series scraped together.
 
 import Gzip
