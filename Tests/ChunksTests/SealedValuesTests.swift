@@ -116,4 +116,39 @@ struct SealedValuesTests {
         #expect(SampleBlock.decodeValues(block, count: 3) == nil, "a width of 65 bits")
         #expect(SampleBlock.decodeValues([0, SampleBlock.ValueKind.packedDeltaOfDelta.rawValue, 0] + SampleBlock.packedSteps([1_000, 0, 1], head: 2), count: 3) == [1_000, 1_000, 1_001])
     }
+
+    /// Blocks damaged anywhere (a byte changed, cut short) and read with any count never
+    /// trap: they are refused, or give exactly as many values as asked for.
+    @Test func damagedBlocksAreRefusedOrReadWhole() throws {
+        var generator = SystemRandomNumberGenerator()
+        let sources: [[Double]] = [
+            (0..<120).map { Double(5_000_000 + $0 * 2 + ($0 * 7) % 3) },
+            (0..<120).map { Double(812 + $0 / 50) / 100 },
+            [Double](repeating: 7, count: 120),
+            (0..<60).map { $0 % 2 == 0 ? 4_503_599_627_370_496 : -4_503_599_627_370_496 + Double($0) },
+        ]
+        var blocks: [[UInt8]] = []
+        for values in sources {
+            blocks.append(try #require(SampleBlock.encodeSealedValues(values)))
+            blocks.append(SampleBlock.encodeValues(values))
+        }
+        var refused = 0
+        for trial in 0..<4_000 {
+            var bytes = blocks[trial % blocks.count]
+            if trial % 3 == 0 {
+                bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator)))
+            } else {
+                for _ in 0...(trial % 3) where !bytes.isEmpty {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            let count = trial % 5 == 0 ? Int.random(in: 0...300, using: &generator) : [120, 60][trial % blocks.count / 6]
+            if let values = SampleBlock.decodeValues(bytes, count: count) {
+                #expect(values.count == count)
+            } else {
+                refused += 1
+            }
+        }
+        #expect(refused > 1_000, "most damage is noticed: \(refused) of 4,000 refused")
+    }
 }
