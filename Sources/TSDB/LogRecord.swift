@@ -197,20 +197,9 @@ struct LogRecord: Equatable {
             let series = UInt32(truncatingIfNeeded: id)
             let v: Double
             switch header & kindMask {
-            case 0:
-                guard let whole = reader.next() else { return nil }
-                v = Double(whole)
-            case 1:
-                guard reader.position + 8 <= body.count else { return nil }
-                var bits: UInt64 = 0
-                for k in 0..<8 { bits = bits << 8 | UInt64(body[reader.position + k]) }
-                reader.position += 8
-                v = Double(bitPattern: bits)
-            case 2:
-                guard let decimal = reader.next() else { return nil }
-                v = Double(decimal >> 3) / powersOfTen[Int(decimal & 7)]
-            case 3:
-                v = Double(bitPattern: staleBits)
+            case 0...3:
+                guard let value = valueAlone(header & kindMask, &reader, body) else { return nil }
+                v = value
             default:
                 guard let base = values?.value(of: series), let value = againstBase(header & kindMask, base, &reader) else { return nil }
                 v = value
@@ -268,20 +257,9 @@ struct LogRecord: Equatable {
                 }
                 guard let value = value(step: Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1), base: base) else { return nil }
                 v = value
-            case 96:
-                guard let whole = reader.next() else { return nil }
-                v = Double(whole)
-            case 97:
-                guard reader.position + 8 <= body.count else { return nil }
-                var bits: UInt64 = 0
-                for k in 0..<8 { bits = bits << 8 | UInt64(body[reader.position + k]) }
-                reader.position += 8
-                v = Double(bitPattern: bits)
-            case 98:
-                guard let decimal = reader.next() else { return nil }
-                v = Double(decimal >> 3) / powersOfTen[Int(decimal & 7)]
-            case 99:
-                v = Double(bitPattern: staleBits)
+            case 96...99:
+                guard let value = valueAlone(Int64(byte - 96), &reader, body) else { return nil }
+                v = value
             default:
                 return nil
             }
@@ -289,6 +267,28 @@ struct LogRecord: Equatable {
             samples.append((series, t, v))
         }
         return samples
+    }
+
+    /// A value coded alone, by kind (versions 3–6; version 7's value bytes 96–99): `0` a
+    /// whole number as a varint, `1` its 8 bytes big-endian, `2` the decimal varint
+    /// `m << 3 | p`, `3` the staleness marker. Nil when the bytes run out.
+    @inline(__always)
+    private static func valueAlone(_ kind: Int64, _ reader: inout VarintReader, _ body: [UInt8]) -> Double? {
+        switch kind {
+        case 0:
+            return reader.next().map { Double($0) }
+        case 1:
+            guard reader.position + 8 <= body.count else { return nil }
+            var bits: UInt64 = 0
+            for k in 0..<8 { bits = bits << 8 | UInt64(body[reader.position + k]) }
+            reader.position += 8
+            return Double(bitPattern: bits)
+        case 2:
+            guard let decimal = reader.next() else { return nil }
+            return Double(decimal >> 3) / powersOfTen[Int(decimal & 7)]
+        default:
+            return Double(bitPattern: staleBits)
+        }
     }
 
     /// A value of kind 4–6 (see ``SampleEncoder``) given the series' base; nil when the
