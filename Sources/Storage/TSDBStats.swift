@@ -2,8 +2,10 @@
 
 /// What a store holds, for `tollgate tsdb stats` and `/api/v1/status/tsdb`.
 public struct TSDBStats: Sendable {
-    /// Series known.
+    /// Series in the head (in memory).
     public var series = 0
+    /// Series that went idle and left the head: on disk, still selected by queries.
+    public var coldSeries = 0
     /// Samples stored (sealed and in the head).
     public var samples = 0
     /// Sealed rows: XOR chunks and merged blocks.

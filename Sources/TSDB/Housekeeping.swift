@@ -80,7 +80,7 @@ public struct Housekeeping: Service {
         }
     }
 
-    /// One round: compaction, then time retention, then size retention.
+    /// One round: compaction, idle series out of the head, then time retention, then size retention.
     public func runOnce() async {
         let current = clock.now()
         let started = ContinuousClock.now
@@ -97,6 +97,15 @@ public struct Housekeeping: Service {
         } catch {
             HousekeepingMetrics.compactionsFailed.increment()
             report(error, "compaction")
+        }
+        do {
+            let evicted = try await tsdb.evictIdleSeries()
+            if evicted > 0 {
+                changed = true
+                logger.info("idle series left the head", metadata: ["series": "\(evicted)"])
+            }
+        } catch {
+            report(error, "moving idle series out of the head")
         }
         do {
             if settings.retentionTime > 0 {

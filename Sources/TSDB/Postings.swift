@@ -15,6 +15,40 @@ struct Postings {
         for label in labels { index[label.name, default: [:]][label.value, default: []].append(id) }
     }
 
+    /// Adds a series whose id may be lower than others' (one that comes back to the head).
+    mutating func insert(_ id: UInt32, _ labels: Labels) {
+        Self.insert(id, into: &all)
+        for label in labels { Self.insert(id, into: &index[label.name, default: [:]][label.value, default: []]) }
+    }
+
+    private static func insert(_ id: UInt32, into list: inout [UInt32]) {
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        if low == list.count || list[low] != id { list.insert(id, at: low) }
+    }
+
+    /// Removes series, each list rewritten once however many of them it holds; names and
+    /// values left with no series go.
+    mutating func remove(_ series: [(UInt32, Labels)]) {
+        guard !series.isEmpty else { return }
+        var gone: [String: [String: Set<UInt32>]] = [:]
+        for (id, labels) in series {
+            for label in labels { gone[label.name, default: [:]][label.value, default: []].insert(id) }
+        }
+        let removed = Set(series.map(\.0))
+        all.removeAll { removed.contains($0) }
+        for (name, values) in gone {
+            for (value, ids) in values {
+                index[name]?[value]?.removeAll { ids.contains($0) }
+                if index[name]?[value]?.isEmpty == true { index[name]?[value] = nil }
+            }
+            if index[name]?.isEmpty == true { index[name] = nil }
+        }
+    }
+
     /// The ids of series selected by every matcher, sorted.
     /// - Complexity: proportional to the postings touched, plus the distinct values of regex-matched names.
     func select(_ matchers: [LabelMatcher]) -> [UInt32] {

@@ -48,6 +48,14 @@ enum Schema {
             try db.execute(sql: "DROP TABLE series")
             try db.execute(sql: "ALTER TABLE series_v4 RENAME TO series")
         }
+        migrator.registerMigration("v5: cold series") { db in
+            // Series that went idle leave the head (TSDB+Eviction): their newest time, and
+            // their postings, so that selections still find them without holding them in memory.
+            try db.execute(sql: "CREATE TABLE cold_series (id INTEGER PRIMARY KEY, max_time INTEGER NOT NULL)")
+            try db.execute(
+                sql: "CREATE TABLE cold_postings (name TEXT NOT NULL, value TEXT NOT NULL, series_id INTEGER NOT NULL, PRIMARY KEY (name, value, series_id)) WITHOUT ROWID"
+            )
+        }
         return migrator
     }
 }

@@ -49,6 +49,7 @@ struct StoreSalvage {
         copyLog()
         copyPlain("log_readers", columns: ["name", "seq"])
         copyPlain("log_state", columns: ["key", "value"])
+        copyColdSeries()
     }
 
     mutating func note(_ kind: String, _ text: String) {
@@ -230,6 +231,28 @@ struct StoreSalvage {
             note("head_log", "head log record \(seq): samples of \(missing.count) missing series (\(first)…); they cannot be read")
         }
         return record
+    }
+
+    /// Copies the marks of series that left the head (of readable series only) and
+    /// rebuilds their postings from their labels: `cold_postings` has no rowid to salvage by.
+    private mutating func copyColdSeries() {
+        scan("cold_series", ["id", "max_time"]) { salvage, row in
+            guard let id = Self.int(row, 1), salvage.series.contains(UInt32(truncatingIfNeeded: id)), Self.int(row, 2) != nil else {
+                salvage.note("cold_series", "cold_series row \(Self.int(row, 0) ?? 0): its series is not readable; dropped")
+                return
+            }
+            guard let destination = salvage.destination else { return }
+            guard salvage.insert("cold_series", ["id", "max_time"], row, "cold_series", "cold series \(id)") else { return }
+            do {
+                let data = try Data.fetchOne(destination, sql: "SELECT labels FROM series WHERE id = ?", arguments: [id])
+                for label in data.flatMap({ LabelsCodec.decode($0) }) ?? Labels([:]) {
+                    try destination.execute(
+                        sql: "INSERT OR IGNORE INTO cold_postings (name, value, series_id) VALUES (?, ?, ?)", arguments: [label.name, label.value, id])
+                }
+            } catch {
+                salvage.note("cold_series", "cold series \(id): postings not rebuilt: \(error)")
+            }
+        }
     }
 
     private mutating func copyPlain(_ table: String, columns: [String]) {

@@ -16,6 +16,8 @@ extension TSDB {
     /// touch the head).
     func commitNow(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)] = []) throws -> CommitResult {
         try state.withLock { s in
+            // Read before anything changes: a failed read leaves no trace.
+            let returning = try coldSeriesReturning(batch, byRef, s)
             var result = CommitResult()
             var newSeries: [(id: UInt32, labels: Data)] = []
             var logged = LogRecord.SampleEncoder(capacity: batch.count + byRef.count)
@@ -39,6 +41,14 @@ extension TSDB {
             let headMax = s.headMaxTime
             var batchMax = headMax
             var outOfOrder: [OutOfOrderSample] = []
+            // Cold series this batch brings back to the head (see TSDB+Eviction).
+            var returned: [(UInt32, Labels)] = []
+            for (id, data) in returning {
+                guard let series = returningSeries(id, data, &s) else { continue }
+                s.series[id] = series
+                pending[series.labels] = id
+                returned.append((id, series.labels))
+            }
             /// Validates one sample and appends it to its series in place.
             func accept(_ id: UInt32, _ t: Int64, _ v: Double) {
                 guard let series = s.series[id] else { return }
@@ -104,7 +114,7 @@ extension TSDB {
                 accept(id, t, v)
             }
             let logs = !created.isEmpty || logged.count > 0
-            guard logs || !outOfOrder.isEmpty else { return result }
+            guard logs || !outOfOrder.isEmpty || !returned.isEmpty else { return result }
             // Each series' out-of-order samples with a copy of its head chunk (as this batch left it).
             let late = outOfOrder.isEmpty ? [] : Self.group(outOfOrder, s.series)
             // Log readers (remote write) also need the out-of-order samples stored: a record of their own.
@@ -123,6 +133,7 @@ extension TSDB {
                         let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
                         for (id, data) in newSeries { try insert.execute(arguments: [Int64(id), data]) }
                     }
+                    try Self.storeReturned(returned.map(\.0), db)
                     try SealedChunkWriter.insert(sealed, of: self, into: db)
                     // After this batch's sealed chunks, which the duplicate checks must see.
                     guard !late.isEmpty else { return OutOfOrderCounts() }
@@ -150,6 +161,7 @@ extension TSDB {
                     s.series[previous.id]?.restore(previous, firstSealed: sealed.first { $0.0 == previous.id }?.1)
                 }
                 for previous in restore { s.series[previous.id]?.restore(previous) }
+                for (id, _) in returned { s.series[id] = nil }
                 throw noteWriteFailure(error, during: "commit")
             }
             if !lateUnlogged { noteWriteSuccess() }
@@ -160,6 +172,7 @@ extension TSDB {
                 s.ids[labels] = id
                 s.postings.add(id, labels)
             }
+            for (id, labels) in returned { indexReturned(id, labels, &s) }
             if logs { s.logRecords += 1 }
             s.logSamples += logged.count
             result.newSeries = created.count

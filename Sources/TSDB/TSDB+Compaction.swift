@@ -110,14 +110,16 @@ extension TSDB {
     public func deleteBefore(_ cutoff: Int64) async throws -> Int {
         try await run {
             if self.sweeps.withLock({ $0.retentionCovers(cutoff) }) { return 0 }
-            let deleted = try self.pool.write { db in
+            let dropped = try self.pool.write { db in
                 try db.execute(sql: "DELETE FROM chunks WHERE max_time < ?", arguments: [cutoff])
                 let deleted = db.changesCount
-                if deleted > 0 { try self.dropUnusedTimestampSets(db) }
-                return deleted
+                guard deleted > 0 else { return (deleted, [UInt32]()) }
+                try self.dropUnusedTimestampSets(db)
+                return (deleted, try self.dropEmptyColdSeries(db))
             }
             self.sweeps.withLock { $0.retained(before: cutoff) }
-            return deleted
+            self.forgetCold(dropped.1)
+            return dropped.0
         }
     }
 
@@ -126,7 +128,7 @@ extension TSDB {
     /// - Returns: the number of rows deleted.
     public func shrink(toBytes maxBytes: Int) async throws -> Int {
         try await run {
-            try self.pool.write { db in
+            let dropped = try self.pool.write { db in
                 var deleted = 0
                 while try Self.sampleDataBytes(db) > maxBytes {
                     guard let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(max_time) FROM chunks") else { break }
@@ -134,9 +136,18 @@ extension TSDB {
                     deleted += db.changesCount
                     try self.dropUnusedTimestampSets(db)
                 }
-                return deleted
+                return (deleted, deleted > 0 ? try self.dropEmptyColdSeries(db) : [])
             }
+            self.forgetCold(dropped.1)
+            return dropped.0
         }
+    }
+
+    /// Forgets cold series whose rows ``dropEmptyColdSeries(_:)`` deleted.
+    private func forgetCold(_ ids: [UInt32]) {
+        guard !ids.isEmpty else { return }
+        state.withLock { s in for id in ids { s.cold.remove(id) } }
+        logger.info("deleted series left without samples", metadata: ["series": "\(ids.count)"])
     }
 
     /// The bytes of sealed sample data: chunks and blocks, and the timestamp sets they share.

@@ -36,6 +36,11 @@ extension TSDB {
             try self.state.withLock { s in
                 var ids = Set<UInt32>()
                 for matchers in selectors { ids.formUnion(s.postings.select(matchers)) }
+                if s.cold.count > 0 {
+                    // Series that left the head (TSDB+Eviction): only sealed samples to delete.
+                    let cold = try self.pool.read { db in try selectors.flatMap { try self.coldSelect($0, minTime: .min, db).map(\.0) } }
+                    ids.formUnion(cold)
+                }
                 var touched = Set<UInt32>()
                 var result = DeletionResult()
                 let sorted = ids.sorted()

@@ -122,14 +122,19 @@ extension TSDB: CommitLog {
         return found
     }
 
+    /// Series that left the head (``evictIdleSeries()``) are read from the store.
     public func labels(of refs: some Sequence<SeriesRef>) -> [SeriesRef: Labels] {
-        state.withLock { s in
+        var missing: [UInt32] = []
+        var found: [SeriesRef: Labels] = state.withLock { s in
             var found: [SeriesRef: Labels] = [:]
             for ref in refs {
-                if let series = s.series[UInt32(truncatingIfNeeded: ref.rawValue)] { found[ref] = series.labels }
+                let id = UInt32(truncatingIfNeeded: ref.rawValue)
+                if let series = s.series[id] { found[ref] = series.labels } else { missing.append(id) }
             }
             return found
         }
+        for (id, labels) in storedLabels(missing) { found[SeriesRef(UInt64(id))] = labels }
+        return found
     }
 
     /// The last record a checkpoint at `last` may delete: the slowest reader's position, or,

@@ -25,9 +25,11 @@ extension TSDB {
     /// each over its own share of the series in its own read transaction (`Parallel`).
     public func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples] {
         try await read {
-            let targets = self.state.withLock { s in
+            let head = self.state.withLock { s in
                 s.postings.select(matchers).compactMap { id in s.series[id].map { (id, $0.labels, $0.chunk) } }
             }
+            let cold = try self.coldTargets(matchers, minTime: minTime, excluding: Set(head.map(\.0)))
+            let targets = head + cold.map { ($0.0, $0.1, XORChunk()) }
             let shares = Parallel.shares(targets.count, minimum: 500)
             let parts = Parallel.map(shares.count) { share in
                 Result { () throws -> KeyedSeries in
@@ -58,7 +60,7 @@ extension TSDB {
     /// chunk answers for recent ones, and one indexed lookup in the sealed chunks for the rest.
     public func series(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [Labels] {
         try await read {
-            let targets = self.state.withLock { s in
+            let head = self.state.withLock { s in
                 s.postings.select(matchers).compactMap { id -> (UInt32, Labels, Int64?, Int64?)? in
                     guard let series = s.series[id] else { return nil }
                     var iterator = series.chunk.makeIterator()
@@ -66,6 +68,8 @@ extension TSDB {
                     return (id, series.labels, series.hasSamples ? series.maxTime : nil, headStart)
                 }
             }
+            let cold = try self.coldTargets(matchers, minTime: minTime, excluding: Set(head.map(\.0)))
+            let targets = head + cold.map { ($0.0, $0.1, Int64?.none, Int64?.none) }
             var found: [Labels] = []
             try self.pool.read { db in
                 let statement = try db.cachedStatement(sql: "SELECT 1 FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ? LIMIT 1")
@@ -83,23 +87,30 @@ extension TSDB {
     }
 
     /// Label names, sorted bytewise: of every series, or only of those the matchers select.
+    /// Cold series (``evictIdleSeries()``) count as well.
     public func labelNames(matching matchers: [LabelMatcher] = []) -> [String] {
-        state.withLock { s in
-            guard !matchers.isEmpty else { return s.postings.labelNames() }
+        var names = state.withLock { s in
+            guard !matchers.isEmpty else { return Set(s.postings.labelNames()) }
             var names = Set<String>()
             for id in s.postings.select(matchers) { s.series[id]?.labels.forEach { names.insert($0.name) } }
-            return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            return names
         }
+        names.formUnion(coldLabelStrings(matchers, all: "SELECT DISTINCT name FROM cold_postings", arguments: []) { $0.map(\.name) })
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// The values of one label name, sorted bytewise: over every series, or only those the matchers select.
+    /// Cold series (``evictIdleSeries()``) count as well.
     public func labelValues(_ name: String, matching matchers: [LabelMatcher] = []) -> [String] {
-        state.withLock { s in
-            guard !matchers.isEmpty else { return s.postings.labelValues(name) }
+        var values = state.withLock { s in
+            guard !matchers.isEmpty else { return Set(s.postings.labelValues(name)) }
             var values = Set<String>()
             for id in s.postings.select(matchers) { if let value = s.series[id]?.labels[name] { values.insert(value) } }
-            return values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            return values
         }
+        values.formUnion(
+            coldLabelStrings(matchers, all: "SELECT DISTINCT value FROM cold_postings WHERE name = ?", arguments: [name]) { $0[name].map { [$0] } ?? [] })
+        return values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     static func decodeXOR(_ bytes: [UInt8], count: Int, _ minTime: Int64, _ maxTime: Int64, _ timestamps: inout [Int64], _ values: inout [Double]) {

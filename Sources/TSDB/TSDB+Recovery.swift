@@ -40,11 +40,21 @@ extension TSDB {
                 s.postings = Postings()
                 // The loader's thread ends only once it is finished: on every way out.
                 do {
+                    // Cold series stay on disk: only their ids, newest times and labels' hashes are kept.
+                    var coldMax: [UInt32: Int64] = [:]
+                    for row in try Row.fetchAll(db, sql: "SELECT id, max_time FROM cold_series") {
+                        coldMax[UInt32(truncatingIfNeeded: row[0] as Int64)] = row[1]
+                    }
                     var batch: [(UInt32, Labels)] = []
                     batch.reserveCapacity(4096)
                     let series = try Row.fetchCursor(db, sql: "SELECT id, labels FROM series ORDER BY id")
                     while let row = try series.next() {
                         let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+                        s.nextID = max(s.nextID, id + 1)
+                        if let maxTime = coldMax[id] {
+                            s.cold.add(id, labels: row[1], maxTime: maxTime)
+                            continue
+                        }
                         // Decoded from SQLite's own buffer, each long string the symbol table's copy.
                         let decoded = try row.withUnsafeData(atIndex: 1) { data in data.flatMap { LabelsCodec.decode($0) { s.symbols.intern($0) } } }
                         guard let labels = decoded else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
@@ -53,7 +63,10 @@ extension TSDB {
                             loader.add(batch)
                             batch.removeAll(keepingCapacity: true)
                         }
-                        s.nextID = max(s.nextID, id + 1)
+                    }
+                    // Ids are never given twice, also after retention deleted the newest series' row.
+                    if let next = try Int64.fetchOne(db, sql: "SELECT value FROM log_state WHERE key = 'next_series_id'") {
+                        s.nextID = max(s.nextID, UInt32(clamping: next))
                     }
                     loader.add(batch)
                     // One scan, two maxima: chunks of out-of-order samples apart, since they may reach
@@ -108,6 +121,9 @@ extension TSDB {
             // Numbers are never given twice: past every record, checkpoint and reader position.
             s.nextLogSeq = max(lastSeq, checkpointSeq, s.logReaders.values.max() ?? 0) + 1
             var sealed: [(UInt32, XORChunk)] = []
+            // Cold series with logged samples newer than their sealed ones: a commit that brought
+            // them back logged its record, and stopped before its transaction ended.
+            var returned: [UInt32] = []
             var replayed = 0
             var values = LogValues()
             var file: Int64?
@@ -137,7 +153,8 @@ extension TSDB {
                     break
                 }
                 replayed += 1
-                for (id, data) in record.newSeries where s.series[id] == nil {
+                // A series that left the head since stays cold: its samples below bring it back if they must.
+                for (id, data) in record.newSeries where s.series[id] == nil && !s.cold.contains(id) {
                     guard let labels = LabelsCodec.decode(data, intern: { s.symbols.intern($0) }) else { continue }
                     s.series[id] = HeadSeries(labels: labels)
                     s.ids[labels] = id
@@ -145,13 +162,15 @@ extension TSDB {
                     s.nextID = max(s.nextID, id + 1)
                 }
                 for (id, t, v) in record.samples {
+                    if s.series[id] == nil, let coldMax = s.cold.maxTimes[id], t > coldMax, try returnForReplay(id, &s) { returned.append(id) }
                     guard let series = s.series[id] else { continue }
                     if series.hasSamples && t <= series.maxTime { continue }  // already sealed
                     series.append(t, v, seq: seq, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 }
             }
-            if !sealed.isEmpty {
+            if (!sealed.isEmpty || !returned.isEmpty) && !readOnly {
                 try pool.write { db in
+                    try Self.storeReturned(returned, db)
                     try SealedChunkWriter.insert(sealed, of: self, into: db)
                 }
             }
@@ -175,6 +194,17 @@ extension TSDB {
                     "duration": "\(ContinuousClock.now - started)",
                 ])
         }
+    }
+
+    /// Brings cold series `id` back to the head for the replay of its logged samples.
+    /// - Returns: whether it came back (its stored labels were found and decode).
+    private func returnForReplay(_ id: UInt32, _ s: inout State) throws -> Bool {
+        guard let data = try pool.read({ db in try Data.fetchOne(db, sql: "SELECT labels FROM series WHERE id = ?", arguments: [Int64(id)]) }),
+            let series = returningSeries(id, data, &s)
+        else { return false }
+        s.series[id] = series
+        indexReturned(id, series.labels, &s)
+        return true
     }
 
     /// The bytes of `data` in one copy (`[UInt8](data)` went byte by byte through `Data`'s iterator).

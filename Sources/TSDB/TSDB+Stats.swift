@@ -12,11 +12,11 @@ extension TSDB {
     public func stats() async throws -> TSDBStats {
         try await run {
             var stats = TSDBStats()
-            let head = self.state.withLock { s -> (Int, Int, Int, Int) in
+            let head = self.state.withLock { s -> (Int, Int, Int, Int, Int) in
                 let open = s.series.all.map(\.1).filter { $0.chunk.count > 0 }
-                return (s.series.count, open.count, open.reduce(0) { $0 + $1.chunk.count }, s.logRecords)
+                return (s.series.count, s.cold.count, open.count, open.reduce(0) { $0 + $1.chunk.count }, s.logRecords)
             }
-            (stats.series, stats.headChunks, stats.headSamples, stats.logRecords) = head
+            (stats.series, stats.coldSeries, stats.headChunks, stats.headSamples, stats.logRecords) = head
             var headRange: (Int64, Int64)?
             self.state.withLock { s in
                 for (_, series) in s.series.all where series.chunk.count > 0 {

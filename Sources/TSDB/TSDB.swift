@@ -52,6 +52,11 @@ public final class TSDB: Sendable {
         /// checkpoint drops them whatever the readers (2 h, about what Prometheus's WAL holds).
         public var logRetention: Int64 = 2 * 3_600_000
 
+        /// How long, in milliseconds, a series may go without a sample (counted back from the
+        /// head's newest time) before it leaves the head for the disk, where selections still
+        /// find it and its next sample brings it back (1 h; 0 keeps every series in memory).
+        public var idleSeriesTime: Int64 = 3_600_000
+
         /// The size, in bytes, past which the head log starts a new file (its files are
         /// deleted whole once a checkpoint covers them).
         public var logSegmentBytes = 8 << 20
@@ -66,6 +71,8 @@ public final class TSDB: Sendable {
         var postings = Postings()
         /// The long label strings of the head's series, one copy each.
         var symbols = SymbolTable()
+        /// Series that went idle and left the head (see `TSDB+Eviction`).
+        var cold = ColdSeries()
         var nextID: UInt32 = 1
         /// Log records and samples after the last checkpoint's (what recovery would replay).
         var logRecords = 0
@@ -192,6 +199,7 @@ public final class TSDB: Sendable {
             }
             StorageMetrics.series.record(tsdb.state.withLock { $0.ids.count })
             StorageMetrics.appended.increment(by: 0)
+            StorageMetrics.seriesRemoved.increment(by: 0)
             StorageMetrics.outOfOrder.increment(by: 0)
             StorageMetrics.outOfOrderAppended.increment(by: 0)
             StorageMetrics.rejected.increment(by: 0)
@@ -287,6 +295,8 @@ enum StorageMetrics {
         label: "prometheus_tsdb_head_out_of_order_samples_appended_total", dimensions: [("type", "float")])
     /// Samples dropped as out of order or duplicate.
     static let rejected = Counter(label: "tollgate_tsdb_samples_rejected_total")
-    /// Series in the store.
+    /// Series in the head.
     static let series = Gauge(label: "prometheus_tsdb_head_series")
+    /// Series that went idle and left the head (``TSDB/evictIdleSeries()``).
+    static let seriesRemoved = Counter(label: "prometheus_tsdb_head_series_removed_total")
 }

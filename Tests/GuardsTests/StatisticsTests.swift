@@ -2,24 +2,13 @@
 
 import Foundation
 @testable import Guards
+import TestSupport
 import Testing
 
 struct StatisticsTests {
-    /// A small deterministic generator (SplitMix64), so every run draws the same cases.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random, tied, constant and tiny samples, at several confidence levels.
     static func cases() -> [(x: [Double], y: [Double], confidence: Double)] {
-        var rng = SplitMix(state: 15)
+        var rng = SplitMix(seed: 15)
         var cases: [(x: [Double], y: [Double], confidence: Double)] = []
         let confidences = [0.9, 0.95, 0.98, 0.99]
         for index in 0..<400 {

@@ -29,9 +29,19 @@ struct StorageFlags: ParsableArguments {
             valueName: "N"))
     var checkpointSamplesPerSeries = TSDB.Options().checkpointSamplesPerSeries
 
+    @Option(
+        name: .customLong("storage.tsdb.idle-series-time"),
+        help: ArgumentHelp(
+            "How long a series may go without a sample before it leaves memory for the disk (a Prometheus duration; 0 keeps every series in memory). Queries still find it there, and its next sample brings it back.",
+            valueName: "DURATION"))
+    var idleSeriesTime = "1h"
+
     func validate() throws {
         guard let interval = PromDuration(parsing: housekeepingInterval), interval.milliseconds >= 100 else {
             throw ValidationError("--storage.tsdb.housekeeping-interval: invalid duration \"\(housekeepingInterval)\"; expected e.g. 1m, 30s (at least 100ms)")
+        }
+        guard PromDuration(parsing: idleSeriesTime) != nil else {
+            throw ValidationError("--storage.tsdb.idle-series-time: invalid duration \"\(idleSeriesTime)\"; expected e.g. 1h, 30m, or 0 to keep every series in memory")
         }
         guard checkpointRecords >= 1 else { throw ValidationError("--storage.tsdb.checkpoint-records: must be at least 1, not \(checkpointRecords)") }
         guard checkpointSamplesPerSeries >= 0 else {
@@ -46,13 +56,14 @@ struct StorageFlags: ParsableArguments {
     func apply(to options: inout TSDB.Options) {
         options.checkpointInterval = checkpointRecords
         options.checkpointSamplesPerSeries = checkpointSamplesPerSeries
+        options.idleSeriesTime = PromDuration(parsing: idleSeriesTime)?.milliseconds ?? options.idleSeriesTime
     }
 
     /// The values `/api/v1/status/flags` lists.
     var values: [String: String] {
         [
             "storage.tsdb.housekeeping-interval": housekeepingInterval, "storage.tsdb.checkpoint-records": "\(checkpointRecords)",
-            "storage.tsdb.checkpoint-samples-per-series": "\(checkpointSamplesPerSeries)",
+            "storage.tsdb.checkpoint-samples-per-series": "\(checkpointSamplesPerSeries)", "storage.tsdb.idle-series-time": idleSeriesTime,
         ]
     }
 }

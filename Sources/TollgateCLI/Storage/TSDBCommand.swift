@@ -100,7 +100,7 @@ struct StatsCommand: AsyncParsableCommand {
         let perSampleAll = s.samples > 0 ? format(Double(s.dataBytes + s.indexBytes) / Double(s.samples)) : "-"
         let text = """
             path:                 \(tsdb.path)
-            series:               \(s.series)
+            series:               \(s.series) in memory, \(s.coldSeries) idle on disk
             samples:              \(s.samples)
             sealed chunks:        \(s.chunks)
             blocks:               \(s.blocks)

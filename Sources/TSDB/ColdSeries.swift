@@ -1,0 +1,72 @@
+// Tollgate — TSDB: series moved out of the head, by id and by the hash of their labels.
+
+import Foundation
+import Model
+
+/// The series that went idle and left the head (``TSDB/evictIdleSeries(before:)``): their
+/// samples are all sealed, their labels are in the `series` table and their postings in
+/// `cold_postings`. What stays in memory is what finds them again, about 40 bytes a series
+/// instead of the head's kilobyte: each one's newest time (for out-of-order checks when
+/// it comes back, and so queries that start later skip the disk), and the hash of its
+/// stored label set (a series that comes back is recognised by its labels, and keeps its id).
+///
+/// A hash names a label set only probably: the caller compares the stored labels of each
+/// candidate before taking it.
+struct ColdSeries {
+    /// Newest sample time of each cold series.
+    private(set) var maxTimes: [UInt32: Int64] = [:]
+    /// The first cold series with each hash; ``others`` holds the rare second ones.
+    private var byHash: [UInt64: UInt32] = [:]
+    private var others: [UInt64: [UInt32]] = [:]
+    private var hashes: [UInt32: UInt64] = [:]
+    /// The newest sample time of any series ever made cold (it only grows): a selection that
+    /// starts after it needs no cold series.
+    private(set) var newest: Int64 = .min
+
+    /// The number of cold series.
+    var count: Int { maxTimes.count }
+
+    /// Whether series `id` is cold.
+    func contains(_ id: UInt32) -> Bool { maxTimes[id] != nil }
+
+    /// Notes series `id` as cold, with its stored labels' bytes and its newest time.
+    mutating func add(_ id: UInt32, labels: Data, maxTime: Int64) {
+        let hash = Self.hash(labels)
+        maxTimes[id] = maxTime
+        hashes[id] = hash
+        newest = max(newest, maxTime)
+        if byHash[hash] == nil {
+            byHash[hash] = id
+        } else {
+            others[hash, default: []].append(id)
+        }
+    }
+
+    /// Forgets series `id` (it came back to the head, or its data is gone).
+    mutating func remove(_ id: UInt32) {
+        guard maxTimes.removeValue(forKey: id) != nil, let hash = hashes.removeValue(forKey: id) else { return }
+        if byHash[hash] == id {
+            byHash[hash] = others[hash]?.popLast()
+        } else {
+            others[hash]?.removeAll { $0 == id }
+        }
+        if others[hash]?.isEmpty == true { others[hash] = nil }
+    }
+
+    /// The cold series whose stored labels hash as `labels` do.
+    func candidates(_ labels: Data) -> [UInt32] {
+        let hash = Self.hash(labels)
+        guard let first = byHash[hash] else { return [] }
+        return [first] + (others[hash] ?? [])
+    }
+
+    /// FNV-1a over the stored form of a label set: the same in every process, so a restart
+    /// computes it from the `series` rows without decoding them.
+    static func hash(_ data: Data) -> UInt64 {
+        data.withUnsafeBytes { bytes in
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            return h
+        }
+    }
+}

@@ -1,0 +1,125 @@
+// Tollgate — TSDB: idle series leave the head, and come back when they get a sample.
+
+import Chunks
+import CoreMetrics
+import Foundation
+import GRDB
+import Logging
+import Model
+import Synchronization
+
+extension TSDB {
+    /// Moves the series idle for ``Options/idleSeriesTime`` (no sample since the head's
+    /// newest time minus that) out of the head; nothing when that option is 0.
+    /// - Returns: the number of series moved.
+    public func evictIdleSeries() async throws -> Int {
+        let idle = options.idleSeriesTime
+        guard idle > 0 else { return 0 }
+        return try await run {
+            try self.state.withLock { s in
+                guard s.headMaxTime != .min else { return 0 }
+                return try self.evictIdle(&s, before: s.headMaxTime &- idle)
+            }
+        }
+    }
+
+    /// Moves every series whose newest sample is older than `cutoff` out of the head.
+    ///
+    /// Prometheus drops such series from its head when it compacts it (their samples are in
+    /// a block by then, and its index finds them). Here, in one transaction, each one's open
+    /// chunk is sealed, its newest time goes to `cold_series` and its labels to
+    /// `cold_postings`, and its checkpointed chunk is deleted; then the head forgets it:
+    /// its chunk, its labels, its postings. Selections find it on disk (`TSDB+ColdQuery`), and a
+    /// sample by its labels or its reference brings it back with the same id. Without this, a
+    /// target set that changes (pods, deployments) grew the head for the life of the process,
+    /// and every checkpoint rewrote the stale series' open chunks.
+    /// - Returns: the number of series moved.
+    func evictIdle(_ s: inout State, before cutoff: Int64) throws -> Int {
+        guard !options.readOnly else { return 0 }
+        let idle = s.series.all.filter { $0.1.hasSamples && $0.1.maxTime < cutoff }
+        guard !idle.isEmpty else { return 0 }
+        try pool.write { db in
+            try SealedChunkWriter.insert(idle.compactMap { $0.1.chunk.count > 0 ? ($0.0, $0.1.chunk) : nil }, of: self, into: db)
+            let cold = try db.cachedStatement(sql: "INSERT OR REPLACE INTO cold_series (id, max_time) VALUES (?, ?)")
+            let posting = try db.cachedStatement(sql: "INSERT OR IGNORE INTO cold_postings (name, value, series_id) VALUES (?, ?, ?)")
+            let checkpointed = try db.cachedStatement(sql: "DELETE FROM head_chunks WHERE series_id = ?")
+            for (id, series) in idle {
+                try cold.execute(arguments: [Int64(id), series.maxTime])
+                for label in series.labels { try posting.execute(arguments: [label.name, label.value, Int64(id)]) }
+                try checkpointed.execute(arguments: [Int64(id)])
+            }
+        }
+        for (id, series) in idle {
+            s.series[id] = nil
+            s.ids[series.labels] = nil
+            s.cold.add(id, labels: LabelsCodec.encode(series.labels), maxTime: series.maxTime)
+        }
+        s.postings.remove(idle.map { ($0.0, $0.1.labels) })
+        StorageMetrics.seriesRemoved.increment(by: idle.count)
+        StorageMetrics.series.record(s.ids.count)
+        return idle.count
+    }
+
+    /// The cold series a batch brings back, with their stored labels: those it names by
+    /// reference, and those whose labels it gives (the stored labels are compared, not only
+    /// their hash). Reads only: nothing in the head changes, so a failure leaves no trace.
+    func coldSeriesReturning(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)], _ s: State) throws -> [(UInt32, Data)] {
+        guard s.cold.count > 0 else { return [] }
+        var byID: [UInt32] = []
+        var seen = Set<UInt32>()
+        for (id, _, _) in byRef where s.series[id] == nil && s.cold.contains(id) && seen.insert(id).inserted { byID.append(id) }
+        var byLabels: [(Data, [UInt32])] = []
+        var asked = Set<Labels>()
+        for (labels, _, _) in batch where s.ids[labels] == nil && asked.insert(labels).inserted {
+            let encoded = LabelsCodec.encode(labels)
+            let candidates = s.cold.candidates(encoded)
+            if !candidates.isEmpty { byLabels.append((encoded, candidates)) }
+        }
+        guard !byID.isEmpty || !byLabels.isEmpty else { return [] }
+        return try pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT labels FROM series WHERE id = ?")
+            var found: [(UInt32, Data)] = []
+            for id in byID {
+                if let data = try Data.fetchOne(statement, arguments: [Int64(id)]) { found.append((id, data)) }
+            }
+            for (encoded, candidates) in byLabels {
+                for id in candidates where !seen.contains(id) {
+                    guard try Data.fetchOne(statement, arguments: [Int64(id)]) == encoded else { continue }
+                    seen.insert(id)
+                    found.append((id, encoded))
+                    break
+                }
+            }
+            return found
+        }
+    }
+
+    /// A head series for cold series `id` coming back: its newest time kept, so older
+    /// samples are still out of order. Nil when its stored labels do not decode.
+    func returningSeries(_ id: UInt32, _ data: Data, _ s: inout State) -> HeadSeries? {
+        guard let labels = LabelsCodec.decode(data, intern: { s.symbols.intern($0) }) else {
+            logger.warning("a cold series' stored labels do not decode; it stays cold", metadata: ["series": "\(id)"])
+            return nil
+        }
+        let series = HeadSeries(labels: labels)
+        if let maxTime = s.cold.maxTimes[id] {
+            series.hasSamples = true
+            series.maxTime = maxTime
+        }
+        return series
+    }
+
+    /// Indexes a series that came back once its return is stored.
+    func indexReturned(_ id: UInt32, _ labels: Labels, _ s: inout State) {
+        s.ids[labels] = id
+        s.postings.insert(id, labels)
+        s.cold.remove(id)
+    }
+
+    /// Notes in `db` that series came back to the head (their postings stay: selections
+    /// join them with `cold_series`, and the next eviction finds them there).
+    static func storeReturned(_ ids: some Sequence<UInt32>, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "DELETE FROM cold_series WHERE id = ?")
+        for id in ids { try statement.execute(arguments: [Int64(id)]) }
+    }
+}
