@@ -3,18 +3,30 @@
 import Foundation
 import Model
 
-/// The series that went idle and left the head (``TSDB/evictIdleSeries(before:)``): their
+/// The series that went idle and left the head (``TSDB/evictIdleSeries()``): their
 /// samples are all sealed, their labels are in the `series` table and their postings in
-/// `cold_postings`. What stays in memory is what finds them again, about 40 bytes a series
+/// `cold_postings`. What stays in memory is what finds them again, under 100 bytes a series
 /// instead of the head's kilobyte: each one's newest time (for out-of-order checks when
-/// it comes back, and so queries that start later skip the disk), and the hash of its
-/// stored label set (a series that comes back is recognised by its labels, and keeps its id).
+/// it comes back, and so queries that start later skip the disk), its base in the head log
+/// (see ``Entry``), and the hash of its stored label set (a series that comes back is
+/// recognised by its labels, and keeps its id).
 ///
 /// A hash names a label set only probably: the caller compares the stored labels of each
 /// candidate before taking it.
 struct ColdSeries {
-    /// Newest sample time of each cold series.
-    private(set) var maxTimes: [UInt32: Int64] = [:]
+    /// What a cold series takes back to the head.
+    struct Entry {
+        /// Its newest sample time.
+        var maxTime: Int64
+        /// The head-log file that holds its base, and the base (``HeadSeries/loggedFile``): a
+        /// reader of that file keeps the first base it met, so a series that comes back to the
+        /// same file must code its values against that one.
+        var loggedFile: UInt32 = 0
+        var loggedBase: Double = 0
+    }
+
+    /// Each cold series' entry.
+    private(set) var entries: [UInt32: Entry] = [:]
     /// The first cold series with each hash; ``others`` holds the rare second ones.
     private var byHash: [UInt64: UInt32] = [:]
     private var others: [UInt64: [UInt32]] = [:]
@@ -24,17 +36,17 @@ struct ColdSeries {
     private(set) var newest: Int64 = .min
 
     /// The number of cold series.
-    var count: Int { maxTimes.count }
+    var count: Int { entries.count }
 
     /// Whether series `id` is cold.
-    func contains(_ id: UInt32) -> Bool { maxTimes[id] != nil }
+    func contains(_ id: UInt32) -> Bool { entries[id] != nil }
 
-    /// Notes series `id` as cold, with its stored labels' bytes and its newest time.
-    mutating func add(_ id: UInt32, labels: Data, maxTime: Int64) {
+    /// Notes series `id` as cold, with its stored labels' bytes.
+    mutating func add(_ id: UInt32, labels: Data, _ entry: Entry) {
         let hash = Self.hash(labels)
-        maxTimes[id] = maxTime
+        entries[id] = entry
         hashes[id] = hash
-        newest = max(newest, maxTime)
+        newest = max(newest, entry.maxTime)
         if byHash[hash] == nil {
             byHash[hash] = id
         } else {
@@ -44,7 +56,7 @@ struct ColdSeries {
 
     /// Forgets series `id` (it came back to the head, or its data is gone).
     mutating func remove(_ id: UInt32) {
-        guard maxTimes.removeValue(forKey: id) != nil, let hash = hashes.removeValue(forKey: id) else { return }
+        guard entries.removeValue(forKey: id) != nil, let hash = hashes.removeValue(forKey: id) else { return }
         if byHash[hash] == id {
             byHash[hash] = others[hash]?.popLast()
         } else {

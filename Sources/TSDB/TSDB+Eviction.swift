@@ -52,7 +52,9 @@ extension TSDB {
         for (id, series) in idle {
             s.series[id] = nil
             s.ids[series.labels] = nil
-            s.cold.add(id, labels: LabelsCodec.encode(series.labels), maxTime: series.maxTime)
+            s.cold.add(
+                id, labels: LabelsCodec.encode(series.labels),
+                ColdSeries.Entry(maxTime: series.maxTime, loggedFile: series.loggedFile, loggedBase: series.loggedBase))
         }
         s.postings.remove(idle.map { ($0.0, $0.1.labels) })
         StorageMetrics.seriesRemoved.increment(by: idle.count)
@@ -95,16 +97,19 @@ extension TSDB {
     }
 
     /// A head series for cold series `id` coming back: its newest time kept, so older
-    /// samples are still out of order. Nil when its stored labels do not decode.
+    /// samples are still out of order, and its base in the head log. Nil when its stored
+    /// labels do not decode.
     func returningSeries(_ id: UInt32, _ data: Data, _ s: inout State) -> HeadSeries? {
         guard let labels = LabelsCodec.decode(data, intern: { s.symbols.intern($0) }) else {
             logger.warning("a cold series' stored labels do not decode; it stays cold", metadata: ["series": "\(id)"])
             return nil
         }
         let series = HeadSeries(labels: labels)
-        if let maxTime = s.cold.maxTimes[id] {
+        if let entry = s.cold.entries[id] {
             series.hasSamples = true
-            series.maxTime = maxTime
+            series.maxTime = entry.maxTime
+            series.loggedFile = entry.loggedFile
+            series.loggedBase = entry.loggedBase
         }
         return series
     }

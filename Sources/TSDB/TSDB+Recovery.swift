@@ -52,7 +52,7 @@ extension TSDB {
                         let id = UInt32(truncatingIfNeeded: row[0] as Int64)
                         s.nextID = max(s.nextID, id + 1)
                         if let maxTime = coldMax[id] {
-                            s.cold.add(id, labels: row[1], maxTime: maxTime)
+                            s.cold.add(id, labels: row[1], ColdSeries.Entry(maxTime: maxTime))
                             continue
                         }
                         // Decoded from SQLite's own buffer, each long string the symbol table's copy.
@@ -162,7 +162,7 @@ extension TSDB {
                     s.nextID = max(s.nextID, id + 1)
                 }
                 for (id, t, v) in record.samples {
-                    if s.series[id] == nil, let coldMax = s.cold.maxTimes[id], t > coldMax, try returnForReplay(id, &s) { returned.append(id) }
+                    if s.series[id] == nil, let coldMax = s.cold.entries[id]?.maxTime, t > coldMax, try returnForReplay(id, &s) { returned.append(id) }
                     guard let series = s.series[id] else { continue }
                     if series.hasSamples && t <= series.maxTime { continue }  // already sealed
                     series.append(t, v, seq: seq, chunkSize: chunkSize) { sealed.append((id, $0)) }

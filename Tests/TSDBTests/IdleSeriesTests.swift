@@ -171,6 +171,24 @@ final class IdleSeriesTests: Sendable {
         #expect(try await count(reopened, "SELECT COUNT(*) FROM cold_series") == 0)
     }
 
+    /// A reader of a head-log file keeps the first base it met for a series: a series that
+    /// comes back while the same file is written must code its values against that base.
+    @Test func aSeriesThatComesBackLogsItsValuesAgainstItsFirstBase() async throws {
+        let dir = try scratch.make("base").path
+        try await {
+            let store = try await storeWithAnIdleSeries(dir)
+            _ = try await store.evictIdleSeries()
+            var appender = store.appender()
+            appender.append(gone, t: 200_000, v: 1_000)
+            appender.append(live, t: 200_000, v: 200)
+            _ = try await appender.commit()
+            appender.append(gone, t: 201_000, v: 1_001)
+            _ = try await appender.commit()
+        }()  // dropped without close(): the log is replayed
+        let reopened = try await open(dir)
+        #expect(try await select(reopened, try job("old")).first?.values.suffix(3) == [24, 1_000, 1_001])
+    }
+
     @Test func retentionDeletesAColdSeriesLeftWithoutSamplesAndItsIdIsNotGivenAgain() async throws {
         let dir = try scratch.make("retention").path
         let oldRef = try await { () async throws -> SeriesRef in

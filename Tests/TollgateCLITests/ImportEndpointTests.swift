@@ -38,10 +38,13 @@ final class ImportEndpointTests: Sendable {
         let root = try scratch.make("cli")
         let server = try RunningServer(dataDir: root.appendingPathComponent("data"), extra: ["--web.enable-admin-api", "--web.max-import-size", "1KB"])
 
-        let (status, body) = try await post(server, "# TYPE a gauge\na 1 1\na 2 2\nb 5\n# EOF\n")
+        // Recent samples (in seconds): retention would delete older ones, and the series with them
+        // once it has left the head, so that posting them again would store them again.
+        let now = Int(Date().timeIntervalSince1970)
+        let (status, body) = try await post(server, "# TYPE a gauge\na 1 \(now - 2)\na 2 \(now - 1)\nb 5\n# EOF\n")
         #expect(status == 200)
         #expect(body == #"{"status":"success","data":{"seriesCreated":1,"samplesStored":2,"outOfOrder":0,"duplicate":0,"noTimestamp":1}}"#)
-        let (_, again) = try await post(server, "a 1 1\na 3 2\n# EOF\n")
+        let (_, again) = try await post(server, "a 1 \(now - 2)\na 3 \(now - 1)\n# EOF\n")
         #expect(again.contains(#""samplesStored":0,"outOfOrder":1,"duplicate":1"#), "\(again)")
 
         // A malformed body stores none of its samples, not even those before the error.
