@@ -400,7 +400,7 @@ let package = Package(
         .testTarget(
             name: "ScrapeTests",
             dependencies: [
-                "Scrape", "CurlHTTP", "Model", "Relabel", "Storage", "TSDB", "TollgateConfig", "TestSupport",
+                "Scrape", "CurlHTTP", "Exposition", "Model", "Relabel", "Storage", "TSDB", "TollgateConfig", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -64,6 +64,18 @@ public struct SeriesKeyTable: Sendable {
         count += 1
     }
 
+    /// A table of the keys of `ids` only, each under its position among those kept: a scrape
+    /// cache drops the series a target no longer exposes. Ids not inserted in order from 0
+    /// are skipped (their keys are not kept by id).
+    public func keeping(_ ids: [Int]) -> SeriesKeyTable {
+        var kept = SeriesKeyTable(capacity: ids.count)
+        for id in ids where id >= 0 && id < ranges.count {
+            let range = ranges[id]
+            kept.insert(arena[Int(range.offset)..<Int(range.offset + range.length)], id: kept.ranges.count)
+        }
+        return kept
+    }
+
     /// Whether `key` is the key stored for `id`: one comparison, no hashing. A scrape checks
     /// the series that followed the last one in the previous scrape first, since targets
     /// usually expose series in the same order every time.

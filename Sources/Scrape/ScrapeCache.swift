@@ -108,7 +108,10 @@ struct ScrapeCache {
                     }
                 }
                 expected = index + 1
-                guard !dropped[index] else { continue }
+                guard !dropped[index] else {
+                    lastSeen[index] = iteration  // still exposed: its entry stays (``dropUnseen()``)
+                    continue
+                }
                 counts.postRelabel += 1
                 if config.limits.sampleLimit > 0 && counts.postRelabel > config.limits.sampleLimit {
                     sampleLimitExceeded = true
@@ -142,8 +145,36 @@ struct ScrapeCache {
             orphans = []
         }
         swap(&previous, &current)
+        dropUnseen()
         self.metadata = metadata
         lastBodySize = body.count
+    }
+
+    /// The fewest entries a cache has before ``dropUnseen()`` looks at it.
+    static let compactionFloor = 64
+
+    /// Forgets the series this scrape did not see, once they are more than half the cache:
+    /// a target whose series change (a `pod` or `version` label) would otherwise grow it for
+    /// the life of the loop. Prometheus drops them after every scrape; dropping them in bulk
+    /// rebuilds the key table once per half the cache's size of change. The entries kept keep
+    /// their order (the next series is looked for at the next index first).
+    private mutating func dropUnseen() {
+        let seen = lastSeen.count { $0 == iteration }
+        guard refs.count >= Self.compactionFloor, seen * 2 < refs.count else { return }
+        var kept: [Int] = []
+        kept.reserveCapacity(seen)
+        var moved = [Int32](repeating: -1, count: refs.count)
+        for index in refs.indices where lastSeen[index] == iteration {
+            moved[index] = Int32(kept.count)
+            kept.append(index)
+        }
+        keys = keys.keeping(kept)
+        refs = kept.map { refs[$0] }
+        labels = kept.map { labels[$0] }
+        dropped = kept.map { dropped[$0] }
+        lastSeen = kept.map { lastSeen[$0] }
+        previous = previous.compactMap { moved[Int($0)] >= 0 ? moved[Int($0)] : nil }
+        unresolved = unresolved.compactMap { moved[Int($0)] >= 0 ? moved[Int($0)] : nil }
     }
 
     /// Ends every series the last scrape appended (a failed scrape, a removed target).
