@@ -66,6 +66,9 @@
 #                              10) get a new value of a `generation` target label and the server
 #                              reloads its configuration (SIGHUP), so that share of the series is
 #                              replaced by new ones (series churn); default 0 (no churn)
+#   TOLLGATE_FLAGS             more flags for `tollgate serve`, split at blanks (for example
+#                              "--storage.tsdb.idle-series-time 5m" for a churn run shorter
+#                              than the default idle time)
 #   SCRAPE_INTERVAL            seconds, default 2 (also fake_targets' --step)
 #   READY_TIMEOUT              seconds a server gets to answer /-/ready (at start and after the
 #                              restart), default 120
@@ -99,6 +102,7 @@ SCRAPE_INTERVAL=${SCRAPE_INTERVAL:-2}   # seconds; also fake_targets' --step
 SAMPLE_EVERY=${SAMPLE_EVERY:-5}
 RESTART=${RESTART:-1}
 CHURN_EVERY=${CHURN_EVERY:-0}
+TOLLGATE_FLAGS=${TOLLGATE_FLAGS:-}
 CHURN_PERCENT=${CHURN_PERCENT:-10}
 READY_TIMEOUT=${READY_TIMEOUT:-120}   # seconds a server gets to answer /-/ready
 STOP_TIMEOUT=60        # seconds a server gets to exit after SIGTERM
@@ -315,7 +319,9 @@ run_server() {  # run_server NAME PORT: runs one server, writes $TMP/result.NAME
             samples_metric='prometheus_tsdb_head_samples_appended_total|tollgate_tsdb_head_samples_appended_total'
             series_metric='prometheus_tsdb_head_series|tollgate_tsdb_head_series'
             cmd=("$TOLLGATE" serve --config "$CONFIG" --data-dir "$data"
-                 --web.listen-address "127.0.0.1:$port" --log.level warning) ;;
+                 --web.listen-address "127.0.0.1:$port" --log.level warning)
+            # shellcheck disable=SC2206  # flags split at blanks on purpose
+            [[ -n $TOLLGATE_FLAGS ]] && cmd+=($TOLLGATE_FLAGS) ;;
         prometheus)
             samples_metric=prometheus_tsdb_head_samples_appended_total
             series_metric=prometheus_tsdb_head_series
