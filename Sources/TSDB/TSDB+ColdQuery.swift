@@ -46,11 +46,15 @@ extension TSDB {
 
     /// The cold series a selection may need, read after the head's were copied (so a series
     /// evicted meanwhile is found here): none when the selection starts after the newest
-    /// sample of every cold series; ids in `head` are left out.
-    func coldTargets(_ matchers: [LabelMatcher], minTime: Int64, excluding head: Set<UInt32>) throws -> [(UInt32, Labels)] {
+    /// sample of every cold series; ids in `head` are left out (a series that came
+    /// back meanwhile).
+    func coldTargets(_ matchers: [LabelMatcher], minTime: Int64, excluding head: [UInt32]) throws -> [(UInt32, Labels)] {
         let newest = state.withLock { $0.cold.newest }
         guard minTime <= newest else { return [] }
-        return try pool.read { db in try coldSelect(matchers, minTime: minTime, db) }.filter { !head.contains($0.0) }
+        let cold = try pool.read { db in try coldSelect(matchers, minTime: minTime, db) }
+        guard !cold.isEmpty else { return [] }
+        let inHead = Set(head)
+        return cold.filter { !inHead.contains($0.0) }
     }
 
     /// Label names or values of the cold series: of all of them (`matchers` empty), or of
@@ -88,7 +92,11 @@ extension TSDB {
     }
 
     /// Deletes the cold series that retention left without a sample: their rows, postings
-    /// and mark. Ids are never given twice: the next id is kept in `log_state`.
+    /// and mark. Ids are never given twice: the next id is kept in `log_state`. So is the
+    /// number of the next log record (`series_dropped_before_seq`): the records before it
+    /// that made a series without a row now made one that was deleted, and a replay must not
+    /// make it again (a record made after it whose series has no row is a commit whose
+    /// transaction a crash cut short: the record counts).
     /// - Returns: the ids deleted (for the caller to forget, once `db`'s transaction commits).
     func dropEmptyColdSeries(_ db: Database) throws -> [UInt32] {
         let rows = try Row.fetchAll(
@@ -98,6 +106,8 @@ extension TSDB {
                 WHERE NOT EXISTS (SELECT 1 FROM chunks WHERE series_id = c.id)
                 """)
         guard !rows.isEmpty else { return [] }
+        let nextSeq = state.withLock { $0.nextLogSeq }  // the caller holds the store: no commit runs
+        try db.execute(sql: "INSERT OR REPLACE INTO log_state (key, value) VALUES ('series_dropped_before_seq', ?)", arguments: [nextSeq])
         if let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM series") {
             try db.execute(
                 sql: """

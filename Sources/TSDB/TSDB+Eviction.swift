@@ -11,19 +11,28 @@ import Synchronization
 extension TSDB {
     /// Moves the series idle for ``Options/idleSeriesTime`` (no sample since the head's
     /// newest time minus that) out of the head; nothing when that option is 0.
+    ///
+    /// In transactions of at most ``evictionBatch`` series, the store's state free between
+    /// them: scrapes commit and queries copy the head meanwhile.
     /// - Returns: the number of series moved.
     public func evictIdleSeries() async throws -> Int {
         let idle = options.idleSeriesTime
         guard idle > 0 else { return 0 }
         return try await run {
-            try self.state.withLock { s in
-                guard s.headMaxTime != .min else { return 0 }
-                return try self.evictIdle(&s, before: s.headMaxTime &- idle)
+            guard let cutoff = self.state.withLock({ $0.headMaxTime == .min ? nil : $0.headMaxTime &- idle }) else { return 0 }
+            var moved = 0
+            while true {
+                let batch = try self.state.withLock { s in try self.evictIdle(&s, before: cutoff, limit: Self.evictionBatch) }
+                moved += batch
+                if batch < Self.evictionBatch { return moved }
             }
         }
     }
 
-    /// Moves every series whose newest sample is older than `cutoff` out of the head.
+    /// The most series one eviction transaction moves.
+    static let evictionBatch = 4096
+
+    /// Moves the series whose newest sample is older than `cutoff` out of the head, at most `limit`.
     ///
     /// Prometheus drops such series from its head when it compacts it (their samples are in
     /// a block by then, and its index finds them). Here, in one transaction, each one's open
@@ -34,9 +43,9 @@ extension TSDB {
     /// target set that changes (pods, deployments) grew the head for the life of the process,
     /// and every checkpoint rewrote the stale series' open chunks.
     /// - Returns: the number of series moved.
-    func evictIdle(_ s: inout State, before cutoff: Int64) throws -> Int {
+    func evictIdle(_ s: inout State, before cutoff: Int64, limit: Int = .max) throws -> Int {
         guard !options.readOnly else { return 0 }
-        let idle = s.series.all.filter { $0.1.hasSamples && $0.1.maxTime < cutoff }
+        let idle = Array(s.series.all.lazy.filter { $0.1.hasSamples && $0.1.maxTime < cutoff }.prefix(limit))
         guard !idle.isEmpty else { return 0 }
         try pool.write { db in
             try SealedChunkWriter.insert(idle.compactMap { $0.1.chunk.count > 0 ? ($0.0, $0.1.chunk) : nil }, of: self, into: db)

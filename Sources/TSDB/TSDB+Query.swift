@@ -28,7 +28,7 @@ extension TSDB {
             let head = self.state.withLock { s in
                 s.postings.select(matchers).compactMap { id in s.series[id].map { (id, $0.labels, $0.chunk) } }
             }
-            let cold = try self.coldTargets(matchers, minTime: minTime, excluding: Set(head.map(\.0)))
+            let cold = try self.coldTargets(matchers, minTime: minTime, excluding: head.map(\.0))
             let targets = head + cold.map { ($0.0, $0.1, XORChunk()) }
             let shares = Parallel.shares(targets.count, minimum: 500)
             let parts = Parallel.map(shares.count) { share in
@@ -68,7 +68,7 @@ extension TSDB {
                     return (id, series.labels, series.hasSamples ? series.maxTime : nil, headStart)
                 }
             }
-            let cold = try self.coldTargets(matchers, minTime: minTime, excluding: Set(head.map(\.0)))
+            let cold = try self.coldTargets(matchers, minTime: minTime, excluding: head.map(\.0))
             let targets = head + cold.map { ($0.0, $0.1, Int64?.none, Int64?.none) }
             var found: [Labels] = []
             try self.pool.read { db in

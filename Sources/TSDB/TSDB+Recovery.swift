@@ -29,6 +29,8 @@ extension TSDB {
             var lateMax: [UInt32: Int64] = [:]
             var legacy: [(Int64, Data)] = []
             var checkpointSeq: Int64 = 0
+            // Records before this made series that retention deleted since (see dropEmptyColdSeries).
+            var droppedBefore: Int64 = 0
             try pool.read { db in
                 let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM series") ?? 0
                 s.series.reserveCapacity(Int(highest))
@@ -106,6 +108,7 @@ extension TSDB {
                     series.hasSamples = true
                     series.maxTime = chunk.maxTime
                 }
+                droppedBefore = try Int64.fetchOne(db, sql: "SELECT value FROM log_state WHERE key = 'series_dropped_before_seq'") ?? 0
                 // Records up to the last checkpoint's are kept only for log readers: not replayed.
                 checkpointSeq = try Int64.fetchOne(db, sql: "SELECT value FROM log_state WHERE key = 'checkpoint_seq'") ?? 0
                 s.checkpointSeq = checkpointSeq
@@ -124,6 +127,9 @@ extension TSDB {
             // Cold series with logged samples newer than their sealed ones: a commit that brought
             // them back logged its record, and stopped before its transaction ended.
             var returned: [UInt32] = []
+            // Series made by replayed records: a commit whose transaction a crash cut short logged
+            // them, and their rows are written now (else the next start would not know them).
+            var made: [(UInt32, Data)] = []
             var replayed = 0
             var values = LogValues()
             var file: Int64?
@@ -153,9 +159,11 @@ extension TSDB {
                     break
                 }
                 replayed += 1
-                // A series that left the head since stays cold: its samples below bring it back if they must.
-                for (id, data) in record.newSeries where s.series[id] == nil && !s.cold.contains(id) {
+                // A series that left the head since stays cold: its samples below bring it back if they
+                // must. One that retention deleted since is not made again.
+                for (id, data) in record.newSeries where s.series[id] == nil && !s.cold.contains(id) && seq >= droppedBefore {
                     guard let labels = LabelsCodec.decode(data, intern: { s.symbols.intern($0) }) else { continue }
+                    made.append((id, data))
                     s.series[id] = HeadSeries(labels: labels)
                     s.ids[labels] = id
                     s.postings.add(id, labels)
@@ -168,8 +176,10 @@ extension TSDB {
                     series.append(t, v, seq: seq, chunkSize: chunkSize) { sealed.append((id, $0)) }
                 }
             }
-            if (!sealed.isEmpty || !returned.isEmpty) && !readOnly {
+            if (!sealed.isEmpty || !returned.isEmpty || !made.isEmpty) && !readOnly {
                 try pool.write { db in
+                    let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO series (id, labels) VALUES (?, ?)")
+                    for (id, data) in made { try insert.execute(arguments: [Int64(id), data]) }
                     try Self.storeReturned(returned, db)
                     try SealedChunkWriter.insert(sealed, of: self, into: db)
                 }

@@ -231,6 +231,40 @@ final class IdleSeriesTests: Sendable {
         #expect(try await select(reopened, [try LabelMatcher(.equal, "instance", "pod-1:9100")]).map(\.labels) == [gone], "postings rebuilt")
     }
 
+    /// The records that made a series retention deleted are still in the log until the next
+    /// checkpoint: a replay after a crash must not make the series again.
+    @Test func aSeriesRetentionDeletedIsNotMadeAgainByTheReplay() async throws {
+        let dir = try scratch.make("dropped-crash").path
+        try await {
+            let store = try await storeWithAnIdleSeries(dir)
+            _ = try await store.evictIdleSeries()
+            #expect(try await store.deleteBefore(100_000) > 0)
+            #expect(try await store.stats().coldSeries == 0)
+        }()  // dropped without close(): the log is replayed
+        let reopened = try await open(dir)
+        #expect(reopened.ref(for: gone) == nil)
+        #expect(try await reopened.seriesCount() == 1)
+        #expect(try await select(reopened, try job("old")).isEmpty)
+        #expect(try await count(reopened, "SELECT COUNT(*) FROM series") == 1)
+    }
+
+    /// A commit logs its record before its transaction, which writes the rows of its new
+    /// series: a crash between the two leaves the record, and the replay writes the rows.
+    @Test func aSeriesMadeByAReplayedRecordGetsItsRow() async throws {
+        let dir = try scratch.make("row").path
+        try await {
+            let store = try await open(dir)
+            try await fill(store, [live], seconds: 0..<3)
+            let id = try #require(store.ref(for: live)).rawValue
+            try await store.read { try store.pool.write { try $0.execute(sql: "DELETE FROM series WHERE id = ?", arguments: [Int64(id)]) } }
+        }()
+        let first = try await open(dir)
+        #expect(try await select(first, try job("new")).first?.timestamps == [0, 1_000, 2_000])
+        try await first.close()
+        let second = try await open(dir)
+        #expect(try await select(second, try job("new")).first?.timestamps == [0, 1_000, 2_000], "known after a second start")
+    }
+
     @Test func deletingSamplesReachesColdSeries() async throws {
         let store = try await storeWithAnIdleSeries(try scratch.make("delete").path)
         _ = try await store.evictIdleSeries()
