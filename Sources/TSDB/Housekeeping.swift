@@ -99,10 +99,11 @@ public struct Housekeeping: Service {
             report(error, "compaction")
         }
         do {
+            let evictionStarted = ContinuousClock.now
             let evicted = try await tsdb.evictIdleSeries()
             if evicted > 0 {
                 changed = true
-                logger.info("idle series left the head", metadata: ["series": "\(evicted)"])
+                logger.info("idle series left the head", metadata: ["series": "\(evicted)", "duration": "\(ContinuousClock.now - evictionStarted)"])
             }
         } catch {
             report(error, "moving idle series out of the head")

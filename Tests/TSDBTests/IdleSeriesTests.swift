@@ -5,6 +5,7 @@ import GRDB
 import Logging
 import Model
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
@@ -271,6 +272,16 @@ final class IdleSeriesTests: Sendable {
         let result = try await store.deleteSamples(matching: [try job("old")], minTime: 0, maxTime: 9_999)
         #expect(result == TSDB.DeletionResult(series: 1, samples: 10))
         #expect(try await select(store, try job("old")).first?.timestamps.first == 10_000)
+    }
+
+    @Test func anEvictionMovesAtMostItsLimitATransaction() async throws {
+        let store = try await open(try scratch.make("limit").path)
+        let idle = (0..<3).map { series("requests_total", ["job": "old", "instance": "pod-\($0)"]) }
+        try await fill(store, idle + [live], seconds: 0..<5)
+        try await fill(store, [live], seconds: 5..<100)
+        let moved = try (0..<4).map { _ in try store.state.withLock { s in try store.evictIdle(&s, before: 50_000, limit: 2) } }
+        #expect(moved == [2, 1, 0, 0])
+        #expect(try await select(store, try job("old")).map(\.labels) == idle.sorted(by: Labels.precedes))
     }
 
     @Test func postingsTakeSeriesOutAndBackInOrder() throws {
