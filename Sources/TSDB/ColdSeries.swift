@@ -11,7 +11,8 @@ import Model
 /// (see ``Entry``), and the hash of its stored label set (a series that comes back is
 /// recognised by its labels, and keeps its id).
 ///
-/// A hash names a label set only probably: the caller compares the stored labels of each
+/// The hash is ``FNV1a`` over the stored bytes, so a restart computes it from the `series`
+/// rows without decoding them. A hash names a label set only probably: the caller compares the stored labels of each
 /// candidate before taking it.
 struct ColdSeries {
     /// What a cold series takes back to the head.
@@ -43,7 +44,7 @@ struct ColdSeries {
 
     /// Notes series `id` as cold, with its stored labels' bytes.
     mutating func add(_ id: UInt32, labels: Data, _ entry: Entry) {
-        let hash = Self.hash(labels)
+        let hash = FNV1a.hash(labels)
         entries[id] = entry
         hashes[id] = hash
         newest = max(newest, entry.maxTime)
@@ -67,18 +68,8 @@ struct ColdSeries {
 
     /// The cold series whose stored labels hash as `labels` do.
     func candidates(_ labels: Data) -> [UInt32] {
-        let hash = Self.hash(labels)
+        let hash = FNV1a.hash(labels)
         guard let first = byHash[hash] else { return [] }
         return [first] + (others[hash] ?? [])
-    }
-
-    /// FNV-1a over the stored form of a label set: the same in every process, so a restart
-    /// computes it from the `series` rows without decoding them.
-    static func hash(_ data: Data) -> UInt64 {
-        data.withUnsafeBytes { bytes in
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325
-            for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-            return h
-        }
     }
 }

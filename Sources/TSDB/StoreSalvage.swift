@@ -244,7 +244,7 @@ struct StoreSalvage {
             guard let destination = salvage.destination else { return }
             guard salvage.insert("cold_series", ["id", "max_time"], row, "cold_series", "cold series \(id)") else { return }
             do {
-                let data = try Data.fetchOne(destination, sql: "SELECT labels FROM series WHERE id = ?", arguments: [id])
+                let data = try TSDB.storedLabelBytes(UInt32(truncatingIfNeeded: id), destination)
                 for label in data.flatMap({ LabelsCodec.decode($0) }) ?? Labels([:]) {
                     try destination.execute(
                         sql: "INSERT OR IGNORE INTO cold_postings (name, value, series_id) VALUES (?, ?, ?)", arguments: [label.name, label.value, id])

@@ -33,10 +33,10 @@ extension TSDB {
         } else {
             ids = try Int64.fetchAll(db, sql: "SELECT id FROM cold_series WHERE max_time >= ? ORDER BY id", arguments: [minTime])
         }
-        let labelsOf = try db.cachedStatement(sql: "SELECT labels FROM series WHERE id = ?")
         var found: [(UInt32, Labels)] = []
         for id in ids {
-            guard let data = try Data.fetchOne(labelsOf, arguments: [id]), let labels = LabelsCodec.decode(data), labels.matches(matchers) else {
+            guard let data = try Self.storedLabelBytes(UInt32(truncatingIfNeeded: id), db), let labels = LabelsCodec.decode(data), labels.matches(matchers)
+            else {
                 continue
             }
             found.append((UInt32(truncatingIfNeeded: id), labels))
@@ -73,15 +73,19 @@ extension TSDB {
         }
     }
 
+    /// The stored bytes of series `id`'s labels (``LabelsCodec``), nil when it has no row.
+    static func storedLabelBytes(_ id: UInt32, _ db: Database) throws -> Data? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT labels FROM series WHERE id = ?"), arguments: [Int64(id)])
+    }
+
     /// The stored labels of series that are not in the head (for log readers).
     func storedLabels(_ ids: [UInt32]) -> [UInt32: Labels] {
         guard !ids.isEmpty else { return [:] }
         do {
             return try pool.read { db in
-                let statement = try db.cachedStatement(sql: "SELECT labels FROM series WHERE id = ?")
                 var found: [UInt32: Labels] = [:]
                 for id in ids {
-                    if let data = try Data.fetchOne(statement, arguments: [Int64(id)]), let labels = LabelsCodec.decode(data) { found[id] = labels }
+                    if let data = try Self.storedLabelBytes(id, db), let labels = LabelsCodec.decode(data) { found[id] = labels }
                 }
                 return found
             }

@@ -209,7 +209,7 @@ struct TimestampSets {
 
     mutating func store(_ timestamps: [Int64], _ db: Database) throws -> Int64 {
         let encoded = SampleBlock.encodeTimestamps(timestamps)
-        let hash = Self.hash(encoded)
+        let hash = Int64(bitPattern: FNV1a.hash(encoded))
         if byHash[hash] == nil {
             byHash[hash] = try Row.fetchAll(db, sql: "SELECT id, data FROM timestamp_sets WHERE hash = ?", arguments: [hash]).map {
                 ($0[0], [UInt8]($0[1] as Data))
@@ -236,11 +236,5 @@ struct TimestampSets {
         return try row.withUnsafeData(atIndex: 1) { data in
             data?.withUnsafeBytes { SampleBlock.decodeTimestamps($0, count: row[0]) } ?? nil
         }
-    }
-
-    private static func hash(_ bytes: [UInt8]) -> Int64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return Int64(bitPattern: h)
     }
 }

@@ -93,14 +93,13 @@ extension TSDB {
         }
         guard !byID.isEmpty || !byLabels.isEmpty else { return [] }
         return try pool.read { db in
-            let statement = try db.cachedStatement(sql: "SELECT labels FROM series WHERE id = ?")
             var found: [(UInt32, Data)] = []
             for id in byID {
-                if let data = try Data.fetchOne(statement, arguments: [Int64(id)]) { found.append((id, data)) }
+                if let data = try Self.storedLabelBytes(id, db) { found.append((id, data)) }
             }
             for (encoded, candidates) in byLabels {
                 for id in candidates where !seen.contains(id) {
-                    guard try Data.fetchOne(statement, arguments: [Int64(id)]) == encoded else { continue }
+                    guard try Self.storedLabelBytes(id, db) == encoded else { continue }
                     seen.insert(id)
                     found.append((id, encoded))
                     break

@@ -209,7 +209,7 @@ extension TSDB {
     /// Brings cold series `id` back to the head for the replay of its logged samples.
     /// - Returns: whether it came back (its stored labels were found and decode).
     private func returnForReplay(_ id: UInt32, _ s: inout State) throws -> Bool {
-        guard let data = try pool.read({ db in try Data.fetchOne(db, sql: "SELECT labels FROM series WHERE id = ?", arguments: [Int64(id)]) }),
+        guard let data = try pool.read({ db in try Self.storedLabelBytes(id, db) }),
             let series = returningSeries(id, data, &s)
         else { return false }
         s.series[id] = series
