@@ -3,12 +3,14 @@
 import Chunks
 import Model
 
-/// A series' in-memory state: its labels, its open chunk, and its newest sample.
+/// A series' in-memory state: its labels (as symbol numbers), its open chunk, and its newest sample.
 ///
 /// A class, so the append path reaches it through one reference and grows its chunk in
 /// place; it is only touched under the store's lock.
 final class HeadSeries {
-    let labels: Labels
+    /// Its label names and values as numbers of the head's ``SymbolTable`` (name, value, …,
+    /// in the labels' order); ``TSDB/State/labels(of:)`` gives them back as `Labels`.
+    let labelSymbols: [UInt32]
     /// The commit that last changed this series (to take one undo record per batch).
     var batch: UInt64 = 0
     var chunk = XORChunk()
@@ -27,7 +29,7 @@ final class HeadSeries {
     /// The newest value, when known (after a restart it may not be, until the next sample).
     var lastValue: Double?
 
-    init(labels: Labels) { self.labels = labels }
+    init(labelSymbols: [UInt32]) { self.labelSymbols = labelSymbols }
 
     /// What to restore if the batch that is about to change this series fails to commit.
     ///

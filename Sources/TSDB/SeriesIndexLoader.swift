@@ -20,17 +20,19 @@ import Synchronization
 final class SeriesIndexLoader: @unchecked Sendable {
     // Only the loader's thread touches these between `init` and `finish()`.
     private var series: SeriesTable
-    private var ids: [Labels: UInt32]
+    private var ids: SeriesIDs
     private var postings: Postings
+    private var symbols: SymbolTable
     /// Batches waiting, and whether the caller is done; `ready` counts batches and the end.
     private let queue = Mutex<(batches: [[(UInt32, Labels)]], done: Bool)>(([], false))
     private let ready = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(series: SeriesTable, ids: [Labels: UInt32], postings: Postings) {
+    init(series: SeriesTable, ids: SeriesIDs, postings: Postings, symbols: SymbolTable) {
         self.series = series
         self.ids = ids
         self.postings = postings
+        self.symbols = symbols
         // A thread of its own, not a dispatch queue's: it waits for batches, and a waiting
         // worker of a global queue is one fewer for everything else in the process.
         let thread = Thread { self.run() }
@@ -47,11 +49,11 @@ final class SeriesIndexLoader: @unchecked Sendable {
 
     /// Waits for every batch to be indexed, and gives the index back. Call it exactly once,
     /// also when decoding failed (the thread ends only then).
-    func finish() -> (SeriesTable, [Labels: UInt32], Postings) {
+    func finish() -> (SeriesTable, SeriesIDs, Postings, SymbolTable) {
         queue.withLock { $0.done = true }
         ready.signal()
         finished.wait()
-        return (series, ids, postings)
+        return (series, ids, postings, symbols)
     }
 
     private func run() {
@@ -63,8 +65,8 @@ final class SeriesIndexLoader: @unchecked Sendable {
             }
             for batch in batches {
                 for (id, labels) in batch {
-                    series[id] = HeadSeries(labels: labels)
-                    ids[labels] = id
+                    series[id] = HeadSeries(labelSymbols: symbols.symbols(labels))
+                    ids.insert(id, hash: labels.hashValue)
                     postings.add(id, labels)
                 }
             }

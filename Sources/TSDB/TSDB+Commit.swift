@@ -44,10 +44,10 @@ extension TSDB {
             // Cold series this batch brings back to the head (see TSDB+Eviction).
             var returned: [(UInt32, Labels)] = []
             for (id, data) in returning {
-                guard let series = returningSeries(id, data, &s) else { continue }
+                guard let (series, labels) = returningSeries(id, data, &s) else { continue }
                 s.series[id] = series
-                pending[series.labels] = id
-                returned.append((id, series.labels))
+                pending[labels] = id
+                returned.append((id, labels))
             }
             /// Validates one sample and appends it to its series in place.
             func accept(_ id: UInt32, _ t: Int64, _ v: Double) {
@@ -100,16 +100,15 @@ extension TSDB {
             s.readAhead &+= ahead
             for (labels, t, v) in batch {
                 let id: UInt32
-                if let known = s.ids[labels] ?? pending[labels] {
+                if let known = s.headID(of: labels) ?? pending[labels] {
                     id = known
                 } else {
                     id = nextID
                     nextID += 1
                     pending[labels] = id
-                    let shared = s.symbols.intern(labels)
-                    created.append((id, shared))
-                    newSeries.append((id, LabelsCodec.encode(shared)))
-                    s.series[id] = HeadSeries(labels: shared)
+                    created.append((id, labels))
+                    newSeries.append((id, LabelsCodec.encode(labels)))
+                    s.series[id] = s.makeSeries(labels)
                 }
                 accept(id, t, v)
             }
@@ -168,10 +167,7 @@ extension TSDB {
             s.nextID = nextID
             s.nextLogSeq = seq
             s.headMaxTime = batchMax
-            for (id, labels) in created {
-                s.ids[labels] = id
-                s.postings.add(id, labels)
-            }
+            for (id, labels) in created { s.index(id, labels) }
             for (id, labels) in returned { indexReturned(id, labels, &s) }
             if logs { s.logRecords += 1 }
             s.logSamples += logged.count

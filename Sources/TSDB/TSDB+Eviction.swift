@@ -52,25 +52,26 @@ extension TSDB {
         guard !options.readOnly else { return 0 }
         let idle = Array(s.series.all.lazy.filter { $0.1.hasSamples && $0.1.maxTime < cutoff }.prefix(limit))
         guard !idle.isEmpty else { return 0 }
+        let labels = idle.map { s.labels(of: $0.1) }
         try pool.write { db in
             try SealedChunkWriter.insert(idle.compactMap { $0.1.chunk.count > 0 ? ($0.0, $0.1.chunk) : nil }, of: self, into: db)
             let cold = try db.cachedStatement(sql: "INSERT OR REPLACE INTO cold_series (id, max_time) VALUES (?, ?)")
             let posting = try db.cachedStatement(sql: "INSERT OR IGNORE INTO cold_postings (name, value, series_id) VALUES (?, ?, ?)")
             let checkpointed = try db.cachedStatement(sql: "DELETE FROM head_chunks WHERE series_id = ?")
-            for (id, series) in idle {
+            for ((id, series), labels) in zip(idle, labels) {
                 try cold.execute(arguments: [Int64(id), series.maxTime])
-                for label in series.labels { try posting.execute(arguments: [label.name, label.value, Int64(id)]) }
+                for label in labels { try posting.execute(arguments: [label.name, label.value, Int64(id)]) }
                 try checkpointed.execute(arguments: [Int64(id)])
             }
         }
-        for (id, series) in idle {
+        for ((id, series), labels) in zip(idle, labels) {
             s.series[id] = nil
-            s.ids[series.labels] = nil
+            s.ids.remove(id, hash: labels.hashValue)
             s.cold.add(
-                id, labels: LabelsCodec.encode(series.labels),
+                id, labels: LabelsCodec.encode(labels),
                 ColdSeries.Entry(maxTime: series.maxTime, loggedFile: series.loggedFile, loggedBase: series.loggedBase))
         }
-        s.postings.remove(idle.map { ($0.0, $0.1.labels) })
+        s.postings.remove(zip(idle, labels).map { ($0.0.0, $0.1) })
         StorageMetrics.seriesRemoved.increment(by: idle.count)
         StorageMetrics.series.record(s.ids.count)
         return idle.count
@@ -86,7 +87,7 @@ extension TSDB {
         for (id, _, _) in byRef where s.series[id] == nil && s.cold.contains(id) && seen.insert(id).inserted { byID.append(id) }
         var byLabels: [(Data, [UInt32])] = []
         var asked = Set<Labels>()
-        for (labels, _, _) in batch where s.ids[labels] == nil && asked.insert(labels).inserted {
+        for (labels, _, _) in batch where s.headID(of: labels) == nil && asked.insert(labels).inserted {
             let encoded = LabelsCodec.encode(labels)
             let candidates = s.cold.candidates(encoded)
             if !candidates.isEmpty { byLabels.append((encoded, candidates)) }
@@ -111,25 +112,25 @@ extension TSDB {
 
     /// A head series for cold series `id` coming back: its newest time kept, so older
     /// samples are still out of order, and its base in the head log. Nil when its stored
-    /// labels do not decode.
-    func returningSeries(_ id: UInt32, _ data: Data, _ s: inout State) -> HeadSeries? {
-        guard let labels = LabelsCodec.decode(data, intern: { s.symbols.intern($0) }) else {
+    /// labels do not decode; its labels with it.
+    func returningSeries(_ id: UInt32, _ data: Data, _ s: inout State) -> (HeadSeries, Labels)? {
+        guard let labels = LabelsCodec.decode(data) else {
             logger.warning("a cold series' stored labels do not decode; it stays cold", metadata: ["series": "\(id)"])
             return nil
         }
-        let series = HeadSeries(labels: labels)
+        let series = s.makeSeries(labels)
         if let entry = s.cold.entries[id] {
             series.hasSamples = true
             series.maxTime = entry.maxTime
             series.loggedFile = entry.loggedFile
             series.loggedBase = entry.loggedBase
         }
-        return series
+        return (series, labels)
     }
 
     /// Indexes a series that came back once its return is stored.
     func indexReturned(_ id: UInt32, _ labels: Labels, _ s: inout State) {
-        s.ids[labels] = id
+        s.ids.insert(id, hash: labels.hashValue)
         s.postings.insert(id, labels)
         s.cold.remove(id)
     }

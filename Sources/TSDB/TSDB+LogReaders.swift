@@ -129,7 +129,7 @@ extension TSDB: CommitLog {
             var found: [SeriesRef: Labels] = [:]
             for ref in refs {
                 let id = UInt32(truncatingIfNeeded: ref.rawValue)
-                if let series = s.series[id] { found[ref] = series.labels } else { missing.append(id) }
+                if let series = s.series[id] { found[ref] = s.labels(of: series) } else { missing.append(id) }
             }
             return found
         }

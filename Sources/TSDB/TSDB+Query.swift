@@ -26,7 +26,7 @@ extension TSDB {
     public func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples] {
         try await read {
             let head = self.state.withLock { s in
-                s.postings.select(matchers).compactMap { id in s.series[id].map { (id, $0.labels, $0.chunk) } }
+                s.postings.select(matchers).compactMap { id in s.series[id].map { (id, s.labels(of: $0), $0.chunk) } }
             }
             let cold = try self.coldTargets(matchers, minTime: minTime, excluding: head.map(\.0))
             let targets = head + cold.map { ($0.0, $0.1, XORChunk()) }
@@ -65,7 +65,7 @@ extension TSDB {
                     guard let series = s.series[id] else { return nil }
                     var iterator = series.chunk.makeIterator()
                     let headStart = iterator.next() ? iterator.at.t : nil
-                    return (id, series.labels, series.hasSamples ? series.maxTime : nil, headStart)
+                    return (id, s.labels(of: series), series.hasSamples ? series.maxTime : nil, headStart)
                 }
             }
             let cold = try self.coldTargets(matchers, minTime: minTime, excluding: head.map(\.0))
@@ -92,7 +92,9 @@ extension TSDB {
         var names = state.withLock { s in
             guard !matchers.isEmpty else { return Set(s.postings.labelNames()) }
             var names = Set<String>()
-            for id in s.postings.select(matchers) { s.series[id]?.labels.forEach { names.insert($0.name) } }
+            for id in s.postings.select(matchers) {
+                if let series = s.series[id] { names.formUnion(s.symbols.names(series.labelSymbols)) }
+            }
             return names
         }
         names.formUnion(coldLabelStrings(matchers, all: "SELECT DISTINCT name FROM cold_postings", arguments: []) { $0.map(\.name) })
@@ -105,7 +107,9 @@ extension TSDB {
         var values = state.withLock { s in
             guard !matchers.isEmpty else { return Set(s.postings.labelValues(name)) }
             var values = Set<String>()
-            for id in s.postings.select(matchers) { if let value = s.series[id]?.labels[name] { values.insert(value) } }
+            for id in s.postings.select(matchers) {
+                if let series = s.series[id], let value = s.symbols.value(of: name, in: series.labelSymbols) { values.insert(value) }
+            }
             return values
         }
         values.formUnion(

@@ -36,10 +36,11 @@ extension TSDB {
                 s.series.reserveCapacity(Int(highest))
                 s.ids.reserveCapacity(Int(highest))
                 // Decoded here, indexed on a second thread meanwhile (see SeriesIndexLoader).
-                let loader = SeriesIndexLoader(series: s.series, ids: s.ids, postings: s.postings)
+                let loader = SeriesIndexLoader(series: s.series, ids: s.ids, postings: s.postings, symbols: s.symbols)
                 s.series = SeriesTable()
-                s.ids = [:]
+                s.ids = SeriesIDs()
                 s.postings = Postings()
+                s.symbols = SymbolTable()
                 // The loader's thread ends only once it is finished: on every way out.
                 do {
                     // Cold series stay on disk: only their ids, newest times and labels' hashes are kept.
@@ -57,8 +58,8 @@ extension TSDB {
                             s.cold.add(id, labels: row[1], ColdSeries.Entry(maxTime: maxTime))
                             continue
                         }
-                        // Decoded from SQLite's own buffer, each long string the symbol table's copy.
-                        let decoded = try row.withUnsafeData(atIndex: 1) { data in data.flatMap { LabelsCodec.decode($0) { s.symbols.intern($0) } } }
+                        // Decoded from SQLite's own buffer; the loader numbers the strings.
+                        let decoded = try row.withUnsafeData(atIndex: 1) { data in data.flatMap { LabelsCodec.decode($0) } }
                         guard let labels = decoded else { throw TSDBError("series \(id) has corrupt labels in \(path)") }
                         batch.append((id, labels))
                         if batch.count == 4096 {
@@ -89,7 +90,7 @@ extension TSDB {
                     _ = loader.finish()
                     throw error
                 }
-                (s.series, s.ids, s.postings) = loader.finish()
+                (s.series, s.ids, s.postings, s.symbols) = loader.finish()
                 for (id, maxTime) in sealedMax {
                     s.series[id]?.hasSamples = true
                     s.series[id]?.maxTime = maxTime
@@ -162,11 +163,10 @@ extension TSDB {
                 // A series that left the head since stays cold: its samples below bring it back if they
                 // must. One that retention deleted since is not made again.
                 for (id, data) in record.newSeries where s.series[id] == nil && !s.cold.contains(id) && seq >= droppedBefore {
-                    guard let labels = LabelsCodec.decode(data, intern: { s.symbols.intern($0) }) else { continue }
+                    guard let labels = LabelsCodec.decode(data) else { continue }
                     made.append((id, data))
-                    s.series[id] = HeadSeries(labels: labels)
-                    s.ids[labels] = id
-                    s.postings.add(id, labels)
+                    s.series[id] = s.makeSeries(labels)
+                    s.index(id, labels)
                     s.nextID = max(s.nextID, id + 1)
                 }
                 for (id, t, v) in record.samples {
@@ -210,10 +210,10 @@ extension TSDB {
     /// - Returns: whether it came back (its stored labels were found and decode).
     private func returnForReplay(_ id: UInt32, _ s: inout State) throws -> Bool {
         guard let data = try pool.read({ db in try Self.storedLabelBytes(id, db) }),
-            let series = returningSeries(id, data, &s)
+            let (series, labels) = returningSeries(id, data, &s)
         else { return false }
         s.series[id] = series
-        indexReturned(id, series.labels, &s)
+        indexReturned(id, labels, &s)
         return true
     }
 

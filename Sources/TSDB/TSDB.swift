@@ -67,9 +67,10 @@ public final class TSDB: Sendable {
 
     struct State {
         var series = SeriesTable()
-        var ids: [Labels: UInt32] = [:]
+        /// The head's series by their labels (``headID(of:)``).
+        var ids = SeriesIDs()
         var postings = Postings()
-        /// The long label strings of the head's series, one copy each.
+        /// The label strings of the head's series, one numbered copy each.
         var symbols = SymbolTable()
         /// Series that went idle and left the head (see `TSDB+Eviction`).
         var cold = ColdSeries()
@@ -239,7 +240,7 @@ public final class TSDB: Sendable {
     /// The reference of a stored series, or nil when it does not exist yet (it does once
     /// a batch with a sample of it has committed).
     public func ref(for labels: Labels) -> SeriesRef? {
-        state.withLock { s in s.ids[labels].map { SeriesRef(UInt64($0)) } }
+        state.withLock { s in s.headID(of: labels).map { SeriesRef(UInt64($0)) } }
     }
 
     /// Runs blocking reads on the read queue, without holding the store: commits go on

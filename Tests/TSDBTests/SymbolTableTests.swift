@@ -1,0 +1,62 @@
+// Tollgate — TSDB: head labels as symbol numbers, and the registry by their hash.
+
+import Model
+import Testing
+
+@testable import TSDB
+
+struct SymbolTableTests {
+    @Test func labelSetsGoToNumbersAndBackWithEachStringNumberedOnce() {
+        var table = SymbolTable()
+        let a = Labels(["__name__": "http_requests_total", "instance": "127.0.0.1:29501", "job": "fake", "path": "/api/v1/users"])
+        let b = Labels(["__name__": "http_requests_total", "instance": "127.0.0.1:29502", "job": "fake", "path": "/api/v1/users"])
+        let symbolsA = table.symbols(a)
+        let symbolsB = table.symbols(b)
+        #expect(symbolsA.count == 8)
+        // Names and values shared by both sets are numbered once: 8 strings, then 1 new one.
+        #expect(table.count == 9)
+        #expect(symbolsA[0] == symbolsB[0] && symbolsA[3] != symbolsB[3])
+        #expect(table.labels(symbolsA) == a)
+        #expect(table.labels(symbolsB) == b)
+        #expect(table.labels(symbolsA).hashValue == a.hashValue)
+        #expect(table.labels([]) == Labels())
+    }
+
+    @Test func numbersMatchOnlyTheirOwnLabels() {
+        var table = SymbolTable()
+        let a = Labels(["__name__": "up", "job": "node"])
+        let symbols = table.symbols(a)
+        #expect(table.matches(symbols, a))
+        #expect(!table.matches(symbols, Labels(["__name__": "up", "job": "other"])))
+        #expect(!table.matches(symbols, Labels(["__name__": "up", "jog": "node"])))
+        #expect(!table.matches(symbols, Labels(["__name__": "up"])))
+        #expect(!table.matches(symbols, Labels(["__name__": "up", "job": "node", "x": "1"])))
+        #expect(Array(table.names(symbols)) == ["__name__", "job"])
+        #expect(table.value(of: "job", in: symbols) == "node")
+        #expect(table.value(of: "node", in: symbols) == nil)
+        #expect(table.value(of: "job", in: []) == nil)
+    }
+
+    @Test func theRegistryComparesEveryCandidateUnderOneHash() {
+        var ids = SeriesIDs()
+        // Three series under one hash (a collision), one under another.
+        ids.insert(1, hash: 7)
+        ids.insert(2, hash: 7)
+        ids.insert(3, hash: 7)
+        ids.insert(4, hash: 8)
+        #expect(ids.count == 4)
+        for id: UInt32 in 1...3 { #expect(ids.id(of: 7) { $0 == id } == id) }
+        #expect(ids.id(of: 7) { $0 == 4 } == nil)
+        #expect(ids.id(of: 9) { _ in true } == nil)
+        ids.remove(1, hash: 7)
+        #expect(ids.id(of: 7) { $0 == 1 } == nil)
+        #expect(ids.id(of: 7) { $0 == 2 } == 2)
+        #expect(ids.id(of: 7) { $0 == 3 } == 3)
+        ids.remove(3, hash: 7)
+        ids.remove(3, hash: 7)  // not there any more: nothing changes
+        ids.remove(4, hash: 7)  // under another hash: nothing changes
+        #expect(ids.count == 2)
+        #expect(ids.id(of: 7) { $0 == 2 } == 2)
+        #expect(ids.id(of: 8) { $0 == 4 } == 4)
+    }
+}
