@@ -15,28 +15,30 @@ import Darwin
 ///
 /// ```swift
 /// var cache = SeriesKeyTable()
-/// if let id = cache.find(parser.seriesBytes) { … } else { cache.insert(parser.seriesBytes, id: newID) }
+/// let id = cache.find(parser.seriesBytes) ?? cache.insert(parser.seriesBytes)
 /// ```
 public struct SeriesKeyTable: Sendable {
+    /// 8 bytes: a table of 200,000 keys at most half full took 24 bytes a slot, 48 to 96 a key.
     private struct Slot: Sendable {
-        var hash: UInt64
-        var offset: Int32
-        var length: Int32
+        /// The hash's high half: most keys of other bytes differ here, so few are compared.
+        var tag: UInt32
         var id: Int32  // -1: empty
     }
 
     private var slots: [Slot]
     private var arena: [UInt8] = []
-    /// Where each id's key lies in the arena, for ids below `Int32.max` inserted densely.
+    /// Where each id's key lies in the arena (ids are given in order from 0).
     private var ranges: [(offset: Int32, length: Int32)] = []
     /// The number of keys stored.
-    public private(set) var count = 0
+    public var count: Int { ranges.count }
+
+    private static let empty = Slot(tag: 0, id: -1)
 
     /// Creates a table sized for about `capacity` series.
     public init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: Slot(hash: 0, offset: 0, length: 0, id: -1), count: size)
+        slots = Array(repeating: Self.empty, count: size)
     }
 
     /// The id stored for these bytes, or nil.
@@ -46,40 +48,39 @@ public struct SeriesKeyTable: Sendable {
         return found ? Int(slots[index].id) : nil
     }
 
-    /// Stores an id for these bytes (replacing any earlier one).
-    /// - Parameters:
-    ///   - key: the raw series bytes.
-    ///   - id: a non-negative id below `Int32.max`.
-    public mutating func insert(_ key: ArraySlice<UInt8>, id: Int) {
+    /// The id of these bytes: the one they have, or the next one (the number of keys
+    /// stored before), which they get.
+    @discardableResult
+    public mutating func insert(_ key: ArraySlice<UInt8>) -> Int {
         if (count + 1) * 2 > slots.count { grow() }
         let hash = Self.hash(key)
         let (index, found) = probe(key, hash: hash)
-        if found {
-            slots[index].id = Int32(truncatingIfNeeded: id)
-            return
-        }
-        slots[index] = Slot(hash: hash, offset: Int32(truncatingIfNeeded: arena.count), length: Int32(truncatingIfNeeded: key.count), id: Int32(truncatingIfNeeded: id))
-        if id == ranges.count { ranges.append((Int32(truncatingIfNeeded: arena.count), Int32(truncatingIfNeeded: key.count))) }
+        if found { return Int(slots[index].id) }
+        let id = ranges.count
+        slots[index] = Slot(tag: UInt32(truncatingIfNeeded: hash >> 32), id: Int32(truncatingIfNeeded: id))
+        ranges.append((Int32(truncatingIfNeeded: arena.count), Int32(truncatingIfNeeded: key.count)))
         arena.append(contentsOf: key)
-        count += 1
+        return id
     }
 
     /// A table of the keys of `ids` only, each under its position among those kept: a scrape
-    /// cache drops the series a target no longer exposes. Ids not inserted in order from 0
-    /// are skipped (their keys are not kept by id).
+    /// cache drops the series a target no longer exposes. Ids not stored are skipped.
     public func keeping(_ ids: [Int]) -> SeriesKeyTable {
         var kept = SeriesKeyTable(capacity: ids.count)
-        for id in ids where id >= 0 && id < ranges.count {
-            let range = ranges[id]
-            kept.insert(arena[Int(range.offset)..<Int(range.offset + range.length)], id: kept.ranges.count)
-        }
+        for id in ids where id >= 0 && id < ranges.count { kept.insert(key(id)) }
         return kept
+    }
+
+    /// The key of `id`, which must be stored.
+    private func key(_ id: Int) -> ArraySlice<UInt8> {
+        let range = ranges[id]
+        return arena[Int(range.offset)..<Int(range.offset + range.length)]
     }
 
     /// Whether `key` is the key stored for `id`: one comparison, no hashing. A scrape checks
     /// the series that followed the last one in the previous scrape first, since targets
     /// usually expose series in the same order every time.
-    /// - Complexity: O(key length); false for ids not inserted in order from 0.
+    /// - Complexity: O(key length); false for ids not stored.
     public func key(of id: Int, equals key: ArraySlice<UInt8>) -> Bool {
         guard id >= 0, id < ranges.count else { return false }
         let range = ranges[id]
@@ -115,7 +116,8 @@ public struct SeriesKeyTable: Sendable {
 
     /// The slot holding `key`, or the empty slot where it would go.
     private func probe(_ key: ArraySlice<UInt8>, hash: UInt64) -> (index: Int, found: Bool) {
-        key.withUnsafeBytes { k in
+        let tag = UInt32(truncatingIfNeeded: hash >> 32)
+        return key.withUnsafeBytes { k in
             arena.withUnsafeBytes { a in
                 slots.withUnsafeBufferPointer { s in
                     let mask = s.count - 1
@@ -123,9 +125,12 @@ public struct SeriesKeyTable: Sendable {
                     while true {
                         let slot = s[index]
                         if slot.id < 0 { return (index, false) }
-                        if slot.hash == hash && Int(slot.length) == k.count {
-                            guard let keyBase = k.baseAddress, let arenaBase = a.baseAddress else { return (index, true) }  // both empty
-                            if memcmp(arenaBase + Int(slot.offset), keyBase, k.count) == 0 { return (index, true) }
+                        if slot.tag == tag {
+                            let range = ranges[Int(slot.id)]
+                            if Int(range.length) == k.count {
+                                guard let keyBase = k.baseAddress, let arenaBase = a.baseAddress else { return (index, true) }  // both empty
+                                if memcmp(arenaBase + Int(range.offset), keyBase, k.count) == 0 { return (index, true) }
+                            }
                         }
                         index = (index + 1) & mask
                     }
@@ -134,14 +139,16 @@ public struct SeriesKeyTable: Sendable {
         }
     }
 
+    /// Doubles the slots; each key's hash is worked out again from its bytes (a slot keeps
+    /// only half of it), once per doubling.
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: Slot(hash: 0, offset: 0, length: 0, id: -1), count: old.count * 2)
+        slots = Array(repeating: Self.empty, count: slots.count * 2)
         let mask = slots.count - 1
-        for slot in old where slot.id >= 0 {
-            var index = Int(truncatingIfNeeded: slot.hash) & mask
+        for id in ranges.indices {
+            let hash = Self.hash(key(id))
+            var index = Int(truncatingIfNeeded: hash) & mask
             while slots[index].id >= 0 { index = (index + 1) & mask }
-            slots[index] = slot
+            slots[index] = Slot(tag: UInt32(truncatingIfNeeded: hash >> 32), id: Int32(truncatingIfNeeded: id))
         }
     }
 

@@ -26,8 +26,10 @@ final class HeadSeries {
     var loggedFile: UInt32 = 0
     var loggedBase: Double = 0
     var maxTime: Int64 = 0
-    /// The newest value, when known (after a restart it may not be, until the next sample).
-    var lastValue: Double?
+    /// The newest value, when known: the open chunk's last sample's, when that is the newest
+    /// sample (after a restart it may not be, until the next sample). Not stored: a series
+    /// object of 120 bytes takes 128 of the allocator, one of 129 took 144.
+    var lastValue: Double? { chunk.count > 0 && chunk.maxTime == maxTime ? chunk.lastSampleValue : nil }
 
     init(labelSymbols: [UInt32]) { self.labelSymbols = labelSymbols }
 
@@ -51,7 +53,6 @@ final class HeadSeries {
         let chunkStartSeq: Int64
         let hasSamples: Bool
         let maxTime: Int64
-        let lastValue: Double?
         let loggedFile: UInt32
     }
 
@@ -61,7 +62,7 @@ final class HeadSeries {
         if chunk.count > 0 {
             undo.append(Undo(id: id, count: UInt32(clamping: chunk.count), chunkStartSeq: chunkStartSeq, loggedFile: loggedFile))
         } else {
-            restore.append(Restore(id: id, chunkStartSeq: chunkStartSeq, hasSamples: hasSamples, maxTime: maxTime, lastValue: lastValue, loggedFile: loggedFile))
+            restore.append(Restore(id: id, chunkStartSeq: chunkStartSeq, hasSamples: hasSamples, maxTime: maxTime, loggedFile: loggedFile))
         }
     }
 
@@ -74,7 +75,6 @@ final class HeadSeries {
         loggedFile = undo.loggedFile
         hasSamples = true
         maxTime = chunk.maxTime
-        lastValue = chunk.lastSampleValue
     }
 
     /// Restores the state of a series whose chunk was empty before the batch.
@@ -84,7 +84,6 @@ final class HeadSeries {
         loggedFile = state.loggedFile
         hasSamples = state.hasSamples
         maxTime = state.maxTime
-        lastValue = state.lastValue
     }
 
     /// Appends a sample that head-log record `seq` holds; a full chunk is handed to
@@ -106,7 +105,6 @@ final class HeadSeries {
         chunk.append(t, v)
         hasSamples = true
         maxTime = t
-        lastValue = v
     }
 
     /// Gives a chunk restored part-full at start-up the room it will need when full,

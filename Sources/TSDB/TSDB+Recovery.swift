@@ -104,7 +104,6 @@ extension TSDB {
                     }
                     // A chunk sealed since the checkpoint already holds these samples.
                     if series.hasSamples && series.maxTime >= chunk.minTime { continue }
-                    series.lastValue = chunk.lastSampleValue
                     series.chunk = chunk
                     series.hasSamples = true
                     series.maxTime = chunk.maxTime
@@ -191,7 +190,6 @@ extension TSDB {
                 guard let series = s.series[id], !series.hasSamples || series.maxTime < maxTime else { continue }
                 series.hasSamples = true
                 series.maxTime = maxTime
-                series.lastValue = nil
             }
             if !readOnly { for (_, series) in s.series.all { series.reserveFullChunk(chunkSize: chunkSize) } }
             s.logRecords = replayed

@@ -3,6 +3,12 @@
 import Model
 import Testing
 
+#if canImport(Glibc)
+/// glibc's size of an allocation (`malloc.h`, which the Glibc module does not export).
+@_silgen_name("malloc_usable_size")
+private func mallocUsableSize(_ pointer: UnsafeMutableRawPointer) -> Int
+#endif
+
 @testable import TSDB
 
 struct SymbolTableTests {
@@ -59,4 +65,16 @@ struct SymbolTableTests {
         #expect(ids.id(of: 7) { $0 == 2 } == 2)
         #expect(ids.id(of: 8) { $0 == 4 } == 4)
     }
+
+    #if canImport(Glibc)
+    /// A series object of 120 bytes takes 128 of glibc's allocator; one of 129 took 144.
+    @Test func aHeadSeriesTakesAnAllocationOf128Bytes() {
+        let series = HeadSeries(labelSymbols: [0, 1, 2, 3])
+        let usable = mallocUsableSize(Unmanaged.passUnretained(series).toOpaque())
+        #expect(usable <= 120)
+        // Its labels' numbers: an array of 32 bytes of header and 4 a number.
+        let symbols = series.labelSymbols.withUnsafeBufferPointer { $0.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) - 32 } }
+        #expect(symbols.map { mallocUsableSize($0) } ?? 0 <= 56)
+    }
+    #endif
 }

@@ -20,7 +20,7 @@ func parse(_ body: [UInt8], format: ExpositionFormat, cache: inout SeriesKeyTabl
         samples += 1
         if cache.find(parser.seriesBytes) == nil {
             blackHole(try parser.labels())
-            cache.insert(parser.seriesBytes, id: cache.count)
+            cache.insert(parser.seriesBytes)
         }
         blackHole(parser.value)
     }

@@ -40,7 +40,7 @@ for _ in 0...rounds {
         total += 1
         if useCache, cache.find(parser.seriesBytes) == nil {
             _ = try parser.labels()
-            cache.insert(parser.seriesBytes, id: cache.count)
+            cache.insert(parser.seriesBytes)
         }
     }
 }
