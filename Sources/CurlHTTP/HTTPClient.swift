@@ -21,6 +21,8 @@ import Synchronization
 public final class HTTPClient: Sendable {
     private let loop: CurlLoop
     private let nextID = Atomic<UInt64>(1)
+    /// Large bodies' buffers, given back by ``recycle(_:)`` (at most 16 MiB kept).
+    let bodies = BodyBuffers(budget: 16 << 20)
 
     /// Starts the client's thread.
     /// - Parameters:
@@ -49,7 +51,9 @@ public final class HTTPClient: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Response, HTTPClientError>, Never>) in
                 if Task.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
                 do throws(HTTPClientError) {
-                    let transfer = try Transfer(id: id, request: request, sizeHint: sizeHint) { continuation.resume(returning: $0) }
+                    let transfer = try Transfer(id: id, request: request, body: bodies.take(capacity: sizeHint)) {
+                        continuation.resume(returning: $0)
+                    }
                     loop.submit(transfer)
                 } catch {
                     continuation.resume(returning: .failure(error))
@@ -59,6 +63,14 @@ public final class HTTPClient: Sendable {
             loop.cancel(id)
         }
         return try result.get()
+    }
+
+    /// Gives a response's body buffer back for a later request with a large size hint, once
+    /// the caller is done with the body: a scrape loop's bodies reuse a few buffers instead
+    /// of one fresh allocation each (see `BodyBuffers`). Pass it with `consume`: while the
+    /// caller's copy holds the buffer, an empty one of its size is made and kept instead.
+    public func recycle(_ response: consuming Response) {
+        bodies.give(&response.body)
     }
 
     /// Stops the client's thread; transfers in flight fail with ``HTTPClientError/cancelled``.

@@ -20,7 +20,7 @@ final class Transfer: @unchecked Sendable {
     /// Configures an easy handle for `request`.
     /// - Throws: ``HTTPClientError/invalidRequest(_:)`` when curl refuses an option.
     init(
-        id: UInt64, request: HTTPClient.Request, sizeHint: Int,
+        id: UInt64, request: HTTPClient.Request, body: [UInt8],
         resume: @escaping @Sendable (Result<HTTPClient.Response, HTTPClientError>) -> Void
     ) throws(HTTPClientError) {
         guard let handle = curl_easy_init() else { throw .invalidRequest("curl_easy_init failed") }
@@ -29,7 +29,7 @@ final class Transfer: @unchecked Sendable {
         self.request = request
         self.resume = resume
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        body.reserveCapacity(sizeHint)
+        self.body = body
         do {
             try configure()
         } catch {

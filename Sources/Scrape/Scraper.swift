@@ -68,6 +68,8 @@ struct Scraper {
                 try cache.append(
                     body: response.body, format: format, time: time, settings: settings, targetLabels: targetLabels,
                     into: &appender, counts: &counts)
+                // Parsed: its buffer serves a later scrape (a body that failed to parse is freed).
+                client.recycle(consume response)
             } catch {
                 failure = error
             }

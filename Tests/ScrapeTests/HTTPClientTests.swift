@@ -1,6 +1,5 @@
 // Tollgate — the libcurl client: TLS, authentication, headers, reuse, limits.
 
-import CurlHTTP
 import Foundation
 import Logging
 import Model
@@ -10,6 +9,7 @@ import TestSupport
 import Testing
 import TollgateConfig
 
+@testable import CurlHTTP
 @testable import Scrape
 
 @Suite(.serialized) final class HTTPClientTests: Sendable {
@@ -87,6 +87,54 @@ import TollgateConfig
         #expect(bearer["authorization"] == "Bearer s3cret-token", "the file is read, whitespace trimmed")
         #expect(bearer["_query"] == "x=a+b")
         await manager.stop()
+    }
+
+    /// A large body's buffer, given back, takes the next large body: the same memory, and
+    /// only the new body in it.
+    @Test func largeBodiesReuseTheBufferGivenBack() async throws {
+        let server = try TargetServer()
+        try await server.serve("/a", String(repeating: "a", count: 100_000))
+        try await server.serve("/b", String(repeating: "b", count: 80_000))
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        let first = try await client.execute(.init(url: "http://\(server.address)/a"), sizeHint: 100_000)
+        #expect(first.body.count == 100_000)
+        let address = first.body.withUnsafeBufferPointer { $0.baseAddress }
+        client.recycle(consume first)
+        #expect(client.bodies.keptBuffers.count == 1)
+        let second = try await client.execute(.init(url: "http://\(server.address)/b"), sizeHint: 90_000)
+        #expect(client.bodies.keptBuffers.count == 0, "taken by the second transfer")
+        #expect(second.body == Array(repeating: UInt8(ascii: "b"), count: 80_000))
+        #expect(second.body.withUnsafeBufferPointer { $0.baseAddress } == address)
+        // A small hint takes no kept buffer.
+        client.recycle(consume second)
+        _ = try await client.execute(.init(url: "http://\(server.address)/b"), sizeHint: 1_000)
+        #expect(client.bodies.keptBuffers.count == 1)
+    }
+
+    @Test func keptBodyBuffersStayWithinTheirBudget() {
+        let buffers = BodyBuffers(budget: 512 << 10)
+        func buffer(_ capacity: Int) -> [UInt8] {
+            var bytes: [UInt8] = [1, 2, 3]
+            bytes.reserveCapacity(capacity)
+            return bytes
+        }
+        func give(_ capacity: Int) {
+            var bytes = buffer(capacity)
+            buffers.give(&bytes)
+        }
+        give(200 << 10)  // more than a quarter of the budget: freed
+        give(10 << 10)  // too small to keep
+        #expect(buffers.keptBuffers.count == 0)
+        for _ in 0..<6 { give(100 << 10) }
+        #expect(buffers.keptBuffers.count == 5, "the sixth would pass 512 KiB")
+        #expect(buffers.keptBuffers.bytes <= 512 << 10)
+        let taken = buffers.take(capacity: 90 << 10)
+        #expect(taken.isEmpty && taken.capacity >= 100 << 10)
+        #expect(buffers.keptBuffers.count == 4)
+        #expect(buffers.take(capacity: 100).capacity < 64 << 10, "a small hint takes no kept buffer")
+        #expect(buffers.take(capacity: 300 << 10).capacity >= 300 << 10, "the largest kept one, grown")
+        #expect(buffers.keptBuffers.count == 3)
     }
 
     @Test func connectionsAreReusedAndBodiesLimited() async throws {
