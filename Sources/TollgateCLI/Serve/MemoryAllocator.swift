@@ -19,6 +19,8 @@ enum MemoryAllocator {
     /// heap, and the series allocated meanwhile kept the heap from giving that memory back:
     /// 13 MiB more resident with 200,000 series in a 300 s run (docs/performance.md). Scrape
     /// bodies, large too, reuse kept buffers (`BodyBuffers`), so they are not mapped afresh.
+    /// The threshold for giving back the heap's free top is set to its default again, 128
+    /// KiB: each rise of the mapping threshold before this call had doubled it along.
     static func configure() {
         #if canImport(Glibc)
         guard let mallopt = Self.mallopt else { return }
@@ -27,14 +29,16 @@ enum MemoryAllocator {
             _ = mallopt(arenaMax, max(2, cores))
         }
         if getenv("MALLOC_MMAP_THRESHOLD_") == nil { _ = mallopt(mmapThreshold, 128 << 10) }
+        if getenv("MALLOC_TRIM_THRESHOLD_") == nil { _ = mallopt(trimThreshold, 128 << 10) }
         #endif
     }
 
     #if canImport(Glibc)
     /// `M_ARENA_MAX` of glibc's `<malloc.h>`, which Swift's Glibc module does not include.
     private static let arenaMax: Int32 = -8
-    /// `M_MMAP_THRESHOLD`, likewise.
+    /// `M_MMAP_THRESHOLD` and `M_TRIM_THRESHOLD`, likewise.
     private static let mmapThreshold: Int32 = -3
+    private static let trimThreshold: Int32 = -1
 
     /// glibc's `mallopt`, looked up at run time for the same reason; nil on another C library.
     private static var mallopt: (@convention(c) (Int32, Int32) -> Int32)? {
