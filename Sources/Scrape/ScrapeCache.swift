@@ -148,6 +148,7 @@ struct ScrapeCache {
         }
         swap(&previous, &current)
         dropUnseen()
+        if counts.seriesAdded > 0 { keys.shrinkToFit() }
         self.metadata = metadata
         lastBodySize = body.count
     }

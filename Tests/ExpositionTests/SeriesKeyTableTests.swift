@@ -21,6 +21,22 @@ struct SeriesKeyTableTests {
         #expect(table.find([][...]) == keys.count)
     }
 
+    @Test func shrinkingKeepsEveryKeyInLessRoom() {
+        var table = SeriesKeyTable()
+        let keys = (0..<2000).map { Array("http_requests_total{method=\"GET\",path=\"/api/v1/\($0)\"}".utf8)[...] }
+        for key in keys { table.insert(key) }
+        let bytes = keys.reduce(0) { $0 + $1.count }
+        let before = table.keyCapacity
+        table.shrinkToFit()
+        #expect(table.keyCapacity < before)
+        #expect(table.keyCapacity <= (bytes + 2000 * 8) * 9 / 8 + 64 + 64)
+        for (id, key) in keys.enumerated() {
+            #expect(table.find(key) == id)
+            #expect(table.key(of: id, equals: key))
+        }
+        #expect(table.insert(Array("up".utf8)[...]) == 2000, "still takes keys")
+    }
+
     @Test func keysCompareByIdWithoutHashing() {
         var table = SeriesKeyTable()
         let keys = ["a{x=\"1\"}", "a{x=\"2\"}", "b"].map { Array($0.utf8)[...] }
