@@ -31,10 +31,12 @@ final class BodyBuffers: Sendable {
             buffer = kept.withLock { kept in
                 guard !kept.buffers.isEmpty else { return [] }
                 // The smallest that is large enough, or else the largest (it grows once).
-                let fits = kept.buffers.indices.filter { kept.buffers[$0].capacity >= capacity }
-                let index =
-                    fits.min { kept.buffers[$0].capacity < kept.buffers[$1].capacity }
-                    ?? kept.buffers.indices.max { kept.buffers[$0].capacity < kept.buffers[$1].capacity } ?? 0
+                var index = 0
+                for (i, buffer) in kept.buffers.enumerated() {
+                    let best = kept.buffers[index].capacity, this = buffer.capacity
+                    let better = this >= capacity ? (best < capacity || this < best) : (best < capacity && this > best)
+                    if better { index = i }
+                }
                 let buffer = kept.buffers.remove(at: index)
                 kept.bytes -= buffer.capacity
                 return buffer

@@ -51,8 +51,8 @@ public final class HTTPClient: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Response, HTTPClientError>, Never>) in
                 if Task.isCancelled { return continuation.resume(returning: .failure(.cancelled)) }
                 do throws(HTTPClientError) {
-                    let transfer = try Transfer(id: id, request: request, body: bodies.take(capacity: sizeHint)) {
-                        continuation.resume(returning: $0)
+                    let transfer = try Transfer(id: id, request: request, body: bodies.take(capacity: sizeHint)) { result in
+                        continuation.resume(returning: consume result)
                     }
                     loop.submit(transfer)
                 } catch {

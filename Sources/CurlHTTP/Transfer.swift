@@ -11,7 +11,7 @@ final class Transfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var connectTo: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-    private let resume: @Sendable (Result<HTTPClient.Response, HTTPClientError>) -> Void
+    private let resume: @Sendable (consuming Result<HTTPClient.Response, HTTPClientError>) -> Void
 
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
@@ -21,7 +21,7 @@ final class Transfer: @unchecked Sendable {
     /// - Throws: ``HTTPClientError/invalidRequest(_:)`` when curl refuses an option.
     init(
         id: UInt64, request: HTTPClient.Request, body: [UInt8],
-        resume: @escaping @Sendable (Result<HTTPClient.Response, HTTPClientError>) -> Void
+        resume: @escaping @Sendable (consuming Result<HTTPClient.Response, HTTPClientError>) -> Void
     ) throws(HTTPClientError) {
         guard let handle = curl_easy_init() else { throw .invalidRequest("curl_easy_init failed") }
         self.id = id
@@ -151,14 +151,18 @@ final class Transfer: @unchecked Sendable {
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             result = .failure(.transport(code: Int(code.rawValue), message: "\(request.method) \(request.url): \(message)"))
         }
-        complete(result)
+        complete(consume result)
     }
 
     /// Resumes the caller with `result` and frees the handle.
-    func complete(_ result: Result<HTTPClient.Response, HTTPClientError>) {
+    ///
+    /// The result is handed on, not copied: the caller may give the body's buffer back
+    /// (``HTTPClient/recycle(_:)``) before this thread has returned, and only a buffer
+    /// referenced nowhere else is reused in place.
+    func complete(_ result: consuming Result<HTTPClient.Response, HTTPClientError>) {
         body = []
         cleanup()
-        resume(result)
+        resume(consume result)
     }
 
     private func cleanup() {
