@@ -12,17 +12,17 @@ enum MemoryAllocator {
     /// resident size grows with the arena count (about 5 % more per series with 200,000
     /// series, at no measurable CPU cost: docs/performance.md).
     ///
-    /// Fixes the size from which glibc maps a block of its own at 1 MiB, unless the user set
-    /// `MALLOC_MMAP_THRESHOLD_`. By default the threshold rises to the largest mapped block
-    /// freed so far: after the first seal freed its list of 200,000 sealed chunks (12 MiB),
-    /// such lists, checkpoints' and every other large passing buffer came from the heap, and
-    /// the series allocated meanwhile kept the heap from giving that memory back: 13 MiB
-    /// more resident with 200,000 series in a 300 s run (docs/performance.md). Not lower:
-    /// at 128 KiB each transfer's 256 KiB receive buffer in libcurl was mapped afresh, 2,000
-    /// page faults a second with 100 targets. Scrape bodies reuse kept buffers
-    /// (`BodyBuffers`). The threshold for giving back the heap's free top is set with it, to
-    /// twice that (glibc's own rule; each rise of the mapping threshold before this call had
-    /// raised it along).
+    /// Fixes the size from which glibc maps a block of its own at 128 KiB (its default
+    /// start), unless the user set `MALLOC_MMAP_THRESHOLD_`. By default the threshold rises
+    /// to the largest mapped block freed so far: after the first seal freed its list of
+    /// 200,000 sealed chunks (12 MiB), such lists, checkpoints' and every other large
+    /// passing buffer came from the heap, and the series allocated meanwhile kept the heap
+    /// from giving that memory back: 13 MiB more resident with 200,000 series in a 300 s run
+    /// (docs/performance.md). At 1 MiB instead, 10 MiB of it came back. What is large and
+    /// passes often must stay under it or be kept: libcurl's receive buffer is 64 KiB
+    /// (`Transfer`), scrape bodies reuse kept buffers (`BodyBuffers`). The threshold for
+    /// giving back the heap's free top is set back to its default, 128 KiB, likewise (each
+    /// rise of the mapping threshold before this call had raised it to twice that).
     static func configure() {
         #if canImport(Glibc)
         guard let mallopt = Self.mallopt else { return }
@@ -30,8 +30,8 @@ enum MemoryAllocator {
             let cores = Int32(clamping: sysconf(Int32(_SC_NPROCESSORS_ONLN)))
             _ = mallopt(arenaMax, max(2, cores))
         }
-        if getenv("MALLOC_MMAP_THRESHOLD_") == nil { _ = mallopt(mmapThreshold, 1 << 20) }
-        if getenv("MALLOC_TRIM_THRESHOLD_") == nil { _ = mallopt(trimThreshold, 2 << 20) }
+        if getenv("MALLOC_MMAP_THRESHOLD_") == nil { _ = mallopt(mmapThreshold, 128 << 10) }
+        if getenv("MALLOC_TRIM_THRESHOLD_") == nil { _ = mallopt(trimThreshold, 128 << 10) }
         #endif
     }
 
