@@ -5,12 +5,11 @@ import Synchronization
 /// Large body buffers given back after use (``HTTPClient/recycle(_:)``), for the next
 /// transfer that expects a large body.
 ///
-/// A scrape loop's body (300 KB for 2,000 series) lives for one parse. Allocated afresh
-/// each time, glibc's allocator took such buffers from the heap once the first one was freed
-/// (its threshold for mapping large blocks rises to the largest freed), and the series
-/// allocated between them kept the heap from shrinking: 100 targets' bodies left 13 MiB
-/// more resident in a 300 s run than bodies mapped and unmapped each time. Reused, the same
-/// few buffers serve every loop, and no fresh pages are faulted in for each body.
+/// A scrape loop's body (300 KB for 2,000 series) lives for one parse. Reused, the same few
+/// buffers serve every loop: no allocation of that size for each scrape, and, where glibc
+/// maps such blocks (`MemoryAllocator` in `serve` keeps its threshold at 128 KiB), no
+/// fresh pages faulted in for each body. On its own it changed the resident size of a
+/// 300 s run with 200,000 series by nothing measurable (docs/performance.md).
 ///
 /// At most `budget` bytes of capacity are kept, none in a buffer larger than a quarter of
 /// it: a rare large body is freed, not kept for the life of the process.

@@ -61,9 +61,8 @@ final class Transfer: @unchecked Sendable {
         try set(CURLOPT_TIMEOUT_MS, max(1, request.timeoutMilliseconds))
         // Scrape bodies are hundreds of kilobytes: read them in large pieces (curl's default
         // is 16 KiB), for fewer reads and body callbacks. Under 128 KiB: curl allocates this
-        // buffer for every transfer, and glibc maps larger blocks afresh each time (see
-        // `MemoryAllocator` in `serve`); at 256 KiB that was 2,000 page faults a second with
-        // 100 targets.
+        // buffer for every transfer, and `serve` has glibc map larger blocks afresh each time
+        // (`MemoryAllocator`); at 256 KiB that was 2,000 page faults a second with 100 targets.
         try set(CURLOPT_BUFFERSIZE, 64 * 1024)
         try check(tollgate_easy_setopt_write_function(handle, Transfer.onBody), CURLOPT_WRITEFUNCTION)
         try check(tollgate_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, unmanaged), CURLOPT_WRITEDATA)
@@ -152,7 +151,7 @@ final class Transfer: @unchecked Sendable {
         } else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            result = .failure(.transport(code: Int(code.rawValue), message: "\(request.method) \(request.url): \(message)"))
+            result = .failure(.transport(code: Int(code.rawValue), message: "\(request.method) \(HTTPClient.hidingPassword(request.url)): \(message)"))
         }
         complete(consume result)
     }

@@ -43,3 +43,14 @@ struct URLParts: Equatable {
         "\(scheme)://\(name):\(port)\(rest)"
     }
 }
+
+extension HTTPClient {
+    /// A URL with the password of its user information replaced by `<secret>`, for logs,
+    /// errors, metric labels and shown configurations (`http://writer:<secret>@host/…`).
+    public static func hidingPassword(_ url: String) -> String {
+        guard let scheme = url.firstRange(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        let userInfo = url[scheme.upperBound..<at]
+        guard !userInfo.contains("/"), let colon = userInfo.firstIndex(of: ":") else { return url }
+        return String(url[..<url.index(after: colon)]) + "<secret>" + String(url[at...])
+    }
+}

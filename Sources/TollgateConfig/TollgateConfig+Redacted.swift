@@ -1,5 +1,6 @@
 // Tollgate — TollgateConfig: a configuration file shown with its secrets hidden.
 
+import CurlHTTP
 import Foundation
 import Yams
 
@@ -65,10 +66,5 @@ extension TollgateConfig {
 
     /// A URL with the password of its user information replaced by `<secret>`, for logs,
     /// metric labels and shown configurations (`http://writer:<secret>@host/api/v1/write`).
-    public static func hidingPassword(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
-        let userInfo = url[scheme.upperBound..<at]
-        guard !userInfo.contains("/"), let colon = userInfo.firstIndex(of: ":") else { return url }
-        return String(url[..<url.index(after: colon)]) + "<secret>" + String(url[at...])
-    }
+    public static func hidingPassword(_ url: String) -> String { HTTPClient.hidingPassword(url) }
 }

@@ -112,6 +112,20 @@ import TollgateConfig
         #expect(client.bodies.keptBuffers.count == 1)
     }
 
+    /// A transport error names the URL without its password (remote write logs it).
+    @Test func transportErrorsHideTheURLsPassword() async throws {
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        do {
+            _ = try await client.execute(.init(url: "http://writer:rw-secret-5@127.0.0.1:1/api/v1/write"))
+            Issue.record("port 1 answered")
+        } catch {
+            let text = "\(error)"
+            #expect(!text.contains("rw-secret-5"), "\(text)")
+            #expect(text.contains("http://writer:<secret>@127.0.0.1:1/api/v1/write"), "\(text)")
+        }
+    }
+
     @Test func keptBodyBuffersStayWithinTheirBudget() {
         let buffers = BodyBuffers(budget: 512 << 10)
         func buffer(_ capacity: Int) -> [UInt8] {

@@ -13,16 +13,15 @@ enum MemoryAllocator {
     /// series, at no measurable CPU cost: docs/performance.md).
     ///
     /// Fixes the size from which glibc maps a block of its own at 128 KiB (its default
-    /// start), unless the user set `MALLOC_MMAP_THRESHOLD_`. By default the threshold rises
-    /// to the largest mapped block freed so far: after the first seal freed its list of
-    /// 200,000 sealed chunks (12 MiB), such lists, checkpoints' and every other large
-    /// passing buffer came from the heap, and the series allocated meanwhile kept the heap
-    /// from giving that memory back: 13 MiB more resident with 200,000 series in a 300 s run
-    /// (docs/performance.md). At 1 MiB instead, 10 MiB of it came back. What is large and
-    /// passes often must stay under it or be kept: libcurl's receive buffer is 64 KiB
-    /// (`Transfer`), scrape bodies reuse kept buffers (`BodyBuffers`). The threshold for
-    /// giving back the heap's free top is set back to its default, 128 KiB, likewise (each
-    /// rise of the mapping threshold before this call had raised it to twice that).
+    /// start), unless the user set `MALLOC_MMAP_THRESHOLD_`, and the size of free heap top it
+    /// gives back at 128 KiB too (its default), unless `MALLOC_TRIM_THRESHOLD_` is set. By
+    /// default both rise with the largest mapped block freed so far (a seal's list of 200,000
+    /// sealed chunks is 12 MiB), and from then on every large passing buffer comes from the
+    /// heap. What is large and passes often stays under the threshold or is kept instead:
+    /// libcurl's receive buffer is 64 KiB (`Transfer`), scrape bodies reuse kept buffers
+    /// (`BodyBuffers`). Measured with 200,000 series (docs/performance.md): mapping libcurl's
+    /// buffer afresh for every transfer kept 13 MiB less resident, but cost 2,000 page
+    /// faults a second and about a tenth more CPU per sample; these settings keep the CPU.
     static func configure() {
         #if canImport(Glibc)
         guard let mallopt = Self.mallopt else { return }
