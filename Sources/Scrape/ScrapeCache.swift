@@ -202,16 +202,18 @@ struct ScrapeCache {
 
     /// After a commit: looks up the references of series stored for the first time.
     mutating func resolveReferences(_ storage: some Appendable) {
-        var waiting: [Int32] = []
-        for index in unresolved {
-            if let stored = labels[index], let ref = storage.ref(for: stored) {
-                refs[Int(index)] = ref
-                resolved[Int(index)] = true
-                // Appends go by reference from now on: the store keeps the labels, once.
-                labels[index] = nil
-            } else {
+        let asked = unresolved.compactMap { index in labels[index].map { (index, $0) } }
+        var waiting = unresolved.filter { labels[$0] == nil }
+        // At once: a first scrape asks for thousands, and each lookup holds the store.
+        for ((index, _), ref) in zip(asked, storage.refs(for: asked.map(\.1))) {
+            guard let ref else {
                 waiting.append(index)
+                continue
             }
+            refs[Int(index)] = ref
+            resolved[Int(index)] = true
+            // Appends go by reference from now on: the store keeps the labels, once.
+            labels[index] = nil
         }
         unresolved = waiting
         // A dictionary keeps its room when emptied: a first scrape's 2,000 label sets left

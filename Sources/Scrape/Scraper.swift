@@ -122,7 +122,8 @@ struct Scraper {
     }
 
     private mutating func resolveReportReferences(_ storage: some Appendable) {
-        for index in reportRefs.indices where reportRefs[index] == nil { reportRefs[index] = storage.ref(for: reportLabels[index]) }
+        let missing = reportRefs.indices.filter { reportRefs[$0] == nil }
+        for (index, ref) in zip(missing, storage.refs(for: missing.map { reportLabels[$0] })) { reportRefs[index] = ref }
     }
 
     /// The client's error in the words a Prometheus user knows.

@@ -14,6 +14,13 @@ public protocol Appendable: Sendable {
     /// when the series is not stored yet (it is once a batch with one of its samples
     /// has committed).
     func ref(for labels: Labels) -> SeriesRef?
+    /// The references of many series, in order; a store may look them up at once.
+    func refs(for labels: [Labels]) -> [SeriesRef?]
+}
+
+extension Appendable {
+    /// One ``ref(for:)`` per series.
+    public func refs(for labels: [Labels]) -> [SeriesRef?] { labels.map { ref(for: $0) } }
 }
 
 /// Collects the samples of one batch (one scrape, one rule group evaluation); ``commit()``

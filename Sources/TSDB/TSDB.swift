@@ -115,8 +115,8 @@ public final class TSDB: Sendable {
     /// Where selections run: many at once, beside the writer (each reads a snapshot).
     private let readQueue = DispatchQueue(label: "tollgate.tsdb.read", attributes: .concurrent)
     /// Held by every operation: the queue's work, and commits run on their caller's thread.
-    private let exclusive = Mutex(())
-    let state = Mutex(State())
+    private let exclusive = StoreLock(())
+    let state = StoreLock(State())
     /// Timestamp sets decoded by queries, kept for the next ones.
     let decodedTimestampSets = Mutex(DecodedTimestampSets())
     /// The highest timestamp set id handed out since the store opened: ids are never given
@@ -241,6 +241,12 @@ public final class TSDB: Sendable {
     /// a batch with a sample of it has committed).
     public func ref(for labels: Labels) -> SeriesRef? {
         state.withLock { s in s.headID(of: labels).map { SeriesRef(UInt64($0)) } }
+    }
+
+    /// The references of many series at once, holding the head once (a first scrape looks
+    /// up thousands).
+    public func refs(for labels: [Labels]) -> [SeriesRef?] {
+        state.withLock { s in labels.map { s.headID(of: $0).map { SeriesRef(UInt64($0)) } } }
     }
 
     /// Runs blocking reads on the read queue, without holding the store: commits go on
