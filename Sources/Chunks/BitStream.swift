@@ -60,37 +60,68 @@ public struct BitWriter: Sendable, Equatable {
     }
 
     /// Writes the low `count` bits of `value` (0...64), most significant first: the free
-    /// bits of the last byte first, then whole new bytes and a last partial one.
+    /// bits of the last byte first, then whole new bytes and a last partial one. The new
+    /// bytes are added at once and written through one buffer pointer: a head appends a few
+    /// times per sample to a chunk of every series (docs/performance.md).
     public mutating func writeBits(_ value: UInt64, count: Int) {
         guard count > 0 else { return }
         if reserved & Self.later == 0, bytes.capacity < Int(reserved) { bytes.reserveCapacity(Int(reserved)) }
-        var remaining = count
         let free = Int(self.free)
-        if free > 0 {
-            let take = min(free, remaining)
-            let shifted = (value >> UInt64(remaining - take)) & ((1 << UInt64(take)) - 1)
-            bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: shifted) << UInt8(free - take)
-            self.free = UInt32(free - take)
-            remaining -= take
-            if remaining == 0 { return }
+        let spill = count - free
+        let start = bytes.count
+        if spill > 0 {
+            let needed = start + (spill + 7) / 8
+            if needed > bytes.capacity {
+                // Grow by a quarter, not the array's doubling: a head holds one growing chunk per
+                // series, and doubling leaves a third of that memory unused on average.
+                bytes.reserveCapacity(max(needed, start + max(16, start / 4)))
+            }
+            bytes.append(contentsOf: repeatElement(0, count: needed - start))
         }
-        var start = bytes.count
-        let needed = start + (remaining + 7) / 8
-        if needed > bytes.capacity {
-            // Grow by a quarter, not the array's doubling: a head holds one growing chunk per
-            // series, and doubling leaves a third of that memory unused on average.
-            bytes.reserveCapacity(max(needed, start + max(16, start / 4)))
-        }
-        for _ in start..<needed { bytes.append(0) }
         bytes.withUnsafeMutableBufferPointer { p in
+            var remaining = count
+            if free > 0 {
+                let take = min(free, remaining)
+                let shifted = (value >> UInt64(remaining - take)) & ((1 << UInt64(take)) - 1)
+                p[start - 1] |= UInt8(truncatingIfNeeded: shifted) << UInt8(free - take)
+                remaining -= take
+            }
+            var index = start
             while remaining >= 8 {
-                p[start] = UInt8(truncatingIfNeeded: value >> UInt64(remaining - 8))
-                start += 1
+                p[index] = UInt8(truncatingIfNeeded: value >> UInt64(remaining - 8))
+                index += 1
                 remaining -= 8
             }
-            if remaining > 0 { p[start] = UInt8(truncatingIfNeeded: value << UInt64(8 - remaining)) }
+            if remaining > 0 { p[index] = UInt8(truncatingIfNeeded: value << UInt64(8 - remaining)) }
         }
-        self.free = remaining > 0 ? UInt32(8 - remaining) : 0
+        self.free = spill > 0 ? UInt32((8 - spill % 8) % 8) : UInt32(-spill)
+    }
+}
+
+/// Bits gathered in one word before they go to a ``BitWriter``: one write for the dozen or
+/// so bits a sample usually takes, instead of one for each of its fields.
+public struct PendingBits {
+    private var word: UInt64 = 0
+    private var count = 0
+
+    /// No bits yet.
+    public init() {}
+
+    /// Adds the low `n` bits of `value` (0...64); the word goes to `writer` first when they do not fit.
+    @inline(__always)
+    public mutating func add(_ value: UInt64, count n: Int, flushingTo writer: inout BitWriter) {
+        guard n > 0 else { return }
+        if count + n > 64 { flush(to: &writer) }
+        word = n == 64 ? value : (word << UInt64(n)) | (value & ((1 << UInt64(n)) - 1))
+        count += n
+    }
+
+    /// Writes the gathered bits to `writer`, and starts again empty.
+    @inline(__always)
+    public mutating func flush(to writer: inout BitWriter) {
+        writer.writeBits(word, count: count)
+        word = 0
+        count = 0
     }
 }
 

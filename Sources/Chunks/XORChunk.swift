@@ -79,47 +79,53 @@ public struct XORChunk: Sendable, Equatable {
         case 1:
             lastDelta = t &- maxTime
             writeUvarint(UInt64(bitPattern: lastDelta))
-            writeXOR(bits)
+            var pending = PendingBits()
+            writeXOR(bits, into: &pending)
+            pending.flush(to: &writer)
         default:
             let delta = t &- maxTime
             let dod = delta &- lastDelta
+            // A sample's fields are gathered in one word and written at once.
+            var pending = PendingBits()
             switch dod {
-            case 0: writer.writeBit(false)
-            case -8191...8192: writer.writeBits(0b10, count: 2); writer.writeBits(UInt64(bitPattern: dod) & 0x3FFF, count: 14)
-            case -65535...65536: writer.writeBits(0b110, count: 3); writer.writeBits(UInt64(bitPattern: dod) & 0x1FFFF, count: 17)
-            case -524_287...524_288: writer.writeBits(0b1110, count: 4); writer.writeBits(UInt64(bitPattern: dod) & 0xFFFFF, count: 20)
-            default: writer.writeBits(0b1111, count: 4); writer.writeBits(UInt64(bitPattern: dod), count: 64)
+            case 0: pending.add(0, count: 1, flushingTo: &writer)
+            case -8191...8192: pending.add(0b10 << 14 | UInt64(bitPattern: dod) & 0x3FFF, count: 16, flushingTo: &writer)
+            case -65535...65536: pending.add(0b110 << 17 | UInt64(bitPattern: dod) & 0x1FFFF, count: 20, flushingTo: &writer)
+            case -524_287...524_288: pending.add(0b1110 << 20 | UInt64(bitPattern: dod) & 0xFFFFF, count: 24, flushingTo: &writer)
+            default:
+                pending.add(0b1111, count: 4, flushingTo: &writer)
+                pending.add(UInt64(bitPattern: dod), count: 64, flushingTo: &writer)
             }
             lastDelta = delta
-            writeXOR(bits)
+            writeXOR(bits, into: &pending)
+            pending.flush(to: &writer)
         }
         maxTime = t
         lastValue = bits
         count += 1
     }
 
-    private mutating func writeXOR(_ bits: UInt64) {
+    private mutating func writeXOR(_ bits: UInt64, into pending: inout PendingBits) {
         let x = bits ^ lastValue
         if x == 0 {
-            writer.writeBit(false)
+            pending.add(0, count: 1, flushingTo: &writer)
             return
         }
-        writer.writeBit(true)
         var lead = x.leadingZeroBitCount
         let trail = x.trailingZeroBitCount
         if lead >= 32 { lead = 31 }  // 5 bits hold the leading count
         if leading != 0xFF && lead >= leading && trail >= trailing {
-            writer.writeBit(false)
-            writer.writeBits(x >> UInt64(trailing), count: 64 - leading - trailing)
+            // "10", then the bits inside the previous window.
+            pending.add(0b10, count: 2, flushingTo: &writer)
+            pending.add(x >> UInt64(trailing), count: 64 - leading - trailing, flushingTo: &writer)
             return
         }
         leading = lead
         trailing = trail
-        writer.writeBit(true)
-        writer.writeBits(UInt64(lead), count: 5)
         let significant = 64 - lead - trail
-        writer.writeBits(UInt64(significant & 63), count: 6)  // 64 is written as 0
-        writer.writeBits(x >> UInt64(trail), count: significant)
+        // "11", the leading count in 5 bits, the significant count in 6 (64 is written as 0).
+        pending.add(0b11 << 11 | UInt64(lead) << 6 | UInt64(significant & 63), count: 13, flushingTo: &writer)
+        pending.add(x >> UInt64(trail), count: significant, flushingTo: &writer)
     }
 
     private mutating func writeVarint(_ v: Int64) {
