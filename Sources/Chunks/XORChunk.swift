@@ -65,6 +65,10 @@ public struct XORChunk: Sendable, Equatable {
     /// The number of encoded bytes (reads the byte buffer's header, not its contents).
     public var byteCount: Int { writer.bytes.count }
 
+    /// The last encoded byte (0 when empty): the one the next sample's first bits go to. A
+    /// head reads it ahead of a batch of appends, so that their cache misses overlap.
+    public var lastByte: UInt8 { writer.bytes.last ?? 0 }
+
     /// Appends a sample; the caller keeps timestamps strictly increasing.
     public mutating func append(_ t: Int64, _ v: Double) {
         let bits = v.bitPattern

@@ -82,9 +82,10 @@ extension TSDB {
                 if t > batchMax { batchMax = t }
             }
             // Samples by reference reach series all over the head. They are taken sixteen
-            // at a time: first each series' object and chunk bytes are read in a tight loop
-            // of independent loads, so their cache misses overlap, then the samples are
-            // appended with the series already in cache.
+            // at a time: first each series' object and the head of its chunk's bytes are
+            // read in a tight loop of independent loads, so their cache misses overlap; then,
+            // in a second such loop, the last byte of each chunk, where the appends write;
+            // then the samples are appended with the series already in cache.
             var ahead = 0
             byRef.withUnsafeBufferPointer { refs in
                 var start = 0
@@ -92,6 +93,9 @@ extension TSDB {
                     let end = min(start + 16, refs.count)
                     for i in start..<end {
                         if let series = s.series[refs[i].0] { ahead &+= series.chunk.byteCount }
+                    }
+                    for i in start..<end {
+                        if let series = s.series[refs[i].0] { ahead &+= Int(series.chunk.lastByte) }
                     }
                     for i in start..<end { accept(refs[i].0, refs[i].1, refs[i].2) }
                     start = end
