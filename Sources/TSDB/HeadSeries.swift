@@ -6,32 +6,83 @@ import Model
 /// A series' in-memory state: its labels (as symbol numbers), its open chunk, and its newest sample.
 ///
 /// A class, so the append path reaches it through one reference and grows its chunk in
-/// place; it is only touched under the store's lock.
-final class HeadSeries {
-    /// Its label names and values as numbers of the head's ``SymbolTable`` (name, value, …,
-    /// in the labels' order); ``TSDB/State/labels(of:)`` gives them back as `Labels`.
-    let labelSymbols: [UInt32]
+/// place; it is only touched under the store's lock. Its labels' numbers are allocated
+/// with it, after its fields (``ManagedBuffer``): an array of its own took 32 bytes of
+/// header and an allocation of its own, 48 bytes a series (docs/performance.md).
+final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
+    /// The series' state, kept in the object's header.
+    struct Fields {
+        var chunk = XORChunk()
+        var batch: UInt64 = 0
+        var chunkStartSeq: Int64 = 0
+        var loggedBase: Double = 0
+        var maxTime: Int64 = 0
+        var loggedFile: UInt32 = 0
+        var symbolCount: UInt32
+        var hasSamples = false
+    }
+
+    /// A series whose labels are these numbers of the head's ``SymbolTable`` (name, value,
+    /// …, in the labels' order).
+    static func make(labelSymbols: [UInt32]) -> HeadSeries {
+        let buffer = create(minimumCapacity: labelSymbols.count) { _ in Fields(symbolCount: UInt32(truncatingIfNeeded: labelSymbols.count)) }
+        buffer.withUnsafeMutablePointerToElements { elements in
+            labelSymbols.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
+                elements.initialize(from: base, count: source.count)
+            }
+        }
+        return unsafeDowncast(buffer, to: HeadSeries.self)
+    }
+
+    /// Runs `body` with its label names and values as numbers of the head's ``SymbolTable``;
+    /// ``TSDB/State/labels(of:)`` gives them back as `Labels`.
+    func withLabelSymbols<R>(_ body: (UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        let count = Int(header.symbolCount)
+        return try withUnsafeMutablePointerToElements { try body(UnsafeBufferPointer(start: $0, count: count)) }
+    }
+
     /// The commit that last changed this series (to take one undo record per batch).
-    var batch: UInt64 = 0
-    var chunk = XORChunk()
+    var batch: UInt64 {
+        get { header.batch }
+        set { header.batch = newValue }
+    }
+    /// The open chunk, changed in place.
+    var chunk: XORChunk {
+        _read { yield header.chunk }
+        _modify { yield &header.chunk }
+    }
     /// The head-log record that holds the open chunk's first sample (0 when not known, as
     /// for a chunk restored from a checkpoint): records before it are not needed to rebuild
     /// the chunk (see ``TSDB/sealAlignedCut(_:last:)``).
-    var chunkStartSeq: Int64 = 0
+    var chunkStartSeq: Int64 {
+        get { header.chunkStartSeq }
+        set { header.chunkStartSeq = newValue }
+    }
     /// Whether any sample (head or sealed) is known; `maxTime` is meaningful only then.
-    var hasSamples = false
+    var hasSamples: Bool {
+        get { header.hasSamples }
+        set { header.hasSamples = newValue }
+    }
     /// The head-log file (``HeadLog/nextFile``) that holds this series' base, 0 for none:
     /// the series' first value logged there (``LogValues``), which later samples logged to
     /// the same file are coded against.
-    var loggedFile: UInt32 = 0
-    var loggedBase: Double = 0
-    var maxTime: Int64 = 0
+    var loggedFile: UInt32 {
+        get { header.loggedFile }
+        set { header.loggedFile = newValue }
+    }
+    var loggedBase: Double {
+        get { header.loggedBase }
+        set { header.loggedBase = newValue }
+    }
+    var maxTime: Int64 {
+        get { header.maxTime }
+        set { header.maxTime = newValue }
+    }
     /// The newest value, when known: the open chunk's last sample's, when that is the newest
-    /// sample (after a restart it may not be, until the next sample). Not stored: a series
-    /// object of 120 bytes takes 128 of the allocator, one of 129 took 144.
+    /// sample (after a restart it may not be, until the next sample). Not stored: each field
+    /// more takes 8 bytes a series of the allocator, or 16.
     var lastValue: Double? { chunk.count > 0 && chunk.maxTime == maxTime ? chunk.lastSampleValue : nil }
-
-    init(labelSymbols: [UInt32]) { self.labelSymbols = labelSymbols }
 
     /// What to restore if the batch that is about to change this series fails to commit.
     ///

@@ -54,15 +54,15 @@ struct SeriesIDs {
 extension TSDB.State {
     /// The id of the head series with exactly these labels, if any.
     func headID(of labels: Labels) -> UInt32? {
-        ids.id(of: labels.hashValue) { id in series[id].map { symbols.matches($0.labelSymbols, labels) } ?? false }
+        ids.id(of: labels.hashValue) { id in series[id].map { $0.withLabelSymbols { symbols.matches($0, labels) } } ?? false }
     }
 
     /// A head series' labels.
-    func labels(of series: HeadSeries) -> Labels { symbols.labels(series.labelSymbols) }
+    func labels(of series: HeadSeries) -> Labels { series.withLabelSymbols { symbols.labels($0) } }
 
     /// A new head series with these labels, not yet indexed (see ``index(_:_:)``).
     mutating func makeSeries(_ labels: Labels) -> HeadSeries {
-        HeadSeries(labelSymbols: symbols.symbols(labels))
+        HeadSeries.make(labelSymbols: symbols.symbols(labels))
     }
 
     /// Indexes head series `id` by its labels: the registry and the postings.

@@ -65,7 +65,7 @@ final class SeriesIndexLoader: @unchecked Sendable {
             }
             for batch in batches {
                 for (id, labels) in batch {
-                    series[id] = HeadSeries(labelSymbols: symbols.symbols(labels))
+                    series[id] = HeadSeries.make(labelSymbols: symbols.symbols(labels))
                     ids.insert(id, hash: labels.hashValue)
                     postings.add(id, labels)
                 }

@@ -4,7 +4,7 @@ import Model
 
 /// The label names and values of the head's series, each kept once under a number.
 ///
-/// A head series keeps its labels as these numbers (``HeadSeries/labelSymbols``: name,
+/// A head series keeps its labels as these numbers (``HeadSeries/withLabelSymbols(_:)``: name,
 /// value, name, value, … in the labels' order), 8 bytes a label instead of the 32 of a
 /// `Label` and its strings: series of one target share most of their strings (`__name__`,
 /// `job`, `instance`, histogram names), and a label set of six took 224 bytes a series where
@@ -43,7 +43,7 @@ struct SymbolTable {
     }
 
     /// The label set whose names and values these numbers are (see ``symbols(_:)``).
-    func labels(_ symbols: [UInt32]) -> Labels {
+    func labels<Symbols: RandomAccessCollection<UInt32>>(_ symbols: Symbols) -> Labels where Symbols.Index == Int {
         var labels: [Label] = []
         labels.reserveCapacity(symbols.count / 2)
         var i = 0
@@ -55,7 +55,7 @@ struct SymbolTable {
     }
 
     /// Whether these numbers are the names and values of `labels`, in order.
-    func matches(_ symbols: [UInt32], _ labels: Labels) -> Bool {
+    func matches<Symbols: RandomAccessCollection<UInt32>>(_ symbols: Symbols, _ labels: Labels) -> Bool where Symbols.Index == Int {
         guard symbols.count == labels.count * 2 else { return false }
         for (i, label) in labels.enumerated() {
             guard strings[Int(symbols[2 * i])] == label.name, strings[Int(symbols[2 * i + 1])] == label.value else { return false }
@@ -64,12 +64,12 @@ struct SymbolTable {
     }
 
     /// The names among these numbers.
-    func names(_ symbols: [UInt32]) -> some Sequence<String> {
+    func names<Symbols: RandomAccessCollection<UInt32>>(_ symbols: Symbols) -> some Sequence<String> where Symbols.Index == Int {
         stride(from: 0, to: symbols.count, by: 2).lazy.map { strings[Int(symbols[$0])] }
     }
 
     /// The value of the label `name` among these numbers, or nil.
-    func value(of name: String, in symbols: [UInt32]) -> String? {
+    func value<Symbols: RandomAccessCollection<UInt32>>(of name: String, in symbols: Symbols) -> String? where Symbols.Index == Int {
         for i in stride(from: 0, to: symbols.count - 1, by: 2) where strings[Int(symbols[i])] == name {
             return strings[Int(symbols[i + 1])]
         }

@@ -93,7 +93,7 @@ extension TSDB {
             guard !matchers.isEmpty else { return Set(s.postings.labelNames()) }
             var names = Set<String>()
             for id in s.postings.select(matchers) {
-                if let series = s.series[id] { names.formUnion(s.symbols.names(series.labelSymbols)) }
+                if let series = s.series[id] { series.withLabelSymbols { names.formUnion(s.symbols.names($0)) } }
             }
             return names
         }
@@ -108,7 +108,7 @@ extension TSDB {
             guard !matchers.isEmpty else { return Set(s.postings.labelValues(name)) }
             var values = Set<String>()
             for id in s.postings.select(matchers) {
-                if let series = s.series[id], let value = s.symbols.value(of: name, in: series.labelSymbols) { values.insert(value) }
+                if let series = s.series[id], let value = series.withLabelSymbols({ s.symbols.value(of: name, in: $0) }) { values.insert(value) }
             }
             return values
         }
