@@ -21,8 +21,12 @@ import Synchronization
 public final class HTTPClient: Sendable {
     private let loop: CurlLoop
     private let nextID = Atomic<UInt64>(1)
-    /// Large bodies' buffers, given back by ``recycle(_:)`` (at most 16 MiB kept).
-    let bodies = BodyBuffers(budget: 16 << 20)
+    /// Large bodies' buffers, given back by ``recycle(_:)``: at most 4 MiB kept, fifteen
+    /// bodies of 2,000 series. The first scrapes, which wait on the store while it creates
+    /// their series, hold many bodies at once; kept, they stayed for the life of the process
+    /// (16 MiB kept were 80 bytes a series with 200,000 series), while later scrapes, spread
+    /// over the interval, hold a few at a time.
+    let bodies = BodyBuffers(budget: 4 << 20)
 
     /// Starts the client's thread.
     /// - Parameters:
