@@ -8,17 +8,30 @@ import Model
 /// A class, so the append path reaches it through one reference and grows its chunk in
 /// place; it is only touched under the store's lock. Its labels' numbers are allocated
 /// with it, after its fields (``ManagedBuffer``): an array of its own took 32 bytes of
-/// header and an allocation of its own, 48 bytes a series (docs/performance.md).
+/// header and an allocation of its own, 48 bytes a series (docs/performance.md). Its
+/// fields (``Fields``) are read and changed in place as its own (`series.maxTime`).
+@dynamicMemberLookup
 final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// The series' state, kept in the object's header.
     struct Fields {
+        /// The open chunk.
         var chunk = XORChunk()
+        /// The commit that last changed this series (to take one undo record per batch).
         var batch: UInt64 = 0
+        /// The head-log record that holds the open chunk's first sample (0 when not known,
+        /// as for a chunk restored from a checkpoint): records before it are not needed to
+        /// rebuild the chunk (see ``TSDB/sealAlignedCut(_:last:)``).
         var chunkStartSeq: Int64 = 0
+        /// The series' first value logged to ``loggedFile``, which later samples logged to
+        /// the same file are coded against (``LogValues``).
         var loggedBase: Double = 0
+        /// The newest sample's time; meaningful only when ``hasSamples``.
         var maxTime: Int64 = 0
+        /// The head-log file (``HeadLog/nextFile``) that holds this series' base, 0 for none.
         var loggedFile: UInt32 = 0
+        /// How many label numbers follow the fields.
         var symbolCount: UInt32
+        /// Whether any sample (head or sealed) is known.
         var hasSamples = false
     }
 
@@ -42,47 +55,16 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
         return try withUnsafeMutablePointerToElements { try body(UnsafeBufferPointer(start: $0, count: count)) }
     }
 
-    /// The commit that last changed this series (to take one undo record per batch).
-    var batch: UInt64 {
-        get { header.batch }
-        set { header.batch = newValue }
+    /// A field, read or changed in place (the open chunk grows where it is).
+    subscript<Value>(dynamicMember field: WritableKeyPath<Fields, Value>) -> Value {
+        _read { yield header[keyPath: field] }
+        _modify { yield &header[keyPath: field] }
     }
-    /// The open chunk, changed in place.
-    var chunk: XORChunk {
-        _read { yield header.chunk }
-        _modify { yield &header.chunk }
-    }
-    /// The head-log record that holds the open chunk's first sample (0 when not known, as
-    /// for a chunk restored from a checkpoint): records before it are not needed to rebuild
-    /// the chunk (see ``TSDB/sealAlignedCut(_:last:)``).
-    var chunkStartSeq: Int64 {
-        get { header.chunkStartSeq }
-        set { header.chunkStartSeq = newValue }
-    }
-    /// Whether any sample (head or sealed) is known; `maxTime` is meaningful only then.
-    var hasSamples: Bool {
-        get { header.hasSamples }
-        set { header.hasSamples = newValue }
-    }
-    /// The head-log file (``HeadLog/nextFile``) that holds this series' base, 0 for none:
-    /// the series' first value logged there (``LogValues``), which later samples logged to
-    /// the same file are coded against.
-    var loggedFile: UInt32 {
-        get { header.loggedFile }
-        set { header.loggedFile = newValue }
-    }
-    var loggedBase: Double {
-        get { header.loggedBase }
-        set { header.loggedBase = newValue }
-    }
-    var maxTime: Int64 {
-        get { header.maxTime }
-        set { header.maxTime = newValue }
-    }
+
     /// The newest value, when known: the open chunk's last sample's, when that is the newest
     /// sample (after a restart it may not be, until the next sample). Not stored: each field
     /// more takes 8 bytes a series of the allocator, or 16.
-    var lastValue: Double? { chunk.count > 0 && chunk.maxTime == maxTime ? chunk.lastSampleValue : nil }
+    var lastValue: Double? { header.chunk.count > 0 && header.chunk.maxTime == header.maxTime ? header.chunk.lastSampleValue : nil }
 
     /// What to restore if the batch that is about to change this series fails to commit.
     ///
@@ -110,31 +92,31 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// Notes this series' state before a batch changes it: in `undo`, or in `restore`
     /// when its chunk is empty.
     func noteUndo(_ id: UInt32, _ undo: inout [Undo], _ restore: inout [Restore]) {
-        if chunk.count > 0 {
-            undo.append(Undo(id: id, count: UInt32(clamping: chunk.count), chunkStartSeq: chunkStartSeq, loggedFile: loggedFile))
+        if header.chunk.count > 0 {
+            undo.append(Undo(id: id, count: UInt32(clamping: header.chunk.count), chunkStartSeq: header.chunkStartSeq, loggedFile: header.loggedFile))
         } else {
-            restore.append(Restore(id: id, chunkStartSeq: chunkStartSeq, hasSamples: hasSamples, maxTime: maxTime, loggedFile: loggedFile))
+            restore.append(Restore(id: id, chunkStartSeq: header.chunkStartSeq, hasSamples: header.hasSamples, maxTime: header.maxTime, loggedFile: header.loggedFile))
         }
     }
 
     /// Restores the state before the batch; `firstSealed` is the chunk this batch sealed
     /// first, if any (the chunk `undo` counted).
     func restore(_ undo: Undo, firstSealed: XORChunk?) {
-        if let firstSealed { chunk = firstSealed }
-        chunk.keepFirst(Int(undo.count))
-        chunkStartSeq = undo.chunkStartSeq
-        loggedFile = undo.loggedFile
-        hasSamples = true
-        maxTime = chunk.maxTime
+        if let firstSealed { header.chunk = firstSealed }
+        header.chunk.keepFirst(Int(undo.count))
+        header.chunkStartSeq = undo.chunkStartSeq
+        header.loggedFile = undo.loggedFile
+        header.hasSamples = true
+        header.maxTime = header.chunk.maxTime
     }
 
     /// Restores the state of a series whose chunk was empty before the batch.
     func restore(_ state: Restore) {
-        chunk = XORChunk()
-        chunkStartSeq = state.chunkStartSeq
-        loggedFile = state.loggedFile
-        hasSamples = state.hasSamples
-        maxTime = state.maxTime
+        header.chunk = XORChunk()
+        header.chunkStartSeq = state.chunkStartSeq
+        header.loggedFile = state.loggedFile
+        header.hasSamples = state.hasSamples
+        header.maxTime = state.maxTime
     }
 
     /// Appends a sample that head-log record `seq` holds; a full chunk is handed to
@@ -147,15 +129,15 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// rose and fell with the age of its open chunks; reserved up front, it stays level from
     /// one chunk to the next.
     func append(_ t: Int64, _ v: Double, seq: Int64, chunkSize: Int, sealed: (XORChunk) -> Void) {
-        if chunk.count >= chunkSize {
-            let used = chunk.byteCount
-            sealed(chunk)
-            chunk = XORChunk(reservingCapacityAfterFirstSample: used + used / 8)
+        if header.chunk.count >= chunkSize {
+            let used = header.chunk.byteCount
+            sealed(header.chunk)
+            header.chunk = XORChunk(reservingCapacityAfterFirstSample: used + used / 8)
         }
-        if chunk.count == 0 { chunkStartSeq = seq }
-        chunk.append(t, v)
-        hasSamples = true
-        maxTime = t
+        if header.chunk.count == 0 { header.chunkStartSeq = seq }
+        header.chunk.append(t, v)
+        header.hasSamples = true
+        header.maxTime = t
     }
 
     /// Gives a chunk restored part-full at start-up the room it will need when full,
@@ -163,9 +145,9 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// its next sample: made at start-up, the room for a million series took a second
     /// before the store was ready.
     func reserveFullChunk(chunkSize: Int) {
-        let count = chunk.count
+        let count = header.chunk.count
         guard count >= 8, count < chunkSize else { return }
-        let estimate = min(chunk.byteCount * min(chunkSize, 1 << 16) / count, 1 << 16)
-        chunk.reserveCapacityAtNextAppend(estimate + estimate / 8)
+        let estimate = min(header.chunk.byteCount * min(chunkSize, 1 << 16) / count, 1 << 16)
+        header.chunk.reserveCapacityAtNextAppend(estimate + estimate / 8)
     }
 }
