@@ -8,7 +8,7 @@ import Model
 /// value, name, value, … in the labels' order), 8 bytes a label instead of the 32 of a
 /// `Label` and its strings: series of one target share most of their strings (`__name__`,
 /// `job`, `instance`, histogram names), and a label set of six took 224 bytes a series where
-/// its numbers take 80. Selections and the other readers build `Labels` from them
+/// its numbers take 48, allocated with the series. Selections and the other readers build `Labels` from them
 /// (``labels(_:)``). Symbols are never removed (as long strings never were before the
 /// table numbered them): a series that leaves the head may come back. A head whose label
 /// values keep changing (pod names) holds each one it saw, about 40 bytes beyond the string.
