@@ -1,7 +1,7 @@
 // Tollgate — Chunks: bit-level writing and reading.
 
 /// Appends bits, most significant first, to a byte array.
-public struct BitWriter: Sendable, Equatable {
+public struct BitWriter: BitSink, Sendable, Equatable {
     /// The bytes written; the last one may be partly filled.
     public private(set) var bytes: [UInt8] = []
     /// How many bits of the last byte are still free (0...7; 0 means a new byte is needed).
@@ -67,34 +67,55 @@ public struct BitWriter: Sendable, Equatable {
         guard count > 0 else { return }
         if reserved & Self.later == 0, bytes.capacity < Int(reserved) { bytes.reserveCapacity(Int(reserved)) }
         let free = Int(self.free)
-        let spill = count - free
         let start = bytes.count
-        if spill > 0 {
-            let needed = start + (spill + 7) / 8
-            if needed > bytes.capacity {
-                // Grow by a quarter, not the array's doubling: a head holds one growing chunk per
-                // series, and doubling leaves a third of that memory unused on average.
-                bytes.reserveCapacity(max(needed, start + max(16, start / 4)))
-            }
-            bytes.append(contentsOf: repeatElement(0, count: needed - start))
+        let added = Self.newBytes(writing: count, freeBits: free)
+        if added > 0 {
+            if start + added > bytes.capacity { bytes.reserveCapacity(Self.grownCapacity(start, needing: added)) }
+            bytes.append(contentsOf: repeatElement(0, count: added))
         }
         bytes.withUnsafeMutableBufferPointer { p in
-            var remaining = count
-            if free > 0 {
-                let take = min(free, remaining)
-                let shifted = (value >> UInt64(remaining - take)) & ((1 << UInt64(take)) - 1)
-                p[start - 1] |= UInt8(truncatingIfNeeded: shifted) << UInt8(free - take)
-                remaining -= take
-            }
-            var index = start
-            while remaining >= 8 {
-                p[index] = UInt8(truncatingIfNeeded: value >> UInt64(remaining - 8))
-                index += 1
-                remaining -= 8
-            }
-            if remaining > 0 { p[index] = UInt8(truncatingIfNeeded: value << UInt64(8 - remaining)) }
+            guard let base = p.baseAddress else { return }
+            Self.place(value, count: count, at: start, freeBits: free, in: base)
         }
-        self.free = spill > 0 ? UInt32((8 - spill % 8) % 8) : UInt32(-spill)
+        self.free = Self.freeBits(after: count, freeBits: free)
+    }
+
+    /// Writes the low `count` bits of `value` at byte `start` of `base`, the first `freeBits`
+    /// of them into the low bits of the byte before; the bytes from `start` on are zero and
+    /// there are enough of them.
+    @inline(__always)
+    static func place(_ value: UInt64, count: Int, at start: Int, freeBits free: Int, in base: UnsafeMutablePointer<UInt8>) {
+        var remaining = count
+        if free > 0 {
+            let take = min(free, remaining)
+            let shifted = (value >> UInt64(remaining - take)) & ((1 << UInt64(take)) - 1)
+            base[start - 1] |= UInt8(truncatingIfNeeded: shifted) << UInt8(free - take)
+            remaining -= take
+        }
+        var index = start
+        while remaining >= 8 {
+            base[index] = UInt8(truncatingIfNeeded: value >> UInt64(remaining - 8))
+            index += 1
+            remaining -= 8
+        }
+        if remaining > 0 { base[index] = UInt8(truncatingIfNeeded: value << UInt64(8 - remaining)) }
+    }
+
+    /// The bytes a write of `count` bits adds after a last byte with `free` unused bits.
+    @inline(__always)
+    static func newBytes(writing count: Int, freeBits free: Int) -> Int { count > free ? (count - free + 7) / 8 : 0 }
+
+    /// The room for a chunk of `count` bytes that needs `added` more: a quarter more, not an
+    /// array's doubling. A head holds one growing chunk per series, and doubling leaves a
+    /// third of that memory unused on average.
+    @inline(__always)
+    static func grownCapacity(_ count: Int, needing added: Int) -> Int { max(count + added, count + max(16, count / 4)) }
+
+    /// The unused bits of the last byte after a write of `count` bits.
+    @inline(__always)
+    static func freeBits(after count: Int, freeBits free: Int) -> UInt32 {
+        let spill = count - free
+        return spill > 0 ? UInt32((8 - spill % 8) % 8) : UInt32(-spill)
     }
 }
 
@@ -109,7 +130,7 @@ public struct PendingBits {
 
     /// Adds the low `n` bits of `value` (0...64); the word goes to `writer` first when they do not fit.
     @inline(__always)
-    public mutating func add(_ value: UInt64, count n: Int, flushingTo writer: inout BitWriter) {
+    public mutating func add<Sink: BitSink>(_ value: UInt64, count n: Int, flushingTo writer: inout Sink) {
         guard n > 0 else { return }
         if count + n > 64 { flush(to: &writer) }
         word = n == 64 ? value : (word << UInt64(n)) | (value & ((1 << UInt64(n)) - 1))
@@ -118,7 +139,7 @@ public struct PendingBits {
 
     /// Writes the gathered bits to `writer`, and starts again empty.
     @inline(__always)
-    public mutating func flush(to writer: inout BitWriter) {
+    public mutating func flush<Sink: BitSink>(to writer: inout Sink) {
         writer.writeBits(word, count: count)
         word = 0
         count = 0

@@ -12,29 +12,13 @@ public import Model
 /// An append-only chunk of samples in time order.
 public struct XORChunk: Sendable, Equatable {
     private var writer = BitWriter()
-    /// The first and last timestamps (undefined when empty).
-    public private(set) var minTime: Int64 = 0
-    public private(set) var maxTime: Int64 = 0
-    private var lastValue: UInt64 = 0
-    private var lastDelta: Int64 = 0
-    // Small fields last and narrow: a head holds one open chunk per series (56 bytes, not 80).
-    private var storedCount: UInt32 = 0
-    private var leadingBits: UInt8 = 0xFF
-    private var trailingBits: UInt8 = 0
+    private var encoder = XOREncoder()
 
+    /// The first and last timestamps (undefined when empty).
+    public var minTime: Int64 { encoder.minTime }
+    public var maxTime: Int64 { encoder.maxTime }
     /// The number of samples.
-    public private(set) var count: Int {
-        get { Int(storedCount) }
-        set { storedCount = UInt32(clamping: newValue) }
-    }
-    private var leading: Int {
-        get { Int(leadingBits) }
-        set { leadingBits = UInt8(truncatingIfNeeded: newValue) }
-    }
-    private var trailing: Int {
-        get { Int(trailingBits) }
-        set { trailingBits = UInt8(truncatingIfNeeded: newValue) }
-    }
+    public var count: Int { encoder.count }
 
     /// An empty chunk.
     public init() {}
@@ -46,6 +30,12 @@ public struct XORChunk: Sendable, Equatable {
     /// sample they are stored and freed, and the new room takes their place.
     public init(reservingCapacityAfterFirstSample byteCount: Int) {
         writer.reserveLater(byteCount)
+    }
+
+    /// A chunk of these bytes, written by `encoder` (a ``HeadChunk``'s copy).
+    init(bytes: [UInt8], freeBits: Int, encoder: XOREncoder) {
+        writer = BitWriter(bytes: bytes, freeBits: freeBits)
+        self.encoder = encoder
     }
 
     /// Makes room for at least `byteCount` encoded bytes in all.
@@ -65,123 +55,43 @@ public struct XORChunk: Sendable, Equatable {
     /// The number of encoded bytes (reads the byte buffer's header, not its contents).
     public var byteCount: Int { writer.bytes.count }
 
-    /// The last encoded byte (0 when empty): the one the next sample's first bits go to. A
-    /// head reads it ahead of a batch of appends, so that their cache misses overlap.
-    public var lastByte: UInt8 { writer.bytes.last ?? 0 }
+    /// The unused low bits of the last byte.
+    var freeBits: Int { writer.freeBits }
+
+    /// The encoder's state (a ``HeadChunk`` takes it over).
+    var encoderValues: XOREncoder { encoder }
 
     /// Appends a sample; the caller keeps timestamps strictly increasing.
     public mutating func append(_ t: Int64, _ v: Double) {
-        let bits = v.bitPattern
         // Room noted for later is made at the second sample (see the initializer), or at the
         // next sample of a chunk given ``reserveCapacityAtNextAppend(_:)``.
         if count > 0 { writer.takeReservedRoom() }
-        switch count {
-        case 0:
-            writeVarint(t)
-            writer.writeBits(bits, count: 64)
-            minTime = t
-        case 1:
-            lastDelta = t &- maxTime
-            writeUvarint(UInt64(bitPattern: lastDelta))
-            var pending = PendingBits()
-            writeXOR(bits, into: &pending)
-            pending.flush(to: &writer)
-        default:
-            let delta = t &- maxTime
-            let dod = delta &- lastDelta
-            // A sample's fields are gathered in one word and written at once.
-            var pending = PendingBits()
-            switch dod {
-            case 0: pending.add(0, count: 1, flushingTo: &writer)
-            case -8191...8192: pending.add(0b10 << 14 | UInt64(bitPattern: dod) & 0x3FFF, count: 16, flushingTo: &writer)
-            case -65535...65536: pending.add(0b110 << 17 | UInt64(bitPattern: dod) & 0x1FFFF, count: 20, flushingTo: &writer)
-            case -524_287...524_288: pending.add(0b1110 << 20 | UInt64(bitPattern: dod) & 0xFFFFF, count: 24, flushingTo: &writer)
-            default:
-                pending.add(0b1111, count: 4, flushingTo: &writer)
-                pending.add(UInt64(bitPattern: dod), count: 64, flushingTo: &writer)
-            }
-            lastDelta = delta
-            writeXOR(bits, into: &pending)
-            pending.flush(to: &writer)
-        }
-        maxTime = t
-        lastValue = bits
-        count += 1
-    }
-
-    private mutating func writeXOR(_ bits: UInt64, into pending: inout PendingBits) {
-        let x = bits ^ lastValue
-        if x == 0 {
-            pending.add(0, count: 1, flushingTo: &writer)
-            return
-        }
-        var lead = x.leadingZeroBitCount
-        let trail = x.trailingZeroBitCount
-        if lead >= 32 { lead = 31 }  // 5 bits hold the leading count
-        if leading != 0xFF && lead >= leading && trail >= trailing {
-            // "10", then the bits inside the previous window.
-            pending.add(0b10, count: 2, flushingTo: &writer)
-            pending.add(x >> UInt64(trailing), count: 64 - leading - trailing, flushingTo: &writer)
-            return
-        }
-        leading = lead
-        trailing = trail
-        let significant = 64 - lead - trail
-        // "11", the leading count in 5 bits, the significant count in 6 (64 is written as 0).
-        pending.add(0b11 << 11 | UInt64(lead) << 6 | UInt64(significant & 63), count: 13, flushingTo: &writer)
-        pending.add(x >> UInt64(trail), count: significant, flushingTo: &writer)
-    }
-
-    private mutating func writeVarint(_ v: Int64) {
-        writeUvarint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
-    }
-
-    private mutating func writeUvarint(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 {
-            writer.writeBits(UInt64(v & 0x7F) | 0x80, count: 8)
-            v >>= 7
-        }
-        writer.writeBits(v, count: 8)
+        encoder.append(t, v, to: &writer)
     }
 
     /// The state of a chunk at one moment, to undo the appends made after it.
     public struct Mark: Sendable {
-        fileprivate let count: Int, minTime: Int64, maxTime: Int64, lastValue: UInt64, lastDelta: Int64
-        fileprivate let leading: Int, trailing: Int, byteCount: Int, freeBits: Int, lastByte: UInt8
+        fileprivate let encoder: XOREncoder
+        fileprivate let byteCount: Int, freeBits: Int, lastByte: UInt8
     }
 
     /// A mark for ``rollback(to:)``.
     public var mark: Mark {
-        Mark(count: count, minTime: minTime, maxTime: maxTime, lastValue: lastValue, lastDelta: lastDelta,
-             leading: leading, trailing: trailing, byteCount: writer.bytes.count, freeBits: writer.freeBits,
-             lastByte: writer.bytes.last ?? 0)
+        Mark(encoder: encoder, byteCount: writer.bytes.count, freeBits: writer.freeBits, lastByte: writer.bytes.last ?? 0)
     }
 
     /// The encoder state as integers, to save beside ``bytes`` so that
     /// ``init(bytes:encoderState:)`` can continue the chunk without decoding it.
-    public var encoderState: [Int64] {
-        let m = mark
-        return [Int64(m.count), m.minTime, m.maxTime, Int64(bitPattern: m.lastValue), m.lastDelta, Int64(m.leading), Int64(m.trailing), Int64(m.freeBits)]
-    }
+    public var encoderState: [Int64] { encoder.saved(freeBits: writer.freeBits) }
 
     /// Rebuilds a chunk from its bytes and saved ``encoderState``; nil when they do not fit together.
     public init?(bytes: [UInt8], encoderState state: [Int64]) {
-        guard state.count == 8, (0...Int64(UInt32.max)).contains(state[0]), (0...7).contains(state[7]), state[5] == 0xFF || (0...64).contains(state[5]), (0...64).contains(state[6]),
-            state[0] == 0 ? bytes.isEmpty : !bytes.isEmpty
-        else { return nil }
-        writer = BitWriter(bytes: bytes, freeBits: Int(state[7]))
-        count = Int(state[0])
-        minTime = state[1]
-        maxTime = state[2]
-        lastValue = UInt64(bitPattern: state[3])
-        lastDelta = state[4]
-        leading = Int(state[5])
-        trailing = Int(state[6])
+        guard let encoder = XOREncoder(saved: state, bytesAreEmpty: bytes.isEmpty) else { return nil }
+        self.init(bytes: bytes, freeBits: Int(state[7]), encoder: encoder)
     }
 
     /// The last sample's value (undefined when empty).
-    public var lastSampleValue: Double { Double(bitPattern: lastValue) }
+    public var lastSampleValue: Double { Double(bitPattern: encoder.lastValue) }
 
     /// Undoes every append made since `mark` was taken.
     public mutating func rollback(to mark: Mark) {
@@ -189,13 +99,7 @@ public struct XORChunk: Sendable, Equatable {
         bytes.removeSubrange(mark.byteCount...)
         if mark.byteCount > 0 { bytes[mark.byteCount - 1] = mark.lastByte }
         writer = BitWriter(bytes: bytes, freeBits: mark.freeBits)
-        count = mark.count
-        minTime = mark.minTime
-        maxTime = mark.maxTime
-        lastValue = mark.lastValue
-        lastDelta = mark.lastDelta
-        leading = mark.leading
-        trailing = mark.trailing
+        encoder = mark.encoder
     }
 
     /// Keeps the first `n` samples and drops the rest, re-encoding the ones kept: slower

@@ -14,8 +14,14 @@ import Model
 final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// The series' state, kept in the object's header.
     struct Fields {
-        /// The open chunk.
-        var chunk = XORChunk()
+        /// The open chunk; its bytes are freed with the series.
+        var chunk = HeadChunk()
+        /// Whether any sample (head or sealed) is known (here, where the chunk leaves room).
+        var hasSamples = false
+        /// The head-log file (``HeadLog/nextFile``) that holds this series' base, 0 for none.
+        var loggedFile: UInt32 = 0
+        /// How many label numbers follow the fields.
+        var symbolCount: UInt32
         /// The commit that last changed this series (to take one undo record per batch).
         var batch: UInt64 = 0
         /// The head-log record that holds the open chunk's first sample (0 when not known,
@@ -27,13 +33,9 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
         var loggedBase: Double = 0
         /// The newest sample's time; meaningful only when ``hasSamples``.
         var maxTime: Int64 = 0
-        /// The head-log file (``HeadLog/nextFile``) that holds this series' base, 0 for none.
-        var loggedFile: UInt32 = 0
-        /// How many label numbers follow the fields.
-        var symbolCount: UInt32
-        /// Whether any sample (head or sealed) is known.
-        var hasSamples = false
     }
+
+    deinit { header.chunk.deallocate() }
 
     /// A series whose labels are these numbers of the head's ``SymbolTable`` (name, value,
     /// …, in the labels' order).
@@ -102,7 +104,7 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// Restores the state before the batch; `firstSealed` is the chunk this batch sealed
     /// first, if any (the chunk `undo` counted).
     func restore(_ undo: Undo, firstSealed: XORChunk?) {
-        if let firstSealed { header.chunk = firstSealed }
+        if let firstSealed { header.chunk.replace(with: firstSealed) }
         header.chunk.keepFirst(Int(undo.count))
         header.chunkStartSeq = undo.chunkStartSeq
         header.loggedFile = undo.loggedFile
@@ -112,7 +114,7 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
 
     /// Restores the state of a series whose chunk was empty before the batch.
     func restore(_ state: Restore) {
-        header.chunk = XORChunk()
+        header.chunk.removeAll()
         header.chunkStartSeq = state.chunkStartSeq
         header.loggedFile = state.loggedFile
         header.hasSamples = state.hasSamples
@@ -131,8 +133,8 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     func append(_ t: Int64, _ v: Double, seq: Int64, chunkSize: Int, sealed: (XORChunk) -> Void) {
         if header.chunk.count >= chunkSize {
             let used = header.chunk.byteCount
-            sealed(header.chunk)
-            header.chunk = XORChunk(reservingCapacityAfterFirstSample: used + used / 8)
+            sealed(header.chunk.xorChunk)
+            header.chunk.removeAll(reservingCapacityAfterFirstSample: used + used / 8)
         }
         if header.chunk.count == 0 { header.chunkStartSeq = seq }
         header.chunk.append(t, v)

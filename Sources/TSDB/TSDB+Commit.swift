@@ -209,9 +209,9 @@ extension TSDB {
             try self.state.withLock { s in
                 let open = s.series.all.filter { $0.1.chunk.count > 0 }
                 try self.pool.write { db in
-                    try SealedChunkWriter.insert(open.map { ($0.0, $0.1.chunk) }, of: self, into: db)
+                    try SealedChunkWriter.insert(open.map { ($0.0, $0.1.chunk.xorChunk) }, of: self, into: db)
                 }
-                for (id, _) in open { s.series[id]?.chunk = XORChunk() }
+                for (id, _) in open { s.series[id]?.chunk.removeAll() }
                 try self.checkpoint(&s)
             }
         }

@@ -56,10 +56,11 @@ extension TSDB {
                 var previous: [(UInt32, XORChunk)] = []
                 for id in sorted {
                     guard let series = s.series[id], series.chunk.count > 0 else { continue }
-                    let (kept, removed) = Self.without(series.chunk, minTime, maxTime)
+                    let chunk = series.chunk.xorChunk
+                    let (kept, removed) = Self.without(chunk, minTime, maxTime)
                     guard removed > 0 else { continue }
-                    previous.append((id, series.chunk))
-                    series.chunk = kept
+                    previous.append((id, chunk))
+                    series.chunk.replace(with: kept)
                     touched.insert(id)
                     result.samples += removed
                 }
@@ -67,7 +68,7 @@ extension TSDB {
                     do {
                         try self.checkpoint(&s)
                     } catch {
-                        for (id, chunk) in previous { s.series[id]?.chunk = chunk }
+                        for (id, chunk) in previous { s.series[id]?.chunk.replace(with: chunk) }
                         throw error
                     }
                 }

@@ -54,7 +54,7 @@ extension TSDB {
         guard !idle.isEmpty else { return 0 }
         let labels = idle.map { s.labels(of: $0.1) }
         try pool.write { db in
-            try SealedChunkWriter.insert(idle.compactMap { $0.1.chunk.count > 0 ? ($0.0, $0.1.chunk) : nil }, of: self, into: db)
+            try SealedChunkWriter.insert(idle.compactMap { $0.1.chunk.count > 0 ? ($0.0, $0.1.chunk.xorChunk) : nil }, of: self, into: db)
             let cold = try db.cachedStatement(sql: "INSERT OR REPLACE INTO cold_series (id, max_time) VALUES (?, ?)")
             let posting = try db.cachedStatement(sql: "INSERT OR IGNORE INTO cold_postings (name, value, series_id) VALUES (?, ?, ?)")
             let checkpointed = try db.cachedStatement(sql: "DELETE FROM head_chunks WHERE series_id = ?")

@@ -69,7 +69,7 @@ extension TSDB {
             let sample = samples[index]
             if groups.last?.id != sample.id {
                 guard let series = table[sample.id] else { continue }
-                groups.append(OutOfOrderGroup(id: sample.id, head: series.chunk, samples: []))
+                groups.append(OutOfOrderGroup(id: sample.id, head: series.chunk.xorChunk, samples: []))
             }
             groups[groups.count - 1].samples.append((sample.t, sample.v))
         }

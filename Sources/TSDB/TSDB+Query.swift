@@ -26,7 +26,7 @@ extension TSDB {
     public func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [SeriesSamples] {
         try await read {
             let head = self.state.withLock { s in
-                s.postings.select(matchers).compactMap { id in s.series[id].map { (id, s.labels(of: $0), $0.chunk) } }
+                s.postings.select(matchers).compactMap { id in s.series[id].map { (id, s.labels(of: $0), $0.chunk.xorChunk) } }
             }
             let cold = try self.coldTargets(matchers, minTime: minTime, excluding: head.map(\.0))
             let targets = head + cold.map { ($0.0, $0.1, XORChunk()) }
@@ -63,8 +63,7 @@ extension TSDB {
             let head = self.state.withLock { s in
                 s.postings.select(matchers).compactMap { id -> (UInt32, Labels, Int64?, Int64?)? in
                     guard let series = s.series[id] else { return nil }
-                    var iterator = series.chunk.makeIterator()
-                    let headStart = iterator.next() ? iterator.at.t : nil
+                    let headStart = series.chunk.count > 0 ? series.chunk.minTime : nil
                     return (id, s.labels(of: series), series.hasSamples ? series.maxTime : nil, headStart)
                 }
             }

@@ -104,7 +104,7 @@ extension TSDB {
                     }
                     // A chunk sealed since the checkpoint already holds these samples.
                     if series.hasSamples && series.maxTime >= chunk.minTime { continue }
-                    series.chunk = chunk
+                    series.chunk.replace(with: chunk)
                     series.hasSamples = true
                     series.maxTime = chunk.maxTime
                 }
