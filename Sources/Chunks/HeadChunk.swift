@@ -53,11 +53,15 @@ public struct HeadChunk {
         replace(with: kept)
     }
 
-    /// Empties the chunk and frees its memory; room for `byteCount` bytes is made when the
-    /// second sample comes (``XORChunk/init(reservingCapacityAfterFirstSample:)``).
-    public mutating func removeAll(reservingCapacityAfterFirstSample byteCount: Int = 0) {
-        deallocate()
-        if byteCount > 0 { storage.reserveLater(byteCount) }
+    /// Empties the chunk and frees its memory.
+    public mutating func removeAll() { deallocate() }
+
+    /// Empties the chunk for the samples that follow a sealed one, keeping its memory, which
+    /// grows to `byteCount` bytes at the second sample when it is smaller. Freed and
+    /// allocated anew, the chunks of a whole scrape took room beside the holes they left.
+    public mutating func startAgain(reserving byteCount: Int) {
+        storage.clear(reserving: byteCount)
+        encoder = XOREncoder()
     }
 
     /// Makes room for at least `byteCount` encoded bytes in all when the next sample comes.
@@ -131,6 +135,13 @@ struct RawBytes: BitSink {
         count = UInt32(truncatingIfNeeded: bytes.count)
         free = UInt8(truncatingIfNeeded: freeBits & 7)
         pending = 0
+    }
+
+    /// Empties the bytes, keeping the memory; ``takeReservedRoom()`` grows it to `byteCount`.
+    mutating func clear(reserving byteCount: Int) {
+        count = 0
+        free = 0
+        reserveLater(byteCount)
     }
 
     /// Frees the memory; the bytes are empty after.

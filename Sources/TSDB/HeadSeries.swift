@@ -124,17 +124,17 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// Appends a sample that head-log record `seq` holds; a full chunk is handed to
     /// `sealed` first.
     ///
-    /// The chunk that follows a sealed one gets room for as many bytes as that one held, and
-    /// an eighth more, at its second sample (once the sealed chunks are stored and freed).
-    /// Every series of a scrape fills its chunk at the same pace, so growing them as they
-    /// fill moved the memory of the whole head in steps, in unison, and the process's size
-    /// rose and fell with the age of its open chunks; reserved up front, it stays level from
-    /// one chunk to the next.
+    /// The chunk that follows a sealed one keeps the sealed one's memory (the sealed chunk
+    /// goes to the store as a copy), grown at its second sample if need be to as many bytes
+    /// as the sealed one held and an eighth more. Every series of a scrape fills its chunk
+    /// at the same pace, so growing them as they fill moved the memory of the whole head in
+    /// steps, in unison, and the process's size rose and fell with the age of its open
+    /// chunks; with the room kept, it stays level from one chunk to the next.
     func append(_ t: Int64, _ v: Double, seq: Int64, chunkSize: Int, sealed: (XORChunk) -> Void) {
         if header.chunk.count >= chunkSize {
             let used = header.chunk.byteCount
             sealed(header.chunk.xorChunk)
-            header.chunk.removeAll(reservingCapacityAfterFirstSample: used + used / 8)
+            header.chunk.startAgain(reserving: used + used / 8)
         }
         if header.chunk.count == 0 { header.chunkStartSeq = seq }
         header.chunk.append(t, v)

@@ -62,18 +62,28 @@ struct HeadChunkTests {
         #expect(head.count == 0 && head.byteCount == 0 && head.capacity == 0 && head.lastByte == 0)
     }
 
-    /// Room noted when a chunk starts again is made at its second sample, and rounded to
-    /// what glibc's allocator gives (16-byte steps less its 8-byte header), not before.
-    @Test func takesTheRoomNotedAtItsSecondSample() {
+    /// A chunk that starts again after a seal keeps its memory, grown at its second sample
+    /// (not before) to the room asked for, rounded to what glibc's allocator gives (16-byte
+    /// steps less its 8-byte header); its bytes are those of a new chunk.
+    @Test func startsAgainInItsMemoryGrownAtItsSecondSample() {
         var head = HeadChunk()
         defer { head.deallocate() }
-        head.removeAll(reservingCapacityAfterFirstSample: 300)
+        head.startAgain(reserving: 300)
         head.append(1000, 1)
         #expect(head.capacity < 300)
         head.append(2000, 2)
         #expect(head.capacity >= 300 && head.capacity % 16 == 8)
         let room = head.capacity
         for i in 3...100 { head.append(Int64(i) * 1000, Double(i)) }
+        #expect(head.capacity == room)
+        let samples = Self.samples(2, count: 10)
+        head.startAgain(reserving: 40)
+        var fresh = XORChunk()
+        for (t, v) in samples {
+            head.append(t, v)
+            fresh.append(t, v)
+        }
+        #expect(head.xorChunk == fresh)
         #expect(head.capacity == room)
     }
 
