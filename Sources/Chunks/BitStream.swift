@@ -6,12 +6,6 @@ public struct BitWriter: BitSink, Sendable, Equatable {
     public private(set) var bytes: [UInt8] = []
     /// How many bits of the last byte are still free (0...7; 0 means a new byte is needed).
     private var free: UInt32 = 0
-    /// The capacity asked for with ``reserveCapacity(_:)``. Kept because a copy made for
-    /// copy-on-write (a reader took a copy of `bytes`, then this writer changed them) has
-    /// only room for the bytes written: the next write takes the room back. With
-    /// `Self.later` set, the room is not taken yet (``reserveLater(_:)``).
-    private var reserved: UInt32 = 0
-    private static let later: UInt32 = 1 << 31
 
     /// Creates an empty writer.
     public init() {}
@@ -29,26 +23,10 @@ public struct BitWriter: BitSink, Sendable, Equatable {
     public var freeBits: Int { Int(free) }
 
     /// Makes room for at least `byteCount` bytes in all, so that writing up to that size
-    /// does not move the bytes again (but for one copy when a reader shares them).
+    /// does not move the bytes again.
     public mutating func reserveCapacity(_ byteCount: Int) {
-        reserved = min(UInt32(clamping: byteCount), Self.later - 1)
         if byteCount > bytes.capacity { bytes.reserveCapacity(byteCount) }
     }
-
-    /// Notes room for `byteCount` bytes to be made by ``takeReservedRoom()``; until then the
-    /// bytes grow as they are written.
-    public mutating func reserveLater(_ byteCount: Int) {
-        reserved = min(UInt32(clamping: byteCount), Self.later - 1) | Self.later
-    }
-
-    /// Makes the room noted by ``reserveLater(_:)``, if any.
-    public mutating func takeReservedRoom() {
-        guard reserved & Self.later != 0 else { return }
-        reserveCapacity(Int(reserved & ~Self.later))
-    }
-
-    /// Equal when the same bits are written (the room reserved is not compared).
-    public static func == (a: BitWriter, b: BitWriter) -> Bool { a.free == b.free && a.bytes == b.bytes }
 
     /// The number of bits written.
     public var bitCount: Int { bytes.count * 8 - Int(free) }
@@ -65,7 +43,6 @@ public struct BitWriter: BitSink, Sendable, Equatable {
     /// times per sample to a chunk of every series (docs/performance.md).
     public mutating func writeBits(_ value: UInt64, count: Int) {
         guard count > 0 else { return }
-        if reserved & Self.later == 0, bytes.capacity < Int(reserved) { bytes.reserveCapacity(Int(reserved)) }
         let free = Int(self.free)
         let start = bytes.count
         let added = Self.newBytes(writing: count, freeBits: free)

@@ -31,7 +31,7 @@ public struct HeadChunk {
 
     /// Appends a sample; the caller keeps timestamps strictly increasing.
     public mutating func append(_ t: Int64, _ v: Double) {
-        // Room noted for later is made at the second sample, as ``XORChunk`` does.
+        // Room noted for later (``reserveCapacityAtNextAppend(_:)``) is made now.
         if encoder.count > 0 { storage.takeReservedRoom() }
         encoder.append(t, v, to: &storage)
     }
@@ -56,11 +56,17 @@ public struct HeadChunk {
     /// Empties the chunk and frees its memory.
     public mutating func removeAll() { deallocate() }
 
-    /// Empties the chunk for the samples that follow a sealed one, keeping its memory, which
-    /// grows to `byteCount` bytes at the second sample when it is smaller. Freed and
-    /// allocated anew, the chunks of a whole scrape took room beside the holes they left.
-    public mutating func startAgain(reserving byteCount: Int) {
-        storage.clear(reserving: byteCount)
+    /// Empties the chunk for the samples that follow a sealed one, keeping its memory unless
+    /// the sealed one used less than half of it (a series whose values settled). Freed and
+    /// allocated anew, with room to spare, the chunks of a whole scrape took their new room
+    /// beside the holes the old ones left; kept, the next chunk fills the same memory, and
+    /// grows by a quarter only if it needs more.
+    public mutating func startAgain() {
+        if storage.count < storage.capacity / 2 {
+            storage.deallocate()
+        } else {
+            storage.clear()
+        }
         encoder = XOREncoder()
     }
 
@@ -137,11 +143,11 @@ struct RawBytes: BitSink {
         pending = 0
     }
 
-    /// Empties the bytes, keeping the memory; ``takeReservedRoom()`` grows it to `byteCount`.
-    mutating func clear(reserving byteCount: Int) {
+    /// Empties the bytes, keeping the memory.
+    mutating func clear() {
         count = 0
         free = 0
-        reserveLater(byteCount)
+        pending = 0
     }
 
     /// Frees the memory; the bytes are empty after.

@@ -23,15 +23,6 @@ public struct XORChunk: Sendable, Equatable {
     /// An empty chunk.
     public init() {}
 
-    /// An empty chunk that makes room for `byteCount` encoded bytes when its second sample
-    /// comes. A head seals the chunks of a scrape's series together, in the commit that adds
-    /// each new chunk's first sample: room taken then would be allocated while the sealed
-    /// chunks are still held, and the head would need twice its chunks' memory. By the next
-    /// sample they are stored and freed, and the new room takes their place.
-    public init(reservingCapacityAfterFirstSample byteCount: Int) {
-        writer.reserveLater(byteCount)
-    }
-
     /// A chunk of these bytes, written by `encoder` (a ``HeadChunk``'s copy).
     init(bytes: [UInt8], freeBits: Int, encoder: XOREncoder) {
         writer = BitWriter(bytes: bytes, freeBits: freeBits)
@@ -41,12 +32,6 @@ public struct XORChunk: Sendable, Equatable {
     /// Makes room for at least `byteCount` encoded bytes in all.
     public mutating func reserveCapacity(_ byteCount: Int) {
         writer.reserveCapacity(byteCount)
-    }
-
-    /// Makes room for at least `byteCount` encoded bytes in all when the next sample comes
-    /// (a chunk restored at start-up: the room is then taken off the start-up's path).
-    public mutating func reserveCapacityAtNextAppend(_ byteCount: Int) {
-        writer.reserveLater(byteCount)
     }
 
     /// The encoded bits (the sample count is kept apart, in ``count``).
@@ -63,9 +48,6 @@ public struct XORChunk: Sendable, Equatable {
 
     /// Appends a sample; the caller keeps timestamps strictly increasing.
     public mutating func append(_ t: Int64, _ v: Double) {
-        // Room noted for later is made at the second sample (see the initializer), or at the
-        // next sample of a chunk given ``reserveCapacityAtNextAppend(_:)``.
-        if count > 0 { writer.takeReservedRoom() }
         encoder.append(t, v, to: &writer)
     }
 

@@ -125,16 +125,14 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// `sealed` first.
     ///
     /// The chunk that follows a sealed one keeps the sealed one's memory (the sealed chunk
-    /// goes to the store as a copy), grown at its second sample if need be to as many bytes
-    /// as the sealed one held and an eighth more. Every series of a scrape fills its chunk
-    /// at the same pace, so growing them as they fill moved the memory of the whole head in
-    /// steps, in unison, and the process's size rose and fell with the age of its open
-    /// chunks; with the room kept, it stays level from one chunk to the next.
+    /// goes to the store as a copy; ``HeadChunk/startAgain()``). Every series of a scrape
+    /// fills its chunk at the same pace, so growing them as they fill moved the memory of the
+    /// whole head in steps, in unison, and the process's size rose and fell with the age of
+    /// its open chunks; with the room kept, it stays level from one chunk to the next.
     func append(_ t: Int64, _ v: Double, seq: Int64, chunkSize: Int, sealed: (XORChunk) -> Void) {
         if header.chunk.count >= chunkSize {
-            let used = header.chunk.byteCount
             sealed(header.chunk.xorChunk)
-            header.chunk.startAgain(reserving: used + used / 8)
+            header.chunk.startAgain()
         }
         if header.chunk.count == 0 { header.chunkStartSeq = seq }
         header.chunk.append(t, v)

@@ -62,29 +62,40 @@ struct HeadChunkTests {
         #expect(head.count == 0 && head.byteCount == 0 && head.capacity == 0 && head.lastByte == 0)
     }
 
-    /// A chunk that starts again after a seal keeps its memory, grown at its second sample
-    /// (not before) to the room asked for, rounded to what glibc's allocator gives (16-byte
-    /// steps less its 8-byte header); its bytes are those of a new chunk.
-    @Test func startsAgainInItsMemoryGrownAtItsSecondSample() {
+    /// Room noted for a chunk restored part-full is made at its next sample, rounded to what
+    /// glibc's allocator gives (16-byte steps less its 8-byte header).
+    @Test func takesTheRoomNotedAtItsNextSample() {
         var head = HeadChunk()
         defer { head.deallocate() }
-        head.startAgain(reserving: 300)
         head.append(1000, 1)
+        head.reserveCapacityAtNextAppend(300)
         #expect(head.capacity < 300)
         head.append(2000, 2)
         #expect(head.capacity >= 300 && head.capacity % 16 == 8)
         let room = head.capacity
         for i in 3...100 { head.append(Int64(i) * 1000, Double(i)) }
         #expect(head.capacity == room)
-        let samples = Self.samples(2, count: 10)
-        head.startAgain(reserving: 40)
+    }
+
+    /// A chunk that starts again after a seal keeps its memory, and writes the bytes of a new
+    /// chunk there; one that used less than half of its memory gives it back.
+    @Test func startsAgainInItsMemory() {
+        var head = HeadChunk()
+        defer { head.deallocate() }
+        for (t, v) in Self.samples(1, count: 120) { head.append(t, v) }
+        let room = head.capacity
+        head.startAgain()
         var fresh = XORChunk()
-        for (t, v) in samples {
+        for (t, v) in Self.samples(2, count: 10) {
             head.append(t, v)
             fresh.append(t, v)
         }
         #expect(head.xorChunk == fresh)
         #expect(head.capacity == room)
+        head.startAgain()  // 10 samples used less than half of it
+        #expect(head.capacity == 0 && head.count == 0)
+        head.append(1000, 1)
+        #expect(head.count == 1 && head.capacity < room)
     }
 
     /// A chunk that grows as it fills grows by a quarter at a time, not doubling.

@@ -177,17 +177,18 @@ struct XORChunkStateTests {
 }
 
 struct XORChunkCapacityTests {
-    /// The head holds one open chunk per series, inline in the series' object.
-    @Test func anOpenChunkTakesFiftySixBytes() {
-        #expect(MemoryLayout<XORChunk>.stride <= 56)
+    /// The head holds one open chunk per series, inline in the series' object: its encoder
+    /// and its memory's place, count and room.
+    @Test func anOpenChunkTakesSixtyTwoBytes() {
+        #expect(MemoryLayout<HeadChunk>.size <= 62)
     }
 
     private func baseAddress(_ chunk: XORChunk) -> UInt? {
         chunk.bytes.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
     }
 
-    /// A head starts each chunk with the room its last one needed: filling it then never
-    /// moves the bytes, and the encoding is the same as without the reservation.
+    /// A chunk given room up front (``XORChunk/keepFirst(_:)`` keeps the room of the chunk it
+    /// cuts back) fills it without moving, and its encoding is the same as without.
     @Test func aChunkWithReservedRoomFillsWithoutMoving() {
         var generator = SystemRandomNumberGenerator()
         let samples = (0..<120).map { (Int64($0) * 15_000 + Int64.random(in: 0...20, using: &generator), Double(Int.random(in: 0...1_000_000, using: &generator)) / 7) }
@@ -206,54 +207,5 @@ struct XORChunkCapacityTests {
         #expect(moves == 0)
         #expect(chunk == reference)
         #expect(decode(chunk).map(\.1) == samples.map(\.1.bitPattern))
-    }
-
-    /// A head's next chunk takes its room at its second sample, after the sealed chunks of
-    /// the commit that added its first are freed; from then on it does not move.
-    @Test func aChunkCanTakeItsRoomAtItsSecondSample() {
-        var chunk = XORChunk(reservingCapacityAfterFirstSample: 2_000)
-        chunk.append(0, 1.5)
-        #expect(chunk.bytes.capacity < 2_000)
-        chunk.append(15_000, 2.5)
-        #expect(chunk.bytes.capacity >= 2_000)
-        let after = baseAddress(chunk)
-        for i in 2..<120 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
-        #expect(baseAddress(chunk) == after)
-        var reference = XORChunk()
-        reference.append(0, 1.5)
-        reference.append(15_000, 2.5)
-        for i in 2..<120 { reference.append(Int64(i) * 15_000, Double(i) * 1.7) }
-        #expect(chunk == reference)
-    }
-
-    /// A chunk restored part-full at start-up takes its room at its next sample, not at once.
-    @Test func aRestoredChunkTakesItsRoomAtItsNextSample() throws {
-        var original = XORChunk()
-        for i in 0..<30 { original.append(Int64(i) * 15_000, Double(i) * 1.7) }
-        var chunk = try #require(XORChunk.restore(bytes: original.bytes, count: 30))
-        chunk.reserveCapacityAtNextAppend(2_000)
-        #expect(chunk.bytes.capacity < 2_000)
-        chunk.append(30 * 15_000, 51)
-        #expect(chunk.bytes.capacity >= 2_000)
-        let after = baseAddress(chunk)
-        for i in 31..<120 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
-        #expect(baseAddress(chunk) == after)
-        #expect(decode(chunk).count == 120)
-    }
-
-    /// A query takes a copy of an open chunk; the next append then copies the bytes (copy on
-    /// write), and the copy gets the reserved room back rather than only what is written.
-    @Test func aChunkKeepsItsRoomAfterAReaderCopiedIt() {
-        var chunk = XORChunk()
-        chunk.reserveCapacity(2_000)  // more than 120 samples of these values take
-        for i in 0..<30 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
-        let copy = chunk
-        chunk.append(30 * 15_000, 51)
-        #expect(chunk.bytes.capacity >= 2_000)
-        #expect(copy.count == 30 && chunk.count == 31)
-        #expect(decode(copy).map(\.1) == decode(chunk).prefix(30).map(\.1))
-        let after = baseAddress(chunk)
-        for i in 31..<120 { chunk.append(Int64(i) * 15_000, Double(i) * 1.7) }
-        #expect(baseAddress(chunk) == after)
     }
 }
