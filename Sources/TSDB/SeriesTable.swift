@@ -19,6 +19,19 @@ struct SeriesTable {
         }
     }
 
+    /// Series `id`, if any, not retained: a commit reaches each series of a batch three
+    /// times, and each retain and release is an atomic write to the series' object
+    /// (`perf record`: 1.4 % of a steady scrape's CPU). The table keeps the series alive;
+    /// the caller uses it only while the table is not changed (`_withUnsafeGuaranteedRef`).
+    func unretained(_ id: UInt32) -> Unmanaged<HeadSeries>? {
+        let index = Int(id) - 1
+        guard index >= 0, index < slots.count else { return nil }
+        // An optional class reference is the object's address, or zero for none.
+        return slots.withUnsafeBytes { raw in
+            raw.load(fromByteOffset: index * MemoryLayout<HeadSeries?>.stride, as: UnsafeRawPointer?.self).map { Unmanaged.fromOpaque($0) }
+        }
+    }
+
     /// Makes room for ids up to `highest` without growing the table step by step.
     mutating func reserveCapacity(_ highest: Int) { slots.reserveCapacity(highest) }
 

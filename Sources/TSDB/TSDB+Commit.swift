@@ -51,7 +51,9 @@ extension TSDB {
             }
             /// Validates one sample and appends it to its series in place.
             func accept(_ id: UInt32, _ t: Int64, _ v: Double) {
-                guard let series = s.series[id] else { return }
+                s.series.unretained(id)?._withUnsafeGuaranteedRef { accept($0, id, t, v) }
+            }
+            func accept(_ series: HeadSeries, _ id: UInt32, _ t: Int64, _ v: Double) {
                 if series.hasSamples && t < series.maxTime {
                     // Out of order: kept for the transaction when the window takes it (see TSDB+OutOfOrder).
                     if window > 0 && Self.isInsideWindow(t, reference: max(headMax, series.maxTime), window: window) {
@@ -92,10 +94,10 @@ extension TSDB {
                 while start < refs.count {
                     let end = min(start + 16, refs.count)
                     for i in start..<end {
-                        if let series = s.series[refs[i].0] { ahead &+= series.chunk.byteCount }
+                        ahead &+= s.series.unretained(refs[i].0)?._withUnsafeGuaranteedRef { $0.chunk.byteCount } ?? 0
                     }
                     for i in start..<end {
-                        if let series = s.series[refs[i].0] { ahead &+= Int(series.chunk.lastByte) }
+                        ahead &+= s.series.unretained(refs[i].0)?._withUnsafeGuaranteedRef { Int($0.chunk.lastByte) } ?? 0
                     }
                     for i in start..<end { accept(refs[i].0, refs[i].1, refs[i].2) }
                     start = end

@@ -66,6 +66,22 @@ struct SymbolTableTests {
         #expect(ids.id(of: 8) { $0 == 4 } == 4)
     }
 
+    /// The commit reaches series without retaining them: the same objects the table holds,
+    /// none for ids it does not hold.
+    @Test func theTableGivesItsSeriesUnretained() {
+        var table = SeriesTable()
+        let first = HeadSeries.make(labelSymbols: [0, 1])
+        let third = HeadSeries.make(labelSymbols: [2, 3])
+        table[1] = first
+        table[3] = third
+        #expect(table.unretained(1)?.takeUnretainedValue() === first)
+        #expect(table.unretained(3)?.takeUnretainedValue() === third)
+        #expect(table.unretained(2) == nil && table.unretained(0) == nil && table.unretained(4) == nil)
+        #expect(table.unretained(3)?._withUnsafeGuaranteedRef { $0.withLabelSymbols { Array($0) } } == [2, 3])
+        table[3] = nil
+        #expect(table.unretained(3) == nil && table.count == 1)
+    }
+
     #if canImport(Glibc)
     /// A series of six labels takes one allocation of 176 bytes of glibc's allocator: its
     /// fields and its labels' twelve numbers. One field more would take 192; the numbers in
