@@ -47,7 +47,9 @@ public struct BitWriter: BitSink, Sendable, Equatable {
         let start = bytes.count
         let added = Self.newBytes(writing: count, freeBits: free)
         if added > 0 {
-            if start + added > bytes.capacity { bytes.reserveCapacity(Self.grownCapacity(start, needing: added)) }
+            // Grow by a quarter, not the array's doubling, which leaves a third of the memory
+            // unused on average.
+            if start + added > bytes.capacity { bytes.reserveCapacity(max(start + added, start + max(16, start / 4))) }
             bytes.append(contentsOf: repeatElement(0, count: added))
         }
         bytes.withUnsafeMutableBufferPointer { p in
@@ -81,12 +83,6 @@ public struct BitWriter: BitSink, Sendable, Equatable {
     /// The bytes a write of `count` bits adds after a last byte with `free` unused bits.
     @inline(__always)
     static func newBytes(writing count: Int, freeBits free: Int) -> Int { count > free ? (count - free + 7) / 8 : 0 }
-
-    /// The room for a chunk of `count` bytes that needs `added` more: a quarter more, not an
-    /// array's doubling. A head holds one growing chunk per series, and doubling leaves a
-    /// third of that memory unused on average.
-    @inline(__always)
-    static func grownCapacity(_ count: Int, needing added: Int) -> Int { max(count + added, count + max(16, count / 4)) }
 
     /// The unused bits of the last byte after a write of `count` bits.
     @inline(__always)

@@ -82,7 +82,7 @@ public struct HeadChunk {
     }
 }
 
-/// Bytes in memory of their own, for a ``HeadChunk``: grown by ``BitWriter``'s rule, each
+/// Bytes in memory of their own, for a ``HeadChunk``: grown by an eighth at a time, each
 /// allocation rounded up to the size glibc's allocator gives anyway (16-byte steps with an
 /// 8-byte header), so the room it rounds to is used.
 struct RawBytes: BitSink {
@@ -108,7 +108,7 @@ struct RawBytes: BitSink {
         let free = Int(self.free), start = Int(count)
         let added = BitWriter.newBytes(writing: bits, freeBits: free)
         if added > 0 {
-            if start + added > Int(capacity) { resize(to: BitWriter.grownCapacity(start, needing: added)) }
+            if start + added > Int(capacity) { resize(to: Self.grownCapacity(start, needing: added)) }
             guard let base else { return }
             (base + start).initialize(repeating: 0, count: added)
             count = UInt32(truncatingIfNeeded: start + added)
@@ -155,6 +155,12 @@ struct RawBytes: BitSink {
         base?.deallocate()
         self = RawBytes()
     }
+
+    /// The room for `count` bytes that need `added` more: an eighth more, where an array
+    /// grows by a quarter (``BitWriter``). A head's chunk keeps the room it grew to for the
+    /// chunks after it (``HeadChunk/startAgain()``), so what a step leaves unused stays
+    /// unused; the first chunk of a series grows about five times more for it.
+    static func grownCapacity(_ count: Int, needing added: Int) -> Int { max(count + added, count + max(16, count / 8)) }
 
     /// Moves the bytes to memory for at least `byteCount`.
     private mutating func resize(to byteCount: Int) {

@@ -98,15 +98,15 @@ struct HeadChunkTests {
         #expect(head.count == 1 && head.capacity < room)
     }
 
-    /// A chunk that grows as it fills grows by a quarter at a time, not doubling.
-    @Test func growsByAQuarter() {
+    /// A chunk that grows as it fills grows by an eighth at a time, not doubling.
+    @Test func growsByAnEighth() {
         var head = HeadChunk()
         defer { head.deallocate() }
         for (t, v) in Self.samples(3, count: 400) {
             let before = head.capacity
             head.append(t, v)
             if head.capacity != before {
-                #expect(head.capacity <= max(before + before / 4, head.byteCount, 16) + 24)
+                #expect(head.capacity <= max(before + max(16, before / 8), head.byteCount) + 16)
             }
         }
     }

@@ -66,6 +66,40 @@ struct SymbolTableTests {
         #expect(ids.id(of: 8) { $0 == 4 } == 4)
     }
 
+    /// Many series under few hashes (long runs of taken slots that wrap past the table's
+    /// end), inserted, removed and looked up in random order, against a plain dictionary.
+    @Test func theRegistryFindsEverySeriesThroughRemovalsAndGrowth() {
+        var generator = SystemRandomNumberGenerator()
+        var ids = SeriesIDs()
+        var reference: [UInt32: Int] = [:]
+        var next: UInt32 = 1
+        for round in 0..<40 {
+            for _ in 0..<200 {
+                // Hashes whose low bits crowd the end of a table of any size, and collide.
+                let hash = Int.random(in: 0..<64, using: &generator) | (round % 2 == 0 ? 0 : 0xFFF0) | Int(UInt64.random(in: 0..<4, using: &generator) << 40)
+                ids.insert(next, hash: hash)
+                reference[next] = hash
+                next += 1
+            }
+            for id in reference.keys.shuffled(using: &generator).prefix(120) {
+                if let hash = reference[id] {
+                    ids.remove(id, hash: hash)
+                    reference[id] = nil
+                }
+            }
+            #expect(ids.count == reference.count)
+            for (id, hash) in reference where ids.id(of: hash, matching: { $0 == id }) != id {
+                Issue.record("round \(round): series \(id) not found")
+                return
+            }
+            #expect(ids.id(of: 5, matching: { reference[$0] == nil }) == nil)
+        }
+        var sized = SeriesIDs()
+        sized.reserveCapacity(1_000)
+        for id: UInt32 in 1...1_000 { sized.insert(id, hash: Int(id) * 7919) }
+        #expect((1...1_000).allSatisfy { id in sized.id(of: Int(id) * 7919) { $0 == id } == id })
+    }
+
     /// The commit reaches series without retaining them: the same objects the table holds,
     /// none for ids it does not hold.
     @Test func theTableGivesItsSeriesUnretained() {
