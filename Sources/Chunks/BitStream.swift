@@ -39,8 +39,7 @@ public struct BitWriter: BitSink, Sendable, Equatable {
 
     /// Writes the low `count` bits of `value` (0...64), most significant first: the free
     /// bits of the last byte first, then whole new bytes and a last partial one. The new
-    /// bytes are added at once and written through one buffer pointer: a head appends a few
-    /// times per sample to a chunk of every series (docs/performance.md).
+    /// bytes are added at once and written through one buffer pointer, as ``HeadChunk``'s are.
     public mutating func writeBits(_ value: UInt64, count: Int) {
         guard count > 0 else { return }
         let free = Int(self.free)

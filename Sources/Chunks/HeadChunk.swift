@@ -36,6 +36,14 @@ public struct HeadChunk {
         encoder.append(t, v, to: &storage)
     }
 
+    /// The encoder state as integers (``XORChunk/encoderState``).
+    public var encoderState: [Int64] { encoder.saved(freeBits: Int(storage.free)) }
+
+    /// Runs `body` with the encoded bytes, which it must not keep.
+    public func withUnsafeBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage.base, count: Int(storage.count)))
+    }
+
     /// A copy as an ``XORChunk``: to seal, store or read.
     public var xorChunk: XORChunk { XORChunk(bytes: storage.array, freeBits: Int(storage.free), encoder: encoder) }
 
@@ -60,7 +68,7 @@ public struct HeadChunk {
     /// the sealed one used less than half of it (a series whose values settled). Freed and
     /// allocated anew, with room to spare, the chunks of a whole scrape took their new room
     /// beside the holes the old ones left; kept, the next chunk fills the same memory, and
-    /// grows by a quarter only if it needs more.
+    /// grows by an eighth only if it needs more.
     public mutating func startAgain() {
         if storage.count < storage.capacity / 2 {
             storage.deallocate()

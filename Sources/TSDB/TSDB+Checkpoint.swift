@@ -60,10 +60,10 @@ extension TSDB {
             try db.execute(sql: "DELETE FROM head_chunks")
             let insert = try db.cachedStatement(sql: "INSERT INTO head_chunks (series_id, count, data, state) VALUES (?, ?, ?, ?)")
             for (id, series) in open {
-                let chunk = series.chunk.xorChunk
                 var state: [UInt8] = []
-                for value in chunk.encoderState { SampleBlock.appendVarint(value, to: &state) }
-                try insert.execute(arguments: [Int64(id), chunk.count, Data(chunk.bytes), Data(state)])
+                for value in series.chunk.encoderState { SampleBlock.appendVarint(value, to: &state) }
+                let bytes = series.chunk.withUnsafeBytes { Data($0) }
+                try insert.execute(arguments: [Int64(id), series.chunk.count, bytes, Data(state)])
             }
             try db.execute(sql: "INSERT OR REPLACE INTO log_state (key, value) VALUES ('checkpoint_seq', ?)", arguments: [through])
         }

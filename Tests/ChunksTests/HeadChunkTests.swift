@@ -38,6 +38,8 @@ struct HeadChunkTests {
             #expect(head.minTime == chunk.minTime && head.maxTime == chunk.maxTime)
             #expect(head.lastSampleValue.bitPattern == chunk.lastSampleValue.bitPattern)
             #expect(head.capacity >= head.byteCount)
+            #expect(head.encoderState == chunk.encoderState)
+            #expect(head.withUnsafeBytes { Array($0) } == chunk.bytes)
         }
     }
 
