@@ -4,8 +4,8 @@
 /// 32-byte header: a head holds one per series (docs/performance.md). Its bytes are the
 /// ones an ``XORChunk`` given the same samples holds.
 ///
-/// A plain value over a pointer: it has exactly one owner, which calls ``deallocate()``
-/// once, when done with it (a head series does, when it is freed). Readers that keep the
+/// A plain value over a pointer: it has exactly one owner, which calls ``removeAll()``
+/// when done with it (a head series does, when it is freed). Readers that keep the
 /// samples beyond a change take an ``XORChunk`` copy (``xorChunk``).
 public struct HeadChunk {
     private var encoder = XOREncoder()
@@ -61,9 +61,6 @@ public struct HeadChunk {
         replace(with: kept)
     }
 
-    /// Empties the chunk and frees its memory.
-    public mutating func removeAll() { deallocate() }
-
     /// Empties the chunk for the samples that follow a sealed one, keeping its memory unless
     /// the sealed one used less than half of it (a series whose values settled). Freed and
     /// allocated anew, with room to spare, the chunks of a whole scrape took their new room
@@ -83,8 +80,8 @@ public struct HeadChunk {
         storage.reserveLater(byteCount)
     }
 
-    /// Frees the memory and empties the chunk; the owner calls it once it is done.
-    public mutating func deallocate() {
+    /// Empties the chunk and frees its memory; its owner calls it at least when it is done.
+    public mutating func removeAll() {
         storage.deallocate()
         encoder = XOREncoder()
     }

@@ -35,7 +35,7 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
         var maxTime: Int64 = 0
     }
 
-    deinit { header.chunk.deallocate() }
+    deinit { header.chunk.removeAll() }
 
     /// A series whose labels are these numbers of the head's ``SymbolTable`` (name, value,
     /// …, in the labels' order).

@@ -25,7 +25,7 @@ struct HeadChunkTests {
     @Test func givesTheBytesAndStateOfAnXORChunkAfterEverySample() {
         for trial in 0..<20 {
             var head = HeadChunk(), chunk = XORChunk()
-            defer { head.deallocate() }
+            defer { head.removeAll() }
             for (i, (t, v)) in Self.samples(trial, count: 300).enumerated() {
                 head.append(t, v)
                 chunk.append(t, v)
@@ -51,7 +51,7 @@ struct HeadChunkTests {
             if i < 120 { first.append(t, v) }
         }
         var head = HeadChunk()
-        defer { head.deallocate() }
+        defer { head.removeAll() }
         head.append(1, 1)  // replaced below, with its memory where it fits
         head.replace(with: first)
         for (t, v) in samples[120...] { head.append(t, v) }
@@ -68,7 +68,7 @@ struct HeadChunkTests {
     /// glibc's allocator gives (16-byte steps less its 8-byte header).
     @Test func takesTheRoomNotedAtItsNextSample() {
         var head = HeadChunk()
-        defer { head.deallocate() }
+        defer { head.removeAll() }
         head.append(1000, 1)
         head.reserveCapacityAtNextAppend(300)
         #expect(head.capacity < 300)
@@ -83,7 +83,7 @@ struct HeadChunkTests {
     /// chunk there; one that used less than half of its memory gives it back.
     @Test func startsAgainInItsMemory() {
         var head = HeadChunk()
-        defer { head.deallocate() }
+        defer { head.removeAll() }
         for (t, v) in Self.samples(1, count: 120) { head.append(t, v) }
         let room = head.capacity
         head.startAgain()
@@ -103,7 +103,7 @@ struct HeadChunkTests {
     /// A chunk that grows as it fills grows by an eighth at a time, not doubling.
     @Test func growsByAnEighth() {
         var head = HeadChunk()
-        defer { head.deallocate() }
+        defer { head.removeAll() }
         for (t, v) in Self.samples(3, count: 400) {
             let before = head.capacity
             head.append(t, v)
