@@ -37,10 +37,8 @@ public struct Label: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Orders by name, then by value, both bytewise.
     public static func < (lhs: Label, rhs: Label) -> Bool {
-        if !lhs.name.utf8.elementsEqual(rhs.name.utf8) {
-            return lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8)
-        }
-        return lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
+        let byName = bytesCompare(lhs.name, rhs.name)
+        return byName != 0 ? byName < 0 : bytesCompare(lhs.value, rhs.value) < 0
     }
 
     public var description: String { "\(name)=\(value)" }
@@ -54,6 +52,26 @@ func bytesEqual(_ a: String, _ b: String) -> Bool {
         b.withUTF8 { pb in
             guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }  // both empty
             return memcmp(x, y, pa.count) == 0
+        }
+    }
+}
+
+/// The bytewise order of two strings' UTF-8: negative when `a` comes first, zero when
+/// the bytes are equal, positive when `b` comes first (a prefix comes first).
+///
+/// The generic `utf8.lexicographicallyPrecedes` walks both strings a byte at a time
+/// through their indices; sorting the labels of every new series spent a tenth of a
+/// scrape's first round there.
+func bytesCompare(_ a: String, _ b: String) -> Int {
+    var a = a, b = b
+    return a.withUTF8 { pa in
+        b.withUTF8 { pb in
+            let common = min(pa.count, pb.count)
+            if common > 0, let x = pa.baseAddress, let y = pb.baseAddress {
+                let order = memcmp(x, y, common)
+                if order != 0 { return Int(order) }
+            }
+            return pa.count - pb.count
         }
     }
 }

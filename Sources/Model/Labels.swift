@@ -62,7 +62,7 @@ public struct Labels: Sendable, Hashable, RandomAccessCollection, CustomStringCo
 
     /// The value of the first label with this name, or nil.
     public subscript(name: String) -> String? {
-        elements.first { $0.name.utf8.elementsEqual(name.utf8) }?.value
+        elements.first { bytesEqual($0.name, name) }?.value
     }
 
     /// The metric name (`__name__`), or nil.
@@ -72,7 +72,7 @@ public struct Labels: Sendable, Hashable, RandomAccessCollection, CustomStringCo
     /// - Complexity: O(n); the labels are sorted so duplicates are adjacent.
     public var duplicateName: String? {
         guard elements.count > 1 else { return nil }
-        for i in 1..<elements.count where elements[i].name.utf8.elementsEqual(elements[i - 1].name.utf8) {
+        for i in 1..<elements.count where bytesEqual(elements[i].name, elements[i - 1].name) {
             return elements[i].name
         }
         return nil
@@ -86,7 +86,7 @@ public struct Labels: Sendable, Hashable, RandomAccessCollection, CustomStringCo
         let emptyNames = elements.filter { $0.value.isEmpty }.map(\.name)
         if emptyNames.isEmpty { return self }
         var copy = self
-        copy.elements.removeAll { label in emptyNames.contains { $0.utf8.elementsEqual(label.name.utf8) } }
+        copy.elements.removeAll { label in emptyNames.contains { bytesEqual($0, label.name) } }
         return copy
     }
 
@@ -103,18 +103,35 @@ public struct Labels: Sendable, Hashable, RandomAccessCollection, CustomStringCo
 extension Array where Element == Label {
     var isSortedByName: Bool {
         guard count > 1 else { return true }
-        for i in 1..<count where self[i].name.utf8.lexicographicallyPrecedes(self[i - 1].name.utf8) {
+        for i in 1..<count where bytesCompare(self[i].name, self[i - 1].name) < 0 {
             return false
         }
         return true
     }
 
     /// Stable sort by name bytewise.
+    ///
+    /// An insertion sort in place for short sets: the sets sorted most (a scraped series
+    /// with its target's labels appended) are short and nearly in order already. A long
+    /// set (a hostile exposition can send thousands of labels) takes a merge sort.
     mutating func sortByName() {
-        let indexed = enumerated().sorted { a, b in
-            if a.element.name.utf8.elementsEqual(b.element.name.utf8) { return a.offset < b.offset }
-            return a.element.name.utf8.lexicographicallyPrecedes(b.element.name.utf8)
+        guard count > 1 else { return }
+        guard count <= 64 else {
+            let indexed = enumerated().sorted { a, b in
+                let order = bytesCompare(a.element.name, b.element.name)
+                return order != 0 ? order < 0 : a.offset < b.offset
+            }
+            self = indexed.map(\.element)
+            return
         }
-        self = indexed.map(\.element)
+        for i in 1..<count {
+            let label = self[i]
+            var j = i
+            while j > 0 && bytesCompare(label.name, self[j - 1].name) < 0 {
+                self[j] = self[j - 1]
+                j -= 1
+            }
+            if j != i { self[j] = label }
+        }
     }
 }

@@ -1,6 +1,7 @@
 // Tollgate — label sets: bytewise order, lookups, Prometheus's empty-value rule.
 
 import Model
+import TestSupport
 import Testing
 
 struct LabelsTests {
@@ -36,6 +37,56 @@ struct LabelsTests {
     ] as [([String: String], String)])
     func textForm(_ labels: [String: String], _ text: String) {
         #expect(SeriesText.format(Labels(labels)) == text)
+    }
+
+    /// The byte-order sort and comparisons against the generic bytewise ones they replace,
+    /// on random sets short enough for the insertion sort and long enough for the merge sort.
+    @Test(arguments: [3, 12, 64, 65, 300])
+    func sortAgreesWithTheGenericBytewiseOrder(_ size: Int) {
+        var random = SplitMix(seed: UInt64(size))
+        let alphabet = ["a", "b", "B", "_", "é", "e\u{301}", "ab", "a\u{0}", "z9", ""]
+        for _ in 0..<50 {
+            let list = (0..<size).map { i in
+                let first = alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
+                return Label(first + alphabet[Int.random(in: 0..<alphabet.count, using: &random)], "\(i)")
+            }
+            let expected = list.enumerated().sorted { a, b in
+                a.element.name.utf8.elementsEqual(b.element.name.utf8)
+                    ? a.offset < b.offset : a.element.name.utf8.lexicographicallyPrecedes(b.element.name.utf8)
+            }.map(\.element)
+            let labels = Labels(sorting: list)
+            #expect(Array(labels) == expected)
+            for (x, y) in zip(list, list.reversed()) {
+                let generic = x.name.utf8.elementsEqual(y.name.utf8)
+                    ? x.value.utf8.lexicographicallyPrecedes(y.value.utf8) : x.name.utf8.lexicographicallyPrecedes(y.name.utf8)
+                #expect((x < y) == generic)
+            }
+        }
+    }
+
+    /// The builder against a dictionary, through random sets and deletes from a start with
+    /// repeated names and empty values.
+    @Test func builderAgreesWithADictionary() {
+        var random = SplitMix(seed: 7)
+        let names = ["a", "b", "c", "__name__", "job", "é", "e\u{301}"]
+        for _ in 0..<200 {
+            let start = Labels(sorting: (0..<Int.random(in: 0..<6, using: &random)).map { _ in
+                let name = names[Int.random(in: 0..<names.count, using: &random)]
+                return Label(name, Int.random(in: 0..<4, using: &random) == 0 ? "" : "\(Int.random(in: 0..<3, using: &random))")
+            })
+            var model: [[UInt8]: String] = [:]
+            for label in start where !label.value.isEmpty { model[Array(label.name.utf8)] = label.value }
+            var builder = LabelsBuilder(start)
+            for _ in 0..<10 {
+                let name = names[Int.random(in: 0..<names.count, using: &random)]
+                let value: String? = [nil, "", "x", "y"][Int.random(in: 0..<4, using: &random)]
+                builder[name] = value
+                model[Array(name.utf8)] = value?.isEmpty == false ? value : nil
+                #expect(builder[name] == model[Array(name.utf8)])
+            }
+            let expected = Labels(sorting: model.map { Label(String(decoding: $0.key, as: UTF8.self), $0.value) })
+            #expect(builder.labels == expected)
+        }
     }
 
     @Test func valueForms() {
@@ -83,3 +134,4 @@ struct LabelMatcherTests {
         #expect(try LabelMatcher(.equal, "odd.name", "x").description == "\"odd.name\"=\"x\"")
     }
 }
+
