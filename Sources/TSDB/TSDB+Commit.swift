@@ -133,7 +133,11 @@ extension TSDB {
                     mark = try s.log.append(seq, LogRecord.encoded(newSeries: newSeries, samples: logged))
                     seq += 1
                 }
-                let stored = try pool.write { db -> OutOfOrderCounts in
+                // Most batches only append to open chunks: the log holds them, and SQLite has
+                // nothing to store. An empty transaction still took a tenth of a scrape's CPU
+                // (taking SQLite's write lock, BEGIN and COMMIT through the writer's queue).
+                let storesRows = !created.isEmpty || !returned.isEmpty || !sealed.isEmpty || !late.isEmpty
+                let stored = !storesRows ? OutOfOrderCounts() : try pool.write { db -> OutOfOrderCounts in
                     if !created.isEmpty {
                         let insert = try db.cachedStatement(sql: "INSERT INTO series (id, labels) VALUES (?, ?)")
                         for (id, data) in newSeries { try insert.execute(arguments: [Int64(id), data]) }
