@@ -45,7 +45,7 @@ public struct Label: Sendable, Hashable, Comparable, CustomStringConvertible {
 }
 
 /// Whether two strings have the same UTF-8 bytes (not Swift's canonical equivalence).
-func bytesEqual(_ a: String, _ b: String) -> Bool {
+package func bytesEqual(_ a: String, _ b: String) -> Bool {
     guard a.utf8.count == b.utf8.count else { return false }
     var a = a, b = b
     return a.withUTF8 { pa in
@@ -74,6 +74,22 @@ func bytesCompare(_ a: String, _ b: String) -> Int {
             return pa.count - pb.count
         }
     }
+}
+
+/// A string as a dictionary key that compares and hashes by its UTF-8 bytes.
+///
+/// `String` keys merge canonically equivalent strings: "é" (U+00E9) and "e" with a
+/// combining accent (U+0065 U+0301) are one key, where Prometheus keeps two label values.
+package struct ByteString: Hashable, Sendable {
+    /// The string.
+    package var string: String
+
+    /// Wraps `string`.
+    package init(_ string: String) { self.string = string }
+
+    package static func == (lhs: ByteString, rhs: ByteString) -> Bool { bytesEqual(lhs.string, rhs.string) }
+
+    package func hash(into hasher: inout Hasher) { hasher.combineUTF8(string) }
 }
 
 extension Hasher {

@@ -4,21 +4,21 @@ import Model
 
 /// Label name → value → sorted series ids. Answers matcher sets by intersecting
 /// postings lists, subtracting for negative matchers, and scanning values (not series)
-/// for regular expressions.
+/// for regular expressions. Names and values are keys by their bytes, as Prometheus's are.
 struct Postings {
-    private(set) var index: [String: [String: [UInt32]]] = [:]
+    private(set) var index: [ByteString: [ByteString: [UInt32]]] = [:]
     private(set) var all: [UInt32] = []
 
     /// Adds a series; ids must arrive in increasing order.
     mutating func add(_ id: UInt32, _ labels: Labels) {
         all.append(id)
-        for label in labels { index[label.name, default: [:]][label.value, default: []].append(id) }
+        for label in labels { index[ByteString(label.name), default: [:]][ByteString(label.value), default: []].append(id) }
     }
 
     /// Adds a series whose id may be lower than others' (one that comes back to the head).
     mutating func insert(_ id: UInt32, _ labels: Labels) {
         Self.insert(id, into: &all)
-        for label in labels { Self.insert(id, into: &index[label.name, default: [:]][label.value, default: []]) }
+        for label in labels { Self.insert(id, into: &index[ByteString(label.name), default: [:]][ByteString(label.value), default: []]) }
     }
 
     private static func insert(_ id: UInt32, into list: inout [UInt32]) {
@@ -34,9 +34,9 @@ struct Postings {
     /// values left with no series go.
     mutating func remove(_ series: [(UInt32, Labels)]) {
         guard !series.isEmpty else { return }
-        var gone: [String: [String: Set<UInt32>]] = [:]
+        var gone: [ByteString: [ByteString: Set<UInt32>]] = [:]
         for (id, labels) in series {
-            for label in labels { gone[label.name, default: [:]][label.value, default: []].insert(id) }
+            for label in labels { gone[ByteString(label.name), default: [:]][ByteString(label.value), default: []].insert(id) }
         }
         let removed = Set(series.map(\.0))
         all.removeAll { removed.contains($0) }
@@ -63,27 +63,27 @@ struct Postings {
         var ids = result ?? all
         for matcher in deferred {
             // A matcher that matches "": drop the series whose value for the name fails it.
-            let values = index[matcher.name] ?? [:]
+            let values = index[ByteString(matcher.name)] ?? [:]
             var excluded: [UInt32] = []
-            for (value, list) in values where !matcher.matches(value) { excluded = merge(excluded, list) }
+            for (value, list) in values where !matcher.matches(value.string) { excluded = merge(excluded, list) }
             ids = subtract(ids, excluded)
         }
         return ids
     }
 
     /// Label names (sorted), optionally only those of the given series.
-    func labelNames() -> [String] { index.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+    func labelNames() -> [String] { index.keys.map(\.string).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
 
     /// The values of a label name (sorted).
     func labelValues(_ name: String) -> [String] {
-        (index[name]?.keys).map { $0.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } } ?? []
+        (index[ByteString(name)]?.keys).map { $0.map(\.string).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } } ?? []
     }
 
     private func union(of matcher: LabelMatcher) -> [UInt32] {
-        guard let values = index[matcher.name] else { return [] }
-        if matcher.kind == .equal { return values[matcher.value] ?? [] }
+        guard let values = index[ByteString(matcher.name)] else { return [] }
+        if matcher.kind == .equal { return values[ByteString(matcher.value)] ?? [] }
         var ids: [UInt32] = []
-        for (value, list) in values where matcher.matches(value) { ids = merge(ids, list) }
+        for (value, list) in values where matcher.matches(value.string) { ids = merge(ids, list) }
         return ids
     }
 

@@ -14,7 +14,8 @@ import Model
 /// values keep changing (pod names) holds each one it saw, about 40 bytes beyond the string.
 struct SymbolTable {
     private var strings: [String] = []
-    private var numbers: [String: UInt32] = [:]
+    /// By bytes: canonically equivalent strings are different label values.
+    private var numbers: [ByteString: UInt32] = [:]
 
     /// Strings held.
     var count: Int { strings.count }
@@ -24,10 +25,11 @@ struct SymbolTable {
 
     /// The number of `string`, which the table keeps from now on.
     mutating func number(_ string: String) -> UInt32 {
-        if let known = numbers[string] { return known }
+        let key = ByteString(string)
+        if let known = numbers[key] { return known }
         let next = UInt32(truncatingIfNeeded: strings.count)
         strings.append(string)
-        numbers[string] = next
+        numbers[key] = next
         return next
     }
 
@@ -58,7 +60,9 @@ struct SymbolTable {
     func matches<Symbols: RandomAccessCollection<UInt32>>(_ symbols: Symbols, _ labels: Labels) -> Bool where Symbols.Index == Int {
         guard symbols.count == labels.count * 2 else { return false }
         for (i, label) in labels.enumerated() {
-            guard strings[Int(symbols[2 * i])] == label.name, strings[Int(symbols[2 * i + 1])] == label.value else { return false }
+            guard bytesEqual(strings[Int(symbols[2 * i])], label.name), bytesEqual(strings[Int(symbols[2 * i + 1])], label.value) else {
+                return false
+            }
         }
         return true
     }
@@ -70,7 +74,7 @@ struct SymbolTable {
 
     /// The value of the label `name` among these numbers, or nil.
     func value<Symbols: RandomAccessCollection<UInt32>>(of name: String, in symbols: Symbols) -> String? where Symbols.Index == Int {
-        for i in stride(from: 0, to: symbols.count - 1, by: 2) where strings[Int(symbols[i])] == name {
+        for i in stride(from: 0, to: symbols.count - 1, by: 2) where bytesEqual(strings[Int(symbols[i])], name) {
             return strings[Int(symbols[i + 1])]
         }
         return nil

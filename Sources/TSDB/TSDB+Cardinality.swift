@@ -1,5 +1,6 @@
 // Tollgate — TSDB: cardinality statistics from the postings index.
 
+import Model
 public import Storage
 import Synchronization
 
@@ -13,10 +14,12 @@ extension TSDB {
             var valueCounts: [TSDBCardinality.Entry] = []
             var memory: [TSDBCardinality.Entry] = []
             var pairs: [TSDBCardinality.Entry] = []
-            for (name, values) in s.postings.index {
+            for (key, values) in s.postings.index {
+                let name = key.string
                 valueCounts.append(.init(name: name, value: values.count))
                 var bytes = 0
-                for (value, ids) in values {
+                for (valueKey, ids) in values {
+                    let value = valueKey.string
                     bytes += value.utf8.count * ids.count
                     pairs.append(.init(name: "\(name)=\(value)", value: ids.count))
                     if name == "__name__" { byName.append(.init(name: value, value: ids.count)) }

@@ -88,32 +88,36 @@ extension TSDB {
     /// Label names, sorted bytewise: of every series, or only of those the matchers select.
     /// Cold series (``evictIdleSeries()``) count as well.
     public func labelNames(matching matchers: [LabelMatcher] = []) -> [String] {
+        // By bytes: canonically equivalent names are different names.
         var names = state.withLock { s in
-            guard !matchers.isEmpty else { return Set(s.postings.labelNames()) }
-            var names = Set<String>()
+            guard !matchers.isEmpty else { return Set(s.postings.labelNames().map(ByteString.init)) }
+            var names = Set<ByteString>()
             for id in s.postings.select(matchers) {
-                if let series = s.series[id] { series.withLabelSymbols { names.formUnion(s.symbols.names($0)) } }
+                if let series = s.series[id] { series.withLabelSymbols { names.formUnion(s.symbols.names($0).map(ByteString.init)) } }
             }
             return names
         }
-        names.formUnion(coldLabelStrings(matchers, all: "SELECT DISTINCT name FROM cold_postings", arguments: []) { $0.map(\.name) })
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        names.formUnion(coldLabelStrings(matchers, all: "SELECT DISTINCT name FROM cold_postings", arguments: []) { $0.map(\.name) }.map(ByteString.init))
+        return names.map(\.string).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// The values of one label name, sorted bytewise: over every series, or only those the matchers select.
     /// Cold series (``evictIdleSeries()``) count as well.
     public func labelValues(_ name: String, matching matchers: [LabelMatcher] = []) -> [String] {
         var values = state.withLock { s in
-            guard !matchers.isEmpty else { return Set(s.postings.labelValues(name)) }
-            var values = Set<String>()
+            guard !matchers.isEmpty else { return Set(s.postings.labelValues(name).map(ByteString.init)) }
+            var values = Set<ByteString>()
             for id in s.postings.select(matchers) {
-                if let series = s.series[id], let value = series.withLabelSymbols({ s.symbols.value(of: name, in: $0) }) { values.insert(value) }
+                if let series = s.series[id], let value = series.withLabelSymbols({ s.symbols.value(of: name, in: $0) }) {
+                    values.insert(ByteString(value))
+                }
             }
             return values
         }
         values.formUnion(
-            coldLabelStrings(matchers, all: "SELECT DISTINCT value FROM cold_postings WHERE name = ?", arguments: [name]) { $0[name].map { [$0] } ?? [] })
-        return values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            coldLabelStrings(matchers, all: "SELECT DISTINCT value FROM cold_postings WHERE name = ?", arguments: [name]) { $0[name].map { [$0] } ?? [] }
+                .map(ByteString.init))
+        return values.map(\.string).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     static func decodeXOR(_ bytes: [UInt8], count: Int, _ minTime: Int64, _ maxTime: Int64, _ timestamps: inout [Int64], _ values: inout [Double]) {

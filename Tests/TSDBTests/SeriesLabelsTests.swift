@@ -45,3 +45,36 @@ final class SeriesLabelsTests: Sendable {
         #expect(labels == selected)
     }
 }
+
+/// Label values that Swift's `String` calls equal (canonically equivalent) but whose bytes
+/// differ are two series, as in Prometheus: the head's symbol table, postings and label
+/// listings key them by bytes, through a restart too.
+final class CanonicallyEquivalentLabelTests: Sendable {
+    let logs = LogCapture()
+    let scratch = TemporaryDirectories()
+
+    @Test func composedAndDecomposedValuesAreTwoSeries() async throws {
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed, "Swift's String equality is canonical")
+        let directory = try scratch.make("tsdb").path
+        for reopen in [false, true] {
+            let db = try await TSDB.open(directory: directory, logger: logs.logger)
+            if !reopen {
+                var appender = db.appender()
+                appender.append(series("drink", ["name": composed]), t: 1000, v: 1)
+                appender.append(series("drink", ["name": decomposed]), t: 1000, v: 2)
+                let result = try await appender.commit()
+                #expect(result.newSeries == 2)
+            }
+            for (value, expected) in [(composed, 1.0), (decomposed, 2.0)] {
+                let selected = try await db.select([try LabelMatcher(.equal, "name", value)], minTime: 0, maxTime: 2000)
+                #expect(selected.count == 1, "restarted: \(reopen)")
+                #expect(selected.first.map { Array(($0.labels["name"] ?? "").utf8) } == Array(value.utf8))
+                #expect(selected.first?.values == [expected])
+            }
+            #expect(db.labelValues("name").map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+                == [Array(composed.utf8), Array(decomposed.utf8)].sorted { $0.lexicographicallyPrecedes($1) })
+            try await db.close()
+        }
+    }
+}
