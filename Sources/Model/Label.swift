@@ -46,14 +46,7 @@ public struct Label: Sendable, Hashable, Comparable, CustomStringConvertible {
 
 /// Whether two strings have the same UTF-8 bytes (not Swift's canonical equivalence).
 package func bytesEqual(_ a: String, _ b: String) -> Bool {
-    guard a.utf8.count == b.utf8.count else { return false }
-    var a = a, b = b
-    return a.withUTF8 { pa in
-        b.withUTF8 { pb in
-            guard let x = pa.baseAddress, let y = pb.baseAddress else { return true }  // both empty
-            return memcmp(x, y, pa.count) == 0
-        }
-    }
+    a.utf8.count == b.utf8.count && bytesCompare(a, b) == 0
 }
 
 /// The bytewise order of two strings' UTF-8: negative when `a` comes first, zero when

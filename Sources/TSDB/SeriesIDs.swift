@@ -37,10 +37,7 @@ struct SeriesIDs {
     mutating func insert(_ id: UInt32, hash: Int) {
         guard id != 0 else { return }
         reserveCapacity(count + 1)
-        let tag = UInt32(truncatingIfNeeded: hash), mask = slots.count - 1
-        var index = Int(tag) & mask
-        while slots[index].id != 0 { index = (index + 1) & mask }
-        slots[index] = Slot(tag: tag, id: id)
+        place(Slot(tag: UInt32(truncatingIfNeeded: hash), id: id))
         count += 1
     }
 
@@ -93,12 +90,16 @@ struct SeriesIDs {
     private mutating func rehash(_ size: Int) {
         let old = slots
         slots = Array(repeating: Self.empty, count: size)
-        let mask = size - 1
-        for slot in old where slot.id != 0 {
-            var index = Int(slot.tag) & mask
-            while slots[index].id != 0 { index = (index + 1) & mask }
-            slots[index] = slot
-        }
+        for slot in old where slot.id != 0 { place(slot) }
+    }
+
+    /// Puts `slot` in the first empty slot from its place on (there is one: the table is
+    /// never full).
+    private mutating func place(_ slot: Slot) {
+        let mask = slots.count - 1
+        var index = Int(slot.tag) & mask
+        while slots[index].id != 0 { index = (index + 1) & mask }
+        slots[index] = slot
     }
 }
 
