@@ -8,7 +8,9 @@ import Model
 /// A class, so the append path reaches it through one reference and grows its chunk in
 /// place; it is only touched under the store's lock. Its labels' numbers are allocated
 /// with it, after its fields (``ManagedBuffer``): an array of its own took 32 bytes of
-/// header and an allocation of its own, 48 bytes a series (docs/performance.md). Its
+/// header and an allocation of its own, 48 bytes a series (docs/performance.md). The fields
+/// take 96 bytes: with a six-label series' seven numbers (``SymbolTable``), 140 bytes, which
+/// glibc's allocator gives 160 for (one field of 8 bytes more would take 176). Its
 /// fields (``Fields``) are read and changed in place as its own (`series.maxTime`).
 @dynamicMemberLookup
 final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
@@ -22,8 +24,10 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
         var loggedFile: UInt32 = 0
         /// How many label numbers follow the fields.
         var symbolCount: UInt32
-        /// The commit that last changed this series (to take one undo record per batch).
-        var batch: UInt64 = 0
+        /// The commit that last changed this series (to take one undo record per batch), in
+        /// 32 bits so the fields fit 96 bytes: the store starts the count again from 1, and
+        /// clears this in every series, when it would wrap (``TSDB/State/nextBatch()``).
+        var batch: UInt32 = 0
         /// The head-log record that holds the open chunk's first sample (0 when not known,
         /// as for a chunk restored from a checkpoint): records before it are not needed to
         /// rebuild the chunk (see ``TSDB/sealAlignedCut(_:last:)``).

@@ -25,8 +25,7 @@ extension TSDB {
             var undo: [HeadSeries.Undo] = []
             var restore: [HeadSeries.Restore] = []
             undo.reserveCapacity(min(batch.count + byRef.count, s.series.count))
-            s.batch += 1
-            let stamp = s.batch
+            let stamp = s.nextBatch()
             var created: [(UInt32, Labels)] = []
             var pending: [Labels: UInt32] = [:]
             var sealed: [(UInt32, XORChunk)] = []
@@ -221,5 +220,19 @@ extension TSDB {
                 try self.checkpoint(&s)
             }
         }
+    }
+}
+
+extension TSDB.State {
+    /// The stamp of the next commit, never 0. Before the count wraps (after 2^32 commits,
+    /// well over a year at a hundred a second) every series' stamp is cleared, so that none
+    /// of them looks changed already by a commit whose number comes round again.
+    mutating func nextBatch() -> UInt32 {
+        if batch == .max {
+            for (_, series) in series.all { series.batch = 0 }
+            batch = 0
+        }
+        batch += 1
+        return batch
     }
 }

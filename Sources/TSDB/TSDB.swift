@@ -100,8 +100,8 @@ public final class TSDB: Sendable {
         /// The last record each recent checkpoint covered, and when: the age of the records
         /// kept for readers. Empty while there is no reader.
         var checkpointMarks: [(seq: Int64, at: ContinuousClock.Instant)] = []
-        /// Counts commits, to stamp the series each one changes.
-        var batch: UInt64 = 0
+        /// Counts commits, to stamp the series each one changes (``nextBatch()``).
+        var batch: UInt32 = 0
         /// What the commit loop's reads ahead saw; kept so that the reads are not optimized away.
         var readAhead = 0
     }

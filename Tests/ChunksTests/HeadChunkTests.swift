@@ -77,6 +77,14 @@ struct HeadChunkTests {
         let room = head.capacity
         for i in 3...100 { head.append(Int64(i) * 1000, Double(i)) }
         #expect(head.capacity == room)
+        // Room is noted in steps of 16 bytes: the largest a head notes (a chunk of 2^16
+        // samples' bytes and an eighth) is made whole.
+        var large = HeadChunk()
+        defer { large.removeAll() }
+        large.append(1000, 1)
+        large.reserveCapacityAtNextAppend(73_731)
+        large.append(2000, 2)
+        #expect(large.capacity >= 73_731 && large.capacity < 73_731 + 32)
     }
 
     /// A chunk that starts again after a seal keeps its memory, and writes the bytes of a new

@@ -18,7 +18,11 @@ final class FailedCommitTests: Sendable {
     /// back exactly: series whose chunk sealed, series that only grew, series whose chunk
     /// the batch started, and series the batch created. Once inserts work again, the same
     /// batch commits and every sample reads back once, in order.
-    @Test func aFailedTransactionPutsEverySeriesBack() async throws {
+    ///
+    /// Run a second time with the commit count about to wrap as the batch fails: its stamp
+    /// comes round to 1, the stamp the first commit gave `full`, and without every series'
+    /// stamp cleared at the wrap `full` would look noted already and keep the failed samples.
+    @Test(arguments: [false, true]) func aFailedTransactionPutsEverySeriesBack(atTheWrap: Bool) async throws {
         let dir = try scratch.make("tsdb").path
         var options = TSDB.Options()
         options.chunkSize = 4
@@ -55,9 +59,11 @@ final class FailedCommitTests: Sendable {
         failing += [(growing, 3, 300), (growing, 4, 301)]
         failing += (6...8).map { (restarted, Int64($0), Double($0)) }
         failing.append((created, 1, 1))
+        if atTheWrap { db.state.withLock { $0.batch = .max } }
         var appender = db.appender()
         for (labels, t, v) in failing { appender.append(labels, t: t, v: v) }
         await #expect(throws: (any Error).self) { try await appender.commit() }
+        if atTheWrap { #expect(db.state.withLock { $0.batch } == 1) }
         #expect(same(try await contents(), expected), "the failed batch left no sample behind")
 
         try await writer.write { try $0.execute(sql: "DROP TRIGGER refuse") }

@@ -18,14 +18,27 @@ struct SymbolTableTests {
         let b = Labels(["__name__": "http_requests_total", "instance": "127.0.0.1:29502", "job": "fake", "path": "/api/v1/users"])
         let symbolsA = table.symbols(a)
         let symbolsB = table.symbols(b)
-        #expect(symbolsA.count == 8)
+        // The shape's number, then the four values'.
+        #expect(symbolsA.count == 5)
         // Names and values shared by both sets are numbered once: 8 strings, then 1 new one.
         #expect(table.count == 9)
-        #expect(symbolsA[0] == symbolsB[0] && symbolsA[3] != symbolsB[3])
+        // One shape for both; the instance (the second value) differs.
+        #expect(table.shapeCount == 1)
+        #expect(symbolsA[0] == symbolsB[0] && symbolsA[1] == symbolsB[1] && symbolsA[2] != symbolsB[2])
         #expect(table.labels(symbolsA) == a)
         #expect(table.labels(symbolsB) == b)
         #expect(table.labels(symbolsA).hashValue == a.hashValue)
         #expect(table.labels([]) == Labels())
+        // Other names, or the same names in fewer labels, are other shapes.
+        let c = Labels(["__name__": "http_requests_total", "instance": "127.0.0.1:29501", "job": "fake", "status": "/api/v1/users"])
+        let d = Labels(["__name__": "http_requests_total", "instance": "127.0.0.1:29501", "job": "fake"])
+        let symbolsC = table.symbols(c)
+        let symbolsD = table.symbols(d)
+        #expect(table.shapeCount == 3 && Set([symbolsA[0], symbolsC[0], symbolsD[0]]).count == 3)
+        #expect(Array(symbolsC.dropFirst()) == Array(symbolsA.dropFirst()))
+        #expect(table.labels(symbolsC) == c && table.labels(symbolsD) == d)
+        let none = table.symbols(Labels())
+        #expect(none.count == 1 && table.labels(none) == Labels())
     }
 
     @Test func numbersMatchOnlyTheirOwnLabels() {
@@ -117,17 +130,22 @@ struct SymbolTableTests {
     }
 
     #if canImport(Glibc)
-    /// A series of six labels takes one allocation of 176 bytes of glibc's allocator: its
-    /// fields and its labels' twelve numbers. One field more would take 192; the numbers in
-    /// an array of their own took 96 more beside an object of 128.
-    @Test func aHeadSeriesOfSixLabelsTakesOneAllocationOf176Bytes() {
-        let series = HeadSeries.make(labelSymbols: Array(0..<12))
+    /// A series of six labels takes one allocation of 160 bytes of glibc's allocator: its
+    /// fields and its labels' seven numbers (the shape's and six values'). One field of 8
+    /// bytes more would take 176; names and values numbered took 176, and the numbers in an
+    /// array of their own 96 more beside an object of 128.
+    @Test func aHeadSeriesOfSixLabelsTakesOneAllocationOf160Bytes() {
+        var table = SymbolTable()
+        let labels = Labels(["__name__": "http_requests_total", "instance": "127.0.0.1:29501", "job": "fake", "method": "GET", "path": "/", "status": "200"])
+        let numbers = table.symbols(labels)
+        let series = HeadSeries.make(labelSymbols: numbers)
         let usable = mallocUsableSize(Unmanaged.passUnretained(series).toOpaque())
-        #expect(usable <= 168)
-        #expect(series.withLabelSymbols { Array($0) } == Array(0..<12))
+        #expect(usable <= 152)
+        #expect(series.withLabelSymbols { Array($0) } == numbers)
+        #expect(series.withLabelSymbols { table.labels($0) } == labels)
         // The numbers lie inside the object's own allocation.
         let inside = series.withLabelSymbols { symbols in
-            symbols.baseAddress.map { UnsafeRawPointer($0) + 48 <= UnsafeRawPointer(Unmanaged.passUnretained(series).toOpaque()) + usable } ?? false
+            symbols.baseAddress.map { UnsafeRawPointer($0) + 28 <= UnsafeRawPointer(Unmanaged.passUnretained(series).toOpaque()) + usable } ?? false
         }
         #expect(inside)
     }
