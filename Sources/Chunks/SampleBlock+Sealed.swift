@@ -13,7 +13,39 @@ extension SampleBlock {
     /// deflates: it runs in the commit, for every sample, where ``encodeValues(_:)`` runs
     /// only in compaction. Each value is checked at each scale by the decoder's own
     /// arithmetic, so every bit pattern comes back.
+    ///
+    /// The scale is the one a first pass would find (each value's smallest from the scale so
+    /// far) and every value is checked at it, in one pass: a value that needs a larger scale
+    /// starts the pass again there, which happens at most six times and mostly at the first
+    /// value. Should a value taken at a smaller scale not hold at the larger one, the two
+    /// passes decide (``encodeSealedValuesInTwoPasses(_:)``).
     public static func encodeSealedValues(_ values: [Double]) -> [UInt8]? {
+        var scale = 0
+        var integers: [Int64] = []
+        integers.reserveCapacity(values.count)
+        // Values before this one were taken at a smaller scale, before the pass started again.
+        var checkedBefore = 0
+        var i = 0
+        while i < values.count {
+            let value = values[i]
+            if let m = scaled(value, powersOfTen[scale]), decimalValue(m, -scale).bitPattern == value.bitPattern {
+                integers.append(m)
+                i += 1
+                continue
+            }
+            if i < checkedBefore { return encodeSealedValuesInTwoPasses(values) }
+            guard let fit = smallestScale(value, from: scale) else { return nil }
+            scale = fit
+            checkedBefore = i
+            integers.removeAll(keepingCapacity: true)
+            i = 0
+        }
+        return sealedValues(integers, scale: scale)
+    }
+
+    /// ``encodeSealedValues(_:)`` as a first pass finding the scale and a second checking
+    /// every value at it.
+    static func encodeSealedValuesInTwoPasses(_ values: [Double]) -> [UInt8]? {
         var scale = 0
         for value in values {
             guard let fit = smallestScale(value, from: scale) else { return nil }
@@ -27,6 +59,11 @@ extension SampleBlock {
             guard let m = scaled(value, factor), decimalValue(m, -scale).bitPattern == value.bitPattern else { return nil }
             integers.append(m)
         }
+        return sealedValues(integers, scale: scale)
+    }
+
+    /// The encoded form of values that are these integers over `10^scale`.
+    private static func sealedValues(_ integers: [Int64], scale: Int) -> [UInt8] {
         let (kind, encoded) = smallestSteps(integers)
         var out: [UInt8] = [0, kind.rawValue]  // stored as is, not deflated
         out.reserveCapacity(encoded.count + 4)

@@ -72,6 +72,46 @@ struct SealedValuesTests {
         }
     }
 
+    /// The one-pass encoder gives the two passes' bytes (a scale found value by value, every
+    /// value checked at it), and the one-pass choice of form is the smallest of the four
+    /// forms' sizes as each is measured alone, the earlier form on a tie.
+    @Test func onePassAgreesWithTwoPassesAndTheSmallestForm() throws {
+        var generator = SystemRandomNumberGenerator()
+        for trial in 0..<2_000 {
+            let count = Int.random(in: 0...130, using: &generator)
+            let base = Int64.random(in: -1_000_000...1_000_000, using: &generator)
+            let shape = trial % 4
+            let values = (0..<count).map { i -> Double in
+                // Whole counters, slow counters, gauges at a few scales, and mixed or refused values.
+                switch shape {
+                case 0: return Double(base + Int64(i) * Int64.random(in: 0...3, using: &generator))
+                case 1: return Double(base + Int64(i / 7)) / 100
+                case 2: return Double("\(base + Int64.random(in: -50...50, using: &generator))e-\(Int.random(in: 0...7, using: &generator))") ?? 0
+                default: return [0.1 + 0.2, -0.0, .nan, 1e300, Double(i), 2.5][Int.random(in: 0...5, using: &generator)]
+                }
+            }
+            #expect(SampleBlock.encodeSealedValues(values) == SampleBlock.encodeSealedValuesInTwoPasses(values), "trial \(trial): \(values)")
+            let integers = (0..<count).map { _ in Int64.random(in: -300...300, using: &generator) &* (trial % 3 == 0 ? 1 : 1 << 40) }
+            for packing in [true, false] {
+                let deltas = SampleBlock.differences(integers)
+                let deltasOfDeltas = Array(deltas.prefix(1)) + SampleBlock.differences(Array(deltas.dropFirst()))
+                var sizes: [(SampleBlock.ValueKind, Int)] = [(.decimalDelta, SampleBlock.varintBytes(deltas)), (.decimalDeltaOfDelta, SampleBlock.varintBytes(deltasOfDeltas))]
+                if packing {
+                    sizes += [(.packedDelta, SampleBlock.packedBytes(deltas, head: 1)), (.packedDeltaOfDelta, SampleBlock.packedBytes(deltasOfDeltas, head: 2))]
+                }
+                let smallest = sizes.min { $0.1 < $1.1 }
+                let (kind, bytes) = SampleBlock.smallestSteps(integers, packing: packing)
+                #expect(kind == smallest?.0 && bytes.count == smallest?.1, "trial \(trial), packing \(packing)")
+                switch kind {
+                case .packedDelta: #expect(bytes == SampleBlock.packedSteps(deltas, head: 1))
+                case .packedDeltaOfDelta: #expect(bytes == SampleBlock.packedSteps(deltasOfDeltas, head: 2))
+                case .decimalDeltaOfDelta: #expect(bytes == SampleBlock.varints(deltasOfDeltas))
+                default: #expect(bytes == SampleBlock.varints(deltas))
+                }
+            }
+        }
+    }
+
     /// Steps packed at every width from 0 to 64 bits, the extremes of `Int64` included, after
     /// one or two varints, read back exactly; the size helper agrees with the bytes written.
     @Test func packedStepsRoundTripAtEveryWidth() throws {
