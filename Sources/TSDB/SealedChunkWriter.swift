@@ -68,8 +68,8 @@ struct SealedChunkWriter {
 
     /// Inserts one row through SQLite's own calls on a statement prepared once per writer:
     /// a seal writes 200,000 rows at once, and GRDB's array of arguments per row, its blob
-    /// copied into `Data`, and its statement looked up by its text per row took a fifth of
-    /// the seal. The payload is bound without a copy, and unbound before this returns.
+    /// copied into `Data`, and its statement looked up by its text per row took about a tenth
+    /// of the seal. The payload is bound without a copy, and unbound before this returns.
     private mutating func insertRow(
         _ chunk: XORChunk, of id: UInt32, encoding: Int, timestampSet: Int64?, payload: UnsafeRawBufferPointer, into db: Database
     ) throws {
@@ -90,7 +90,7 @@ struct SealedChunkWriter {
         sqlite3_bind_int64(s, 4, Int64(chunk.count))
         sqlite3_bind_int64(s, 5, Int64(encoding))
         if let timestampSet { sqlite3_bind_int64(s, 6, timestampSet) } else { sqlite3_bind_null(s, 6) }
-        // Bound in place (no destructor: SQLite reads it before the reset above).
+        // Bound in place (no destructor): SQLite is done with it by the deferred reset.
         if let base = payload.baseAddress {
             sqlite3_bind_blob(s, 7, base, Int32(clamping: payload.count), nil)
         } else {
