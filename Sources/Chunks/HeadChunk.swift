@@ -94,8 +94,9 @@ struct RawBytes: BitSink {
     private(set) var base: UnsafeMutablePointer<UInt8>?
     private(set) var count: UInt32 = 0
     private(set) var capacity: UInt32 = 0
-    /// Room to make at the next ``takeReservedRoom()``, in steps of 16 bytes, 0 for none:
-    /// 16 bits keep a head series' fields within 96 bytes (``reserveLater(_:)`` clamps).
+    /// Room to make at the next ``takeReservedRoom()``, in the allocator's 16-byte steps
+    /// (with its 8-byte header, as ``resize(to:)`` rounds), 0 for none: 16 bits keep a head
+    /// series' fields within 96 bytes (``reserveLater(_:)`` clamps at 1 MiB).
     private var pending: UInt16 = 0
     /// The unused low bits of the last byte (0...7).
     private(set) var free: UInt8 = 0
@@ -126,13 +127,13 @@ struct RawBytes: BitSink {
 
     /// Notes room for `byteCount` bytes in all, made by ``takeReservedRoom()``.
     mutating func reserveLater(_ byteCount: Int) {
-        pending = UInt16(clamping: (max(byteCount, 0) + 15) / 16)
+        pending = UInt16(clamping: (min(max(byteCount, 0), 1 << 20) + 8 + 15) / 16)
     }
 
     /// Makes the room noted by ``reserveLater(_:)``, if any.
     mutating func takeReservedRoom() {
         guard pending > 0 else { return }
-        let room = Int(pending) * 16
+        let room = Int(pending) * 16 - 8
         if room > Int(capacity) { resize(to: room) }
         pending = 0
     }

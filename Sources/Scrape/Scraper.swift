@@ -85,7 +85,7 @@ struct Scraper {
         appendReport(values, at: time, into: &appender)
         do {
             let result = try await appender.commit()
-            cache.resolveReferences(storage)
+            cache.resolveReferences(storage, committed: appender.committedReferences)
             resolveReportReferences(storage)
             ScrapeMetrics.count(result)
             if result.rejected > 0 {

@@ -59,11 +59,21 @@ public protocol Appender: Sendable {
 
     /// Drops the batch.
     mutating func rollback()
+
+    /// The references of the series the last successful ``commit()`` appended to by label
+    /// set: one per sample appended by labels, in the order they were appended (nil where
+    /// the store gave none). Empty when the store does not tell. A scrape caches them
+    /// instead of looking each new label set up again after its first commit. An appender
+    /// that passes on only some of its samples must not pass these on.
+    var committedReferences: [SeriesRef?] { get }
 }
 
 extension Appender {
     /// Does nothing: stores without a use for the hint need not implement it.
     public mutating func reserveCapacity(byReference count: Int) {}
+
+    /// None: callers look references up with ``Appendable/refs(for:)``.
+    public var committedReferences: [SeriesRef?] { [] }
 }
 
 /// A stored series' stable reference: appends by reference skip the label lookup.

@@ -15,6 +15,8 @@ public struct TSDBAppender: Appender {
     let tsdb: TSDB
     var samples: [(Labels, Int64, Double)] = []
     var referenced: [(UInt32, Int64, Double)] = []
+    /// The series of the last commit's samples by labels, in order.
+    var committedIDs: [UInt32] = []
 
     /// Adds a sample to the batch; every bit pattern of `v` is kept.
     public mutating func append(_ labels: Labels, t: Int64, v: Double) {
@@ -40,8 +42,14 @@ public struct TSDBAppender: Appender {
         let batch = samples, byRef = referenced
         samples = []
         referenced = []
-        return try await tsdb.commit(batch, byRef)
+        committedIDs = []
+        let (result, ids) = try await tsdb.commitGivingIDs(batch, byRef)
+        committedIDs = ids
+        return result
     }
+
+    /// The references of the series the last commit appended to by labels, in order.
+    public var committedReferences: [SeriesRef?] { committedIDs.map { SeriesRef(UInt64($0)) } }
 
     /// Drops the batch.
     public mutating func rollback() {

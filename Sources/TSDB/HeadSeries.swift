@@ -41,8 +41,8 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
 
     deinit { header.chunk.removeAll() }
 
-    /// A series whose labels are these numbers of the head's ``SymbolTable`` (name, value,
-    /// …, in the labels' order).
+    /// A series whose labels are these numbers of the head's ``SymbolTable`` (its names'
+    /// shape, then its values in the labels' order: ``SymbolTable/symbols(_:)``).
     static func make(labelSymbols: [UInt32]) -> HeadSeries {
         let buffer = create(minimumCapacity: labelSymbols.count) { _ in Fields(symbolCount: UInt32(truncatingIfNeeded: labelSymbols.count)) }
         buffer.withUnsafeMutablePointerToElements { elements in
@@ -54,7 +54,7 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
         return unsafeDowncast(buffer, to: HeadSeries.self)
     }
 
-    /// Runs `body` with its label names and values as numbers of the head's ``SymbolTable``;
+    /// Runs `body` with its labels as numbers of the head's ``SymbolTable``;
     /// ``TSDB/State/labels(of:)`` gives them back as `Labels`.
     func withLabelSymbols<R>(_ body: (UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
         let count = Int(header.symbolCount)

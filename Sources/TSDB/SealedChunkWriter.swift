@@ -90,7 +90,8 @@ struct SealedChunkWriter {
         sqlite3_bind_int64(s, 4, Int64(chunk.count))
         sqlite3_bind_int64(s, 5, Int64(encoding))
         if let timestampSet { sqlite3_bind_int64(s, 6, timestampSet) } else { sqlite3_bind_null(s, 6) }
-        // Bound in place (no destructor): SQLite is done with it by the deferred reset.
+        // Bound in place (no destructor): SQLite reads it in the step, and the deferred
+        // `sqlite3_clear_bindings` lets go of it before the buffer goes.
         if let base = payload.baseAddress {
             sqlite3_bind_blob(s, 7, base, Int32(clamping: payload.count), nil)
         } else {

@@ -15,7 +15,14 @@ extension TSDB {
     /// transaction fails, so a failed commit leaves no trace (out-of-order samples never
     /// touch the head).
     func commitNow(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)] = []) throws -> CommitResult {
-        try state.withLock { s in
+        try commitNowGivingIDs(batch, byRef).0
+    }
+
+    /// ``commitNow(_:_:)``, and the id of the series of each sample of `batch`, in order.
+    func commitNowGivingIDs(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)]) throws -> (CommitResult, [UInt32]) {
+        var ids: [UInt32] = []
+        ids.reserveCapacity(batch.count)
+        let result = try state.withLock { s -> CommitResult in
             // Read before anything changes: a failed read leaves no trace.
             let returning = try coldSeriesReturning(batch, byRef, s)
             var result = CommitResult()
@@ -115,6 +122,7 @@ extension TSDB {
                     newSeries.append((id, LabelsCodec.encode(labels)))
                     s.series[id] = s.makeSeries(labels)
                 }
+                ids.append(id)
                 accept(id, t, v)
             }
             let logs = !created.isEmpty || logged.count > 0
@@ -192,6 +200,7 @@ extension TSDB {
             }
             return result
         }
+        return (result, ids)
     }
 
     /// Ends a graceful stop: checkpoints the head, so that the next start replays nothing,

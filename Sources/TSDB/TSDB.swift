@@ -213,28 +213,33 @@ public final class TSDB: Sendable {
     public func appender() -> any Appender { TSDBAppender(tsdb: self) }
 
     func commit(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)] = []) async throws -> CommitResult {
-        let result: CommitResult
+        try await commitGivingIDs(batch, byRef).0
+    }
+
+    /// ``commit(_:_:)``, and the id of each sample's series in `batch`, in order.
+    func commitGivingIDs(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)]) async throws -> (CommitResult, [UInt32]) {
+        let (result, ids): (CommitResult, [UInt32])
         if let inline = try commitInline(batch, byRef) {
-            result = inline
+            (result, ids) = inline
         } else {
-            result = try await run { try self.commitNow(batch, byRef) }
+            (result, ids) = try await run { try self.commitNowGivingIDs(batch, byRef) }
         }
         StorageMetrics.appended.increment(by: result.appended)
         StorageMetrics.rejected.increment(by: result.rejected)
         if result.outOfOrder > 0 { StorageMetrics.outOfOrder.increment(by: result.outOfOrder) }
         if result.outOfOrderAppended > 0 { StorageMetrics.outOfOrderAppended.increment(by: result.outOfOrderAppended) }
         if result.newSeries > 0 { StorageMetrics.series.record(state.withLock { $0.ids.count }) }
-        return result
+        return (result, ids)
     }
 
     /// A commit run on the caller's thread, when no other operation holds the store and
     /// the commit does not checkpoint: a scrape's commit takes about a millisecond, and two
     /// thread hops (to the queue and back) cost more than that in scheduling. Nil otherwise.
-    private func commitInline(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)]) throws -> CommitResult? {
+    private func commitInline(_ batch: [(Labels, Int64, Double)], _ byRef: [(UInt32, Int64, Double)]) throws -> (CommitResult, [UInt32])? {
         let samples = batch.count + byRef.count
         let checkpointDue = state.withLock { s in self.checkpointDue(s, adding: 1, samples: samples) }
         guard !checkpointDue else { return nil }
-        return try exclusive.withLockIfAvailable { _ in try commitNow(batch, byRef) }
+        return try exclusive.withLockIfAvailable { _ in try commitNowGivingIDs(batch, byRef) }
     }
 
     /// The reference of a stored series, or nil when it does not exist yet (it does once

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Model
 import Storage
+import Synchronization
 import TSDB
 import TestSupport
 import Testing
@@ -27,8 +28,64 @@ final class ScrapeCacheTests: Sendable {
         var counts = ScrapeCache.Counts()
         try cache.append(body: body(pods), format: .text, time: time, settings: settings, targetLabels: Labels(["job": "pods"]), into: &appender, counts: &counts)
         _ = try await appender.commit()
-        cache.resolveReferences(store)
+        cache.resolveReferences(store, committed: appender.committedReferences)
         return counts
+    }
+
+    /// The store, counting the label sets it is asked to look up.
+    final class CountingStore: Appendable {
+        let store: TSDB
+        let asked = Mutex(0)
+        init(store: TSDB) { self.store = store }
+        func appender() -> any Appender { store.appender() }
+        func ref(for labels: Labels) -> SeriesRef? { refs(for: [labels])[0] }
+        func refs(for labels: [Labels]) -> [SeriesRef?] {
+            asked.withLock { $0 += labels.count }
+            return store.refs(for: labels)
+        }
+    }
+
+    /// An appender counting the samples appended by label set.
+    struct CountingAppender: Appender {
+        var inner: any Appender
+        var byLabels = 0
+        mutating func append(_ labels: Labels, t: Int64, v: Double) {
+            byLabels += 1
+            inner.append(labels, t: t, v: v)
+        }
+        mutating func append(_ ref: SeriesRef, t: Int64, v: Double) { inner.append(ref, t: t, v: v) }
+        var count: Int { inner.count }
+        mutating func commit() async throws -> CommitResult { try await inner.commit() }
+        mutating func rollback() { inner.rollback() }
+        var committedReferences: [SeriesRef?] { inner.committedReferences }
+    }
+
+    /// A first scrape's new series take their references from the commit, in the order they
+    /// were appended, with none looked up again: the next scrape appends every sample by
+    /// reference, to the right series. Without the commit's references they are looked up.
+    @Test(arguments: [true, false]) func newSeriesTakeTheirReferencesFromTheCommit(fromTheCommit: Bool) async throws {
+        let tsdb = try await TSDB.open(directory: try scratch.make("refs").path, logger: Logger(label: "test"))
+        let store = CountingStore(store: tsdb)
+        let settings = ScrapeSettings(config: ScrapeConfig(jobName: "pods", global: GlobalConfig()), userAgent: "Tollgate/test")
+        var cache = ScrapeCache()
+        func scrape(_ body: String, at time: Int64) async throws -> Int {
+            var appender = CountingAppender(inner: store.appender())
+            var counts = ScrapeCache.Counts()
+            try cache.append(body: Array(body.utf8), format: .text, time: time, settings: settings, targetLabels: Labels(["job": "pods"]), into: &appender, counts: &counts)
+            _ = try await appender.commit()
+            cache.resolveReferences(store, committed: fromTheCommit ? appender.committedReferences : [])
+            return appender.byLabels
+        }
+        // Series in an order other than their labels', one of them twice.
+        let first = "b{x=\"2\"} 1\na{x=\"1\"} 2\nc 3\nb{x=\"2\"} 4\n"
+        #expect(try await scrape(first, at: 1_000) == 4)
+        #expect(store.asked.withLock { $0 } == (fromTheCommit ? 0 : 3))
+        #expect(try await scrape("b{x=\"2\"} 5\na{x=\"1\"} 6\nc 7\n", at: 2_000) == 0, "every sample by reference")
+        let values = try await tsdb.select([try LabelMatcher(.equal, "job", "pods")], minTime: 0, maxTime: 10_000)
+            .map { ($0.labels["__name__"] ?? "", $0.values) }
+        // `b`'s second sample at 1 s is a duplicate of another value, and dropped.
+        let byName = Dictionary(uniqueKeysWithValues: values)
+        #expect(byName == ["a": [2, 6], "b": [1, 5], "c": [3, 7]])
     }
 
     @Test func seriesATargetNoLongerExposesLeaveTheCacheAndStaleMarkersStillCome() async throws {
