@@ -1,5 +1,5 @@
 // Tollgate — every request limit on a real server: over it refused with its status and
-// counted in /metrics, under it answered, each cause logged once.
+// counted in /metrics, under it answered, each cause logged at most once a minute.
 
 import Foundation
 import Synchronization
@@ -54,7 +54,8 @@ final class LimitsServeTests: Sendable {
         // machine: in a full run this process's threads are shared by the whole suite, and a
         // fresh-clone CI run saw its first refusal only near the end of the 70 s, the next
         // request already answered. So the test counts what it saw, and the server's counter
-        // must agree: every refusal counted, logged once, and answered as Prometheus does.
+        // must agree: every refusal counted, logged at most once a minute, and answered as
+        // Prometheus does.
         // Finishing the slow query would take minutes (518M subquery steps); it is refused
         // first: it counts its steps against --query.max-samples (the default 50M), reached
         // after 83 s on an idle machine here (about 4.5 GB by then), so its timeout stays below.
