@@ -49,7 +49,7 @@ public struct FederateRoutes: RouteRegistrar {
             for matchers in sets {
                 for series in try await queryable.select(matchers, minTime: now - lookbackMilliseconds, maxTime: now) {
                     guard newest[series.labels] == nil else { continue }
-                    guard let t = series.timestamps.last, let v = series.values.last, v.bitPattern != Self.staleMarkerBits else { continue }
+                    guard let t = series.timestamps.last, let v = series.values.last, !SampleValue.isStaleMarker(v) else { continue }
                     newest[series.labels] = (t, v)
                 }
             }
@@ -59,9 +59,6 @@ public struct FederateRoutes: RouteRegistrar {
         let body = Self.text(newest, externalLabels: externalLabels())
         return Response(status: .ok, headers: [.contentType: APIRouter.textFormatContentType], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
-
-    /// Prometheus's stale marker, a NaN payload.
-    static let staleMarkerBits: UInt64 = 0x7FF0_0000_0000_0002
 
     /// The text format of `samples`, sorted by metric name, then by label set.
     static func text(_ samples: [Labels: (Int64, Double)], externalLabels: [String: String]) -> [UInt8] {

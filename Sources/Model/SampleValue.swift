@@ -21,6 +21,16 @@ package enum SampleValue {
     /// The NaN bit pattern every parsed NaN gets (Prometheus's `value.NormalNaN`).
     package static let normalNaN = Double(bitPattern: 0x7FF8_0000_0000_0001)
 
+    /// The staleness marker (Prometheus's `value.StaleNaN`): a NaN with these bits, written
+    /// when a series ends (its target or rule stopped giving it), ends the series for queries.
+    package static let staleMarker = Double(bitPattern: staleMarkerBits)
+
+    /// The bits of ``staleMarker``; a NaN from a scrape never has them.
+    package static let staleMarkerBits: UInt64 = 0x7FF0_0000_0000_0002
+
+    /// Whether `value` is the staleness marker (compared by bits: NaN equals nothing).
+    package static func isStaleMarker(_ value: Double) -> Bool { value.bitPattern == staleMarkerBits }
+
     /// Parses `bytes[start..<end]`; nil when it is not a valid value.
     /// - Complexity: O(n) in the token length; no heap allocation.
     @inlinable

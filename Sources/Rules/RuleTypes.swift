@@ -73,4 +73,4 @@ public enum RuleHealth: String, Sendable, Equatable {
 }
 
 /// The stale marker: a NaN with this bit pattern ends a series.
-let staleMarker = Double(bitPattern: 0x7FF0_0000_0000_0002)
+let staleMarker = SampleValue.staleMarker

@@ -51,7 +51,7 @@ struct ScrapeCache {
     var lastBodySize = 0
 
     /// The value Prometheus writes to end a series.
-    static let staleMarker = Double(bitPattern: 0x7FF0_0000_0000_0002)
+    static let staleMarker = SampleValue.staleMarker
 
     /// Number of cached series.
     var count: Int { refs.count }

@@ -10,19 +10,24 @@ import Synchronization
 
 extension TSDB {
     /// Moves the series idle for ``Options/idleSeriesTime`` (no sample since the head's
-    /// newest time minus that) out of the head; nothing when that option is 0.
+    /// newest time minus that), and those ended by a staleness marker older than
+    /// ``Options/staleSeriesTime``, out of the head; a cutoff whose option is 0 moves nothing.
     ///
     /// In transactions of at most ``evictionBatch`` series, the store's state free between
     /// them: scrapes commit and queries copy the head meanwhile.
     /// - Returns: the number of series moved.
     public func evictIdleSeries() async throws -> Int {
-        let idle = options.idleSeriesTime
-        guard idle > 0 else { return 0 }
+        let (idle, stale) = (options.idleSeriesTime, options.staleSeriesTime)
+        guard idle > 0 || stale > 0 else { return 0 }
         return try await run {
-            guard let cutoff = self.state.withLock({ $0.headMaxTime == .min ? nil : $0.headMaxTime &- idle }) else { return 0 }
+            guard let newest = self.state.withLock({ $0.headMaxTime == .min ? nil : $0.headMaxTime }) else { return 0 }
+            let cutoff = idle > 0 ? newest &- idle : .min
+            let staleCutoff = stale > 0 ? newest &- stale : .min
             var moved = 0
             while true {
-                let batch = try self.state.withLock { s in try self.evictIdle(&s, before: cutoff, limit: Self.evictionBatch) }
+                let batch = try self.state.withLock { s in
+                    try self.evictIdle(&s, before: cutoff, staleBefore: staleCutoff, limit: Self.evictionBatch)
+                }
                 moved += batch
                 if batch < Self.evictionBatch { return moved }
             }
@@ -37,7 +42,8 @@ extension TSDB {
     /// transactions.
     static let evictionBatch = 65_536
 
-    /// Moves the series whose newest sample is older than `cutoff` out of the head, at most `limit`.
+    /// Moves the series whose newest sample is older than `cutoff`, or is a staleness marker
+    /// older than `staleCutoff`, out of the head, at most `limit`.
     ///
     /// Prometheus drops such series from its head when it compacts it (their samples are in
     /// a block by then, and its index finds them). Here, in one transaction, each one's open
@@ -47,10 +53,20 @@ extension TSDB {
     /// sample by its labels or its reference brings it back with the same id. Without this, a
     /// target set that changes (pods, deployments) grew the head for the life of the process,
     /// and every checkpoint rewrote the stale series' open chunks.
+    ///
+    /// A series ended by a staleness marker leaves sooner (`staleCutoff`): under churn (pods
+    /// replaced), such series' open chunks never fill, so they never seal, every checkpoint
+    /// saved them again, and, begun long ago, they held back the checkpoint's cut
+    /// (``sealAlignedCut(_:last:)``) until it saved every open chunk.
     /// - Returns: the number of series moved.
-    func evictIdle(_ s: inout State, before cutoff: Int64, limit: Int = .max) throws -> Int {
+    func evictIdle(_ s: inout State, before cutoff: Int64, staleBefore staleCutoff: Int64 = .min, limit: Int = .max) throws -> Int {
         guard !options.readOnly else { return 0 }
-        let idle = Array(s.series.all.lazy.filter { $0.1.hasSamples && $0.1.maxTime < cutoff }.prefix(limit))
+        let idle = Array(
+            s.series.all.lazy.filter { _, series in
+                series.hasSamples
+                    && (series.maxTime < cutoff
+                        || (series.maxTime < staleCutoff && series.lastValue.map(SampleValue.isStaleMarker) == true))
+            }.prefix(limit))
         guard !idle.isEmpty else { return 0 }
         let labels = idle.map { s.labels(of: $0.1) }
         try pool.write { db in

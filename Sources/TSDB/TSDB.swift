@@ -57,6 +57,12 @@ public final class TSDB: Sendable {
         /// find it and its next sample brings it back (1 h; 0 keeps every series in memory).
         public var idleSeriesTime: Int64 = 3_600_000
 
+        /// How long, in milliseconds, a series whose newest sample is a staleness marker (its
+        /// target or rule stopped giving it) stays in the head, counted back like
+        /// ``idleSeriesTime`` (5 min; 0 leaves such series to ``idleSeriesTime``). An ended
+        /// series' open chunk never fills, so until it leaves, every checkpoint saves it again.
+        public var staleSeriesTime: Int64 = 300_000
+
         /// The size, in bytes, past which the head log starts a new file (its files are
         /// deleted whole once a checkpoint covers them).
         public var logSegmentBytes = 8 << 20

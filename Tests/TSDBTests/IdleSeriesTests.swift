@@ -16,10 +16,11 @@ final class IdleSeriesTests: Sendable {
     let gone = series("requests_total", ["job": "old", "instance": "pod-1:9100"])
     let live = series("requests_total", ["job": "new", "instance": "pod-2:9100"])
 
-    func open(_ dir: String) async throws -> TSDB {
+    func open(_ dir: String, staleSeriesTime: Int64 = 300_000) async throws -> TSDB {
         var options = TSDB.Options()
         options.chunkSize = 10
         options.idleSeriesTime = 60_000
+        options.staleSeriesTime = staleSeriesTime
         return try await TSDB.open(directory: dir, logger: Logger(label: "test"), options: options)
     }
 
@@ -282,6 +283,34 @@ final class IdleSeriesTests: Sendable {
         let moved = try (0..<4).map { _ in try store.state.withLock { s in try store.evictIdle(&s, before: 50_000, limit: 2) } }
         #expect(moved == [2, 1, 0, 0])
         #expect(try await select(store, try job("old")).map(\.labels) == idle.sorted(by: Labels.precedes))
+    }
+
+    /// `gone` ends with a staleness marker at 25 s, `paused` just stops at 24 s, `live` goes
+    /// on to 59 s: with a stale-series time of 10 s, only `gone` is past its cutoff (49 s).
+    @Test(arguments: [10_000, 0] as [Int64])
+    func aSeriesEndedByAStalenessMarkerLeavesTheHeadSooner(staleSeriesTime: Int64) async throws {
+        let store = try await open(try scratch.make("stale").path, staleSeriesTime: staleSeriesTime)
+        let paused = series("requests_total", ["job": "paused", "instance": "pod-3:9100"])
+        try await fill(store, [gone, paused, live], seconds: 0..<25)
+        var appender = store.appender()
+        appender.append(gone, t: 25_000, v: SampleValue.staleMarker)
+        _ = try await appender.commit()
+        try await fill(store, [live], seconds: 25..<60)
+        let before = try await select(store, try job("old"))
+        #expect(before.first?.values.last.map(SampleValue.isStaleMarker) == true)
+
+        let moved = try await store.evictIdleSeries()
+        #expect(moved == (staleSeriesTime > 0 ? 1 : 0), "0 leaves ended series to the idle time (60 s)")
+        #expect((store.ref(for: gone) == nil) == (staleSeriesTime > 0))
+        #expect(store.ref(for: paused) != nil, "a series without a marker waits for the idle time")
+        #expect(try await select(store, try job("old")).map(\.labels) == before.map(\.labels))
+        #expect(try await select(store, try job("old")).first?.timestamps == before.first?.timestamps, "its samples and marker stay findable")
+
+        // Its target comes back: the series returns with its id, its old samples kept.
+        try await fill(store, [gone], seconds: 60..<62)
+        #expect(store.ref(for: gone) != nil)
+        #expect(try await select(store, try job("old")).first?.timestamps.count == 28)
+        #expect(try await store.evictIdleSeries() == 0, "a live series stays, however it ended before")
     }
 
     @Test func postingsTakeSeriesOutAndBackInOrder() throws {

@@ -23,7 +23,7 @@ public struct SeriesDescription: Sendable, Equatable {
     public var hasHistograms: Bool
 
     /// The stale marker: a NaN with this bit pattern ends a series.
-    public static let staleMarker = Double(bitPattern: 0x7FF0_0000_0000_0002)
+    public static let staleMarker = SampleValue.staleMarker
 
     /// The most values one series may expand to (a million steps: two years of one-minute
     /// samples). Prometheus sets no bound, but `1x999999999999` would then take all memory.

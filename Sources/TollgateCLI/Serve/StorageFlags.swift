@@ -36,12 +36,22 @@ struct StorageFlags: ParsableArguments {
             valueName: "DURATION"))
     var idleSeriesTime = "1h"
 
+    @Option(
+        name: .customLong("storage.tsdb.stale-series-time"),
+        help: ArgumentHelp(
+            "How long a series ended by a staleness marker (its target or rule stopped giving it) stays in memory before it leaves for the disk, like an idle series (a Prometheus duration; 0 leaves it to --storage.tsdb.idle-series-time).",
+            valueName: "DURATION"))
+    var staleSeriesTime = "5m"
+
     func validate() throws {
         guard let interval = PromDuration(parsing: housekeepingInterval), interval.milliseconds >= 100 else {
             throw ValidationError("--storage.tsdb.housekeeping-interval: invalid duration \"\(housekeepingInterval)\"; expected e.g. 1m, 30s (at least 100ms)")
         }
         guard PromDuration(parsing: idleSeriesTime) != nil else {
             throw ValidationError("--storage.tsdb.idle-series-time: invalid duration \"\(idleSeriesTime)\"; expected e.g. 1h, 30m, or 0 to keep every series in memory")
+        }
+        guard PromDuration(parsing: staleSeriesTime) != nil else {
+            throw ValidationError("--storage.tsdb.stale-series-time: invalid duration \"\(staleSeriesTime)\"; expected e.g. 5m, 30m, or 0 to leave ended series to --storage.tsdb.idle-series-time")
         }
         guard checkpointRecords >= 1 else { throw ValidationError("--storage.tsdb.checkpoint-records: must be at least 1, not \(checkpointRecords)") }
         guard checkpointSamplesPerSeries >= 0 else {
@@ -57,6 +67,7 @@ struct StorageFlags: ParsableArguments {
         options.checkpointInterval = checkpointRecords
         options.checkpointSamplesPerSeries = checkpointSamplesPerSeries
         options.idleSeriesTime = PromDuration(parsing: idleSeriesTime)?.milliseconds ?? options.idleSeriesTime
+        options.staleSeriesTime = PromDuration(parsing: staleSeriesTime)?.milliseconds ?? options.staleSeriesTime
     }
 
     /// The values `/api/v1/status/flags` lists.
@@ -64,6 +75,7 @@ struct StorageFlags: ParsableArguments {
         [
             "storage.tsdb.housekeeping-interval": housekeepingInterval, "storage.tsdb.checkpoint-records": "\(checkpointRecords)",
             "storage.tsdb.checkpoint-samples-per-series": "\(checkpointSamplesPerSeries)", "storage.tsdb.idle-series-time": idleSeriesTime,
+            "storage.tsdb.stale-series-time": staleSeriesTime,
         ]
     }
 }

@@ -78,7 +78,7 @@ struct DumpCommand: AsyncParsableCommand {
     }
 
     static func format(_ value: Double) -> String {
-        value.bitPattern == 0x7FF0_0000_0000_0002 ? "StaleNaN" : SeriesText.formatValue(value)
+        SampleValue.isStaleMarker(value) ? "StaleNaN" : SeriesText.formatValue(value)
     }
 }
 
