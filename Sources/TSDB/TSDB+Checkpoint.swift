@@ -3,6 +3,7 @@
 import Chunks
 import Foundation
 import GRDB
+import Model
 
 extension TSDB {
     /// Whether the log has grown enough since the last checkpoint for a commit to make one,
@@ -40,10 +41,18 @@ extension TSDB {
     /// The newest log record a checkpoint may cover while saving at most a tenth of the
     /// open chunks: those that began at or before it. For every other series, the samples
     /// of the records up to there are in sealed chunks already.
+    ///
+    /// The chunks of series ended by a staleness marker are left out of that tenth: they
+    /// never fill, so they would hold the cut at their start until they leave the head
+    /// (``Options/staleSeriesTime``); each checkpoint saves them meanwhile. Under churn, a
+    /// tenth of the series replaced at once would otherwise make every checkpoint save
+    /// every open chunk.
     func sealAlignedCut(_ s: State, last: Int64) -> Int64 {
         var starts: [Int64] = []
         starts.reserveCapacity(s.series.count)
-        for (_, series) in s.series.all where series.chunk.count > 0 { starts.append(series.chunkStartSeq) }
+        for (_, series) in s.series.all where series.chunk.count > 0 && series.lastValue.map(SampleValue.isStaleMarker) != true {
+            starts.append(series.chunkStartSeq)
+        }
         guard !starts.isEmpty else { return last }
         starts.sort()
         return min(last, starts[starts.count / 10] - 1)

@@ -41,10 +41,11 @@ final class CheckpointTests: Sendable {
     /// 50 series scraped together (one commit per scrape, so their chunks seal together) and
     /// `idle` series that stop after three scrapes, their chunks open for good. Without idle
     /// series, or with few, checkpoints stop at the last seal and save only the idle series'
-    /// chunks; with many (a fifth of the store) they save every open chunk, as before. Either
-    /// way, a store opened again without a graceful stop holds every sample.
-    @Test(arguments: [0, 2, 13])
-    func checkpointsFollowTheSealsAndLoseNothing(idle: Int) async throws {
+    /// chunks; with many (a fifth of the store) they save every open chunk, as before, unless
+    /// a staleness marker ended them (`ended`: their targets replaced). Either way, a store
+    /// opened again without a graceful stop holds every sample.
+    @Test(arguments: [(0, false), (2, false), (13, false), (13, true)])
+    func checkpointsFollowTheSealsAndLoseNothing(idle: Int, ended: Bool) async throws {
         let dir = try scratch.make("tsdb").path
         let active = (0..<50).map { Labels(["__name__": "scraped", "i": "\($0)"]) }
         let stopped = (0..<idle).map { Labels(["__name__": "scraped", "idle": "\($0)"]) }
@@ -63,12 +64,16 @@ final class CheckpointTests: Sendable {
                     appender.append(labels, t: t, v: -Double(step))
                     reference[labels, default: []].append((t, -Double(step)))
                 }
+                for labels in stopped where ended && step == 4 {
+                    appender.append(labels, t: t, v: SampleValue.staleMarker)
+                    reference[labels, default: []].append((t, SampleValue.staleMarker))
+                }
                 _ = try await appender.commit()
             }
             let state = try checkpointState(dir)
             #expect(state.checkpointSeq > 0, "a checkpoint was made")
             #expect(state.oldestRecord.map { $0 > state.checkpointSeq } ?? true, "the log holds nothing up to the checkpoint")
-            if idle < 5 {
+            if idle < 5 || ended {
                 // Records 1 to 20 hold the chunks sealed at scrapes 11 and 21: only the idle
                 // series' open chunks had to be saved.
                 #expect(state.savedChunks == idle)
