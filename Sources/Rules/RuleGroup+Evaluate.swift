@@ -93,7 +93,7 @@ extension RuleGroup {
             appender.append(labels, t: time, v: value)
             current.insert(labels)
         }
-        for series in written[index] where !current.contains(series) { appender.append(series, t: time, v: staleMarker) }
+        for series in written[index] where !current.contains(series) { appender.append(series, t: time, v: SampleValue.staleMarker) }
         let result = try await appender.commit()
         if result.rejected > 0 {
             environment.logger.warning(
@@ -118,7 +118,7 @@ extension RuleGroup {
     /// Writes stale markers for every series the group wrote (the group is going away).
     public func markStale(at time: Int64, environment: RuleEnvironment) async {
         var appender = environment.appendable.appender()
-        for series in written.flatMap({ $0 }) { appender.append(series, t: time, v: staleMarker) }
+        for series in written.flatMap({ $0 }) { appender.append(series, t: time, v: SampleValue.staleMarker) }
         guard appender.count > 0 else { return }
         do {
             _ = try await appender.commit()

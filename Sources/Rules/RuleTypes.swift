@@ -71,6 +71,3 @@ public enum RuleHealth: String, Sendable, Equatable {
     /// The last evaluation failed.
     case err
 }
-
-/// The stale marker: a NaN with this bit pattern ends a series.
-let staleMarker = SampleValue.staleMarker

@@ -50,9 +50,6 @@ struct ScrapeCache {
     /// The size of the last body, to size the next buffer.
     var lastBodySize = 0
 
-    /// The value Prometheus writes to end a series.
-    static let staleMarker = SampleValue.staleMarker
-
     /// Number of cached series.
     var count: Int { refs.count }
 
@@ -149,7 +146,7 @@ struct ScrapeCache {
         }
         if !orphans.isEmpty {
             let seen = Set(current.compactMap { ref(Int($0)) })
-            for ref in orphans where !seen.contains(ref) { appender.append(ref, t: time, v: Self.staleMarker) }
+            for ref in orphans where !seen.contains(ref) { appender.append(ref, t: time, v: SampleValue.staleMarker) }
             orphans = []
         }
         swap(&previous, &current)
@@ -194,16 +191,16 @@ struct ScrapeCache {
         // The batch holds only these (a failed scrape's samples were rolled back).
         labelAppends.removeAll(keepingCapacity: true)
         for index in previous { appendStale(Int(index), at: time, into: &appender) }
-        for ref in orphans { appender.append(ref, t: time, v: Self.staleMarker) }
+        for ref in orphans { appender.append(ref, t: time, v: SampleValue.staleMarker) }
         previous = []
         orphans = []
     }
 
     private mutating func appendStale(_ index: Int, at time: Int64, into appender: inout some Appender) {
         if resolved[index] {
-            appender.append(refs[index], t: time, v: Self.staleMarker)
+            appender.append(refs[index], t: time, v: SampleValue.staleMarker)
         } else if let labels = labels[Int32(index)] {
-            appender.append(labels, t: time, v: Self.staleMarker)
+            appender.append(labels, t: time, v: SampleValue.staleMarker)
             labelAppends.append(Int32(index))
         }
     }

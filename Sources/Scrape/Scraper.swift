@@ -108,7 +108,7 @@ struct Scraper {
 
     /// Stale markers for the synthetic series of a removed target.
     mutating func appendStaleReport(at time: Int64, into appender: inout some Appender) async {
-        appendReport(Array(repeating: ScrapeCache.staleMarker, count: reportLabels.count), at: time, into: &appender)
+        appendReport(Array(repeating: SampleValue.staleMarker, count: reportLabels.count), at: time, into: &appender)
     }
 
     private func appendReport(_ values: [Double], at time: Int64, into appender: inout some Appender) {

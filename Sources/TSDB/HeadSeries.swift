@@ -72,6 +72,10 @@ final class HeadSeries: ManagedBuffer<HeadSeries.Fields, UInt32> {
     /// more takes 8 bytes a series of the allocator, or 16.
     var lastValue: Double? { header.chunk.count > 0 && header.chunk.maxTime == header.maxTime ? header.chunk.lastSampleValue : nil }
 
+    /// Whether a staleness marker is the newest sample, as far as ``lastValue`` knows: its
+    /// target or rule stopped giving it, and its open chunk will not fill.
+    var ended: Bool { lastValue.map(SampleValue.isStaleMarker) == true }
+
     /// What to restore if the batch that is about to change this series fails to commit.
     ///
     /// 24 bytes: the chunk's sample count and first record, and the log file of the series'

@@ -3,7 +3,6 @@
 import Chunks
 import Foundation
 import GRDB
-import Model
 
 extension TSDB {
     /// Whether the log has grown enough since the last checkpoint for a commit to make one,
@@ -23,19 +22,32 @@ extension TSDB {
     /// open chunk is older. So the
     /// checkpoint goes only as far as ``sealAlignedCut(_:last:)``, saving those few chunks,
     /// when that drops at least half of the records it could; otherwise it waits for the next
-    /// seal, until the log holds twice the usual samples per series, and then saves every open
-    /// chunk as before. Recovery replays at most about that much.
+    /// seal, until the log holds ``fullCheckpointSamples`` per series, and then saves every
+    /// open chunk as before. Recovery replays at most about that much.
     func checkpointAfterCommit(_ s: inout State) throws {
         let last = s.nextLogSeq - 1
         let cut = sealAlignedCut(s, last: last)
         if cut - s.checkpointSeq >= (last - s.checkpointSeq + 1) / 2 {
             try checkpoint(&s, through: cut)
-        } else if s.logSamples >= 2 * options.checkpointSamplesPerSeries * s.series.count {
+        } else if s.logSamples >= fullCheckpointSamples * s.series.count {
             try checkpoint(&s)
         } else {
             // Looked at again once the log has grown by an eighth: each look sorts the open chunks.
             s.checkpointRecheck = s.logRecords + max(16, options.checkpointInterval / 8, s.logRecords / 8)
         }
+    }
+
+    /// The samples per series the log holds before a checkpoint saves every open chunk:
+    /// two chunks' worth, and the usual gap (``Options/checkpointSamplesPerSeries``); none
+    /// when that gap is 0 (checkpoints counted in records only).
+    ///
+    /// Series that seal out of step with each other (created at different times: a tenth of
+    /// the targets replaced at each step of a churn run, or targets started one by one) put
+    /// the cut up to a chunk behind the newest record, so a partial checkpoint drops half of
+    /// the log only once it holds about two chunks. With twice the usual gap (128 samples),
+    /// such a store saved every open chunk about every eight minutes.
+    var fullCheckpointSamples: Int {
+        options.checkpointSamplesPerSeries == 0 ? 0 : 2 * options.chunkSize + options.checkpointSamplesPerSeries
     }
 
     /// The newest log record a checkpoint may cover while saving at most a tenth of the
@@ -50,9 +62,7 @@ extension TSDB {
     func sealAlignedCut(_ s: State, last: Int64) -> Int64 {
         var starts: [Int64] = []
         starts.reserveCapacity(s.series.count)
-        for (_, series) in s.series.all where series.chunk.count > 0 && series.lastValue.map(SampleValue.isStaleMarker) != true {
-            starts.append(series.chunkStartSeq)
-        }
+        for (_, series) in s.series.all where series.chunk.count > 0 && !series.ended { starts.append(series.chunkStartSeq) }
         guard !starts.isEmpty else { return last }
         starts.sort()
         return min(last, starts[starts.count / 10] - 1)

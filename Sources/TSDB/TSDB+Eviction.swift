@@ -65,7 +65,7 @@ extension TSDB {
             s.series.all.lazy.filter { _, series in
                 series.hasSamples
                     && (series.maxTime < cutoff
-                        || (series.maxTime < staleCutoff && series.lastValue.map(SampleValue.isStaleMarker) == true))
+                        || (series.maxTime < staleCutoff && series.ended))
             }.prefix(limit))
         guard !idle.isEmpty else { return 0 }
         let labels = idle.map { s.labels(of: $0.1) }

@@ -34,7 +34,8 @@ public final class TSDB: Sendable {
         public var checkpointInterval = 512
         /// Logged samples per series between checkpoints, at least: a checkpoint rewrites
         /// every open chunk, so its cost grows with the series count, and so does the gap.
-        /// Recovery replays at most about this many samples per series.
+        /// Recovery replays at most about this many samples per series, and two chunks more
+        /// when the series seal out of step (``TSDB/fullCheckpointSamples``).
         public var checkpointSamplesPerSeries = 64
         /// Time range of a merged block, in milliseconds (2 h).
         public var blockRange: Int64 = 2 * 3_600_000

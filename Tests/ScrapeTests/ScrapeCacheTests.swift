@@ -105,7 +105,7 @@ final class ScrapeCacheTests: Sendable {
         // Pods 100…199 got their stale markers at 3 s, before their entries went.
         let pod150 = try await store.select([try LabelMatcher(.equal, "pod", "150")], minTime: 0, maxTime: 10_000)
         #expect(pod150.first?.timestamps == [2_000, 3_000])
-        #expect(pod150.first.map { $0.values[1].bitPattern } == ScrapeCache.staleMarker.bitPattern)
+        #expect(pod150.first.map { $0.values[1].bitPattern } == SampleValue.staleMarker.bitPattern)
 
         // A pod that comes back is a new entry, but the same series in the store.
         let back = try await Self.scrape(Array(200..<300) + [150], at: 5_000, &cache, store)
@@ -115,6 +115,6 @@ final class ScrapeCacheTests: Sendable {
         _ = try await Self.scrape(0..<1, at: 6_000, &cache, store)
         let pod250 = try await store.select([try LabelMatcher(.equal, "pod", "250")], minTime: 0, maxTime: 10_000)
         #expect(pod250.first?.timestamps == [3_000, 4_000, 5_000, 6_000])
-        #expect(pod250.first.map { $0.values[3].bitPattern } == ScrapeCache.staleMarker.bitPattern)
+        #expect(pod250.first.map { $0.values[3].bitPattern } == SampleValue.staleMarker.bitPattern)
     }
 }
