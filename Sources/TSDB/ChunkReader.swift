@@ -19,11 +19,16 @@ struct ChunkReader {
     private var timestampSets: [Int64: [Int64]] = [:]
     private var scratch: [Double] = []
 
+    /// The windows that hold rows, as `db`'s transaction sees them (``ChunkWindows``).
+    private let windows: ChunkWindows
+    /// The windows of the last range read, and the range: a query reads many series over one.
+    private var probed: (minTime: Int64, maxTime: Int64, windows: [Int64])?
+
     init(_ db: Database, store: TSDB) throws {
         self.db = db
         self.store = store
-        statement = try db.cachedStatement(
-            sql: "SELECT count, encoding, timestamps_id, data FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ? ORDER BY min_time")
+        statement = try db.cachedStatement(sql: ChunkWindows.probe("count, encoding, timestamps_id, data") + " ORDER BY min_time")
+        windows = try ChunkWindows(db)
     }
 
     /// Appends the sealed samples of series `id` in `[minTime, maxTime]`, in time order, one
@@ -37,16 +42,34 @@ struct ChunkReader {
         if try readChunks(id, minTime, maxTime, &timestamps, &values) { TSDB.sortByTime(&timestamps, &values, from: start) }
     }
 
-    /// Appends the samples of each chunk in `min_time` order.
+    /// Appends the samples of each chunk in `min_time` order: window after window, and in
+    /// `min_time` order inside each.
     /// - Returns: whether a chunk started at or before the end of the one before it.
     private mutating func readChunks(_ id: UInt32, _ minTime: Int64, _ maxTime: Int64, _ timestamps: inout [Int64], _ values: inout [Double]) throws -> Bool {
+        let start = timestamps.count
+        var overlapping = false
+        if probed?.minTime != minTime || probed?.maxTime != maxTime {
+            probed = (minTime, maxTime, windows.windows(overlapping: minTime, maxTime))
+        }
+        for window in probed?.windows ?? [] {
+            if try readWindow(window, id, minTime, maxTime, from: start, &timestamps, &values) { overlapping = true }
+        }
+        return overlapping
+    }
+
+    /// Appends the samples of series `id`'s chunks in one window.
+    /// - Returns: whether a chunk started at or before the end of the one before it, counting
+    ///   from the samples at `start`.
+    private mutating func readWindow(
+        _ window: Int64, _ id: UInt32, _ minTime: Int64, _ maxTime: Int64, from start: Int, _ timestamps: inout [Int64], _ values: inout [Double]
+    ) throws -> Bool {
         let s = statement.sqliteStatement
         sqlite3_reset(s)
         defer { sqlite3_reset(s) }
-        sqlite3_bind_int64(s, 1, Int64(id))
-        sqlite3_bind_int64(s, 2, minTime)
-        sqlite3_bind_int64(s, 3, maxTime)
-        let start = timestamps.count
+        sqlite3_bind_int64(s, 1, window)
+        sqlite3_bind_int64(s, 2, Int64(id))
+        sqlite3_bind_int64(s, 3, minTime)
+        sqlite3_bind_int64(s, 4, maxTime)
         var overlapping = false
         while true {
             let code = sqlite3_step(s)

@@ -56,6 +56,16 @@ enum Schema {
                 sql: "CREATE TABLE cold_postings (name TEXT NOT NULL, value TEXT NOT NULL, series_id INTEGER NOT NULL, PRIMARY KEY (name, value, series_id)) WITHOUT ROWID"
             )
         }
+        migrator.registerMigration("v6: the chunk index leads with a window") { db in
+            // A round of seals rewrote every page of an index led by the series; led by the
+            // window, it writes the current window's part only (ChunkWindows). The window is
+            // a function of min_time, so the index stays unique on (series_id, min_time).
+            try db.execute(sql: "CREATE UNIQUE INDEX chunks_window ON chunks (\(ChunkWindows.sql), series_id, min_time)")
+            try db.execute(sql: "DROP INDEX chunks_series")
+            // The windows that hold rows, and the latest end of their rows: what a read probes.
+            try db.execute(sql: "CREATE TABLE chunk_windows (id INTEGER PRIMARY KEY, max_time INTEGER NOT NULL)")
+            try ChunkWindows.rebuild(db)
+        }
         return migrator
     }
 }

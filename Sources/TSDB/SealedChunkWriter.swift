@@ -42,6 +42,8 @@ struct SealedChunkWriter {
     private var values: [Double] = []
     /// The insert, prepared at the first row.
     private var statement: Statement?
+    /// The windows of the rows written (``ChunkWindows``).
+    private var windows = ChunkWindows.Written()
 
     init(_ store: TSDB) {
         sets = TimestampSets { db in try store.newTimestampSetID(db) }
@@ -77,6 +79,7 @@ struct SealedChunkWriter {
             statement = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)")
         }
+        windows.note(chunk.minTime, chunk.maxTime)
         guard let statement else { return }
         let s = statement.sqliteStatement
         sqlite3_reset(s)
@@ -108,6 +111,7 @@ struct SealedChunkWriter {
         guard !sealed.isEmpty else { return }
         var writer = SealedChunkWriter(store)
         for (id, chunk) in sealed { try writer.insert(chunk, of: id, into: db) }
+        try writer.windows.save(db)
         store.sweeps.withLock { $0.wrote(maxTime: writer.lowest, merges: true) }
     }
 }

@@ -64,6 +64,8 @@ public enum StoreCheck {
                     var salvage = StoreSalvage(source: db, destination: out, path: path, progress: progress)
                     salvage.checkIntegrity()
                     salvage.copyAll()
+                    // The rows copied decide the windows reads probe, whatever the damaged file said.
+                    try ChunkWindows.rebuild(out)
                     salvage.copyLogFiles(log, into: freshLog)
                     return salvage.report
                 }

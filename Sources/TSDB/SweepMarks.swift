@@ -4,7 +4,8 @@
 /// written since, so that a sweep with nothing new to find reads nothing.
 ///
 /// Both sweeps select rows by `max_time`, which no index holds (one would cost every sealed
-/// chunk another index entry, written twice): each reads the whole chunk table. Run every
+/// chunk another index entry, written twice): each reads every row up to the cutoff's window
+/// (``ChunkWindows``), the store's whole history below the cutoff. Run every
 /// minute, they read a store's whole history every minute. Housekeeping gives them cutoffs
 /// aligned to the block range, which move once per range; in between, a sweep runs only if
 /// a row below its last cutoff was written since (a backfill, an out-of-order chunk).

@@ -107,7 +107,7 @@ extension TSDB {
             db,
             sql: """
                 SELECT c.id, s.labels FROM cold_series c LEFT JOIN series s ON s.id = c.id
-                WHERE NOT EXISTS (SELECT 1 FROM chunks WHERE series_id = c.id)
+                WHERE c.id NOT IN (SELECT series_id FROM chunks)
                 """)
         guard !rows.isEmpty else { return [] }
         let nextSeq = state.withLock { $0.nextLogSeq }  // the caller holds the store: no commit runs

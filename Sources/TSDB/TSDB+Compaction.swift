@@ -43,8 +43,8 @@ extension TSDB {
         var lowestLeft = Int64.max
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT series_id, min_time, count, encoding, timestamps_id, data, max_time FROM chunks WHERE max_time < ? ORDER BY series_id, min_time",
-            arguments: [cutoff])
+            sql: ChunkWindows.endingBefore("SELECT series_id, min_time, count, encoding, timestamps_id, data, max_time") + " ORDER BY series_id, min_time",
+            arguments: [ChunkWindows.window(of: cutoff), cutoff])
         while let row = try rows.next() {
             let id = UInt32(truncatingIfNeeded: row[0] as Int64)
             let minTime: Int64 = row[1]
@@ -66,6 +66,8 @@ extension TSDB {
         }
         var result = CompactionResult()
         var sets = TimestampSets { db in try self.newTimestampSetID(db) }
+        var written = ChunkWindows.Written()
+        var vacated = Set<Int64>()
         for (id, windows) in groups {
             for (_, members) in windows where members.count > 1 || members.contains(where: { $0.encoding != 2 }) {
                 var timestamps: [Int64] = []
@@ -89,16 +91,20 @@ extension TSDB {
                 guard let first = timestamps.first, let last = timestamps.last else { continue }
                 let setID = try sets.store(timestamps, db)
                 for member in members {
-                    try db.execute(sql: "DELETE FROM chunks WHERE series_id = ? AND min_time = ?", arguments: [Int64(id), member.minTime])
+                    try db.execute(sql: ChunkWindows.deleteRow, arguments: [ChunkWindows.window(of: member.minTime), Int64(id), member.minTime])
+                    vacated.insert(ChunkWindows.window(of: member.minTime))
                 }
                 try db.execute(
                     sql: "INSERT INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, 2, ?, ?)",
                     arguments: [Int64(id), first, last, timestamps.count, setID, Data(SampleBlock.encodeValues(values))])
+                written.note(first, last)
                 sweeps.withLock { $0.wrote(maxTime: last, merges: false) }
                 result.mergedRows += members.count
                 result.blocks += 1
             }
         }
+        try written.save(db)
+        try ChunkWindows.forget(emptied: vacated, db)
         if result.mergedRows > 0 { try self.dropUnusedTimestampSets(db) }
         return (result, lowestLeft)
     }
@@ -111,8 +117,9 @@ extension TSDB {
         try await run {
             if self.sweeps.withLock({ $0.retentionCovers(cutoff) }) { return 0 }
             let dropped = try self.pool.write { db in
-                try db.execute(sql: "DELETE FROM chunks WHERE max_time < ?", arguments: [cutoff])
+                try db.execute(sql: ChunkWindows.endingBefore("DELETE"), arguments: [ChunkWindows.window(of: cutoff), cutoff])
                 let deleted = db.changesCount
+                try ChunkWindows.forget(endingBefore: cutoff, db)
                 guard deleted > 0 else { return (deleted, [UInt32]()) }
                 try self.dropUnusedTimestampSets(db)
                 return (deleted, try self.dropEmptyColdSeries(db))
@@ -134,6 +141,7 @@ extension TSDB {
                     guard let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(max_time) FROM chunks") else { break }
                     try db.execute(sql: "DELETE FROM chunks WHERE max_time <= ?", arguments: [oldest])
                     deleted += db.changesCount
+                    try ChunkWindows.forget(endingBefore: oldest < .max ? oldest + 1 : .max, db)
                     try self.dropUnusedTimestampSets(db)
                 }
                 return (deleted, deleted > 0 ? try self.dropEmptyColdSeries(db) : [])

@@ -46,11 +46,14 @@ extension TSDB {
                 let sorted = ids.sorted()
                 try self.pool.write { db in
                     var sets = TimestampSets { db in try self.newTimestampSetID(db) }
+                    let windows = try ChunkWindows(db).windows(overlapping: minTime, maxTime)
+                    var written = ChunkWindows.Written()
                     for id in sorted {
-                        let removed = try self.deleteSealed(id, minTime, maxTime, db, &sets)
+                        let removed = try self.deleteSealed(id, minTime, maxTime, in: windows, db, &sets, &written)
                         if removed > 0 { touched.insert(id) }
                         result.samples += removed
                     }
+                    try written.save(db)
                     try self.dropUnusedTimestampSets(db)
                 }
                 var previous: [(UInt32, XORChunk)] = []
@@ -78,12 +81,18 @@ extension TSDB {
         }
     }
 
-    /// Rewrites the sealed rows of series `id` that hold samples in the range.
+    /// Rewrites the sealed rows of series `id` that hold samples in the range, found in
+    /// `windows` (``ChunkWindows``); the rows written instead are noted in `written`.
     /// - Returns: the samples removed.
-    private func deleteSealed(_ id: UInt32, _ minTime: Int64, _ maxTime: Int64, _ db: Database, _ sets: inout TimestampSets) throws -> Int {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, count, encoding, timestamps_id, data FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ?",
-            arguments: [Int64(id), minTime, maxTime])
+    private func deleteSealed(
+        _ id: UInt32, _ minTime: Int64, _ maxTime: Int64, in windows: [Int64], _ db: Database, _ sets: inout TimestampSets,
+        _ written: inout ChunkWindows.Written
+    ) throws -> Int {
+        var rows: [Row] = []
+        for window in windows {
+            rows += try Row.fetchAll(
+                db, sql: ChunkWindows.probe("id, count, encoding, timestamps_id, data"), arguments: [window, Int64(id), minTime, maxTime])
+        }
         var removed = 0
         for row in rows {
             let rowID: Int64 = row[0], count: Int = row[1], encoding: Int = row[2]
@@ -109,6 +118,7 @@ extension TSDB {
             try db.execute(sql: "DELETE FROM chunks WHERE id = ?", arguments: [rowID])
             guard let first = keptTimes.first, let last = keptTimes.last else { continue }
             sweeps.withLock { $0.wrote(maxTime: last, merges: encoding != 2) }
+            written.note(first, last)
             if Self.hasTimestampSet(Int64(encoding)) {  // what is left of it is a block
                 let setID = try sets.store(keptTimes, db)
                 try db.execute(

@@ -84,6 +84,7 @@ extension TSDB {
     func storeOutOfOrder(_ groups: [OutOfOrderGroup], _ db: Database, keepingSamples: Bool = false) throws -> OutOfOrderCounts {
         var counts = OutOfOrderCounts()
         var reader = try ChunkReader(db, store: self)
+        var windows = ChunkWindows.Written()
         let insert = try db.cachedStatement(
             sql: "INSERT INTO chunks (series_id, min_time, max_time, count, encoding, timestamps_id, data) VALUES (?, ?, ?, ?, ?, NULL, ?)")
         for group in groups {
@@ -111,9 +112,11 @@ extension TSDB {
             guard chunk.count > 0 else { continue }
             // A plain INSERT: a chunk starting where another does would fail the commit, never replace it.
             try insert.execute(arguments: [Int64(group.id), chunk.minTime, chunk.maxTime, chunk.count, Self.outOfOrderEncoding, Data(chunk.bytes)])
+            windows.note(chunk.minTime, chunk.maxTime)
             sweeps.withLock { $0.wrote(maxTime: chunk.maxTime, merges: true) }
             counts.appended += chunk.count
         }
+        try windows.save(db)
         return counts
     }
 

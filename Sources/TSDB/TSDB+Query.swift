@@ -57,7 +57,7 @@ extension TSDB {
 
     /// The label sets of the selected series with a sample in `[minTime, maxTime]`, in label
     /// order. No sample is decoded: a series' last sample time rules out old series, its head
-    /// chunk answers for recent ones, and one indexed lookup in the sealed chunks for the rest.
+    /// chunk answers for recent ones, and indexed lookups in the sealed chunks for the rest.
     public func series(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) async throws -> [Labels] {
         try await read {
             let head = self.state.withLock { s in
@@ -71,14 +71,18 @@ extension TSDB {
             let targets = head + cold.map { ($0.0, $0.1, Int64?.none, Int64?.none) }
             var found: [Labels] = []
             try self.pool.read { db in
-                let statement = try db.cachedStatement(sql: "SELECT 1 FROM chunks WHERE series_id = ? AND max_time >= ? AND min_time <= ? LIMIT 1")
+                let statement = try db.cachedStatement(sql: ChunkWindows.probe("1") + " LIMIT 1")
+                let windows = try ChunkWindows(db).windows(overlapping: minTime, maxTime)
                 for (id, labels, last, headStart) in targets {
                     if let last, last < minTime { continue }  // nothing since before the range
                     if let headStart, let last, headStart <= maxTime, last >= minTime {
                         found.append(labels)  // the head chunk overlaps the range
                         continue
                     }
-                    if try Row.fetchOne(statement, arguments: [Int64(id), minTime, maxTime]) != nil { found.append(labels) }
+                    // One probe a window (ChunkWindows), until one finds a row.
+                    if try windows.contains(where: { try Row.fetchOne(statement, arguments: [$0, Int64(id), minTime, maxTime]) != nil }) {
+                        found.append(labels)
+                    }
                 }
             }
             return found.sorted(by: Labels.precedes)

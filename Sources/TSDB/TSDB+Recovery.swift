@@ -74,17 +74,20 @@ extension TSDB {
                     loader.add(batch)
                     // One scan, two maxima: chunks of out-of-order samples apart, since they may reach
                     // into the range of a checkpointed head chunk that was never sealed (see below).
-                    let maxima = try Row.fetchCursor(
-                        db,
-                        sql: """
-                            SELECT series_id, MAX(CASE WHEN encoding <> ? THEN max_time END), MAX(CASE WHEN encoding = ? THEN max_time END)
-                            FROM chunks GROUP BY series_id
-                            """,
-                        arguments: [Self.outOfOrderEncoding, Self.outOfOrderEncoding])
-                    while let row = try maxima.next() {
-                        let id = UInt32(truncatingIfNeeded: row[0] as Int64)
-                        if let sealed = row[1] as Int64? { sealedMax[id] = sealed }
-                        if let late = row[2] as Int64? { lateMax[id] = late }
+                    // The rows in table order (no index leads with the series: ChunkWindows), the
+                    // maxima kept here rather than in a temporary tree of SQLite's.
+                    let rows = try Row.fetchCursor(db, sql: "SELECT series_id, max_time, encoding FROM chunks")
+                    while let row = try rows.next() {
+                        // A damaged page may read as a row of NULLs rather than fail.
+                        guard let rowID = row[0] as Int64?, let maxTime = row[1] as Int64?, let encoding = row[2] as Int? else {
+                            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "database disk image is malformed: a chunk row without its series, end or encoding")
+                        }
+                        let id = UInt32(truncatingIfNeeded: rowID)
+                        if encoding == Self.outOfOrderEncoding {
+                            lateMax[id] = max(lateMax[id] ?? .min, maxTime)
+                        } else {
+                            sealedMax[id] = max(sealedMax[id] ?? .min, maxTime)
+                        }
                     }
                 } catch {
                     _ = loader.finish()

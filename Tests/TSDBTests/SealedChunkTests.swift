@@ -62,6 +62,14 @@ final class SealedChunkTests: Sendable {
         let compacted = try await db.compact(before: .max)
         #expect(compacted.blocks == 5)
         try await check(db, "after compaction")
+        // The rows of 25 minutes were in two or three windows; their block is in the first.
+        let windows = try await DatabaseQueue(path: dir + "/tollgate.db").read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunk_windows") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chunk_windows WHERE id NOT IN (SELECT \(ChunkWindows.sql) FROM chunks)") ?? -1
+            )
+        }
+        #expect(windows.0 == 1 && windows.1 == 0, "compaction forgets the windows it emptied: \(windows)")
         let stats = try await db.stats()
         #expect(stats.chunks == 0 && stats.blocks == 5)
     }
