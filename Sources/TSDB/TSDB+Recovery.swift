@@ -79,10 +79,10 @@ extension TSDB {
                     let rows = try Row.fetchCursor(db, sql: "SELECT series_id, max_time, encoding FROM chunks")
                     while let row = try rows.next() {
                         // A damaged page may read as a row of NULLs rather than fail.
-                        guard let rowID = row[0] as Int64?, let maxTime = row[1] as Int64?, let encoding = row[2] as Int? else {
+                        guard let seriesID = row[0] as Int64?, let maxTime = row[1] as Int64?, let encoding = row[2] as Int? else {
                             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "database disk image is malformed: a chunk row without its series, end or encoding")
                         }
-                        let id = UInt32(truncatingIfNeeded: rowID)
+                        let id = UInt32(truncatingIfNeeded: seriesID)
                         if encoding == Self.outOfOrderEncoding {
                             lateMax[id] = max(lateMax[id] ?? .min, maxTime)
                         } else {
