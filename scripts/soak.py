@@ -44,30 +44,36 @@ def log(message):
     print("soak: %s" % message, flush=True)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def free_range(count):
-    """A first port of `count` consecutive free loopback ports."""
+def listen_ports(singles, run):
+    """`singles` loopback ports and the first of `run` consecutive ones, all distinct and free
+    at once, chosen below the kernel's range of source ports: a port from that range can be
+    taken by an outgoing connection (or a readiness probe connecting to itself) before the
+    server that was given it binds, and the server then fails to start."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            ephemeral_low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    low, high = (10000, ephemeral_low - 1) if ephemeral_low - 10000 > 4 * (singles + run) else (20000, 60000)
     for _ in range(200):
-        base = random.randint(20000, 60000 - count)
-        sockets = []
+        base = random.randint(low, high - run - singles)
+        ports = list(range(base, base + run)) + random.sample(range(low, high), singles)
+        if len(set(ports)) != len(ports):
+            continue
+        held = []
         try:
-            for port in range(base, base + count):
+            for port in ports:
                 s = socket.socket()
+                held.append(s)
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 s.bind(("127.0.0.1", port))
-                sockets.append(s)
-            return base
+            return ports[run:], base
         except OSError:
             continue
         finally:
-            for s in sockets:
+            for s in held:
                 s.close()
-    raise SystemExit("soak: no range of %d free ports" % count)
+    raise SystemExit("soak: no %d free ports and run of %d below %d" % (singles, run, high))
 
 
 class Flip:
@@ -184,14 +190,22 @@ class Server:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit("soak: tollgate exited at start (%s); see %s" % (self.process.returncode, self.log_path))
+                raise SystemExit("soak: tollgate exited at start (%s); the end of %s:\n%s"
+                                 % (self.process.returncode, self.log_path, self.log_tail()))
             try:
                 if http_get("http://127.0.0.1:%d/-/ready" % port, timeout=2)[0] == 200:
                     return
             except (OSError, urllib.error.URLError):
                 pass
             time.sleep(0.2)
-        raise SystemExit("soak: tollgate did not become ready in 120 s; see %s" % self.log_path)
+        raise SystemExit("soak: tollgate did not become ready in 120 s; the end of %s:\n%s" % (self.log_path, self.log_tail()))
+
+    def log_tail(self, lines=20):
+        try:
+            with open(self.log_path, "rb") as f:
+                return b"".join(f.readlines()[-lines:]).decode("utf-8", "replace")
+        except OSError as error:
+            return "(unreadable: %s)" % error
 
     def memory_kib(self):
         """VmRSS, RssAnon and RssFile of /proc/PID/status, in KiB (None when unreadable)."""
@@ -374,8 +388,7 @@ def main():
     rss_limit = 50.0 if short else 5.0
 
     folder = tempfile.mkdtemp(prefix="tollgate-soak-")
-    port, flip_port, webhook_port = free_port(), free_port(), free_port()
-    fake_base = free_range(args.targets)
+    (port, flip_port, webhook_port), fake_base = listen_ports(3, args.targets)
     write_config(folder, flip_port, fake_base, args.targets, webhook_port)
     log("binary %s, %d targets x %d series every %d s, %d s, working folder %s"
         % (args.binary, args.targets, args.series, SCRAPE_INTERVAL, duration, folder))
