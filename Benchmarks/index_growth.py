@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """What a round of sealed chunks writes to SQLite's WAL as the store grows: with the chunk
-index led by the series (schema v5 and before) and led by a time window (v6, the store's).
+index led by the series (schema v5 and before) and led by a time window (v6: 15 minutes,
+v7: 5 minutes, the store's).
 
 Builds the `chunks` table as Tollgate's schema does (Sources/TSDB/Schema.swift), then seals
 one 60-byte chunk (about what 120 samples of the benchmark's targets take in block form)
@@ -10,9 +11,12 @@ scrape), and prints the WAL bytes each round wrote per chunk.
 - `series`: the index `(series_id, min_time)`. Each round adds one entry per series after
   that series' earlier entries, so it rewrites every index page that holds the end of one:
   once a series has about 200 entries (a page of them) every chunk costs a page of its own.
-- `window 15m` (the store's): the index `(min_time / 900000, series_id, min_time)` and the
-  table of windows with their rows' latest end (`chunk_windows`, one row a window, raised
-  by each transaction). A round's entries go to the current window's part of the index.
+- `window 15m` (v6): the index `(min_time / 900000, series_id, min_time)` and the table of
+  windows with their rows' latest end (`chunk_windows`, one row a window, raised by each
+  transaction). A round's entries go to the current window's part of the index, which
+  holds the entries of up to three rounds before it (four rounds of 2 s scrapes a window).
+- `window 5m` (v7, the store's): the same with `min_time / 300000`: a window takes one or
+  two rounds, so a round rewrites at most one round's entries besides its own.
 - `window 2h`: the same with two-hour windows, to show why the window is short: a window
   holds thirty rounds of 2 s scrapes, and its part of the index grows as the series-led one
   did, until the next window starts.
@@ -38,7 +42,7 @@ REPORT = {1, 2, 4, 8, 15, 30, 60, 120, 180, 250}
 START = 1_700_000_000_000
 SPAN = 238_000  # a chunk of 120 samples at 2 s
 # Name, window in milliseconds (None: the index led by the series).
-LAYOUTS = [("series", None), ("window 15m", 900_000), ("window 2h", 7_200_000)]
+LAYOUTS = [("series", None), ("window 15m", 900_000), ("window 5m", 300_000), ("window 2h", 7_200_000)]
 READ_SERIES = 200
 
 

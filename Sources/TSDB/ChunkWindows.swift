@@ -2,8 +2,8 @@
 
 import GRDB
 
-/// The sealed chunks' index leads with the window (15 minutes) of a row's first sample,
-/// then its series and its first sample: `(min_time / 900000, series_id, min_time)`.
+/// The sealed chunks' index leads with the window (5 minutes) of a row's first sample,
+/// then its series and its first sample: `(min_time / 300000, series_id, min_time)`.
 ///
 /// An index that led with the series put each sealed chunk after its series' earlier
 /// entries, so every round of seals (every series' chunk at once) rewrote every page of the
@@ -24,11 +24,18 @@ import GRDB
 /// The window is the SQL expression of the index (``sql``), not a column: every statement
 /// that probes a window writes it the same way, or SQLite does not use the index
 /// (`ChunkWindowsTests` checks each statement's plan).
+///
+/// Why 5 minutes: a window's part of the index is rewritten by every round of seals whose
+/// chunks start in it. At 2 s scrapes a chunk of 120 samples spans 4 minutes, so a
+/// 15-minute window (schema v6) took up to four rounds, each rewriting the entries of
+/// the ones before; a 5-minute one takes one or two. Slower series' chunks span more than a
+/// window, so they put at most one entry a series in one. A read of an hour probes twelve
+/// windows a series instead of four (docs/storage.md).
 struct ChunkWindows: Sendable, Equatable {
     /// The window's width, in milliseconds. Fixed: it is part of the index's expression.
-    static let width: Int64 = 900_000
+    static let width: Int64 = 300_000
     /// The window of a row, in SQL: the index's leading expression.
-    static let sql = "min_time / 900000"
+    static let sql = "min_time / \(width)"
 
     /// The window of time `t` (truncated toward zero, as SQLite's integer division is).
     static func window(of t: Int64) -> Int64 { t / width }

@@ -51,7 +51,8 @@ final class ChunkWindowsTests: Sendable {
     /// The window in Swift is the window of the index's SQL expression, before 1970 too.
     @Test func theWindowIsTheIndexExpression() throws {
         let queue = try DatabaseQueue()
-        for t: Int64 in [0, 1, 899_999, 900_000, -1, -899_999, -900_000, -900_001, 1_700_000_123_456, .max, .min] {
+        let w = ChunkWindows.width
+        for t: Int64 in [0, 1, w - 1, w, -1, -w + 1, -w, -w - 1, 1_700_000_123_456, .max, .min] {
             let sql = try queue.read { try Int64.fetchOne($0, sql: "SELECT \(ChunkWindows.sql.replacingOccurrences(of: "min_time", with: "?"))", arguments: [t]) }
             #expect(sql == ChunkWindows.window(of: t), "\(t)")
         }
@@ -120,7 +121,7 @@ final class ChunkWindowsTests: Sendable {
         try await db.close()
     }
 
-    /// A series scraped every 10 minutes fills a chunk of 12 samples in 2 hours, eight
+    /// A series scraped every 10 minutes fills a chunk of 12 samples in 2 hours, 24
     /// windows: a read of any range, starting anywhere inside such a chunk, returns exactly
     /// its samples, and the series is listed exactly when it has one there. As sealed, after a
     /// restart, after compaction, after a deletion that moves chunks' first samples into a
