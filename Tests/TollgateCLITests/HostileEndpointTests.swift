@@ -115,10 +115,11 @@ final class HostileEndpointTests: Sendable {
         }
         let sorted = outcome.1.sorted()
         #expect(sorted.count == 12)
-        // Half the 4 s query timeout: a server held up by a hostile request (until that
+        // Below the 4 s query timeout: a server held up by a hostile request (until that
         // timeout) slows both probes of a round, while the whole suite on two cores may slow
-        // a free server's probes past a second. One probe may be slower still.
-        #expect(sorted[sorted.count / 2] < 2, "median probe: \(sorted)")
+        // a free server's probes past a second (a full-suite run here: a median of 2.13 s).
+        // One probe may be slower still.
+        #expect(sorted[sorted.count / 2] < 2.5, "median probe: \(sorted)")
         // A held-up server slows every round it is held in; a loaded machine, a round or two
         // (full-suite runs here slowed three probes past 3 s with the median at 0.6 s, and
         // four, two rounds, with the median at 1.1 s).
