@@ -32,7 +32,8 @@ import GRDB
 /// window, so they put at most one entry a series in one. A read of an hour probes twelve
 /// windows a series instead of four (docs/storage.md).
 struct ChunkWindows: Sendable, Equatable {
-    /// The window's width, in milliseconds. Fixed: it is part of the index's expression.
+    /// The window's width, in milliseconds. Fixed: it is part of the index's expression, and
+    /// changing it takes a migration that rebuilds the index and `chunk_windows` (as v7 did).
     static let width: Int64 = 300_000
     /// The window of a row, in SQL: the index's leading expression.
     static let sql = "min_time / \(width)"
